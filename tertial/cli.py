@@ -1,0 +1,27 @@
+"""The ``tertial`` command.
+
+Each sub-command is a Django management command of the same name (``tertial load`` runs
+``load``), so the CLI, the web views and the tests share one set of service functions.
+Two-word commands of the documented CLI (``tertial import ledger``) map to one management
+command (``import_ledger``).
+"""
+
+import os
+import sys
+
+TWO_WORD_COMMANDS = {("import", "ledger"): "import_ledger", ("import", "kolada"): "import_kolada",
+                     ("import", "indicators"): "import_indicators", ("import", "budget"): "import_budget"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tertial.settings")
+    if len(argv) >= 2 and (argv[0], argv[1]) in TWO_WORD_COMMANDS:
+        argv = [TWO_WORD_COMMANDS[(argv[0], argv[1])], *argv[2:]]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["tertial", *argv])
+
+
+if __name__ == "__main__":
+    main()

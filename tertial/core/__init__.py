@@ -1,0 +1,1 @@
+"""Plain-Python domain logic: no Django, no database; tested on its own."""

@@ -1,0 +1,52 @@
+"""Swedish number formats of the glossary: 8 486, −1 030, 4,3 %, "-" when nothing exists.
+
+Output uses a no-break space as thousands separator (so a number never wraps) and a real
+minus sign (U+2212). Missing indicator values are "I.U." and never 0.
+"""
+
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+
+from tertial.core.money import round_half_up, to_tkr
+
+MINUS = "\u2212"
+NBSP = "\u00a0"
+NOT_EXISTING = "-"
+NO_DATA = "I.U."
+
+
+def _sv(value: Decimal, decimals: int) -> str:
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(round_half_up(value, decimals), format=pattern, locale="sv_SE")
+    return text.replace("-", MINUS).replace("\u202f", NBSP)
+
+
+def format_number(value: Decimal | int | None, decimals: int = 0, *, missing: str = NO_DATA) -> str:
+    if value is None:
+        return missing
+    return _sv(Decimal(value), decimals)
+
+
+def format_tkr(amount_kr: Decimal | None, *, missing: str = NOT_EXISTING) -> str:
+    """An amount in kronor shown in whole tkr; ``missing`` where no amount exists."""
+    if amount_kr is None:
+        return missing
+    return _sv(Decimal(to_tkr(amount_kr)), 0)
+
+
+def format_percent(value: Decimal | None, decimals: int = 1, *, missing: str = NO_DATA) -> str:
+    """A value already in per cent (4.3) shown as "4,3 %"."""
+    if value is None:
+        return missing
+    return f"{_sv(Decimal(value), decimals)}{NBSP}%"
+
+
+def decimals_of(value: Decimal) -> int:
+    """The number of decimals a value was written with (0.91 → 2, 99 → 0)."""
+    return max(0, -int(value.as_tuple().exponent))
+
+
+def normalise_spaces(text: str) -> str:
+    """Plain spaces and hyphen-minus, for comparing formatted output with typed text."""
+    return text.replace(NBSP, " ").replace("\u202f", " ").replace("\u2009", " ").replace(MINUS, "-")

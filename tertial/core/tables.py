@@ -1,0 +1,82 @@
+"""The shape every report table takes between the data and the renderers.
+
+Services build a ``Table`` from the database; the HTML, PDF, Word and Excel renderers and the
+report checks only read it. Each cell keeps its exact value beside the text it is shown as,
+and a ``source`` that says where the figure comes from, so any figure can be traced.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+
+class ColumnKind(StrEnum):
+    TEXT = "text"
+    AMOUNT = "amount"  # exact kronor, shown in tkr
+    NUMBER = "number"
+    PERCENT = "percent"
+    STATUS = "status"
+
+
+class RowRole(StrEnum):
+    DATA = "data"
+    GROUP = "group"  # a heading row over the rows below it (a board goal, a split indicator)
+    SUM = "sum"
+    OF_WHICH = "of_which"  # "varav": part of the row above, not added to the sum
+    SUB = "sub"  # a split of the row above (gender, unit)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str
+    kind: ColumnKind = ColumnKind.AMOUNT
+    note: str = ""  # e.g. the deviation's formula, shown in the heading's description
+
+
+@dataclass(frozen=True)
+class Cell:
+    text: str
+    value: Decimal | None = None
+    source: str = ""
+    status: str = ""  # met, partly_met, not_met, no_data for indicator values
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.value is not None
+
+
+@dataclass
+class Row:
+    label: str
+    cells: dict[str, Cell]
+    role: RowRole = RowRole.DATA
+    level: int = 0
+    ref: str = ""  # what the row is about: "unit:LKDATA", "indicator:svarsservice"
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[Column]
+    rows: list[Row] = field(default_factory=list)
+    caption: str = ""
+    notes: list[str] = field(default_factory=list)
+
+    def row(self, label: str) -> Row:
+        for row in self.rows:
+            if row.label == label:
+                return row
+        raise KeyError(label)
+
+    def cell(self, label: str, column_key: str) -> Cell:
+        return self.row(label).cells[column_key]
+
+    def column(self, key: str) -> Column:
+        for column in self.columns:
+            if column.key == key:
+                return column
+        raise KeyError(key)

@@ -1,0 +1,258 @@
+"""Chart of accounts, ledger, budget, forecasts and investments.
+
+Sign convention of stored amounts: the ledger's own, debit positive and credit negative,
+so costs are positive and revenues negative, exactly as financial systems export them.
+tertial.core.economy turns them into the report's convention (net result = revenues − costs).
+Every amount is an exact Decimal in kronor with öre; nothing is rounded before it is shown.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tertial.organisation.models import Organisation, Period, Unit
+
+AMOUNT = {"max_digits": 18, "decimal_places": 2}
+
+
+class AccountClass(models.Model):
+    """A kind of revenue or cost (personalkostnader, lokalkostnader, …) that accounts map to."""
+
+    class Kind(models.TextChoices):
+        REVENUE = "revenue", _("intäkt")
+        COST = "cost", _("kostnad")
+        FINANCIAL = "financial", _("finansiell post")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="account_classes"
+    )
+    code = models.CharField(_("kod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=200)
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices)
+    sort_order = models.PositiveIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        verbose_name = _("kontoklass")
+        verbose_name_plural = _("kontoklasser")
+        ordering = ["organisation", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="account_class_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AccountRange(models.Model):
+    """Accounts ``first``..``last`` (inclusive, by number) belong to ``account_class``."""
+
+    account_class = models.ForeignKey(AccountClass, on_delete=models.CASCADE, related_name="ranges")
+    first = models.PositiveIntegerField(_("från konto"))
+    last = models.PositiveIntegerField(_("till konto"))
+
+    class Meta:
+        verbose_name = _("kontointervall")
+        verbose_name_plural = _("kontointervall")
+        ordering = ["first"]
+
+    def __str__(self) -> str:
+        return f"{self.first}–{self.last}"
+
+
+class Account(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accounts")
+    number = models.CharField(_("konto"), max_length=20)
+    name = models.CharField(_("namn"), max_length=200, blank=True)
+    account_class = models.ForeignKey(AccountClass, on_delete=models.PROTECT, related_name="accounts")
+
+    class Meta:
+        verbose_name = _("konto")
+        verbose_name_plural = _("konton")
+        ordering = ["organisation", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "number"], name="account_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+
+class ImportBatch(models.Model):
+    """One import of ledger or budget rows: where they came from and what they held."""
+
+    class Kind(models.TextChoices):
+        LEDGER = "ledger", _("huvudbok")
+        BUDGET = "budget", _("budget")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_batches"
+    )
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices)
+    source_name = models.CharField(_("källfil"), max_length=500)
+    checksum = models.CharField(_("kontrollsumma (SHA-256)"), max_length=64)
+    row_count = models.PositiveBigIntegerField(_("antal rader"), default=0)
+    total = models.DecimalField(_("summa"), default=0, **AMOUNT)
+    months = models.JSONField(_("månader"), default=list, help_text="['2020-01', …]")
+    raw_path = models.CharField(_("sparade rader"), max_length=500, blank=True)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    imported_at = models.DateTimeField(_("importerad"), auto_now_add=True)
+    undone_at = models.DateTimeField(_("ångrad"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("importer")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.source_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class LedgerBalance(models.Model):
+    """The sum of one month's ledger rows for one unit, account, activity and project."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="ledger_balances"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ledger_balances")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger_balances")
+    year = models.PositiveSmallIntegerField(_("år"))
+    month = models.PositiveSmallIntegerField(_("månad"))
+    activity = models.CharField(_("verksamhetskod"), max_length=40, blank=True, default="")
+    project = models.CharField(_("projekt"), max_length=40, blank=True, default="")
+    amount = models.DecimalField(_("belopp"), **AMOUNT)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="balances"
+    )
+
+    class Meta:
+        verbose_name = _("huvudbokssaldo")
+        verbose_name_plural = _("huvudbokssaldon")
+        indexes = [
+            models.Index(fields=["organisation", "year", "month"]),
+            models.Index(fields=["unit", "year", "month"]),
+        ]
+
+
+class BudgetEntry(models.Model):
+    """The budget of one month for one unit and account class, in the ledger's sign."""
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="budget_entries")
+    account_class = models.ForeignKey(
+        AccountClass, on_delete=models.PROTECT, related_name="budget_entries"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    month = models.PositiveSmallIntegerField(_("månad"))
+    amount = models.DecimalField(_("belopp"), **AMOUNT)
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="budget_entries"
+    )
+
+    class Meta:
+        verbose_name = _("budgetpost")
+        verbose_name_plural = _("budgetposter")
+        indexes = [models.Index(fields=["unit", "year", "month"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "account_class", "year", "month"], name="budget_entry_unique"
+            ),
+        ]
+
+
+class Forecast(models.Model):
+    """A unit's full-year forecast made at one follow-up, in the report's sign.
+
+    Forecasts are never edited in place: every save adds a row and marks the previous one
+    as no longer current, so forecast accuracy can be followed at year end.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="forecasts")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="forecasts")
+    net_result = models.DecimalField(_("prognos nettoresultat"), **AMOUNT)
+    revenues = models.DecimalField(_("prognos intäkter"), null=True, blank=True, **AMOUNT)
+    costs = models.DecimalField(_("prognos kostnader"), null=True, blank=True, **AMOUNT)
+    pandemic_net_cost = models.DecimalField(
+        _("varav nettokostnader för coronapandemin"), null=True, blank=True, **AMOUNT
+    )
+    comment = models.TextField(_("analys och kommentar"), blank=True)
+    is_current = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("prognos")
+        verbose_name_plural = _("prognoser")
+        ordering = ["period", "unit", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "period"],
+                condition=models.Q(is_current=True),
+                name="one_current_forecast",
+            ),
+        ]
+
+
+class ForecastLine(models.Model):
+    """Optional breakdown of a forecast by account class, in the report's sign."""
+
+    forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="lines")
+    account_class = models.ForeignKey(AccountClass, on_delete=models.PROTECT)
+    amount = models.DecimalField(_("belopp"), **AMOUNT)
+
+
+class InvestmentProject(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="investment_projects"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="investment_projects")
+    code = models.CharField(_("projektkod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=200)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("investeringsprojekt")
+        verbose_name_plural = _("investeringsprojekt")
+        ordering = ["organisation", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="investment_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InvestmentFrame(models.Model):
+    """An approved investment frame for a year, or a later approved change to it."""
+
+    project = models.ForeignKey(InvestmentProject, on_delete=models.CASCADE, related_name="frames")
+    year = models.PositiveSmallIntegerField(_("år"))
+    amount = models.DecimalField(_("belopp"), **AMOUNT)
+    approved_on = models.DateField(_("beslutad"), null=True, blank=True)
+    note = models.CharField(_("anteckning"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("investeringsram")
+        verbose_name_plural = _("investeringsramar")
+        ordering = ["project", "year", "approved_on"]
+
+
+class InvestmentOutcome(models.Model):
+    """Expenditure and income to date, and the full-year forecast, at one follow-up."""
+
+    project = models.ForeignKey(InvestmentProject, on_delete=models.CASCADE, related_name="outcomes")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="investment_outcomes")
+    expenditure_to_date = models.DecimalField(_("utgifter hittills"), **AMOUNT)
+    income_to_date = models.DecimalField(_("inkomster hittills"), **AMOUNT)
+    forecast_expenditure = models.DecimalField(_("prognos utgifter"), **AMOUNT)
+    forecast_income = models.DecimalField(_("prognos inkomster"), **AMOUNT)
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        verbose_name = _("investeringsutfall")
+        verbose_name_plural = _("investeringsutfall")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "period"], name="investment_outcome_unique"),
+        ]

@@ -1,0 +1,275 @@
+"""Goals, their assessments, and indicators with targets and values.
+
+Core volumes (basuppdrag) and personnel figures are indicators too, listed in their own
+tables through ``in_core_volumes`` and ``in_personnel``; one machinery serves all three.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
+
+
+class Perspective(models.Model):
+    """A goal area (målområde): Medborgare, Ekonomi, Verksamhet, Medarbetare."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="perspectives"
+    )
+    code = models.CharField(_("kod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=200)
+    long_name = models.CharField(_("fullständigt namn"), max_length=200, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("målområde")
+        verbose_name_plural = _("målområden")
+        ordering = ["organisation", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="perspective_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class CouncilGoal(models.Model):
+    """A goal set by the council (kommunövergripande mål) for one fiscal year."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="council_goals")
+    perspective = models.ForeignKey(Perspective, on_delete=models.PROTECT, related_name="council_goals")
+    code = models.CharField(_("kod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=300)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("kommunövergripande mål")
+        verbose_name_plural = _("kommunövergripande mål")
+        ordering = ["fiscal_year", "perspective__sort_order", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "code"], name="council_goal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BoardGoal(models.Model):
+    """The board's own goal (nämndmål) under a council goal; assessed at every follow-up."""
+
+    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="board_goals")
+    council_goal = models.ForeignKey(CouncilGoal, on_delete=models.PROTECT, related_name="board_goals")
+    code = models.CharField(_("kod"), max_length=40)
+    name = models.CharField(_("namn"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    carried_over_from = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="carried_over_to"
+    )
+    responsible_units = models.ManyToManyField(Unit, blank=True, related_name="board_goals")
+
+    class Meta:
+        verbose_name = _("nämndmål")
+        verbose_name_plural = _("nämndmål")
+        ordering = ["fiscal_year", "council_goal__perspective__sort_order", "sort_order"]
+        constraints = [
+            models.UniqueConstraint(fields=["fiscal_year", "code"], name="board_goal_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def perspective(self) -> Perspective:
+        return self.council_goal.perspective
+
+
+class Assessment(models.Model):
+    """A person's judgement of a board goal at one follow-up, with its justification.
+
+    Never edited in place: a new judgement adds a row and the earlier ones stay as history.
+    """
+
+    class Value(models.TextChoices):
+        MET = "met", _("uppnås")
+        PARTLY_MET = "partly_met", _("uppnås delvis")
+        NOT_MET = "not_met", _("uppnås ej")
+        NOT_ASSESSABLE = "not_assessable", _("kan ej bedömas")
+
+    board_goal = models.ForeignKey(BoardGoal, on_delete=models.CASCADE, related_name="assessments")
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="assessments")
+    value = models.CharField(_("bedömning"), max_length=20, choices=Value.choices)
+    justification = models.TextField(_("motivering"))
+    proposed_value = models.CharField(
+        _("systemets förslag"), max_length=20, choices=Value.choices, blank=True
+    )
+    is_current = models.BooleanField(default=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("bedömning")
+        verbose_name_plural = _("bedömningar")
+        ordering = ["board_goal", "period", "-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["board_goal", "period"],
+                condition=models.Q(is_current=True),
+                name="one_current_assessment",
+            ),
+        ]
+
+
+class AssessmentItem(models.Model):
+    """A bullet under an assessment: a result, an activity or a deviation."""
+
+    class Kind(models.TextChoices):
+        RESULT = "result", _("resultat")
+        ACTIVITY = "activity", _("aktivitet")
+        DEVIATION = "deviation", _("avvikelse")
+
+    assessment = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices)
+    text = models.TextField(_("text"))
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["assessment", "sort_order"]
+
+
+class Indicator(models.Model):
+    """A measured value (nämndindikator, nyckeltal, volym, personaltal).
+
+    A row split by unit is a parent indicator with one child per unit; a split by gender is
+    carried by the values (T, K, M) of one indicator.
+    """
+
+    class Measure(models.TextChoices):
+        PERCENT = "percent", _("procent")
+        COUNT = "count", _("antal")
+        INDEX = "index", _("index")
+        KSEK = "ksek", _("tkr")
+        SECONDS = "seconds", _("sekunder")
+        SCORE = "score", _("betyg")
+        RATIO = "ratio", _("kvot")
+
+    class Direction(models.TextChoices):
+        HIGHER_IS_BETTER = "higher", _("högre är bättre")
+        LOWER_IS_BETTER = "lower", _("lägre är bättre")
+        TARGET_BAND = "band", _("målintervall")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="indicators")
+    code = models.CharField(_("kod"), max_length=60)
+    name = models.CharField(_("namn"), max_length=300)
+    description = models.TextField(_("beskrivning"), blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="indicators"
+    )
+    measure = models.CharField(_("måttenhet"), max_length=10, choices=Measure.choices)
+    decimals = models.PositiveSmallIntegerField(
+        _("decimaler"), null=True, blank=True, help_text=_("Tomt: som värdet angavs.")
+    )
+    direction = models.CharField(
+        _("riktning"), max_length=10, choices=Direction.choices, default=Direction.HIGHER_IS_BETTER
+    )
+    gender_split = models.BooleanField(_("uppdelad på kön"), default=False)
+    is_part_of_parent = models.BooleanField(_("varav-rad"), default=False)
+    formula = models.CharField(_("formel"), max_length=500, blank=True)
+    partly_met_threshold = models.DecimalField(
+        _("gräns för delvis uppnått (andel av målvärdet)"),
+        max_digits=6, decimal_places=4, null=True, blank=True,
+    )
+    kolada_kpi = models.CharField(_("Kolada-KPI"), max_length=20, blank=True)
+    in_core_volumes = models.BooleanField(_("i basuppdrag"), default=False)
+    in_personnel = models.BooleanField(_("i personaltabellen"), default=False)
+    board_goals = models.ManyToManyField(BoardGoal, blank=True, related_name="indicators")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("indikator")
+        verbose_name_plural = _("indikatorer")
+        ordering = ["organisation", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="indicator_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorTarget(models.Model):
+    """The target (målvärde) of an indicator for a year, as written and as parsed."""
+
+    class Comparator(models.TextChoices):
+        AT_LEAST = "at_least", _("minst")
+        AT_MOST = "at_most", _("högst")
+        BELOW = "below", _("under")
+        ABOVE = "above", _("över")
+        EQUAL = "equal", _("lika med")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("år"))
+    text = models.CharField(_("målvärde som text"), max_length=100)
+    comparator = models.CharField(_("jämförelse"), max_length=10, choices=Comparator.choices)
+    value = models.DecimalField(_("värde"), max_digits=20, decimal_places=6)
+    tolerance = models.DecimalField(
+        _("tolerans"), max_digits=20, decimal_places=6, null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("målvärde")
+        verbose_name_plural = _("målvärden")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique"),
+        ]
+
+
+class IndicatorValue(models.Model):
+    """One value of an indicator for a measurement period.
+
+    The measurement period is ``year`` up to ``through_month``: 12 is the whole year,
+    8 is January–August. ``value`` is None exactly when the value is missing (I.U.).
+    """
+
+    class Kind(models.TextChoices):
+        ACTUAL = "actual", _("utfall")
+        FORECAST = "forecast", _("prognos")
+        PLAN = "plan", _("plan")
+
+    class Gender(models.TextChoices):
+        TOTAL = "T", _("totalt")
+        WOMEN = "K", _("kvinnor")
+        MEN = "M", _("män")
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField(_("år"))
+    through_month = models.PositiveSmallIntegerField(_("till och med månad"), default=12)
+    kind = models.CharField(_("slag"), max_length=10, choices=Kind.choices, default=Kind.ACTUAL)
+    gender = models.CharField(_("kön"), max_length=1, choices=Gender.choices, default=Gender.TOTAL)
+    value = models.DecimalField(_("värde"), max_digits=20, decimal_places=6, null=True, blank=True)
+    note = models.CharField(_("anmärkning"), max_length=200, blank=True)
+    source = models.CharField(_("källa"), max_length=200, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    entered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("indikatorvärde")
+        verbose_name_plural = _("indikatorvärden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year", "through_month", "kind", "gender"],
+                name="indicator_value_unique",
+            ),
+        ]
+
+    @property
+    def is_missing(self) -> bool:
+        return self.value is None

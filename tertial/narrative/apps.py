@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NarrativeConfig(AppConfig):
+    name = "tertial.narrative"
+    verbose_name = _("Texter, beslut och händelser")
