@@ -1,0 +1,75 @@
+"""Targets (målvärden) as people write them: "<5 %", "90 %", "Nollresultat", "≥ 3,5".
+
+``parse_target`` turns the text into a comparator and a value; how a value is judged against
+a parsed target lives beside it so that the loader, the web forms and the report agree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tertial.core.numbers import NumberFormatError, parse_decimal
+
+AT_LEAST, AT_MOST, BELOW, ABOVE, EQUAL = "at_least", "at_most", "below", "above", "equal"
+COMPARATORS = (AT_LEAST, AT_MOST, BELOW, ABOVE, EQUAL)
+DIRECTIONS = ("higher", "lower", "band")
+
+_PREFIXES = [
+    ("<=", AT_MOST), ("≤", AT_MOST), (">=", AT_LEAST), ("≥", AT_LEAST),
+    ("<", BELOW), (">", ABOVE), ("=", EQUAL), ("minst", AT_LEAST), ("högst", AT_MOST),
+    ("under", BELOW), ("över", ABOVE),
+]
+_ZERO_RESULT = re.compile(r"^noll\s*-?\s*resultat$", re.IGNORECASE)
+_NO_TARGET = {"", "-", "–", "—"}
+
+
+class TargetFormatError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class ParsedTarget:
+    text: str
+    comparator: str
+    value: Decimal
+    is_percent: bool = False
+    tolerance: Decimal | None = None
+
+
+def parse_target(text: str, direction: str = "higher") -> ParsedTarget | None:
+    """Parse a target; None when the text says there is no target ("-" or empty)."""
+    if direction not in DIRECTIONS:
+        raise TargetFormatError(f"unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}")
+    original = text
+    s = " ".join(text.split())
+    if s in _NO_TARGET:
+        return None
+    if _ZERO_RESULT.match(s):
+        return ParsedTarget(original, EQUAL, Decimal(0))
+    comparator = None
+    lowered = s.lower()
+    for prefix, candidate in _PREFIXES:
+        if lowered.startswith(prefix):
+            comparator, s = candidate, s[len(prefix):].strip()
+            break
+    tolerance = None
+    if "±" in s:
+        s, _, tolerance_text = s.partition("±")
+        try:
+            tolerance = abs(parse_decimal(tolerance_text.replace("%", "")))
+        except NumberFormatError as exc:
+            raise TargetFormatError(f"cannot read the tolerance of target {original!r}") from exc
+        comparator = comparator or EQUAL
+    is_percent = s.rstrip().endswith("%")
+    s = s.rstrip().removesuffix("%").strip()
+    try:
+        value = parse_decimal(s)
+    except NumberFormatError as exc:
+        raise TargetFormatError(
+            f"cannot read target {original!r}: write e.g. '90 %', '<5 %', '≥ 3,5' or 'Nollresultat'"
+        ) from exc
+    if comparator is None:
+        comparator = {"higher": AT_LEAST, "lower": AT_MOST, "band": EQUAL}[direction]
+    return ParsedTarget(original, comparator, value, is_percent, tolerance)

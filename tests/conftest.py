@@ -1,0 +1,34 @@
+"""Shared fixtures: the reference organisation (examples/vss-2020) loaded once per test run.
+
+Tests that use the database see the example as it is after ``tertial load``; each test runs
+in a transaction that is rolled back, so changes made by one test never reach another.
+"""
+
+from pathlib import Path
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE_DIR = REPO_ROOT / "examples" / "vss-2020"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    from tertial.loading import load_organisation
+
+    with django_db_blocker.unblock():
+        load_organisation(EXAMPLE_DIR)
+
+
+@pytest.fixture
+def vss(db):
+    from tertial.organisation.models import Organisation
+
+    return Organisation.objects.get(slug="vss")
+
+
+@pytest.fixture
+def period_2020_08(vss):
+    from tertial.organisation.models import Period
+
+    return Period.objects.get(fiscal_year__organisation=vss, key="2020-08")
