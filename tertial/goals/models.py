@@ -186,6 +186,12 @@ class Indicator(models.Model):
         max_digits=6, decimal_places=4, null=True, blank=True,
     )
     kolada_kpi = models.CharField(_("Kolada-KPI"), max_length=20, blank=True)
+    # Two rows of different tables that report the same quantity (a core volume and an
+    # indicator, say); the report checks compare their values.
+    same_as = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("samma mått som"),
+    )
     in_core_volumes = models.BooleanField(_("i basuppdrag"), default=False)
     in_personnel = models.BooleanField(_("i personaltabellen"), default=False)
     board_goals = models.ManyToManyField(BoardGoal, blank=True, related_name="indicators")
