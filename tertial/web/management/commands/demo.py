@@ -1,0 +1,62 @@
+"""``tertial demo``: the reference organisation loaded, its report written, the app served.
+
+``tertial.cli`` points the database at a fresh SQLite file (tertial-demo.sqlite3 in the
+working directory) before Django starts, so the demo never touches a configured database.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+import tertial
+
+EXAMPLE = Path(tertial.__file__).resolve().parent.parent / "examples" / "vss-2020"
+REPORT_FORMATS = ("html", "pdf", "docx", "xlsx")
+
+
+class Command(BaseCommand):
+    help = "Load the example organisation into a fresh SQLite database, write its report, serve."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Stop after writing the report."
+        )
+        parser.add_argument(
+            "--output", default="report-output", help="Folder for the report files."
+        )
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+
+    def handle(self, *args, no_serve, output, host, port, **options):
+        from tertial.access.demo import create_demo_users
+        from tertial.organisation.models import Organisation
+
+        if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+            raise CommandError("tertial demo runs on its own SQLite database.")
+        if not EXAMPLE.is_dir():
+            raise CommandError(
+                f"The example folder {EXAMPLE} is missing: run the demo from a clone of tertial."
+            )
+        self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        call_command("migrate", verbosity=0)
+        call_command("load", str(EXAMPLE))
+        organisation = Organisation.objects.get(slug="vss")
+        credentials = create_demo_users(organisation)
+
+        out_dir = Path(output).resolve()
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for fmt in REPORT_FORMATS:
+            target = out_dir / f"vss-2020-08.{fmt}"
+            call_command("report", "vss", "2020-08", format=fmt, output=str(target))
+            self.stdout.write(f"Report written: {target}")
+
+        self.stdout.write("")
+        self.stdout.write("Demo logins (password for all: see below):")
+        for role, username in credentials["users"].items():
+            self.stdout.write(f"  {role:<22} {username}")
+        self.stdout.write(f"  password: {credentials['password']}")
+        if no_serve:
+            return
+        call_command("serve", host=host, port=port)
