@@ -1,0 +1,40 @@
+from decimal import Decimal
+
+from tertial.core.formatting import (
+    MINUS,
+    NBSP,
+    decimals_of,
+    format_number,
+    format_percent,
+    format_tkr,
+    normalise_spaces,
+)
+
+
+def test_tkr_uses_no_break_space_and_real_minus():
+    assert format_tkr(Decimal("8486300")) == f"8{NBSP}486"
+    assert format_tkr(Decimal("-1030400")) == f"{MINUS}1{NBSP}030"
+    assert format_tkr(Decimal("0")) == "0"
+
+
+def test_not_existing_amount_is_a_dash_and_missing_value_is_iu():
+    assert format_tkr(None) == "-"
+    assert format_number(None) == "I.U."
+    assert format_percent(None) == "I.U."
+
+
+def test_percent_and_decimals():
+    assert format_percent(Decimal("4.3")) == f"4,3{NBSP}%"
+    assert format_percent(Decimal("91"), 0) == f"91{NBSP}%"
+    assert format_number(Decimal("0.91"), 2) == "0,91"
+    assert format_number(Decimal("166760")) == f"166{NBSP}760"
+
+
+def test_decimals_as_written():
+    assert decimals_of(Decimal("0.91")) == 2
+    assert decimals_of(Decimal("99")) == 0
+    assert decimals_of(Decimal("6.0")) == 1
+
+
+def test_normalise_spaces_for_comparison_with_typed_text():
+    assert normalise_spaces(format_tkr(Decimal("-1030400"))) == "-1 030"
