@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tertial.narrative",
     "tertial.reports",
     "tertial.web",
+    "tertial.api",
 ]
 
 MIDDLEWARE = [
