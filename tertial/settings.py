@@ -85,6 +85,8 @@ INSTALLED_APPS = [
     "tertial.goals",
     "tertial.narrative",
     "tertial.reports",
+    "tertial.access",
+    "tertial.workflow",
     "tertial.web",
     "tertial.api",
 ]
@@ -150,6 +152,23 @@ AXES_FAILURE_LIMIT = int(os.environ.get("TERTIAL_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
+
+# Single sign-on through OpenID Connect (the municipality's directory), switched on by
+# setting TERTIAL_OIDC_OP_BASE_URL or the endpoint variables; see docs/deployment.md.
+OIDC_RP_CLIENT_ID = os.environ.get("TERTIAL_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("TERTIAL_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("TERTIAL_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TERTIAL_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = os.environ.get("TERTIAL_OIDC_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("TERTIAL_OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = os.environ.get("TERTIAL_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("TERTIAL_OIDC_SCOPES", "openid email profile")
+# Only people already given a membership may log in; nobody is created by signing in.
+OIDC_CREATE_USER = env_bool("TERTIAL_OIDC_CREATE_USER", False)
+OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT)
+if OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("mozilla_django_oidc.auth.OIDCAuthenticationBackend")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -1,0 +1,253 @@
+"""Every right in one module: what each role may do, asked the same way by every view.
+
+``can(user, action, obj)`` answers for one object, ``restrict(queryset, user, action)`` narrows
+a queryset to what the user may act on, and the ``get_*_for`` helpers fetch an object for a
+view, answering 404 when the object lies outside the user's organisations (so that nothing
+about other organisations leaks) and 403 when it is visible but the action is not allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest
+
+from tertial.access.models import Membership
+from tertial.goals.models import BoardGoal, Indicator
+from tertial.organisation.models import Organisation, Period, Unit
+
+Role = Membership.Role
+
+
+class Action(StrEnum):
+    VIEW = "view"  # the organisation's pages and drafts
+    EDIT_UNIT = "unit.edit"  # a unit's forecast and comment
+    SUBMIT_UNIT = "unit.submit"
+    REVIEW_UNIT = "unit.review"  # return or approve a unit's submission
+    ASSESS_GOAL = "goal.assess"
+    EDIT_INDICATOR = "indicator.edit"
+    EDIT_TEXTS = "texts.edit"  # narrative sections, decisions and events
+    IMPORT = "import.run"
+    MANAGE_PERIOD = "period.manage"  # deadlines
+    APPROVE_REPORT = "report.approve"
+    PUBLISH_REPORT = "report.publish"
+    UNLOCK_PERIOD = "period.unlock"
+
+
+# Actions a role may take anywhere in its organisation.
+_CONTROLLER = {
+    Action.VIEW,
+    Action.EDIT_UNIT,
+    Action.SUBMIT_UNIT,
+    Action.REVIEW_UNIT,
+    Action.ASSESS_GOAL,
+    Action.EDIT_INDICATOR,
+    Action.EDIT_TEXTS,
+    Action.IMPORT,
+    Action.MANAGE_PERIOD,
+}
+ORGANISATION_WIDE: dict[str, frozenset[Action]] = {
+    Role.ADMINISTRATOR: frozenset(_CONTROLLER | {Action.UNLOCK_PERIOD}),
+    Role.CONTROLLER: frozenset(_CONTROLLER),
+    Role.HEAD: frozenset(
+        {Action.VIEW, Action.EDIT_TEXTS, Action.APPROVE_REPORT, Action.PUBLISH_REPORT}
+    ),
+    Role.UNIT_HEAD: frozenset({Action.VIEW}),
+    Role.READER: frozenset({Action.VIEW}),
+}
+# Actions a unit head may take on the units given to them (and what hangs on those units).
+UNIT_SCOPED = frozenset(
+    {Action.EDIT_UNIT, Action.SUBMIT_UNIT, Action.ASSESS_GOAL, Action.EDIT_INDICATOR}
+)
+
+
+@dataclass(frozen=True)
+class Grant:
+    role: str
+    unit_ids: frozenset[int]
+
+
+def grants(user) -> dict[int, Grant]:
+    """The user's role per organisation id, read once per request and kept on the user."""
+    if not user.is_authenticated or not user.is_active:
+        return {}
+    cached = getattr(user, "_tertial_grants", None)
+    if cached is not None:
+        return cached
+    result: dict[int, Grant] = {}
+    if user.is_superuser:
+        result = {
+            pk: Grant(Role.ADMINISTRATOR, frozenset())
+            for pk in Organisation.objects.values_list("pk", flat=True)
+        }
+    unit_links = Membership.units.through.objects.filter(membership__user=user).values_list(
+        "membership_id", "unit_id"
+    )
+    units_by_membership: dict[int, set[int]] = {}
+    for membership_id, unit_id in unit_links:
+        units_by_membership.setdefault(membership_id, set()).add(unit_id)
+    for membership in Membership.objects.filter(user=user).only("pk", "organisation_id", "role"):
+        result[membership.organisation_id] = Grant(
+            membership.role, frozenset(units_by_membership.get(membership.pk, ()))
+        )
+    user._tertial_grants = result
+    return result
+
+
+def role_in(user, organisation: Organisation) -> str | None:
+    grant = grants(user).get(organisation.pk)
+    return grant.role if grant else None
+
+
+def organisation_of(obj: Model) -> Organisation:
+    if isinstance(obj, Organisation):
+        return obj
+    if isinstance(obj, Period):
+        return obj.fiscal_year.organisation
+    if isinstance(obj, BoardGoal):
+        return obj.fiscal_year.organisation
+    if hasattr(obj, "organisation"):
+        return obj.organisation
+    if hasattr(obj, "period"):
+        return obj.period.fiscal_year.organisation
+    raise TypeError(f"no organisation for {type(obj).__name__}")
+
+
+def _unit_ids_of(obj: Model) -> set[int]:
+    """The units an object hangs on, for unit heads' scoped rights."""
+    if isinstance(obj, Unit):
+        return {obj.pk}
+    if isinstance(obj, BoardGoal):
+        return set(obj.responsible_units.values_list("pk", flat=True))
+    if isinstance(obj, Indicator):
+        ids = {obj.unit_id} if obj.unit_id else set()
+        if obj.parent_id and obj.parent.unit_id:
+            ids.add(obj.parent.unit_id)
+        ids |= set(
+            BoardGoal.responsible_units.through.objects.filter(
+                boardgoal__indicators=obj
+            ).values_list("unit_id", flat=True)
+        )
+        return ids
+    return set()
+
+
+def can(user, action: Action | str, obj: Model) -> bool:
+    action = Action(action)
+    grant = grants(user).get(organisation_of(obj).pk)
+    if grant is None:
+        return False
+    if action in ORGANISATION_WIDE[grant.role]:
+        return True
+    if grant.role == Role.UNIT_HEAD and action in UNIT_SCOPED:
+        return bool(grant.unit_ids & _unit_ids_of(obj))
+    return False
+
+
+def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
+    """The objects of ``queryset`` the user may take ``action`` on."""
+    action = Action(action)
+    model = queryset.model
+    org_path = {
+        Organisation: "pk",
+        Unit: "organisation",
+        Indicator: "organisation",
+        Period: "fiscal_year__organisation",
+        BoardGoal: "fiscal_year__organisation",
+    }.get(model)
+    if org_path is None:
+        raise TypeError(f"restrict() does not know {model.__name__}")
+    wide: list[int] = []
+    scoped: set[int] = set()
+    for org_id, grant in grants(user).items():
+        if action in ORGANISATION_WIDE[grant.role]:
+            wide.append(org_id)
+        elif grant.role == Role.UNIT_HEAD and action in UNIT_SCOPED:
+            scoped |= grant.unit_ids
+    condition = Q(**{f"{org_path}__in": wide})
+    if scoped:
+        if model is Unit:
+            condition |= Q(pk__in=scoped)
+        elif model is BoardGoal:
+            condition |= Q(responsible_units__in=scoped)
+        elif model is Indicator:
+            condition |= (
+                Q(unit__in=scoped)
+                | Q(parent__unit__in=scoped)
+                | Q(board_goals__responsible_units__in=scoped)
+            )
+    return queryset.filter(condition).distinct()
+
+
+def require(request: HttpRequest, action: Action | str, obj: Model) -> None:
+    """Refuse the request unless the user may take the action on the object."""
+    if not can(request.user, action, obj):
+        raise PermissionDenied
+
+
+def _check(request: HttpRequest, obj: Model, action: Action | str) -> Model:
+    if organisation_of(obj).pk not in grants(request.user):
+        raise Http404
+    require(request, action, obj)
+    return obj
+
+
+def get_organisation_for(
+    request: HttpRequest, slug: str, action: Action | str = Action.VIEW
+) -> Organisation:
+    try:
+        organisation = Organisation.objects.get(slug=slug)
+    except Organisation.DoesNotExist:
+        raise Http404 from None
+    return _check(request, organisation, action)
+
+
+def get_period_for(
+    request: HttpRequest, slug: str, key: str, action: Action | str = Action.VIEW
+) -> Period:
+    try:
+        period = Period.objects.select_related("fiscal_year__organisation").get(
+            fiscal_year__organisation__slug=slug, key=key
+        )
+    except Period.DoesNotExist:
+        raise Http404 from None
+    return _check(request, period, action)
+
+
+def get_unit_for(
+    request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
+) -> Unit:
+    try:
+        unit = Unit.objects.select_related("organisation").get(
+            pk=pk, organisation_id=period.fiscal_year.organisation_id
+        )
+    except Unit.DoesNotExist:
+        raise Http404 from None
+    return _check(request, unit, action)
+
+
+def get_goal_for(
+    request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
+) -> BoardGoal:
+    try:
+        goal = BoardGoal.objects.select_related(
+            "fiscal_year__organisation", "council_goal__perspective"
+        ).get(pk=pk, fiscal_year_id=period.fiscal_year_id)
+    except BoardGoal.DoesNotExist:
+        raise Http404 from None
+    return _check(request, goal, action)
+
+
+def get_indicator_for(
+    request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
+) -> Indicator:
+    try:
+        indicator = Indicator.objects.select_related("organisation", "parent").get(
+            pk=pk, organisation_id=period.fiscal_year.organisation_id
+        )
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+    return _check(request, indicator, action)

@@ -1,0 +1,94 @@
+"""The few economy figures the follow-up work needs per unit, in a handful of aggregate queries.
+
+The report's tables (tertial.economy.tables) compute the full set for the whole
+administration; the dashboard and a unit's page need only these per-unit net figures, and
+must stay fast for administrations with hundreds of units: every query groups by unit in SQL.
+Net results are in the report's sign (revenues − costs = −(ledger sum)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from tertial.economy.models import BudgetEntry, Forecast, LedgerBalance
+from tertial.organisation.models import Period
+
+DEFAULT_COMMENT_THRESHOLD_KR = Decimal("500000")
+
+
+@dataclass
+class UnitFigures:
+    actual: Decimal | None = None  # to date
+    budget: Decimal | None = None  # to date
+    previous_year: Decimal | None = None  # same months last year
+    full_year_budget: Decimal | None = None
+    forecast: Forecast | None = None
+
+    @property
+    def deviation(self) -> Decimal | None:
+        """Actual − budget to date: positive is better than budget."""
+        if self.actual is None and self.budget is None:
+            return None
+        return (self.actual or Decimal(0)) - (self.budget or Decimal(0))
+
+    @property
+    def forecast_deviation(self) -> Decimal | None:
+        """Full-year forecast − full-year budget."""
+        if self.forecast is None:
+            return None
+        return self.forecast.net_result - (self.full_year_budget or Decimal(0))
+
+
+def _net_by_unit(queryset) -> dict[int, Decimal]:
+    return {
+        row["unit_id"]: -row["total"]
+        for row in queryset.values("unit_id").annotate(total=Sum("amount")).order_by()
+    }
+
+
+def unit_figures(period: Period, unit_ids: Iterable[int] | None = None) -> dict[int, UnitFigures]:
+    organisation_id = period.fiscal_year.organisation_id
+    year, month = period.year, period.end_month
+    ledger = LedgerBalance.objects.filter(organisation_id=organisation_id)
+    budget = BudgetEntry.objects.filter(unit__organisation_id=organisation_id, year=year)
+    forecasts = Forecast.objects.filter(period=period, is_current=True).select_related("author")
+    if unit_ids is not None:
+        unit_ids = list(unit_ids)
+        ledger = ledger.filter(unit_id__in=unit_ids)
+        budget = budget.filter(unit_id__in=unit_ids)
+        forecasts = forecasts.filter(unit_id__in=unit_ids)
+    actual = _net_by_unit(ledger.filter(year=year, month__lte=month))
+    previous = _net_by_unit(ledger.filter(year=year - 1, month__lte=month))
+    budget_to_date = _net_by_unit(budget.filter(month__lte=month))
+    budget_year = _net_by_unit(budget)
+    result: dict[int, UnitFigures] = {}
+
+    def figures(unit_id: int) -> UnitFigures:
+        return result.setdefault(unit_id, UnitFigures())
+
+    for unit_id, value in actual.items():
+        figures(unit_id).actual = value
+    for unit_id, value in previous.items():
+        figures(unit_id).previous_year = value
+    for unit_id, value in budget_to_date.items():
+        figures(unit_id).budget = value
+    for unit_id, value in budget_year.items():
+        figures(unit_id).full_year_budget = value
+    for forecast in forecasts:
+        figures(forecast.unit_id).forecast = forecast
+    return result
+
+
+def comment_threshold(period: Period) -> Decimal:
+    """The forecast deviation beyond which a unit must explain its forecast."""
+    try:
+        from tertial.core.conventions import conventions_from_settings
+    except ImportError:
+        return DEFAULT_COMMENT_THRESHOLD_KR
+    return Decimal(
+        conventions_from_settings(period.organisation.settings).forecast_comment_threshold_kr
+    )

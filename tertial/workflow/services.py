@@ -1,0 +1,314 @@
+"""Transitions of the follow-up work. Each one checks the state, changes it, and is audited.
+
+Rights (who may take a transition) are checked by the caller through tertial.access.rules;
+these functions check only what the state allows, so the CLI and tests can use them too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tertial.access.rules import Action, can
+from tertial.audit.log import record
+from tertial.organisation.models import Period, Unit
+from tertial.workflow.figures import comment_threshold, unit_figures
+from tertial.workflow.models import ReportApproval, UnitSubmission
+
+State = UnitSubmission.State
+ReportState = ReportApproval.State
+
+
+class WorkflowError(Exception):
+    """A transition the current state does not allow; the message is for the user."""
+
+    def __init__(self, message: str, details: list[str] | None = None):
+        super().__init__(message)
+        self.details = details or []
+
+
+def reporting_units(period: Period):
+    """The units that take part in the period's follow-up: those existing during it."""
+    units = Unit.objects.filter(organisation_id=period.fiscal_year.organisation_id)
+    return [u for u in units if u.exists_during(period.start_date, period.end_date)]
+
+
+def submission_for(unit: Unit, period: Period) -> UnitSubmission:
+    """The unit's submission, unsaved in state draft when nothing has happened yet."""
+    return UnitSubmission.objects.filter(unit=unit, period=period).first() or UnitSubmission(
+        unit=unit, period=period
+    )
+
+
+def approval_for(period: Period) -> ReportApproval:
+    return ReportApproval.objects.filter(period=period).first() or ReportApproval(period=period)
+
+
+def _locked_submission(unit: Unit, period: Period) -> UnitSubmission:
+    """The submission row locked for the rest of the transaction (created when missing)."""
+    UnitSubmission.objects.get_or_create(unit=unit, period=period)
+    return UnitSubmission.objects.select_for_update().get(unit=unit, period=period)
+
+
+def lock_unit(unit: Unit, period: Period) -> UnitSubmission:
+    """Serialise edits of one unit's follow-up: call inside transaction.atomic()."""
+    return _locked_submission(unit, period)
+
+
+def _refuse_if_locked(period: Period) -> None:
+    if period.is_locked:
+        raise WorkflowError(_("Perioden är låst: rapporten är godkänd."))
+
+
+def unit_is_editable(user, unit: Unit, period: Period, submission: UnitSubmission | None = None):
+    """Whether the user may change the unit's figures and texts now (rights and state)."""
+    if period.is_locked or not can(user, Action.EDIT_UNIT, unit):
+        return False
+    if can(user, Action.REVIEW_UNIT, unit):
+        return True  # controllers correct a submitted unit until the period is approved
+    submission = submission or submission_for(unit, period)
+    return submission.state in {State.DRAFT, State.RETURNED}
+
+
+def goal_is_editable(user, goal, period: Period) -> bool:
+    """Whether the user may assess the goal now (rights, and the period not locked)."""
+    return not period.is_locked and can(user, Action.ASSESS_GOAL, goal)
+
+
+def missing_for_submission(unit: Unit, period: Period) -> list[str]:
+    """What a unit must still do before it can submit."""
+    figures = unit_figures(period, [unit.pk]).get(unit.pk)
+    forecast = figures.forecast if figures else None
+    if forecast is None:
+        return [_("Helårsprognos saknas.")]
+    deviation = figures.forecast_deviation
+    if abs(deviation) > comment_threshold(period) and not forecast.comment.strip():
+        return [_("Prognosen avviker väsentligt från budget men kommentar saknas.")]
+    return []
+
+
+def _transition(unit, period, actor, allowed_from, to, action, comment=""):
+    with transaction.atomic():
+        submission = _locked_submission(unit, period)
+        if submission.state not in allowed_from:
+            raise WorkflowError(
+                _("Inte möjligt när inlämningen har status %(state)s.")
+                % {"state": submission.get_state_display()}
+            )
+        before = submission.state
+        submission.state = to
+        submission.updated_by = actor
+        if comment or to != State.SUBMITTED:
+            submission.return_comment = comment
+        submission.save()
+        record(
+            action,
+            actor=actor,
+            organisation=unit.organisation,
+            obj=submission,
+            before={"state": before},
+            after={"state": to},
+            reason=comment,
+        )
+    return submission
+
+
+def submit_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
+    _refuse_if_locked(period)
+    missing = missing_for_submission(unit, period)
+    if missing:
+        raise WorkflowError(_("Verksamheten kan inte lämnas in ännu."), missing)
+    return _transition(
+        unit,
+        period,
+        actor,
+        {State.DRAFT, State.RETURNED},
+        State.SUBMITTED,
+        "workflow.unit.submitted",
+    )
+
+
+def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmission:
+    _refuse_if_locked(period)
+    if not comment.strip():
+        raise WorkflowError(_("Skriv en kommentar om vad som ska rättas."))
+    return _transition(
+        unit,
+        period,
+        actor,
+        {State.SUBMITTED, State.APPROVED},
+        State.RETURNED,
+        "workflow.unit.returned",
+        comment.strip(),
+    )
+
+
+def approve_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
+    _refuse_if_locked(period)
+    return _transition(
+        unit, period, actor, {State.SUBMITTED}, State.APPROVED, "workflow.unit.approved"
+    )
+
+
+def _locked_approval(period: Period) -> ReportApproval:
+    ReportApproval.objects.get_or_create(period=period)
+    return ReportApproval.objects.select_for_update().get(period=period)
+
+
+def units_not_approved(period: Period) -> list[Unit]:
+    approved = set(
+        UnitSubmission.objects.filter(period=period, state=State.APPROVED).values_list(
+            "unit_id", flat=True
+        )
+    )
+    return [unit for unit in reporting_units(period) if unit.pk not in approved]
+
+
+def approve_report(period: Period, *, actor, freeze=None) -> ReportApproval:
+    """Approve the administration's report, freeze an edition of it and lock the period.
+
+    ``freeze(period, actor=, reason=)`` makes the frozen edition and returns it (or None);
+    tertial.reports provides it, the web passes it in.
+    """
+    with transaction.atomic():
+        approval = _locked_approval(period)
+        if approval.state != ReportState.DRAFT:
+            raise WorkflowError(_("Rapporten är redan godkänd."))
+        pending = units_not_approved(period)
+        if pending:
+            raise WorkflowError(
+                _("Alla verksamheter måste vara godkända innan rapporten kan godkännas."),
+                [unit.name for unit in pending],
+            )
+        if freeze is not None:
+            edition = freeze(period, actor=actor, reason=_("Godkänd av förvaltningschef"))
+            approval.edition_number = getattr(edition, "number", None)
+        approval.state = ReportState.APPROVED
+        approval.approved_by = actor
+        approval.approved_at = timezone.now()
+        approval.save()
+        before_status = period.status
+        period.status = Period.Status.APPROVED
+        period.save(update_fields=["status"])
+        record(
+            "workflow.report.approved",
+            actor=actor,
+            organisation=period.organisation,
+            obj=period,
+            before={"status": before_status},
+            after={"status": period.status, "edition": approval.edition_number},
+        )
+    return approval
+
+
+def publish_report(period: Period, *, actor) -> ReportApproval:
+    with transaction.atomic():
+        approval = _locked_approval(period)
+        if approval.state != ReportState.APPROVED:
+            raise WorkflowError(_("Bara en godkänd rapport kan publiceras."))
+        approval.state = ReportState.PUBLISHED
+        approval.published_by = actor
+        approval.published_at = timezone.now()
+        approval.save()
+        before_status = period.status
+        period.status = Period.Status.LOCKED
+        period.save(update_fields=["status"])
+        record(
+            "workflow.report.published",
+            actor=actor,
+            organisation=period.organisation,
+            obj=period,
+            before={"status": before_status},
+            after={"status": period.status},
+        )
+    return approval
+
+
+def unlock_period(period: Period, *, actor, reason: str) -> ReportApproval:
+    """Open an approved or published period for changes again; the reason is logged."""
+    if not reason.strip():
+        raise WorkflowError(_("Ange varför perioden låses upp."))
+    with transaction.atomic():
+        approval = _locked_approval(period)
+        if not period.is_locked and approval.state == ReportState.DRAFT:
+            raise WorkflowError(_("Perioden är inte låst."))
+        before = {"status": period.status, "report": approval.state}
+        approval.state = ReportState.DRAFT
+        approval.save()
+        period.status = Period.Status.OPEN
+        period.save(update_fields=["status"])
+        record(
+            "period.unlocked",
+            actor=actor,
+            organisation=period.organisation,
+            obj=period,
+            before=before,
+            after={"status": period.status, "report": approval.state},
+            reason=reason.strip(),
+        )
+    return approval
+
+
+def set_deadlines(
+    period: Period,
+    *,
+    actor,
+    unit_deadline: datetime.date | None,
+    report_deadline: datetime.date | None,
+) -> None:
+    with transaction.atomic():
+        approval = _locked_approval(period)
+        before = {
+            "unit_deadline": period.deadline.isoformat() if period.deadline else None,
+            "report_deadline": approval.report_deadline.isoformat()
+            if approval.report_deadline
+            else None,
+        }
+        period.deadline = unit_deadline
+        period.save(update_fields=["deadline"])
+        approval.report_deadline = report_deadline
+        approval.save()
+        record(
+            "workflow.deadlines.changed",
+            actor=actor,
+            organisation=period.organisation,
+            obj=period,
+            before=before,
+            after={
+                "unit_deadline": unit_deadline.isoformat() if unit_deadline else None,
+                "report_deadline": report_deadline.isoformat() if report_deadline else None,
+            },
+        )
+
+
+@dataclass
+class UnitStatus:
+    unit: Unit
+    submission: UnitSubmission
+    overdue: bool
+
+
+def unit_statuses(period: Period, today: datetime.date | None = None) -> list[UnitStatus]:
+    """Every reporting unit's submission state and whether it is overdue."""
+    today = today or timezone.localdate()
+    submissions = {s.unit_id: s for s in UnitSubmission.objects.filter(period=period)}
+    past_deadline = period.deadline is not None and today > period.deadline
+    result = []
+    for unit in reporting_units(period):
+        submission = submissions.get(unit.pk) or UnitSubmission(unit=unit, period=period)
+        overdue = past_deadline and submission.state in {State.DRAFT, State.RETURNED}
+        result.append(UnitStatus(unit, submission, overdue))
+    return result
+
+
+def report_overdue(period: Period, approval: ReportApproval, today=None) -> bool:
+    today = today or timezone.localdate()
+    return (
+        approval.report_deadline is not None
+        and today > approval.report_deadline
+        and approval.state == ReportState.DRAFT
+    )
