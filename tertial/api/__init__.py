@@ -1,1 +1,1 @@
-"""Read-only JSON API for Power BI, Excel and other tools, authenticated by per-organisation tokens."""
+"""Read-only JSON API for Power BI, Excel and other tools, authenticated by tokens."""
