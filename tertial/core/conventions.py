@@ -1,0 +1,151 @@
+"""Per-organisation conventions of the economy tables, all in one place.
+
+Organisations differ in how they print a deviation (avvikelse): the reference subtracts the
+budget from the actual, others subtract the actual from the budget. Each table's formula is a
+setting here, with the reference's choice as default, and every table states its formula in a
+note beside the column heading ("Avvikelse = redovisat − budget"), so a reader never has to
+guess the sign.
+
+``conventions_from_settings(Organisation.settings)`` reads the settings dict. The keys:
+
+``operating_deviation``  (default ``"actual - budget"``)
+    The Driftsammandrag's deviation: actual to date against budget to date.
+``forecast_deviation``  (default ``"forecast - budget"``)
+    The full-year forecast table's and the economy summary's deviation of the net result.
+``of_which_deviation``  (default ``"forecast - budget"``)
+    The deviation of the "varav kostnader" and "varav intäkter" rows. Both rows are gross
+    amounts, both positive, so with this formula more costs than budgeted shows as a positive
+    deviation on the cost row; an organisation may prefer ``"budget - forecast"``.
+``investment_deviation``  (default ``"forecast - frame"``)
+    The investment table's deviation: forecast net investment against the frame.
+``forecast_comment_threshold_kr``  (default ``500000``)
+    A unit whose forecast deviates from its budget by more than this many kronor (either
+    way) must comment on its forecast.
+``partly_met_threshold``  (default ``0.8``)
+    An indicator that reaches this share of its target is *partly met*.
+``report``
+    The report definition (sections, order, titles); validated by tertial.reports, only
+    passed through here.
+
+Unknown keys are refused, so a misspelt key never silently falls back to the default.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from tertial.core.economy import deviation
+
+MINUS = "\u2212"
+
+# The Swedish word each term is printed as in a formula note (the report's default language).
+TERM_LABELS = {
+    "actual": "redovisat",
+    "budget": "budget",
+    "forecast": "prognos",
+    "frame": "investeringsram",
+}
+
+# For each deviation, the two terms it may subtract (in either order).
+_FORMULA_TERMS = {
+    "operating_deviation": ("actual", "budget"),
+    "forecast_deviation": ("forecast", "budget"),
+    "of_which_deviation": ("forecast", "budget"),
+    "investment_deviation": ("forecast", "frame"),
+}
+
+PASSED_THROUGH_KEYS = ("report",)
+
+
+class ConventionsError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class DeviationFormula:
+    """``minuend − subtrahend``, each a term: ``actual``, ``budget``, ``forecast``, ``frame``."""
+
+    minuend: str
+    subtrahend: str
+
+    def apply(self, values: Mapping[str, Decimal | None]) -> Decimal | None:
+        """The deviation from the terms' values; a missing term counts as zero, both as None."""
+        return deviation(values.get(self.minuend), values.get(self.subtrahend))
+
+    @property
+    def text(self) -> str:
+        return f"{self.minuend} - {self.subtrahend}"
+
+    def note(self, labels: Mapping[str, str] | None = None) -> str:
+        """The heading note, "Avvikelse = redovisat − budget"; ``labels`` translates terms."""
+        words = {**TERM_LABELS, **(labels or {})}
+        return f"Avvikelse = {words[self.minuend]} {MINUS} {words[self.subtrahend]}"
+
+
+@dataclass(frozen=True)
+class Conventions:
+    operating_deviation: DeviationFormula = DeviationFormula("actual", "budget")
+    forecast_deviation: DeviationFormula = DeviationFormula("forecast", "budget")
+    of_which_deviation: DeviationFormula = DeviationFormula("forecast", "budget")
+    investment_deviation: DeviationFormula = DeviationFormula("forecast", "frame")
+    forecast_comment_threshold_kr: Decimal = Decimal("500000")
+    partly_met_threshold: Decimal = Decimal("0.8")
+
+    def needs_forecast_comment(self, deviation_kr: Decimal) -> bool:
+        return abs(deviation_kr) > self.forecast_comment_threshold_kr
+
+
+def parse_formula(key: str, text: Any) -> DeviationFormula:
+    allowed = _FORMULA_TERMS[key]
+    choices = f'"{allowed[0]} - {allowed[1]}" or "{allowed[1]} - {allowed[0]}"'
+    if not isinstance(text, str):
+        raise ConventionsError(f"settings.{key}: write the formula as text, {choices}")
+    parts = [p.strip() for p in text.replace(MINUS, "-").split("-")]
+    if len(parts) != 2 or set(parts) != set(allowed):
+        raise ConventionsError(f"settings.{key}: {text!r} is not a formula here; use {choices}")
+    return DeviationFormula(parts[0], parts[1])
+
+
+def _parse_decimal(key: str, value: Any) -> Decimal:
+    # a float from YAML (0.8) is read through its shortest text, which is what was written
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ConventionsError(f"settings.{key}: {value!r} is not a number")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as exc:
+        raise ConventionsError(f"settings.{key}: {value!r} is not a number") from exc
+    if not number.is_finite():
+        raise ConventionsError(f"settings.{key}: {value!r} is not a number")
+    return number
+
+
+def conventions_from_settings(settings: Mapping[str, Any] | None) -> Conventions:
+    """The organisation's conventions: defaults, overridden by the keys present in ``settings``."""
+    settings = settings or {}
+    known = set(_FORMULA_TERMS) | {"forecast_comment_threshold_kr", "partly_met_threshold"}
+    unknown = sorted(set(settings) - known - set(PASSED_THROUGH_KEYS))
+    if unknown:
+        raise ConventionsError(
+            f"unknown setting(s) {', '.join(unknown)}; "
+            f"known settings are {', '.join(sorted(known | set(PASSED_THROUGH_KEYS)))}"
+        )
+    values: dict[str, Any] = {}
+    for key in _FORMULA_TERMS:
+        if key in settings:
+            values[key] = parse_formula(key, settings[key])
+    if "forecast_comment_threshold_kr" in settings:
+        threshold = _parse_decimal(
+            "forecast_comment_threshold_kr", settings["forecast_comment_threshold_kr"]
+        )
+        if threshold < 0:
+            raise ConventionsError("settings.forecast_comment_threshold_kr must not be negative")
+        values["forecast_comment_threshold_kr"] = threshold
+    if "partly_met_threshold" in settings:
+        share = _parse_decimal("partly_met_threshold", settings["partly_met_threshold"])
+        if not 0 < share < 1:
+            raise ConventionsError("settings.partly_met_threshold must be between 0 and 1 (0.8)")
+        values["partly_met_threshold"] = share
+    return Conventions(**values)
