@@ -1,0 +1,260 @@
+"""The report's charts: their data from the tables, and one look in SVG (HTML, PDF) and PNG (Word).
+
+Bars are told apart without colour: the Okabe–Ito palette (safe for colour-blind readers)
+plus a hatch per series, a legend and the value written at every bar. Each chart carries an
+alt text generated from its data, and the renderers print its data as a table too.
+"""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from functools import lru_cache
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
+
+from tertial.core.formatting import format_number  # noqa: E402
+from tertial.core.tables import ColumnKind, RowRole, Table  # noqa: E402
+from tertial.reports.tree import Chart, Series  # noqa: E402
+
+# Okabe & Ito (2008): distinguishable with every common form of colour blindness.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00"]
+HATCHES = ["", "///", "...", "xx", "\\\\", "oo"]
+FONT = "DejaVu Sans"
+TEXT_COLOUR = "#1a1a1a"
+ONE_THOUSAND = Decimal(1000)
+
+matplotlib.rcParams.update(
+    {
+        "font.family": FONT,
+        "font.size": 8,
+        "svg.fonttype": "none",  # text stays text: small, searchable, drawn in the page's font
+        "hatch.linewidth": 0.6,
+        "axes.edgecolor": "#555555",
+        "axes.labelcolor": TEXT_COLOUR,
+        "xtick.color": TEXT_COLOUR,
+        "ytick.color": TEXT_COLOUR,
+    }
+)
+
+
+# --- data ----------------------------------------------------------------------------------
+
+
+def _tkr(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value / ONE_THOUSAND
+
+
+def _alt(
+    title: str,
+    chart_kind: str,
+    categories: list[str],
+    series: list[Series],
+    unit: str,
+    decimals: int = 0,
+) -> str:
+    parts = [f"{title}. {chart_kind} med {len(categories)} kategorier"]
+    if len(series) > 1:
+        labels = [s.label for s in series]
+        parts[0] += " och serierna " + ", ".join(labels[:-1]) + " och " + labels[-1]
+    parts[0] += "."
+    for s in series:
+        known = [(c, v) for c, v in zip(categories, s.values, strict=True) if v is not None]
+        if len(known) < 2:
+            continue
+        high = max(known, key=lambda cv: cv[1])
+        low = min(known, key=lambda cv: cv[1])
+        parts.append(
+            f"{s.label}: högst {high[0]} {format_number(high[1], decimals)} {unit}, "
+            f"lägst {low[0]} {format_number(low[1], decimals)} {unit}."
+        )
+    parts.append("Alla värden finns i tabellen Diagrammets data.")
+    return " ".join(parts)
+
+
+def bar_chart_from_table(table: Table, *, key: str, title: str, columns: list[str]) -> Chart:
+    """Grouped bars of the table's data rows (sums and "varav" rows left out), in tkr."""
+    rows = [r for r in table.rows if r.role == RowRole.DATA]
+    categories = [r.label for r in rows]
+    series = [
+        Series(
+            table.column(c).label, [_tkr(r.cells[c].value) if c in r.cells else None for r in rows]
+        )
+        for c in columns
+    ]
+    return Chart(
+        key=key,
+        kind="bars",
+        title=title,
+        categories=categories,
+        series=series,
+        value_label="tkr",
+        alt=_alt(title, "Liggande stapeldiagram", categories, series, "tkr"),
+    )
+
+
+def amount_columns(table: Table, *, leave_out: tuple[str, ...] = ("deviation",)) -> list[str]:
+    """The table's amount columns except the deviation: what a bar chart of it compares."""
+    return [
+        c.key
+        for c in table.columns
+        if c.kind == ColumnKind.AMOUNT and not any(word in c.key for word in leave_out)
+    ]
+
+
+def trend_chart(
+    *, key: str, title: str, periods: list[str], series: list[Series], unit: str, decimals: int
+) -> Chart:
+    return Chart(
+        key=key,
+        kind="trend",
+        title=title,
+        categories=periods,
+        series=series,
+        value_label=unit,
+        alt=_alt(title, "Linjediagram", periods, series, unit, decimals).replace(
+            " kategorier", " perioder"
+        ),
+        decimals=decimals,
+    )
+
+
+# --- drawing -------------------------------------------------------------------------------
+
+
+def _fmt(decimals: int):
+    return FuncFormatter(lambda x, _pos: format_number(Decimal(str(float(x))), decimals))
+
+
+def _label(value: Decimal, decimals: int) -> str:
+    return format_number(value, decimals)
+
+
+def _draw_bars(chart: Chart) -> Figure:
+    n_cat, n_ser = len(chart.categories), len(chart.series)
+    height = 1.0 + n_cat * (0.17 * n_ser + 0.1)
+    fig = Figure(figsize=(6.3, height))
+    ax = fig.add_subplot()
+    bar_h = 0.8 / max(n_ser, 1)
+    values = [float(v) for s in chart.series for v in s.values if v is not None]
+    span = (max(values + [0.0]) - min(values + [0.0])) or 1.0
+    for si, s in enumerate(chart.series):
+        positions = [ci + (si - (n_ser - 1) / 2) * bar_h for ci in range(n_cat)]
+        widths = [float(v) if v is not None else 0.0 for v in s.values]
+        ax.barh(
+            positions,
+            widths,
+            height=bar_h * 0.92,
+            color=PALETTE[si % len(PALETTE)],
+            hatch=HATCHES[si % len(HATCHES)],
+            edgecolor="white" if si == 0 else "#333333",
+            linewidth=0.4,
+            label=s.label,
+        )
+        for pos, value in zip(positions, s.values, strict=True):
+            text = "–" if value is None else _label(value, chart.decimals)
+            x = float(value) if value is not None else 0.0
+            offset = span * 0.01
+            ax.text(
+                x + (offset if x >= 0 else -offset),
+                pos,
+                text,
+                va="center",
+                ha="left" if x >= 0 else "right",
+                fontsize=6.5,
+                color=TEXT_COLOUR,
+            )
+    ax.set_yticks(range(n_cat), chart.categories)
+    ax.invert_yaxis()
+    ax.axvline(0, color="#555555", linewidth=0.6)
+    ax.xaxis.set_major_formatter(_fmt(0))
+    ax.xaxis.set_major_locator(MaxNLocator(6))
+    ax.set_xlabel(chart.value_label)
+    low, high = ax.get_xlim()
+    ax.set_xlim(low - span * 0.08, high + span * 0.08)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.5)
+    ax.set_axisbelow(True)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=n_ser, frameon=False)
+    fig.tight_layout()
+    return fig
+
+
+def _draw_trend(chart: Chart) -> Figure:
+    fig = Figure(figsize=(2.9, 1.7))
+    ax = fig.add_subplot()
+    markers = ["o", "s", "^", "D"]
+    linestyles = ["-", "--", ":", "-."]
+    xs = list(range(len(chart.categories)))
+    for si, s in enumerate(chart.series):
+        points = [(x, float(v)) for x, v in zip(xs, s.values, strict=True) if v is not None]
+        if not points:
+            continue
+        ax.plot(
+            [p[0] for p in points],
+            [p[1] for p in points],
+            color=PALETTE[si % len(PALETTE)],
+            marker=markers[si % len(markers)],
+            linestyle=linestyles[si % len(linestyles)],
+            linewidth=1.2,
+            markersize=3.5,
+            label=s.label,
+        )
+        last_x, last_y = points[-1]
+        ax.annotate(
+            _label(Decimal(str(last_y)), chart.decimals),
+            (last_x, last_y),
+            textcoords="offset points",
+            xytext=(4, 0),
+            va="center",
+            fontsize=6.5,
+        )
+    ax.set_xticks(xs, chart.categories, fontsize=6.5)
+    ax.set_xlim(-0.3, len(xs) - 0.4)
+    ax.yaxis.set_major_formatter(_fmt(chart.decimals))
+    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.tick_params(axis="y", labelsize=6.5)
+    ax.set_title(chart.title, fontsize=7, loc="left", wrap=True)
+    ax.grid(axis="y", color="#dddddd", linewidth=0.5)
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    if len(chart.series) > 1:
+        ax.legend(fontsize=6, frameon=False, loc="best")
+    fig.subplots_adjust(left=0.16, right=0.86, top=0.84, bottom=0.16)
+    return fig
+
+
+def _draw(chart: Chart) -> Figure:
+    return _draw_trend(chart) if chart.kind == "trend" else _draw_bars(chart)
+
+
+def render_svg(chart: Chart) -> str:
+    """The chart as an SVG document (for an <img> in HTML and PDF)."""
+    fig = _draw(chart)
+    buffer = io.StringIO()
+    # A salt per chart keeps the clip-path ids of two charts in one page distinct.
+    with matplotlib.rc_context({"svg.hashsalt": chart.key}):
+        fig.savefig(buffer, format="svg", metadata={"Title": chart.title, "Date": None})
+    return buffer.getvalue()
+
+
+def render_png(chart: Chart, dpi: int = 150) -> bytes:
+    """The chart as PNG (for Word, which does not take SVG everywhere)."""
+    fig = _draw(chart)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=dpi)
+    return buffer.getvalue()
+
+
+@lru_cache(maxsize=1)
+def warm_up() -> None:
+    """Load matplotlib's fonts once per process, before the first chart is timed or drawn."""
+    fig = Figure(figsize=(1, 1))
+    fig.add_subplot().text(0, 0, "å")
+    fig.savefig(io.BytesIO(), format="png")
