@@ -17,9 +17,17 @@ COMPARATORS = (AT_LEAST, AT_MOST, BELOW, ABOVE, EQUAL)
 DIRECTIONS = ("higher", "lower", "band")
 
 _PREFIXES = [
-    ("<=", AT_MOST), ("≤", AT_MOST), (">=", AT_LEAST), ("≥", AT_LEAST),
-    ("<", BELOW), (">", ABOVE), ("=", EQUAL), ("minst", AT_LEAST), ("högst", AT_MOST),
-    ("under", BELOW), ("över", ABOVE),
+    ("<=", AT_MOST),
+    ("≤", AT_MOST),
+    (">=", AT_LEAST),
+    ("≥", AT_LEAST),
+    ("<", BELOW),
+    (">", ABOVE),
+    ("=", EQUAL),
+    ("minst", AT_LEAST),
+    ("högst", AT_MOST),
+    ("under", BELOW),
+    ("över", ABOVE),
 ]
 _ZERO_RESULT = re.compile(r"^noll\s*-?\s*resultat$", re.IGNORECASE)
 _NO_TARGET = {"", "-", "–", "—"}
@@ -36,23 +44,33 @@ class ParsedTarget:
     value: Decimal
     is_percent: bool = False
     tolerance: Decimal | None = None
+    # "Nollresultat": a zero result, judged one-sided (no deficit) unless a tolerance band is
+    # written out ("0 ± 500"); see tertial.core.evaluation.
+    zero_result: bool = False
+
+
+def is_zero_result(text: str) -> bool:
+    """Whether a target text says "Nollresultat" (also as printed split: "Noll-resultat")."""
+    return bool(_ZERO_RESULT.match(" ".join(text.split())))
 
 
 def parse_target(text: str, direction: str = "higher") -> ParsedTarget | None:
     """Parse a target; None when the text says there is no target ("-" or empty)."""
     if direction not in DIRECTIONS:
-        raise TargetFormatError(f"unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}")
+        raise TargetFormatError(
+            f"unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}"
+        )
     original = text
     s = " ".join(text.split())
     if s in _NO_TARGET:
         return None
-    if _ZERO_RESULT.match(s):
-        return ParsedTarget(original, EQUAL, Decimal(0))
+    if is_zero_result(s):
+        return ParsedTarget(original, EQUAL, Decimal(0), zero_result=True)
     comparator = None
     lowered = s.lower()
     for prefix, candidate in _PREFIXES:
         if lowered.startswith(prefix):
-            comparator, s = candidate, s[len(prefix):].strip()
+            comparator, s = candidate, s[len(prefix) :].strip()
             break
     tolerance = None
     if "±" in s:
