@@ -4,6 +4,8 @@ Core volumes (basuppdrag) and personnel figures are indicators too, listed in th
 tables through ``in_core_volumes`` and ``in_personnel``; one machinery serves all three.
 """
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -236,6 +238,20 @@ class IndicatorTarget(models.Model):
         ]
 
 
+def _written_decimals(value) -> int | None:
+    if value is None:
+        return None
+    return max(0, -int(Decimal(value).as_tuple().exponent))
+
+
+class IndicatorValueQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for obj in objs:
+            obj.remember_written_decimals()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class IndicatorValue(models.Model):
     """One value of an indicator for a measurement period.
 
@@ -265,6 +281,13 @@ class IndicatorValue(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     entered_at = models.DateTimeField(auto_now=True)
+    # The number of decimals the value was written with ("2,0" → 1): the database keeps six,
+    # and an indicator without fixed decimals prints each value as it was written.
+    written_decimals = models.PositiveSmallIntegerField(
+        _("decimaler som angivet"), null=True, blank=True, editable=False
+    )
+
+    objects = IndicatorValueQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("indikatorvärde")
@@ -279,3 +302,66 @@ class IndicatorValue(models.Model):
     @property
     def is_missing(self) -> bool:
         return self.value is None
+
+    def remember_written_decimals(self) -> None:
+        # A value just parsed from text still carries its exponent; one read back from the
+        # database has six decimals, so a value that did not change keeps what was recorded.
+        if self.value is None:
+            self.written_decimals = None
+        elif isinstance(self.value, Decimal) and (
+            self.written_decimals is None or _written_decimals(self.value) < 6
+        ):
+            self.written_decimals = _written_decimals(self.value)
+
+    def save(self, *args, **kwargs):
+        self.remember_written_decimals()
+        super().save(*args, **kwargs)
+
+
+class KoladaKpi(models.Model):
+    """A key figure of Kolada (the open database of Swedish municipalities' key figures)."""
+
+    id = models.CharField(_("KPI-id"), max_length=20, primary_key=True)
+    title = models.CharField(_("titel"), max_length=500)
+    description = models.TextField(_("beskrivning"), blank=True)
+    has_ou_data = models.BooleanField(_("har data per organisatorisk enhet"), default=False)
+    is_divided_by_gender = models.BooleanField(_("uppdelad på kön"), default=False)
+
+    class Meta:
+        verbose_name = _("Kolada-nyckeltal")
+        verbose_name_plural = _("Kolada-nyckeltal")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.id} {self.title}"
+
+
+class KoladaValue(models.Model):
+    """A Kolada value of any municipality or organisational unit, kept for comparison.
+
+    ``municipality`` is the municipality id ("0580" Linköping); ``ou`` is set for values of an
+    organisational unit (the "ou" variant of the data responses) and empty otherwise.
+    ``value`` is None where Kolada has no value (null), never 0.
+    """
+
+    kpi = models.CharField(_("KPI-id"), max_length=20, db_index=True)
+    municipality = models.CharField(_("kommun"), max_length=10, blank=True)
+    ou = models.CharField(_("organisatorisk enhet"), max_length=40, blank=True)
+    year = models.PositiveSmallIntegerField(_("år"))
+    gender = models.CharField(_("kön"), max_length=1, choices=IndicatorValue.Gender.choices)
+    value = models.DecimalField(_("värde"), max_digits=20, decimal_places=6, null=True, blank=True)
+    status = models.CharField(_("status"), max_length=40, blank=True)
+    imported_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("Kolada-värde")
+        verbose_name_plural = _("Kolada-värden")
+        ordering = ["kpi", "year", "municipality", "ou", "gender"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kpi", "municipality", "ou", "year", "gender"], name="kolada_value_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kpi} {self.ou or self.municipality} {self.year} {self.gender}"
