@@ -39,8 +39,12 @@ class Perspective(models.Model):
 class CouncilGoal(models.Model):
     """A goal set by the council (kommunövergripande mål) for one fiscal year."""
 
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="council_goals")
-    perspective = models.ForeignKey(Perspective, on_delete=models.PROTECT, related_name="council_goals")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.CASCADE, related_name="council_goals"
+    )
+    perspective = models.ForeignKey(
+        Perspective, on_delete=models.PROTECT, related_name="council_goals"
+    )
     code = models.CharField(_("kod"), max_length=40)
     name = models.CharField(_("namn"), max_length=300)
     sort_order = models.PositiveIntegerField(default=0)
@@ -60,8 +64,12 @@ class CouncilGoal(models.Model):
 class BoardGoal(models.Model):
     """The board's own goal (nämndmål) under a council goal; assessed at every follow-up."""
 
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.CASCADE, related_name="board_goals")
-    council_goal = models.ForeignKey(CouncilGoal, on_delete=models.PROTECT, related_name="board_goals")
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.CASCADE, related_name="board_goals"
+    )
+    council_goal = models.ForeignKey(
+        CouncilGoal, on_delete=models.PROTECT, related_name="board_goals"
+    )
     code = models.CharField(_("kod"), max_length=40)
     name = models.CharField(_("namn"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -124,6 +132,9 @@ class Assessment(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.board_goal}: {self.get_value_display()}"
+
 
 class AssessmentItem(models.Model):
     """A bullet under an assessment: a result, an activity or a deviation."""
@@ -140,6 +151,9 @@ class AssessmentItem(models.Model):
 
     class Meta:
         ordering = ["assessment", "sort_order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
 
 
 class Indicator(models.Model):
@@ -163,7 +177,9 @@ class Indicator(models.Model):
         LOWER_IS_BETTER = "lower", _("lägre är bättre")
         TARGET_BAND = "band", _("målintervall")
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="indicators")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="indicators"
+    )
     code = models.CharField(_("kod"), max_length=60)
     name = models.CharField(_("namn"), max_length=300)
     description = models.TextField(_("beskrivning"), blank=True)
@@ -185,13 +201,20 @@ class Indicator(models.Model):
     formula = models.CharField(_("formel"), max_length=500, blank=True)
     partly_met_threshold = models.DecimalField(
         _("gräns för delvis uppnått (andel av målvärdet)"),
-        max_digits=6, decimal_places=4, null=True, blank=True,
+        max_digits=6,
+        decimal_places=4,
+        null=True,
+        blank=True,
     )
     kolada_kpi = models.CharField(_("Kolada-KPI"), max_length=20, blank=True)
     # Two rows of different tables that report the same quantity (a core volume and an
     # indicator, say); the report checks compare their values.
     same_as = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
         verbose_name=_("samma mått som"),
     )
     in_core_volumes = models.BooleanField(_("i basuppdrag"), default=False)
@@ -236,6 +259,9 @@ class IndicatorTarget(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["indicator", "year"], name="indicator_target_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.year}: {self.text}"
 
 
 def _written_decimals(value) -> int | None:
@@ -299,6 +325,14 @@ class IndicatorValue(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        period = self.year if self.through_month == 12 else f"{self.year}-{self.through_month:02d}"
+        return f"{self.indicator.code} {period} {self.kind} {self.gender}"
+
+    def save(self, *args, **kwargs):
+        self.remember_written_decimals()
+        super().save(*args, **kwargs)
+
     @property
     def is_missing(self) -> bool:
         return self.value is None
@@ -312,10 +346,6 @@ class IndicatorValue(models.Model):
             self.written_decimals is None or _written_decimals(self.value) < 6
         ):
             self.written_decimals = _written_decimals(self.value)
-
-    def save(self, *args, **kwargs):
-        self.remember_written_decimals()
-        super().save(*args, **kwargs)
 
 
 class KoladaKpi(models.Model):
