@@ -1,0 +1,30 @@
+"""Loading an organisation folder (docs/input-format.md): `tertial load DIR`.
+
+``read_folder`` reads and validates every file without touching the database;
+``store_folder`` writes the result in one transaction. Nothing is stored unless the whole
+folder is valid.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tertial.loading.folder import FolderData, read_folder
+
+
+def load_folder(path: Path, *, actor=None):
+    """Validate and store the folder; returns a LoadResult (organisation and counts)."""
+    from tertial.loading.storing import store_folder
+
+    return store_folder(read_folder(Path(path)), actor=actor)
+
+
+def load_organisation(path: Path, *, actor=None):
+    """Validate and store the folder at ``path``; returns the Organisation.
+
+    Raises tertial.core.errors.InputErrors with every error found, having stored nothing.
+    """
+    return load_folder(path, actor=actor).organisation
+
+
+__all__ = ["FolderData", "load_folder", "load_organisation", "read_folder"]

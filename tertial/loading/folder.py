@@ -1,0 +1,1363 @@
+"""Reading and validating a whole organisation folder into plain data (no database).
+
+``read_folder`` reads every file docs/input-format.md describes, checks each value and every
+reference between files, and returns a FolderData; when anything is wrong it raises
+InputErrors with every error it found, so a controller can fix a folder in one round.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from tertial.core.errors import InputError, InputErrors
+from tertial.core.targets import TargetFormatError, parse_target
+from tertial.loading.fields import (
+    MISSING_TEXTS,
+    YamlFields,
+    check_amount,
+    check_code,
+    csv_decimal,
+    csv_integer,
+    parse_period_key,
+)
+from tertial.loading.reading import CsvRow, FileError, LineDict, parse_csv, parse_yaml, read_text
+
+UNIT_KEYS = ("code", "name", "parent", "starts_on", "ends_on")
+PERIOD_KINDS = ("month", "tertial", "interim", "annual")
+PERIOD_STATUSES = ("open", "submitted", "approved", "locked")
+ACCOUNT_CLASS_KINDS = ("revenue", "cost", "financial")
+MEASURES = ("percent", "count", "index", "ksek", "seconds", "score", "ratio")
+DIRECTIONS = ("higher", "lower", "band")
+VALUE_KINDS = ("actual", "forecast", "plan")
+GENDERS = ("T", "K", "M")
+ASSESSMENT_VALUES = ("met", "partly_met", "not_met", "not_assessable")
+ITEM_KINDS = ("result", "activity", "deviation")
+MISSING_FLAGS = {"1", "x", "yes", "ja", "true"}
+
+
+# --- the data a folder holds ------------------------------------------------------------
+
+
+@dataclass
+class UnitData:
+    code: str
+    name: str
+    parent: str | None
+    starts_on: datetime.date | None
+    ends_on: datetime.date | None
+
+
+@dataclass
+class AccountClassData:
+    code: str
+    name: str
+    kind: str
+    ranges: list[tuple[int, int]]
+
+
+@dataclass
+class PeriodData:
+    key: str
+    kind: str
+    end_month: int
+    title: str
+    status: str
+    deadline: datetime.date | None
+
+
+@dataclass
+class FiscalYearData:
+    year: int
+    periods: list[PeriodData]
+
+
+@dataclass
+class PerspectiveData:
+    code: str
+    name: str
+    long_name: str
+
+
+@dataclass
+class CouncilGoalData:
+    code: str
+    year: int
+    perspective: str
+    name: str
+
+
+@dataclass
+class BoardGoalData:
+    code: str
+    year: int
+    council_goal: str
+    name: str
+    description: str
+    responsible_units: list[str]
+    carried_over_from: str | None
+
+
+@dataclass
+class TargetData:
+    year: int
+    text: str
+    comparator: str
+    value: Decimal
+    tolerance: Decimal | None
+
+
+@dataclass
+class IndicatorData:
+    code: str
+    name: str
+    description: str
+    board_goals: list[str]
+    measure: str
+    decimals: int | None
+    direction: str
+    unit: str | None
+    parent: str | None
+    is_part_of_parent: bool
+    gender_split: bool
+    formula: str
+    in_core_volumes: bool
+    in_personnel: bool
+    partly_met_threshold: Decimal | None
+    same_as: str | None
+    kolada_kpi: str
+    targets: list[TargetData]
+
+
+@dataclass
+class IndicatorValueData:
+    indicator: str
+    year: int
+    through_month: int
+    kind: str
+    gender: str
+    value: Decimal | None
+    note: str
+    source: str
+
+
+@dataclass
+class LedgerRow:
+    year: int
+    month: int
+    unit: str
+    account: str
+    activity: str
+    project: str
+    amount: Decimal
+
+
+@dataclass
+class BudgetRow:
+    year: int
+    month: int
+    unit: str
+    account_class: str
+    amount: Decimal
+
+
+@dataclass
+class SourceFile:
+    """One ledger or budget file: it becomes one ImportBatch."""
+
+    name: str
+    checksum: str
+    rows: list
+
+
+@dataclass
+class ForecastData:
+    period: str
+    unit: str
+    net_result: Decimal
+    revenues: Decimal | None
+    costs: Decimal | None
+    pandemic_net_cost: Decimal | None
+    comment: str
+
+
+@dataclass
+class SectionData:
+    period: str
+    key: str
+    title: str
+    body: str
+
+
+@dataclass
+class AssessmentData:
+    period: str
+    goal: str
+    value: str
+    justification: str
+    items: list[tuple[str, str]]
+
+
+@dataclass
+class DecisionEventData:
+    period: str
+    kind: str
+    text: str
+    date: datetime.date | None
+
+
+@dataclass
+class PlanData:
+    period: str
+    title: str
+    body: str
+
+
+@dataclass
+class FrameData:
+    year: int
+    amount: Decimal
+    approved_on: datetime.date | None
+    note: str
+
+
+@dataclass
+class OutcomeData:
+    period: str
+    expenditure_to_date: Decimal
+    income_to_date: Decimal
+    forecast_expenditure: Decimal
+    forecast_income: Decimal
+    comment: str
+
+
+@dataclass
+class InvestmentProjectData:
+    code: str
+    name: str
+    unit: str
+    frames: list[FrameData]
+    outcomes: list[OutcomeData]
+
+
+@dataclass
+class FolderData:
+    slug: str = ""
+    name: str = ""
+    short_name: str = ""
+    municipality: str = ""
+    board: str = ""
+    settings: dict = field(default_factory=dict)
+    units: list[UnitData] = field(default_factory=list)
+    account_classes: list[AccountClassData] = field(default_factory=list)
+    account_names: dict[str, str] = field(default_factory=dict)
+    fiscal_years: list[FiscalYearData] = field(default_factory=list)
+    perspectives: list[PerspectiveData] = field(default_factory=list)
+    council_goals: list[CouncilGoalData] = field(default_factory=list)
+    board_goals: list[BoardGoalData] = field(default_factory=list)
+    indicators: list[IndicatorData] = field(default_factory=list)
+    indicator_values: list[IndicatorValueData] = field(default_factory=list)
+    ledger_files: list[SourceFile] = field(default_factory=list)
+    budget_files: list[SourceFile] = field(default_factory=list)
+    forecasts: list[ForecastData] = field(default_factory=list)
+    sections: list[SectionData] = field(default_factory=list)
+    assessments: list[AssessmentData] = field(default_factory=list)
+    decisions_events: list[DecisionEventData] = field(default_factory=list)
+    plans: list[PlanData] = field(default_factory=list)
+    investment_projects: list[InvestmentProjectData] = field(default_factory=list)
+
+    def account_class_of(self, number: str) -> str | None:
+        """The code of the account class whose range holds account ``number``."""
+        if not number.isdigit():
+            return None
+        value = int(number)
+        for account_class in self.account_classes:
+            for first, last in account_class.ranges:
+                if first <= value <= last:
+                    return account_class.code
+        return None
+
+    @property
+    def years(self) -> set[int]:
+        return {fy.year for fy in self.fiscal_years}
+
+    @property
+    def period_keys(self) -> set[str]:
+        return {p.key for fy in self.fiscal_years for p in fy.periods}
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "units": len(self.units),
+            "account_classes": len(self.account_classes),
+            "periods": len(self.period_keys),
+            "goals": len(self.board_goals),
+            "indicators": len(self.indicators),
+            "indicator_values": len(self.indicator_values),
+            "ledger_rows": sum(len(f.rows) for f in self.ledger_files),
+            "budget_rows": sum(len(f.rows) for f in self.budget_files),
+            "forecasts": len(self.forecasts),
+            "assessments": len(self.assessments),
+            "sections": len(self.sections),
+            "investment_projects": len(self.investment_projects),
+        }
+
+
+# --- reading -----------------------------------------------------------------------------
+
+
+def read_folder(path: Path) -> FolderData:
+    """Every file of the folder read and checked; InputErrors with all errors otherwise."""
+    reader = _FolderReader(Path(path))
+    data = reader.read()
+    if reader.errors:
+        raise InputErrors(reader.errors)
+    return data
+
+
+def _json_safe(value):
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_safe(v) for v in value]
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value
+
+
+def _parse_range(text: str) -> tuple[int, int] | None:
+    first, sep, last = str(text).replace(" ", "").partition("-")
+    if not sep:
+        last = first
+    if not (first.isdigit() and last.isdigit()) or int(first) > int(last):
+        return None
+    return int(first), int(last)
+
+
+class _FolderReader:
+    def __init__(self, root: Path):
+        self.root = root
+        self.errors: list[InputError] = []
+        self.data = FolderData()
+
+    def error(self, file: str, line: int | None, field: str, message: str) -> None:
+        self.errors.append(InputError(file, line, field, message))
+
+    def read(self) -> FolderData:
+        if not self.root.is_dir():
+            self.error(str(self.root), None, "", "not a folder")
+            return self.data
+        if not (self.root / "organisation.yaml").is_file():
+            self.error("organisation.yaml", None, "", "the folder has no organisation.yaml")
+            return self.data
+        self.read_organisation()
+        self.read_goals()
+        self.read_indicator_values()
+        self.read_ledger()
+        self.read_budget()
+        self.read_investments()
+        self.read_followups()
+        return self.data
+
+    # -- helpers --
+
+    def _text(self, relative: str) -> tuple[str, bytes] | None:
+        try:
+            return read_text(self.root / relative, relative)
+        except FileError as exc:
+            self.errors.append(exc.error)
+            return None
+
+    def _yaml(self, relative: str):
+        """The document of a YAML file, or None (after an error) when it cannot be read."""
+        if not (self.root / relative).is_file():
+            return None
+        content = self._text(relative)
+        if content is None:
+            return None
+        try:
+            document = parse_yaml(content[0], relative)
+        except FileError as exc:
+            self.errors.append(exc.error)
+            return None
+        if document is None:
+            return LineDict()
+        if not isinstance(document, LineDict):
+            self.error(relative, 1, "", "expected a mapping of keys at the top of the file")
+            return None
+        return document
+
+    def _csv_files(self, folder: str) -> list[str]:
+        directory = self.root / folder
+        if not directory.is_dir():
+            return []
+        return [
+            f"{folder}/{p.name}" for p in sorted(directory.iterdir()) if p.suffix.lower() == ".csv"
+        ]
+
+    # -- organisation.yaml --
+
+    def read_organisation(self) -> None:
+        file = "organisation.yaml"
+        doc = self._yaml(file)
+        if doc is None:
+            return
+        y = YamlFields(file, self.errors)
+        d = self.data
+        y.mapping(
+            doc,
+            "",
+            1,
+            required=("slug", "name", "municipality"),
+            optional=(
+                "short_name",
+                "board",
+                "settings",
+                "units",
+                "account_classes",
+                "accounts",
+                "fiscal_years",
+            ),
+        )
+        d.slug = y.text(doc, "slug", "", required=True)
+        if d.slug and (d.slug != d.slug.lower() or check_code(d.slug, 50) or "_" in d.slug):
+            self.error(file, doc.line_of("slug"), "slug", "use lower-case letters, digits and '-'")
+        d.name = y.text(doc, "name", "", required=True, max_length=200)
+        d.short_name = y.text(doc, "short_name", "", max_length=40)
+        d.municipality = y.text(doc, "municipality", "", required=True, max_length=200)
+        d.board = y.text(doc, "board", "", max_length=200)
+        settings = doc.get("settings")
+        if settings is not None:
+            if isinstance(settings, LineDict):
+                d.settings = _json_safe(settings)
+            else:
+                self.error(file, doc.line_of("settings"), "settings", "expected a mapping")
+
+        unit_lines: dict[str, tuple[int, str]] = {}
+        for path, item, line in y.items(doc, "units", ""):
+            unit = y.mapping(item, path, line, required=("code", "name"), optional=UNIT_KEYS)
+            if unit is None:
+                continue
+            code = y.code(unit, "code", path, required=True)
+            name = y.text(unit, "name", path, required=True, max_length=200)
+            parent = y.code(unit, "parent", path)
+            starts_on, ends_on = y.date(unit, "starts_on", path), y.date(unit, "ends_on", path)
+            if starts_on and ends_on and starts_on > ends_on:
+                self.error(
+                    file,
+                    unit.line_of("ends_on"),
+                    f"{path}.ends_on",
+                    f"the unit ends ({ends_on}) before it starts ({starts_on})",
+                )
+            if code is None:
+                continue
+            if code in unit_lines:
+                self.error(
+                    file,
+                    unit.line_of("code"),
+                    f"{path}.code",
+                    f"unit {code} is given twice (first on line {unit_lines[code][0]})",
+                )
+                continue
+            unit_lines[code] = (unit.line_of("code"), path)
+            d.units.append(UnitData(code, name, parent, starts_on, ends_on))
+        parents = {}
+        for unit in d.units:
+            if unit.parent is None:
+                continue
+            line, path = unit_lines[unit.code]
+            if unit.parent not in unit_lines:
+                self.error(file, line, f"{path}.parent", f"unknown unit {unit.parent}")
+            else:
+                parents[unit.code] = unit.parent
+        for code in _cycle_members(parents):
+            line, path = unit_lines[code]
+            self.error(file, line, f"{path}.parent", f"unit {code} is its own ancestor (a cycle)")
+
+        class_codes: set[str] = set()
+        ranges: list[tuple[int, int, str, int, str]] = []
+        for path, item, line in y.items(doc, "account_classes", ""):
+            cls = y.mapping(item, path, line, required=("code", "name", "kind", "ranges"))
+            if cls is None:
+                continue
+            code = y.code(cls, "code", path, required=True)
+            name = y.text(cls, "name", path, required=True, max_length=200)
+            kind = y.choice(cls, "kind", path, ACCOUNT_CLASS_KINDS)
+            if code is not None and code in class_codes:
+                self.error(
+                    file,
+                    cls.line_of("code"),
+                    f"{path}.code",
+                    f"account class {code} is given twice",
+                )
+                code = None
+            own_ranges = []
+            for range_path, text, range_line in y.items(cls, "ranges", path):
+                parsed = _parse_range(text) if isinstance(text, str | int) else None
+                if parsed is None:
+                    self.error(
+                        file,
+                        range_line,
+                        range_path,
+                        f'{text!r} is not an account range like "3000-3499"',
+                    )
+                    continue
+                own_ranges.append(parsed)
+                ranges.append((*parsed, code or "?", range_line, range_path))
+            if code is not None and kind is not None:
+                class_codes.add(code)
+                d.account_classes.append(AccountClassData(code, name, kind, own_ranges))
+        ranges.sort()
+        for (first, last, code, _, _), (next_first, next_last, next_code, line, path) in zip(
+            ranges, ranges[1:], strict=False
+        ):
+            if next_first <= last:
+                self.error(
+                    file,
+                    line,
+                    path,
+                    f"range {next_first}-{next_last} of {next_code} overlaps "
+                    f"{first}-{last} of {code}",
+                )
+
+        for path, item, line in y.items(doc, "accounts", ""):
+            account = y.mapping(item, path, line, required=("number",), optional=("number", "name"))
+            if account is None:
+                continue
+            number = y.text(account, "number", path, required=True)
+            name = y.text(account, "name", path, max_length=200)
+            if not number:
+                continue
+            if not number.isdigit() or len(number) > 20:
+                self.error(
+                    file,
+                    account.line_of("number"),
+                    f"{path}.number",
+                    f"{number!r} is not an account number",
+                )
+            elif number in d.account_names:
+                self.error(
+                    file,
+                    account.line_of("number"),
+                    f"{path}.number",
+                    f"account {number} is given twice",
+                )
+            elif d.account_class_of(number) is None:
+                self.error(
+                    file,
+                    account.line_of("number"),
+                    f"{path}.number",
+                    f"account {number} is outside every account class's ranges",
+                )
+            else:
+                d.account_names[number] = name
+
+        for path, item, line in y.items(doc, "fiscal_years", ""):
+            fy = y.mapping(item, path, line, required=("year",), optional=("year", "periods"))
+            if fy is None:
+                continue
+            year = y.integer(fy, "year", path, minimum=1901, maximum=2099)
+            if year is None:
+                continue
+            if year in d.years:
+                self.error(file, fy.line_of("year"), f"{path}.year", f"year {year} is given twice")
+                continue
+            fiscal_year = FiscalYearData(year, [])
+            for p_path, p_item, p_line in y.items(fy, "periods", path):
+                period = y.mapping(
+                    p_item,
+                    p_path,
+                    p_line,
+                    required=("key", "kind"),
+                    optional=("title", "status", "deadline"),
+                )
+                if period is None:
+                    continue
+                key = y.text(period, "key", p_path, required=True)
+                kind = y.choice(period, "kind", p_path, PERIOD_KINDS)
+                title = y.text(period, "title", p_path, max_length=200)
+                status = y.choice(period, "status", p_path, PERIOD_STATUSES, default="open")
+                deadline = y.date(period, "deadline", p_path)
+                parsed = parse_period_key(key) if key else None
+                if key and parsed is None:
+                    self.error(
+                        file,
+                        period.line_of("key"),
+                        f"{p_path}.key",
+                        f"{key!r} is not a period key YYYY-MM",
+                    )
+                elif parsed and parsed[0] != year:
+                    self.error(
+                        file,
+                        period.line_of("key"),
+                        f"{p_path}.key",
+                        f"period {key} is outside the fiscal year {year}",
+                    )
+                elif parsed and key in d.period_keys | {p.key for p in fiscal_year.periods}:
+                    self.error(
+                        file, period.line_of("key"), f"{p_path}.key", f"period {key} is given twice"
+                    )
+                elif parsed and kind and status:
+                    fiscal_year.periods.append(
+                        PeriodData(key, kind, parsed[1], title, status, deadline)
+                    )
+            d.fiscal_years.append(fiscal_year)
+
+    # -- goals.yaml --
+
+    def read_goals(self) -> None:
+        file = "goals.yaml"
+        doc = self._yaml(file)
+        if doc is None:
+            return
+        y = YamlFields(file, self.errors)
+        d = self.data
+        units = {u.code for u in d.units}
+        y.mapping(
+            doc, "", 1, optional=("perspectives", "council_goals", "board_goals", "indicators")
+        )
+
+        for path, item, line in y.items(doc, "perspectives", ""):
+            m = y.mapping(item, path, line, required=("code", "name"), optional=("long_name",))
+            if m is None:
+                continue
+            code = y.code(m, "code", path, required=True)
+            name = y.text(m, "name", path, required=True, max_length=200)
+            long_name = y.text(m, "long_name", path, max_length=200)
+            if code is not None and code in {p.code for p in d.perspectives}:
+                self.error(
+                    file, m.line_of("code"), f"{path}.code", f"perspective {code} is given twice"
+                )
+            elif code is not None:
+                d.perspectives.append(PerspectiveData(code, name, long_name))
+        perspectives = {p.code for p in d.perspectives}
+
+        for path, item, line in y.items(doc, "council_goals", ""):
+            m = y.mapping(item, path, line, required=("code", "year", "perspective", "name"))
+            if m is None:
+                continue
+            code = y.code(m, "code", path, required=True)
+            year = self._fiscal_year(y, m, "year", path)
+            perspective = y.code(m, "perspective", path, required=True)
+            name = y.text(m, "name", path, required=True, max_length=300)
+            if perspective is not None and perspective not in perspectives:
+                self.error(
+                    file,
+                    m.line_of("perspective"),
+                    f"{path}.perspective",
+                    f"unknown perspective {perspective}",
+                )
+                continue
+            if code is None or year is None or perspective is None:
+                continue
+            if any(g.code == code and g.year == year for g in d.council_goals):
+                self.error(
+                    file,
+                    m.line_of("code"),
+                    f"{path}.code",
+                    f"council goal {code} is given twice for {year}",
+                )
+                continue
+            d.council_goals.append(CouncilGoalData(code, year, perspective, name))
+        council_goals = {(g.year, g.code) for g in d.council_goals}
+
+        carried: list[tuple[BoardGoalData, int, str]] = []
+        for path, item, line in y.items(doc, "board_goals", ""):
+            m = y.mapping(
+                item,
+                path,
+                line,
+                required=("code", "year", "council_goal", "name"),
+                optional=("description", "responsible_units", "carried_over_from"),
+            )
+            if m is None:
+                continue
+            code = y.code(m, "code", path, required=True)
+            year = self._fiscal_year(y, m, "year", path)
+            council_goal = y.code(m, "council_goal", path, required=True)
+            name = y.text(m, "name", path, required=True, max_length=300)
+            description = y.text(m, "description", path)
+            responsible = []
+            for unit, unit_line, unit_field in y.codes(m, "responsible_units", path):
+                if unit not in units:
+                    self.error(file, unit_line, unit_field, f"unknown unit {unit}")
+                else:
+                    responsible.append(unit)
+            carried_over_from = y.code(m, "carried_over_from", path)
+            if (
+                year is not None
+                and council_goal is not None
+                and (year, council_goal) not in council_goals
+            ):
+                self.error(
+                    file,
+                    m.line_of("council_goal"),
+                    f"{path}.council_goal",
+                    f"unknown council goal {council_goal} for {year}",
+                )
+                continue
+            if code is None or year is None or council_goal is None:
+                continue
+            if any(g.code == code and g.year == year for g in d.board_goals):
+                self.error(
+                    file,
+                    m.line_of("code"),
+                    f"{path}.code",
+                    f"goal {code} is given twice for {year}",
+                )
+                continue
+            goal = BoardGoalData(
+                code, year, council_goal, name, description, responsible, carried_over_from
+            )
+            d.board_goals.append(goal)
+            if carried_over_from is not None:
+                carried.append((goal, m.line_of("carried_over_from"), f"{path}.carried_over_from"))
+        for goal, line, field_path in carried:
+            if not any(
+                g.code == goal.carried_over_from and g.year < goal.year for g in d.board_goals
+            ):
+                self.error(
+                    file,
+                    line,
+                    field_path,
+                    f"unknown goal {goal.carried_over_from} in a year before {goal.year}",
+                )
+                goal.carried_over_from = None
+        goal_codes = {g.code for g in d.board_goals}
+
+        indicator_lines: dict[str, tuple[int, str]] = {}
+        links: list[tuple[IndicatorData, str, int, str]] = []
+        for path, item, line in y.items(doc, "indicators", ""):
+            m = y.mapping(
+                item,
+                path,
+                line,
+                required=("code", "name", "measure"),
+                optional=(
+                    "description",
+                    "board_goals",
+                    "decimals",
+                    "direction",
+                    "unit",
+                    "parent",
+                    "part_of_parent",
+                    "gender_split",
+                    "formula",
+                    "in_core_volumes",
+                    "in_personnel",
+                    "partly_met_threshold",
+                    "same_as",
+                    "kolada_kpi",
+                    "targets",
+                ),
+            )
+            if m is None:
+                continue
+            code = y.code(m, "code", path, required=True, max_length=60)
+            goals = []
+            for goal, goal_line, goal_field in y.codes(m, "board_goals", path):
+                if goal not in goal_codes:
+                    self.error(file, goal_line, goal_field, f"unknown goal {goal}")
+                else:
+                    goals.append(goal)
+            direction = y.choice(m, "direction", path, DIRECTIONS, default="higher")
+            unit = y.code(m, "unit", path)
+            if unit is not None and unit not in units:
+                self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {unit}")
+            threshold = y.decimal(m, "partly_met_threshold", path, places=4, digits=6)
+            indicator = IndicatorData(
+                code=code or "",
+                name=y.text(m, "name", path, required=True, max_length=300),
+                description=y.text(m, "description", path),
+                board_goals=goals,
+                measure=y.choice(m, "measure", path, MEASURES) or "count",
+                decimals=y.integer(m, "decimals", path, minimum=0, maximum=6),
+                direction=direction or "higher",
+                unit=unit,
+                parent=y.code(m, "parent", path, max_length=60),
+                is_part_of_parent=y.boolean(m, "part_of_parent", path),
+                gender_split=y.boolean(m, "gender_split", path),
+                formula=y.text(m, "formula", path, max_length=500),
+                in_core_volumes=y.boolean(m, "in_core_volumes", path),
+                in_personnel=y.boolean(m, "in_personnel", path),
+                partly_met_threshold=threshold,
+                same_as=y.code(m, "same_as", path, max_length=60),
+                kolada_kpi=y.text(m, "kolada_kpi", path, max_length=20),
+                targets=[],
+            )
+            for t_path, t_item, t_line in y.items(m, "targets", path):
+                t = y.mapping(t_item, t_path, t_line, required=("year", "target"))
+                if t is None:
+                    continue
+                year = y.integer(t, "year", t_path, minimum=1901, maximum=2099)
+                text = y.text(t, "target", t_path, max_length=100)
+                if year is not None and any(x.year == year for x in indicator.targets):
+                    self.error(
+                        file, t.line_of("year"), f"{t_path}.year", f"a second target for {year}"
+                    )
+                    continue
+                try:
+                    parsed = parse_target(text, direction or "higher")
+                except TargetFormatError as exc:
+                    self.error(file, t.line_of("target"), f"{t_path}.target", str(exc))
+                    continue
+                if parsed is not None and year is not None:
+                    problem = _target_value_problem(parsed.value, parsed.tolerance)
+                    if problem:
+                        self.error(file, t.line_of("target"), f"{t_path}.target", problem)
+                        continue
+                    indicator.targets.append(
+                        TargetData(year, text, parsed.comparator, parsed.value, parsed.tolerance)
+                    )
+            if code is None:
+                continue
+            if code in indicator_lines:
+                self.error(
+                    file,
+                    m.line_of("code"),
+                    f"{path}.code",
+                    f"indicator {code} is given twice (first on line {indicator_lines[code][0]})",
+                )
+                continue
+            indicator_lines[code] = (m.line_of("code"), path)
+            d.indicators.append(indicator)
+            for key in ("parent", "same_as"):
+                if getattr(indicator, key) is not None:
+                    links.append((indicator, key, m.line_of(key), f"{path}.{key}"))
+        for indicator, key, line, field_path in links:
+            target = getattr(indicator, key)
+            if target not in indicator_lines:
+                self.error(file, line, field_path, f"unknown indicator {target}")
+                setattr(indicator, key, None)
+            elif target == indicator.code and key == "same_as":
+                self.error(file, line, field_path, "an indicator cannot be the same as itself")
+                indicator.same_as = None
+        parents = {i.code: i.parent for i in d.indicators if i.parent is not None}
+        for code in _cycle_members(parents):
+            line, path = indicator_lines[code]
+            self.error(
+                file, line, f"{path}.parent", f"indicator {code} is its own ancestor (a cycle)"
+            )
+
+    def _fiscal_year(self, y: YamlFields, m: LineDict, key: str, path: str) -> int | None:
+        year = y.integer(m, key, path, minimum=1901, maximum=2099)
+        if year is not None and year not in self.data.years:
+            y.error(
+                m.line_of(key), f"{path}.{key}", f"{year} is not a fiscal year of organisation.yaml"
+            )
+            return None
+        return year
+
+    # -- indicator_values.csv --
+
+    def read_indicator_values(self) -> None:
+        file = "indicator_values.csv"
+        table = self._csv(
+            file, ("indicator", "period", "value"), ("kind", "gender", "note", "source", "missing")
+        )
+        if table is None:
+            return
+        indicators = {i.code for i in self.data.indicators}
+        seen: dict[tuple, int] = {}
+        for row in table.rows:
+            errors_before = len(self.errors)
+            code = row.get("indicator")
+            if code not in indicators:
+                self.error(file, row.line, "indicator", f"unknown indicator {code!r}")
+            period = _indicator_period(row.get("period"))
+            if period is None:
+                self.error(
+                    file,
+                    row.line,
+                    "period",
+                    f"{row.get('period')!r} is not a year YYYY or a period YYYY-MM "
+                    "between 1901 and 2099",
+                )
+            kind = row.get("kind") or "actual"
+            if kind not in VALUE_KINDS:
+                self.error(
+                    file, row.line, "kind", f"{kind!r} is not one of {', '.join(VALUE_KINDS)}"
+                )
+            gender = (row.get("gender") or "T").upper()
+            if gender not in GENDERS:
+                self.error(file, row.line, "gender", f"{gender!r} is not one of T, K, M")
+            missing = row.get("missing").lower() in MISSING_FLAGS
+            text = row.get("value")
+            value = None
+            if text.lower() not in MISSING_TEXTS:
+                if missing:
+                    self.error(file, row.line, "value", "a value is given but missing is set")
+                value = csv_decimal(row, "value", file, self.errors, places=6, digits=20)
+            for column, limit in (("note", 200), ("source", 200)):
+                if len(row.get(column)) > limit:
+                    self.error(file, row.line, column, f"longer than {limit} characters")
+            if len(self.errors) > errors_before or period is None:
+                continue
+            key = (code, period[0], period[1], kind, gender)
+            if key in seen:
+                self.error(
+                    file,
+                    row.line,
+                    "indicator",
+                    f"a second value for {code} {row.get('period')} {kind} {gender} "
+                    f"(first on line {seen[key]})",
+                )
+                continue
+            seen[key] = row.line
+            self.data.indicator_values.append(
+                IndicatorValueData(
+                    code,
+                    period[0],
+                    period[1],
+                    kind,
+                    gender,
+                    value,
+                    row.get("note"),
+                    row.get("source"),
+                )
+            )
+
+    def _csv(self, file: str, required: tuple[str, ...], optional: tuple[str, ...] = ()):
+        if not (self.root / file).is_file():
+            return None
+        content = self._text(file)
+        if content is None:
+            return None
+        return parse_csv(content[0], file, self.errors, required=required, optional=optional)
+
+    def _month(self, row: CsvRow, file: str) -> tuple[int, int] | None:
+        year = csv_integer(row, "year", file, self.errors, 1901, 2099)
+        month = csv_integer(row, "month", file, self.errors, 1, 12)
+        if year is None or month is None:
+            return None
+        if year not in self.data.years:
+            self.error(
+                file,
+                row.line,
+                "year",
+                f"{year}-{month:02} is outside the organisation's fiscal years",
+            )
+            return None
+        return year, month
+
+    # -- ledger/*.csv and budget/*.csv --
+
+    def read_ledger(self) -> None:
+        units = {u.code for u in self.data.units}
+        for file in self._csv_files("ledger"):
+            content = self._text(file)
+            if content is None:
+                continue
+            table = parse_csv(
+                content[0],
+                file,
+                self.errors,
+                required=("year", "month", "unit", "account", "amount"),
+                optional=("activity", "project"),
+            )
+            if table is None:
+                continue
+            rows = []
+            for row in table.rows:
+                errors_before = len(self.errors)
+                month = self._month(row, file)
+                unit, account = row.get("unit"), row.get("account")
+                if unit not in units:
+                    self.error(file, row.line, "unit", f"unknown unit {unit!r}")
+                if not account.isdigit() or len(account) > 20:
+                    self.error(file, row.line, "account", f"{account!r} is not an account number")
+                elif self.data.account_class_of(account) is None:
+                    self.error(
+                        file,
+                        row.line,
+                        "account",
+                        f"unknown account {account}: outside every account class's ranges",
+                    )
+                for column in ("activity", "project"):
+                    if len(row.get(column)) > 40:
+                        self.error(file, row.line, column, "longer than 40 characters")
+                amount = csv_decimal(row, "amount", file, self.errors)
+                if len(self.errors) == errors_before:
+                    rows.append(
+                        LedgerRow(
+                            month[0],
+                            month[1],
+                            unit,
+                            account,
+                            row.get("activity"),
+                            row.get("project"),
+                            amount,
+                        )
+                    )
+            self.data.ledger_files.append(
+                SourceFile(file, hashlib.sha256(content[1]).hexdigest(), rows)
+            )
+
+    def read_budget(self) -> None:
+        units = {u.code for u in self.data.units}
+        classes = {c.code for c in self.data.account_classes}
+        seen: dict[tuple, tuple[str, int]] = {}
+        for file in self._csv_files("budget"):
+            content = self._text(file)
+            if content is None:
+                continue
+            table = parse_csv(
+                content[0],
+                file,
+                self.errors,
+                required=("year", "month", "unit", "account_class", "amount"),
+            )
+            if table is None:
+                continue
+            rows = []
+            for row in table.rows:
+                errors_before = len(self.errors)
+                month = self._month(row, file)
+                unit, account_class = row.get("unit"), row.get("account_class")
+                if unit not in units:
+                    self.error(file, row.line, "unit", f"unknown unit {unit!r}")
+                if account_class not in classes:
+                    self.error(
+                        file, row.line, "account_class", f"unknown account class {account_class!r}"
+                    )
+                amount = csv_decimal(row, "amount", file, self.errors)
+                if len(self.errors) > errors_before:
+                    continue
+                key = (month, unit, account_class)
+                if key in seen:
+                    self.error(
+                        file,
+                        row.line,
+                        "month",
+                        f"a second budget for {unit} {account_class} "
+                        f"{month[0]}-{month[1]:02} (first in {seen[key][0]} "
+                        f"line {seen[key][1]})",
+                    )
+                    continue
+                seen[key] = (file, row.line)
+                rows.append(BudgetRow(month[0], month[1], unit, account_class, amount))
+            self.data.budget_files.append(
+                SourceFile(file, hashlib.sha256(content[1]).hexdigest(), rows)
+            )
+
+    # -- investments.yaml --
+
+    def read_investments(self) -> None:
+        file = "investments.yaml"
+        doc = self._yaml(file)
+        if doc is None:
+            return
+        y = YamlFields(file, self.errors)
+        units = {u.code for u in self.data.units}
+        periods = self.data.period_keys
+        y.mapping(doc, "", 1, optional=("projects",))
+        for path, item, line in y.items(doc, "projects", ""):
+            m = y.mapping(
+                item, path, line, required=("code", "name", "unit"), optional=("frames", "outcomes")
+            )
+            if m is None:
+                continue
+            code = y.code(m, "code", path, required=True)
+            name = y.text(m, "name", path, required=True, max_length=200)
+            unit = y.code(m, "unit", path, required=True)
+            if unit is not None and unit not in units:
+                self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {unit}")
+            project = InvestmentProjectData(code or "", name, unit or "", [], [])
+            for f_path, f_item, f_line in y.items(m, "frames", path):
+                f = y.mapping(
+                    f_item,
+                    f_path,
+                    f_line,
+                    required=("year", "amount"),
+                    optional=("approved_on", "note"),
+                )
+                if f is None:
+                    continue
+                year = y.integer(f, "year", f_path, minimum=1901, maximum=2099)
+                amount = y.decimal(f, "amount", f_path, required=True)
+                if year is not None and amount is not None:
+                    project.frames.append(
+                        FrameData(
+                            year,
+                            amount,
+                            y.date(f, "approved_on", f_path),
+                            y.text(f, "note", f_path, max_length=500),
+                        )
+                    )
+            outcome_periods = set()
+            for o_path, o_item, o_line in y.items(m, "outcomes", path):
+                amounts = (
+                    "expenditure_to_date",
+                    "income_to_date",
+                    "forecast_expenditure",
+                    "forecast_income",
+                )
+                o = y.mapping(
+                    o_item, o_path, o_line, required=("period", *amounts), optional=("comment",)
+                )
+                if o is None:
+                    continue
+                period = y.text(o, "period", o_path, required=True)
+                if period and period not in periods:
+                    self.error(
+                        file, o.line_of("period"), f"{o_path}.period", f"unknown period {period}"
+                    )
+                    continue
+                if period in outcome_periods:
+                    self.error(
+                        file,
+                        o.line_of("period"),
+                        f"{o_path}.period",
+                        f"a second outcome for {period}",
+                    )
+                    continue
+                values = [y.decimal(o, key, o_path, required=True) for key in amounts]
+                if period and all(v is not None for v in values):
+                    outcome_periods.add(period)
+                    project.outcomes.append(
+                        OutcomeData(period, *values, y.text(o, "comment", o_path))
+                    )
+            if code is None:
+                continue
+            if any(p.code == code for p in self.data.investment_projects):
+                self.error(
+                    file, m.line_of("code"), f"{path}.code", f"project {code} is given twice"
+                )
+                continue
+            self.data.investment_projects.append(project)
+
+    # -- followups/<period>/ --
+
+    def read_followups(self) -> None:
+        directory = self.root / "followups"
+        if not directory.is_dir():
+            return
+        periods = self.data.period_keys
+        for folder in sorted(p for p in directory.iterdir() if p.is_dir()):
+            key = folder.name
+            if key not in periods:
+                self.error(
+                    f"followups/{key}",
+                    None,
+                    "",
+                    f"unknown period {key}: the folder must be named by a period key "
+                    "of organisation.yaml",
+                )
+                continue
+            comments = self.read_report(key)
+            self.read_forecasts(key, comments)
+
+    def read_forecasts(self, period: str, comments: dict[str, tuple[str, int]]) -> None:
+        file = f"followups/{period}/forecasts.csv"
+        units = {u.code for u in self.data.units}
+        table = self._csv(
+            file, ("unit", "net_result"), ("revenues", "costs", "pandemic_net_cost", "comment")
+        )
+        seen: dict[str, int] = {}
+        if table is not None:
+            for row in table.rows:
+                errors_before = len(self.errors)
+                unit = row.get("unit")
+                if unit not in units:
+                    self.error(file, row.line, "unit", f"unknown unit {unit!r}")
+                elif unit in seen:
+                    self.error(
+                        file,
+                        row.line,
+                        "unit",
+                        f"a second forecast for unit {unit} (first on line {seen[unit]})",
+                    )
+                net_result = csv_decimal(row, "net_result", file, self.errors)
+                revenues = csv_decimal(row, "revenues", file, self.errors, required=False)
+                costs = csv_decimal(row, "costs", file, self.errors, required=False)
+                pandemic = csv_decimal(row, "pandemic_net_cost", file, self.errors, required=False)
+                if None not in (net_result, revenues, costs) and net_result != revenues - costs:
+                    self.error(
+                        file,
+                        row.line,
+                        "net_result",
+                        f"net_result {net_result} is not revenues − costs "
+                        f"({revenues} − {costs} = {revenues - costs})",
+                    )
+                comment = row.get("comment")
+                if comment and unit in comments:
+                    self.error(
+                        file,
+                        row.line,
+                        "comment",
+                        f"unit {unit} has a comment here and in report.yaml "
+                        f"forecast_comments (line {comments[unit][1]}); keep one",
+                    )
+                if len(self.errors) > errors_before:
+                    continue
+                seen[unit] = row.line
+                if unit in comments:
+                    comment = comments[unit][0]
+                self.data.forecasts.append(
+                    ForecastData(period, unit, net_result, revenues, costs, pandemic, comment)
+                )
+        for unit, (_, line) in comments.items():
+            if unit not in seen and unit in units:
+                self.error(
+                    f"followups/{period}/report.yaml",
+                    line,
+                    f"forecast_comments.{unit}",
+                    f"unit {unit} has no forecast in forecasts.csv",
+                )
+
+    def read_report(self, period: str) -> dict[str, tuple[str, int]]:
+        """Read report.yaml; returns the forecast comments by unit code (text, line)."""
+        file = f"followups/{period}/report.yaml"
+        doc = self._yaml(file)
+        if doc is None:
+            return {}
+        y = YamlFields(file, self.errors)
+        d = self.data
+        year = int(period[:4])
+        units = {u.code for u in d.units}
+        goals = {g.code for g in d.board_goals if g.year == year}
+        y.mapping(
+            doc,
+            "",
+            1,
+            optional=(
+                "sections",
+                "forecast_comments",
+                "assessments",
+                "decisions",
+                "events",
+                "plans",
+            ),
+        )
+
+        keys: set[str] = set()
+        for path, item, line in y.items(doc, "sections", ""):
+            m = y.mapping(item, path, line, required=("key",), optional=("title", "body"))
+            if m is None:
+                continue
+            key = y.code(m, "key", path, required=True, max_length=80)
+            title = y.text(m, "title", path, max_length=300)
+            body = y.text(m, "body", path)
+            if key is not None and key in keys:
+                self.error(file, m.line_of("key"), f"{path}.key", f"section {key} is given twice")
+            elif key is not None:
+                keys.add(key)
+                d.sections.append(SectionData(period, key, title, body))
+
+        comments: dict[str, tuple[str, int]] = {}
+        raw_comments = doc.get("forecast_comments")
+        if raw_comments is not None and not isinstance(raw_comments, LineDict):
+            self.error(
+                file,
+                doc.line_of("forecast_comments"),
+                "forecast_comments",
+                "expected a mapping of unit code to comment",
+            )
+        elif raw_comments:
+            for unit, text in raw_comments.items():
+                field = f"forecast_comments.{unit}"
+                line = raw_comments.line_of(unit)
+                if str(unit) not in units:
+                    self.error(file, line, field, f"unknown unit {unit}")
+                elif not isinstance(text, str):
+                    self.error(file, line, field, "expected a text")
+                else:
+                    comments[str(unit)] = (text.strip("\n"), line)
+
+        assessed: set[str] = set()
+        for path, item, line in y.items(doc, "assessments", ""):
+            m = y.mapping(
+                item, path, line, required=("goal", "value", "justification"), optional=("items",)
+            )
+            if m is None:
+                continue
+            goal = y.code(m, "goal", path, required=True)
+            value = y.choice(m, "value", path, ASSESSMENT_VALUES)
+            justification = y.text(m, "justification", path, required=True)
+            if "value" in m and m.get("value") in (None, ""):
+                self.error(
+                    file,
+                    m.line_of("value"),
+                    f"{path}.value",
+                    f"an assessment needs a value: {', '.join(ASSESSMENT_VALUES)}",
+                )
+            items = []
+            for i_path, i_item, i_line in y.items(m, "items", path):
+                i = y.mapping(i_item, i_path, i_line, required=("kind", "text"))
+                if i is None:
+                    continue
+                kind = y.choice(i, "kind", i_path, ITEM_KINDS)
+                text = y.text(i, "text", i_path, required=True)
+                if kind and text:
+                    items.append((kind, text))
+            if goal is not None and goal not in goals:
+                self.error(
+                    file, m.line_of("goal"), f"{path}.goal", f"unknown goal {goal} for {year}"
+                )
+                continue
+            if goal in assessed:
+                self.error(
+                    file, m.line_of("goal"), f"{path}.goal", f"goal {goal} is assessed twice"
+                )
+                continue
+            if goal and value and justification:
+                assessed.add(goal)
+                d.assessments.append(AssessmentData(period, goal, value, justification, items))
+
+        for key, kind in (("decisions", "decision"), ("events", "event")):
+            for path, item, line in y.items(doc, key, ""):
+                if isinstance(item, str):
+                    text, date = item.strip("\n"), None
+                else:
+                    m = y.mapping(item, path, line, required=("text",), optional=("date",))
+                    if m is None:
+                        continue
+                    text, date = y.text(m, "text", path, required=True), y.date(m, "date", path)
+                if text:
+                    d.decisions_events.append(DecisionEventData(period, kind, text, date))
+
+        for path, item, line in y.items(doc, "plans", ""):
+            m = y.mapping(item, path, line, required=("title", "body"))
+            if m is None:
+                continue
+            title = y.text(m, "title", path, required=True, max_length=300)
+            body = y.text(m, "body", path, required=True)
+            if title:
+                d.plans.append(PlanData(period, title, body))
+        return comments
+
+
+def _indicator_period(text: str) -> tuple[int, int] | None:
+    """(year, through month) of an indicator value's period: YYYY is the whole year."""
+    if len(text) == 4 and text.isdigit():
+        year, month = int(text), 12
+    else:
+        parsed = parse_period_key(text)
+        if parsed is None:
+            return None
+        year, month = parsed
+    return (year, month) if 1900 < year < 2100 else None
+
+
+def _target_value_problem(value: Decimal, tolerance: Decimal | None) -> str | None:
+    problem = check_amount(value, 6, 20)
+    if problem is None and tolerance is not None:
+        problem = check_amount(tolerance, 6, 20)
+    return problem
+
+
+def _cycle_members(parents: dict[str, str]) -> list[str]:
+    """Codes that are their own ancestor through ``parents`` (child code → parent code)."""
+    members = []
+    for start in parents:
+        seen = set()
+        code = start
+        while code in parents and code not in seen:
+            seen.add(code)
+            code = parents[code]
+            if code == start:
+                members.append(start)
+                break
+    return members

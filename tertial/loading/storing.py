@@ -1,0 +1,648 @@
+"""Storing a validated organisation folder: one transaction, upserts by code, data replaced.
+
+Things people and other rows refer to (the organisation, units, accounts, years, periods,
+goals, indicators, projects) are updated in place by their codes, so their primary keys and
+everything attached to them survive a re-load. The data rows the folder defines (ledger rows
+loaded from the folder, budget, current forecasts and assessments, targets, indicator values,
+texts, investment figures) are deleted and written anew.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import router, transaction
+from django.db.models import Model, Q
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+
+from tertial.audit.log import record
+from tertial.core.errors import InputError, InputErrors
+from tertial.economy.models import (
+    Account,
+    AccountClass,
+    AccountRange,
+    BudgetEntry,
+    Forecast,
+    ImportBatch,
+    InvestmentFrame,
+    InvestmentOutcome,
+    InvestmentProject,
+    LedgerBalance,
+)
+from tertial.goals.models import (
+    Assessment,
+    AssessmentItem,
+    BoardGoal,
+    CouncilGoal,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Perspective,
+)
+from tertial.loading.folder import FolderData, SourceFile
+from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
+from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
+
+BATCH_SIZE = 2000
+# ImportBatch.source_name of the files a folder load creates; `tertial import ledger` names
+# its batches otherwise, so a re-load replaces only what an earlier load put there.
+FOLDER_SOURCES = {ImportBatch.Kind.LEDGER: "ledger/", ImportBatch.Kind.BUDGET: "budget/"}
+
+
+@dataclass
+class LoadResult:
+    organisation: Organisation
+    counts: dict[str, int]
+
+
+def store_folder(data: FolderData, *, actor=None) -> LoadResult:
+    """Write ``data`` in one transaction; InputErrors (and nothing stored) on a conflict."""
+    with transaction.atomic():
+        return _Store(data, actor).run()
+
+
+def _person(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def _sync(queryset, key, rows: dict, fields: list[str]) -> tuple[dict, list]:
+    """Create or update one object per entry of ``rows`` (key → field values) by ``key``.
+
+    Returns the objects by key and the existing objects whose key is no longer in ``rows``.
+    """
+    model = queryset.model
+    existing = {key(obj): obj for obj in queryset}
+    result, to_create, to_update = {}, [], []
+    for k, values in rows.items():
+        obj = existing.get(k)
+        if obj is None:
+            obj = model(**values)
+            to_create.append(obj)
+        else:
+            for name, value in values.items():
+                setattr(obj, name, value)
+            to_update.append(obj)
+        result[k] = obj
+    model.objects.bulk_create(to_create, batch_size=BATCH_SIZE)
+    if to_update and fields:
+        model.objects.bulk_update(to_update, fields, batch_size=BATCH_SIZE)
+    return result, [obj for k, obj in existing.items() if k not in rows]
+
+
+def referrers(obj: Model) -> list[str]:
+    """What would be deleted or blocked along with ``obj``: names of the other kinds of rows."""
+    collector = Collector(using=router.db_for_write(type(obj)), origin=obj)
+    try:
+        collector.collect([obj])
+    except ProtectedError as exc:
+        return sorted({str(o._meta.verbose_name_plural) for o in exc.protected_objects})
+    except RestrictedError as exc:
+        return sorted({str(o._meta.verbose_name_plural) for o in exc.restricted_objects})
+    names = set()
+    for model, instances in collector.data.items():
+        if any(instance != obj for instance in instances):
+            names.add(str(model._meta.verbose_name_plural))
+    for queryset in collector.fast_deletes:
+        if queryset.exists():
+            names.add(str(queryset.model._meta.verbose_name_plural))
+    return sorted(names)
+
+
+class _Store:
+    def __init__(self, data: FolderData, actor):
+        self.data = data
+        self.actor = actor
+        self.person = _person(actor)
+        self.errors: list[InputError] = []
+
+    def run(self) -> LoadResult:
+        d = self.data
+        org, _ = Organisation.objects.get_or_create(
+            slug=d.slug, defaults={"name": d.name, "municipality": d.municipality}
+        )
+        org.name, org.short_name, org.municipality, org.board = (
+            d.name,
+            d.short_name,
+            d.municipality,
+            d.board,
+        )
+        org.settings = d.settings
+        org.save()
+        self.org = org
+
+        self.delete_replaced_rows()
+        self.sync_units()
+        self.sync_accounts()
+        self.sync_calendar()
+        self.sync_goals()
+        self.sync_indicators()
+        self.sync_investment_projects()
+        self.delete_vanished()
+        if self.errors:
+            raise InputErrors(self.errors)
+        self.store_ledger_and_budget()
+        self.store_followups()
+        self.store_indicator_data()
+        self.store_investment_figures()
+
+        counts = d.counts()
+        record("organisation.loaded", actor=self.actor, organisation=org, obj=org, after=counts)
+        return LoadResult(org, counts)
+
+    # -- replacing data rows --
+
+    def delete_replaced_rows(self) -> None:
+        org = self.org
+        folder_batches = ImportBatch.objects.filter(organisation=org).filter(
+            Q(kind=ImportBatch.Kind.LEDGER, source_name__startswith=FOLDER_SOURCES["ledger"])
+            | Q(kind=ImportBatch.Kind.BUDGET, source_name__startswith=FOLDER_SOURCES["budget"])
+        )
+        LedgerBalance.objects.filter(batch__in=folder_batches).delete()
+        budget = BudgetEntry.objects.filter(unit__organisation=org)
+        months = {(r.year, r.month) for f in self.data.budget_files for r in f.rows}
+        covered = Q(batch__in=folder_batches) | Q(batch__isnull=True)
+        for year, month in months:
+            covered |= Q(year=year, month=month)
+        budget.filter(covered).delete()
+        folder_batches.delete()
+        periods = Period.objects.filter(fiscal_year__organisation=org)
+        Forecast.objects.filter(period__in=periods, is_current=True).delete()
+        Assessment.objects.filter(period__in=periods, is_current=True).delete()
+        NarrativeSection.objects.filter(period__in=periods).delete()
+        DecisionEvent.objects.filter(period__in=periods).delete()
+        PlanFollowUp.objects.filter(period__in=periods).delete()
+        InvestmentFrame.objects.filter(project__organisation=org).delete()
+        InvestmentOutcome.objects.filter(project__organisation=org).delete()
+        IndicatorTarget.objects.filter(indicator__organisation=org).delete()
+        IndicatorValue.objects.filter(indicator__organisation=org).delete()
+
+    # -- entities, upserted by code --
+
+    def sync_units(self) -> None:
+        rows = {
+            u.code: {
+                "organisation": self.org,
+                "code": u.code,
+                "name": u.name,
+                "sort_order": i,
+                "starts_on": u.starts_on,
+                "ends_on": u.ends_on,
+            }
+            for i, u in enumerate(self.data.units)
+        }
+        self.units, self.vanished_units = _sync(
+            Unit.objects.filter(organisation=self.org),
+            lambda o: o.code,
+            rows,
+            ["name", "sort_order", "starts_on", "ends_on"],
+        )
+        for u in self.data.units:
+            self.units[u.code].parent = self.units[u.parent] if u.parent else None
+        for unit in self.vanished_units:
+            unit.parent = None
+        Unit.objects.bulk_update(
+            [*self.units.values(), *self.vanished_units], ["parent"], batch_size=BATCH_SIZE
+        )
+
+    def sync_accounts(self) -> None:
+        d = self.data
+        rows = {
+            c.code: {
+                "organisation": self.org,
+                "code": c.code,
+                "name": c.name,
+                "kind": c.kind,
+                "sort_order": i,
+            }
+            for i, c in enumerate(d.account_classes)
+        }
+        self.classes, self.vanished_classes = _sync(
+            AccountClass.objects.filter(organisation=self.org),
+            lambda o: o.code,
+            rows,
+            ["name", "kind", "sort_order"],
+        )
+        AccountRange.objects.filter(account_class__organisation=self.org).delete()
+        AccountRange.objects.bulk_create(
+            AccountRange(account_class=self.classes[c.code], first=first, last=last)
+            for c in d.account_classes
+            for first, last in c.ranges
+        )
+        existing = {a.number: a for a in Account.objects.filter(organisation=self.org)}
+        numbers = set(d.account_names) | {r.account for f in d.ledger_files for r in f.rows}
+        # An account the folder does not name but that is in the database (from a ledger
+        # import) stays as long as a range still classifies it.
+        numbers |= {n for n in existing if d.account_class_of(n) is not None}
+        rows = {}
+        for number in sorted(numbers):
+            name = d.account_names.get(number) or (
+                existing[number].name if number in existing else ""
+            )
+            rows[number] = {
+                "organisation": self.org,
+                "number": number,
+                "name": name,
+                "account_class": self.classes[d.account_class_of(number)],
+            }
+        self.accounts, self.vanished_accounts = _sync(
+            Account.objects.filter(organisation=self.org),
+            lambda o: o.number,
+            rows,
+            ["name", "account_class"],
+        )
+
+    def sync_calendar(self) -> None:
+        rows = {
+            fy.year: {"organisation": self.org, "year": fy.year} for fy in self.data.fiscal_years
+        }
+        self.fiscal_years, self.vanished_years = _sync(
+            FiscalYear.objects.filter(organisation=self.org), lambda o: o.year, rows, []
+        )
+        rows = {
+            p.key: {
+                "fiscal_year": self.fiscal_years[fy.year],
+                "key": p.key,
+                "kind": p.kind,
+                "end_month": p.end_month,
+                "title": p.title,
+                "status": p.status,
+                "deadline": p.deadline,
+            }
+            for fy in self.data.fiscal_years
+            for p in fy.periods
+        }
+        self.periods, self.vanished_periods = _sync(
+            Period.objects.filter(fiscal_year__organisation=self.org),
+            lambda o: o.key,
+            rows,
+            ["kind", "end_month", "title", "status", "deadline"],
+        )
+
+    def sync_goals(self) -> None:
+        d = self.data
+        rows = {
+            p.code: {
+                "organisation": self.org,
+                "code": p.code,
+                "name": p.name,
+                "long_name": p.long_name,
+                "sort_order": i,
+            }
+            for i, p in enumerate(d.perspectives)
+        }
+        self.perspectives, self.vanished_perspectives = _sync(
+            Perspective.objects.filter(organisation=self.org),
+            lambda o: o.code,
+            rows,
+            ["name", "long_name", "sort_order"],
+        )
+        rows = {
+            (g.year, g.code): {
+                "fiscal_year": self.fiscal_years[g.year],
+                "code": g.code,
+                "name": g.name,
+                "perspective": self.perspectives[g.perspective],
+                "sort_order": i,
+            }
+            for i, g in enumerate(d.council_goals)
+        }
+        self.council_goals, self.vanished_council_goals = _sync(
+            CouncilGoal.objects.filter(fiscal_year__organisation=self.org).select_related(
+                "fiscal_year"
+            ),
+            lambda o: (o.fiscal_year.year, o.code),
+            rows,
+            ["name", "perspective", "sort_order"],
+        )
+        rows = {
+            (g.year, g.code): {
+                "fiscal_year": self.fiscal_years[g.year],
+                "code": g.code,
+                "name": g.name,
+                "description": g.description,
+                "council_goal": self.council_goals[(g.year, g.council_goal)],
+                "sort_order": i,
+                "carried_over_from": None,
+            }
+            for i, g in enumerate(d.board_goals)
+        }
+        self.board_goals, self.vanished_goals = _sync(
+            BoardGoal.objects.filter(fiscal_year__organisation=self.org).select_related(
+                "fiscal_year"
+            ),
+            lambda o: (o.fiscal_year.year, o.code),
+            rows,
+            ["name", "description", "council_goal", "sort_order"],
+        )
+        for g in d.board_goals:
+            if g.carried_over_from:
+                earlier = max(
+                    year
+                    for year, code in self.board_goals
+                    if code == g.carried_over_from and year < g.year
+                )
+                self.board_goals[(g.year, g.code)].carried_over_from = self.board_goals[
+                    (earlier, g.carried_over_from)
+                ]
+        BoardGoal.objects.bulk_update(
+            self.board_goals.values(), ["carried_over_from"], batch_size=BATCH_SIZE
+        )
+        through = BoardGoal.responsible_units.through
+        through.objects.filter(boardgoal__fiscal_year__organisation=self.org).delete()
+        through.objects.bulk_create(
+            through(boardgoal=self.board_goals[(g.year, g.code)], unit=self.units[code])
+            for g in d.board_goals
+            for code in g.responsible_units
+        )
+
+    def sync_indicators(self) -> None:
+        d = self.data
+        rows = {}
+        for i, ind in enumerate(d.indicators):
+            rows[ind.code] = {
+                "organisation": self.org,
+                "code": ind.code,
+                "name": ind.name,
+                "description": ind.description,
+                "unit": self.units.get(ind.unit),
+                "measure": ind.measure,
+                "decimals": ind.decimals,
+                "direction": ind.direction,
+                "gender_split": ind.gender_split,
+                "is_part_of_parent": ind.is_part_of_parent,
+                "formula": ind.formula,
+                "partly_met_threshold": ind.partly_met_threshold,
+                "kolada_kpi": ind.kolada_kpi,
+                "in_core_volumes": ind.in_core_volumes,
+                "in_personnel": ind.in_personnel,
+                "sort_order": i,
+                "parent": None,
+                "same_as": None,
+            }
+        fields = [
+            name for name in next(iter(rows.values()), {}) if name not in ("organisation", "code")
+        ]
+        self.indicators, self.vanished_indicators = _sync(
+            Indicator.objects.filter(organisation=self.org), lambda o: o.code, rows, fields
+        )
+        for ind in d.indicators:
+            obj = self.indicators[ind.code]
+            obj.parent = self.indicators[ind.parent] if ind.parent else None
+            obj.same_as = self.indicators[ind.same_as] if ind.same_as else None
+        for obj in self.vanished_indicators:
+            obj.parent = obj.same_as = None
+        Indicator.objects.bulk_update(
+            [*self.indicators.values(), *self.vanished_indicators],
+            ["parent", "same_as"],
+            batch_size=BATCH_SIZE,
+        )
+        goals_by_code = defaultdict(list)
+        for (_, code), goal in self.board_goals.items():
+            goals_by_code[code].append(goal)
+        through = Indicator.board_goals.through
+        through.objects.filter(indicator__organisation=self.org).delete()
+        through.objects.bulk_create(
+            (
+                through(indicator=self.indicators[ind.code], boardgoal=goal)
+                for ind in d.indicators
+                for code in dict.fromkeys(ind.board_goals)
+                for goal in goals_by_code[code]
+            ),
+            batch_size=BATCH_SIZE,
+        )
+
+    def sync_investment_projects(self) -> None:
+        rows = {
+            p.code: {
+                "organisation": self.org,
+                "code": p.code,
+                "name": p.name,
+                "unit": self.units[p.unit],
+                "sort_order": i,
+            }
+            for i, p in enumerate(self.data.investment_projects)
+        }
+        self.projects, self.vanished_projects = _sync(
+            InvestmentProject.objects.filter(organisation=self.org),
+            lambda o: o.code,
+            rows,
+            ["name", "unit", "sort_order"],
+        )
+
+    def delete_vanished(self) -> None:
+        """Delete what the folder no longer holds, unless other rows still refer to it."""
+        for objects, file, field, label in (
+            (self.vanished_projects, "investments.yaml", "projects", "investment project"),
+            (self.vanished_indicators, "goals.yaml", "indicators", "indicator"),
+            (self.vanished_goals, "goals.yaml", "board_goals", "goal"),
+            (self.vanished_council_goals, "goals.yaml", "council_goals", "council goal"),
+            (self.vanished_perspectives, "goals.yaml", "perspectives", "perspective"),
+            (self.vanished_periods, "organisation.yaml", "fiscal_years", "period"),
+            (self.vanished_years, "organisation.yaml", "fiscal_years", "fiscal year"),
+            (self.vanished_units, "organisation.yaml", "units", "unit"),
+            (self.vanished_accounts, "organisation.yaml", "accounts", "account"),
+            (self.vanished_classes, "organisation.yaml", "account_classes", "account class"),
+        ):
+            for obj in objects:
+                others = referrers(obj)
+                if others:
+                    name = getattr(obj, "code", None) or getattr(obj, "key", None) or str(obj)
+                    self.errors.append(
+                        InputError(
+                            file,
+                            None,
+                            field,
+                            f"{label} {name} is no longer in the folder but is still referred to "
+                            f"by {', '.join(others)}; put it back or remove those first",
+                        )
+                    )
+                else:
+                    obj.delete()
+
+    # -- data rows --
+
+    def _batch(self, kind: str, source: SourceFile) -> ImportBatch:
+        months = sorted({f"{r.year}-{r.month:02}" for r in source.rows})
+        return ImportBatch.objects.create(
+            organisation=self.org,
+            kind=kind,
+            source_name=source.name,
+            checksum=source.checksum,
+            row_count=len(source.rows),
+            total=sum((r.amount for r in source.rows), 0),
+            months=months,
+            imported_by=self.person,
+        )
+
+    def store_ledger_and_budget(self) -> None:
+        for source in self.data.ledger_files:
+            batch = self._batch(ImportBatch.Kind.LEDGER, source)
+            LedgerBalance.objects.bulk_create(
+                (
+                    LedgerBalance(
+                        organisation=self.org,
+                        unit=self.units[r.unit],
+                        account=self.accounts[r.account],
+                        year=r.year,
+                        month=r.month,
+                        activity=r.activity,
+                        project=r.project,
+                        amount=r.amount,
+                        batch=batch,
+                    )
+                    for r in source.rows
+                ),
+                batch_size=BATCH_SIZE,
+            )
+        for source in self.data.budget_files:
+            batch = self._batch(ImportBatch.Kind.BUDGET, source)
+            BudgetEntry.objects.bulk_create(
+                (
+                    BudgetEntry(
+                        unit=self.units[r.unit],
+                        account_class=self.classes[r.account_class],
+                        year=r.year,
+                        month=r.month,
+                        amount=r.amount,
+                        batch=batch,
+                    )
+                    for r in source.rows
+                ),
+                batch_size=BATCH_SIZE,
+            )
+
+    def store_followups(self) -> None:
+        d = self.data
+        Forecast.objects.bulk_create(
+            Forecast(
+                unit=self.units[f.unit],
+                period=self.periods[f.period],
+                net_result=f.net_result,
+                revenues=f.revenues,
+                costs=f.costs,
+                pandemic_net_cost=f.pandemic_net_cost,
+                comment=f.comment,
+                is_current=True,
+                author=self.person,
+            )
+            for f in d.forecasts
+        )
+        order = defaultdict(int)
+        sections = []
+        for s in d.sections:
+            sections.append(
+                NarrativeSection(
+                    period=self.periods[s.period],
+                    key=s.key,
+                    title=s.title,
+                    body=s.body,
+                    sort_order=order[s.period],
+                    updated_by=self.person,
+                )
+            )
+            order[s.period] += 1
+        NarrativeSection.objects.bulk_create(sections)
+        order.clear()
+        events = []
+        for e in d.decisions_events:
+            events.append(
+                DecisionEvent(
+                    period=self.periods[e.period],
+                    kind=e.kind,
+                    text=e.text,
+                    date=e.date,
+                    sort_order=order[(e.period, e.kind)],
+                )
+            )
+            order[(e.period, e.kind)] += 1
+        DecisionEvent.objects.bulk_create(events)
+        order.clear()
+        plans = []
+        for p in d.plans:
+            plans.append(
+                PlanFollowUp(
+                    period=self.periods[p.period],
+                    title=p.title,
+                    body=p.body,
+                    sort_order=order[p.period],
+                )
+            )
+            order[p.period] += 1
+        PlanFollowUp.objects.bulk_create(plans)
+        assessments = [
+            Assessment(
+                board_goal=self.board_goals[(int(a.period[:4]), a.goal)],
+                period=self.periods[a.period],
+                value=a.value,
+                justification=a.justification,
+                is_current=True,
+                author=self.person,
+            )
+            for a in d.assessments
+        ]
+        Assessment.objects.bulk_create(assessments)
+        AssessmentItem.objects.bulk_create(
+            AssessmentItem(assessment=obj, kind=kind, text=text, sort_order=i)
+            for obj, a in zip(assessments, d.assessments, strict=True)
+            for i, (kind, text) in enumerate(a.items)
+        )
+
+    def store_indicator_data(self) -> None:
+        d = self.data
+        IndicatorTarget.objects.bulk_create(
+            IndicatorTarget(
+                indicator=self.indicators[ind.code],
+                year=t.year,
+                text=t.text,
+                comparator=t.comparator,
+                value=t.value,
+                tolerance=t.tolerance,
+            )
+            for ind in d.indicators
+            for t in ind.targets
+        )
+        IndicatorValue.objects.bulk_create(
+            (
+                IndicatorValue(
+                    indicator=self.indicators[v.indicator],
+                    year=v.year,
+                    through_month=v.through_month,
+                    kind=v.kind,
+                    gender=v.gender,
+                    value=v.value,
+                    note=v.note,
+                    source=v.source,
+                    entered_by=self.person,
+                )
+                for v in d.indicator_values
+            ),
+            batch_size=BATCH_SIZE,
+        )
+
+    def store_investment_figures(self) -> None:
+        projects = self.data.investment_projects
+        InvestmentFrame.objects.bulk_create(
+            InvestmentFrame(
+                project=self.projects[p.code],
+                year=f.year,
+                amount=f.amount,
+                approved_on=f.approved_on,
+                note=f.note,
+            )
+            for p in projects
+            for f in p.frames
+        )
+        InvestmentOutcome.objects.bulk_create(
+            InvestmentOutcome(
+                project=self.projects[p.code],
+                period=self.periods[o.period],
+                expenditure_to_date=o.expenditure_to_date,
+                income_to_date=o.income_to_date,
+                forecast_expenditure=o.forecast_expenditure,
+                forecast_income=o.forecast_income,
+                comment=o.comment,
+            )
+            for p in projects
+            for o in p.outcomes
+        )

@@ -1,0 +1,31 @@
+"""``tertial load DIR``: validate an organisation folder and load it, all or nothing."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tertial.core.errors import InputErrors
+from tertial.loading import load_folder
+
+
+class Command(BaseCommand):
+    help = "Validate an organisation folder (docs/input-format.md) and load it into the database."
+
+    def add_arguments(self, parser):
+        parser.add_argument("folder", type=Path, help="The organisation folder.")
+
+    def handle(self, *args, folder: Path, **options):
+        try:
+            result = load_folder(folder)
+        except InputErrors as exc:
+            for error in exc.errors:
+                self.stderr.write(str(error))
+            count = len(exc.errors)
+            raise CommandError(
+                f"{count} error{'s' if count != 1 else ''} in {folder}; nothing was loaded.",
+                returncode=1,
+            ) from None
+        organisation = result.organisation
+        self.stdout.write(f"Loaded {organisation.name} ({organisation.slug}) from {folder}:")
+        for name, count in result.counts.items():
+            self.stdout.write(f"  {name.replace('_', ' ')}: {count}")
