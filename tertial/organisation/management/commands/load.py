@@ -10,6 +10,8 @@ from tertial.loading import load_folder
 
 class Command(BaseCommand):
     help = "Validate an organisation folder (docs/input-format.md) and load it into the database."
+    # Loading needs the models only; the web checks (URLs, templates) are not its concern.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path, help="The organisation folder.")
