@@ -1,0 +1,581 @@
+"""The goals engine: statuses, proposals, assessments, indicator values, formulas, carry-over.
+
+Views, commands, the report and the API call these functions; they never write goal data
+themselves. Every change a person or an import makes is audited (tertial.audit.log.record).
+The rules for statuses and proposals live in tertial.core.evaluation, the formula language in
+tertial.core.formula; docs/goals-and-indicators.md describes both.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from tertial.audit.log import record
+from tertial.core import evaluation, formula
+from tertial.goals.models import (
+    Assessment,
+    AssessmentItem,
+    BoardGoal,
+    CouncilGoal,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+)
+from tertial.organisation.models import FiscalYear, Organisation, Period
+
+ACTUAL = IndicatorValue.Kind.ACTUAL
+TOTAL = IndicatorValue.Gender.TOTAL
+FORMULA_SOURCE = "formula"
+# Explicitly ordered: the models' default orderings, followed through the relations, make
+# Django see two joins on fiscal_year as an ordering loop.
+ITEMS = Prefetch("items", queryset=AssessmentItem.objects.order_by("sort_order", "id"))
+
+
+def settings_for(organisation: Organisation) -> evaluation.GoalSettings:
+    return evaluation.goal_settings(organisation.settings)
+
+
+def target_of(target: IndicatorTarget | None) -> evaluation.Target | None:
+    if target is None:
+        return None
+    return evaluation.Target.from_parts(
+        target.text, target.comparator, target.value, target.tolerance
+    )
+
+
+def value_status(
+    indicator: Indicator,
+    value: Decimal | None,
+    target: IndicatorTarget | None,
+    settings: evaluation.GoalSettings,
+) -> str | None:
+    """The status of one value of ``indicator``; None when it has no target."""
+    return evaluation.status(
+        value,
+        target_of(target),
+        threshold=indicator.partly_met_threshold or settings.partly_met_threshold,
+        zero_result_tolerance=settings.zero_result_tolerance,
+    )
+
+
+# ---- Statuses and the proposal of a board goal -------------------------------------------
+
+
+@dataclass
+class IndicatorStatus:
+    indicator: Indicator
+    value: Decimal | None
+    target: IndicatorTarget | None
+    status: str | None  # None: no target, not judged
+
+
+def goal_indicators(goal: BoardGoal) -> list[Indicator]:
+    """The goal's indicators in print order, each split indicator followed by its parts."""
+    linked = list(goal.indicators.order_by("sort_order", "code"))
+    linked_ids = {i.pk for i in linked}
+    children: dict[int, list[Indicator]] = defaultdict(list)
+    descendants = Indicator.objects.filter(organisation_id=goal.fiscal_year.organisation_id)
+    for indicator in descendants.exclude(parent=None).order_by("sort_order", "code"):
+        children[indicator.parent_id].append(indicator)
+    ordered: list[Indicator] = []
+    seen: set[int] = set()
+
+    def add(indicator: Indicator) -> None:
+        if indicator.pk in seen:
+            return
+        seen.add(indicator.pk)
+        ordered.append(indicator)
+        for child in children.get(indicator.pk, []):
+            add(child)
+
+    for indicator in linked:
+        if indicator.parent_id not in linked_ids:
+            add(indicator)
+    return ordered
+
+
+def indicator_statuses(goal: BoardGoal, period: Period) -> list[IndicatorStatus]:
+    """Each of the goal's indicators with its value for the period, target and status."""
+    indicators = goal_indicators(goal)
+    ids = [i.pk for i in indicators]
+    values = {
+        v.indicator_id: v.value
+        for v in IndicatorValue.objects.filter(
+            indicator_id__in=ids,
+            year=period.year,
+            through_month=period.end_month,
+            kind=ACTUAL,
+            gender=TOTAL,
+        )
+    }
+    targets = {
+        t.indicator_id: t
+        for t in IndicatorTarget.objects.filter(indicator_id__in=ids, year=period.year)
+    }
+    settings = settings_for(period.organisation)
+    result = []
+    for indicator in indicators:
+        value, target = values.get(indicator.pk), targets.get(indicator.pk)
+        result.append(
+            IndicatorStatus(
+                indicator, value, target, value_status(indicator, value, target, settings)
+            )
+        )
+    return result
+
+
+def propose_assessment(goal: BoardGoal, period: Period) -> str:
+    """The system's proposal for the goal at this follow-up (see tertial.core.evaluation)."""
+    settings = settings_for(period.organisation)
+    statuses = [s.status for s in indicator_statuses(goal, period)]
+    return evaluation.propose(statuses, settings.assessment_rule)
+
+
+# ---- Assessments --------------------------------------------------------------------------
+
+
+def current_assessment(goal: BoardGoal, period: Period) -> Assessment | None:
+    return (
+        Assessment.objects.filter(board_goal=goal, period=period, is_current=True)
+        .prefetch_related(ITEMS)
+        .first()
+    )
+
+
+def assessment_history(goal: BoardGoal, period: Period) -> list[Assessment]:
+    """Every assessment of the goal at this follow-up, the newest first."""
+    return list(
+        Assessment.objects.filter(board_goal=goal, period=period)
+        .select_related("author")
+        .prefetch_related(ITEMS)
+        .order_by("-created_at", "-id")
+    )
+
+
+def _check_open(period: Period) -> None:
+    if period.is_locked:
+        raise ValidationError(
+            _("Perioden %(period)s är låst; inget kan ändras i den.") % {"period": period}
+        )
+
+
+def save_assessment(
+    goal: BoardGoal,
+    period: Period,
+    value: str,
+    justification: str,
+    items: Iterable[tuple[str, str] | dict] = (),
+    *,
+    actor,
+) -> Assessment:
+    """Store a person's assessment of ``goal``; earlier ones stay as history.
+
+    ``items`` are (kind, text) pairs or {"kind", "text"} dicts: results, activities and
+    deviations shown as bullets. The system's proposal is stored beside the judgement.
+    """
+    if value not in Assessment.Value.values:
+        raise ValidationError(
+            _("Okänd bedömning %(value)s; välj en av %(choices)s.")
+            % {"value": value, "choices": ", ".join(Assessment.Value.values)}
+        )
+    if not (justification or "").strip():
+        raise ValidationError(_("En bedömning behöver en motivering."))
+    if goal.fiscal_year_id != period.fiscal_year_id:
+        raise ValidationError(
+            _("Målet %(goal)s hör inte till perioden %(period)s.")
+            % {"goal": goal, "period": period}
+        )
+    _check_open(period)
+    pairs = []
+    for item in items:
+        kind, text = (item["kind"], item["text"]) if isinstance(item, dict) else item
+        if kind not in AssessmentItem.Kind.values:
+            raise ValidationError(_("Okänd punkttyp %(kind)s.") % {"kind": kind})
+        if (text or "").strip():
+            pairs.append((kind, text.strip()))
+    proposal = propose_assessment(goal, period)
+    with transaction.atomic():
+        previous = (
+            Assessment.objects.select_for_update()
+            .filter(board_goal=goal, period=period, is_current=True)
+            .first()
+        )
+        if previous is not None:
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+        assessment = Assessment.objects.create(
+            board_goal=goal,
+            period=period,
+            value=value,
+            justification=justification.strip(),
+            proposed_value=proposal,
+            is_current=True,
+            author=actor if actor is not None and actor.is_authenticated else None,
+        )
+        AssessmentItem.objects.bulk_create(
+            AssessmentItem(assessment=assessment, kind=kind, text=text, sort_order=i)
+            for i, (kind, text) in enumerate(pairs)
+        )
+        record(
+            "goals.assessment.saved",
+            actor=actor,
+            organisation=period.organisation,
+            obj=assessment,
+            before=_assessment_state(previous) if previous else None,
+            after={
+                **_assessment_state(assessment),
+                "items": [{"kind": k, "text": t} for k, t in pairs],
+            },
+        )
+    return assessment
+
+
+def _assessment_state(assessment: Assessment) -> dict:
+    return {
+        "goal": assessment.board_goal.code,
+        "period": assessment.period.key,
+        "value": assessment.value,
+        "justification": assessment.justification,
+        "proposed_value": assessment.proposed_value,
+    }
+
+
+def fill_missing_proposals(organisation: Organisation) -> int:
+    """Store the system's proposal on current assessments that have none (loaded ones)."""
+    count = 0
+    assessments = Assessment.objects.filter(
+        period__fiscal_year__organisation=organisation, is_current=True, proposed_value=""
+    ).select_related("board_goal", "period__fiscal_year__organisation")
+    for assessment in assessments:
+        assessment.proposed_value = propose_assessment(assessment.board_goal, assessment.period)
+        assessment.save(update_fields=["proposed_value"])
+        count += 1
+    return count
+
+
+# ---- Indicator values ---------------------------------------------------------------------
+
+
+def check_value(indicator: Indicator, value: Decimal | None) -> None:
+    """Refuse a value impossible for the indicator's measure (a share of 130 %)."""
+    problem = evaluation.validate_value(indicator.measure, value)
+    if problem:
+        raise ValidationError(
+            _("%(indicator)s: %(problem)s") % {"indicator": indicator.name, "problem": problem}
+        )
+
+
+def period_of(organisation: Organisation, year: int, through_month: int) -> Period | None:
+    return Period.objects.filter(
+        fiscal_year__organisation=organisation, fiscal_year__year=year, end_month=through_month
+    ).first()
+
+
+def set_indicator_value(
+    indicator: Indicator,
+    year: int,
+    through_month: int,
+    kind: str,
+    gender: str,
+    value: Decimal | None,
+    note: str = "",
+    source: str = "",
+    *,
+    actor,
+) -> IndicatorValue:
+    """Store one value (None: no data, shown "I.U."), validated and audited."""
+    if kind not in IndicatorValue.Kind.values:
+        raise ValidationError(_("Okänt slag av värde: %(kind)s.") % {"kind": kind})
+    if gender not in IndicatorValue.Gender.values:
+        raise ValidationError(_("Okänt kön: %(gender)s; använd T, K eller M.") % {"gender": gender})
+    if not 1 <= through_month <= 12:
+        raise ValidationError(_("Månaden måste vara 1–12."))
+    if indicator.formula and source != FORMULA_SOURCE:
+        raise ValidationError(
+            _("%(indicator)s beräknas med formeln %(formula)s och kan inte anges för hand.")
+            % {"indicator": indicator.name, "formula": indicator.formula}
+        )
+    check_value(indicator, value)
+    period = period_of(indicator.organisation, year, through_month)
+    if period is not None:
+        _check_open(period)
+    with transaction.atomic():
+        existing = (
+            IndicatorValue.objects.select_for_update()
+            .filter(
+                indicator=indicator,
+                year=year,
+                through_month=through_month,
+                kind=kind,
+                gender=gender,
+            )
+            .first()
+        )
+        before = _value_state(existing) if existing else None
+        row = existing or IndicatorValue(
+            indicator=indicator, year=year, through_month=through_month, kind=kind, gender=gender
+        )
+        row.value, row.note, row.source = value, note or "", source or ""
+        row.entered_by = actor if actor is not None and actor.is_authenticated else None
+        row.save()
+        record(
+            "goals.indicator_value.saved",
+            actor=actor,
+            organisation=indicator.organisation,
+            obj=row,
+            before=before,
+            after=_value_state(row),
+        )
+    return row
+
+
+def _value_state(row: IndicatorValue) -> dict:
+    return {
+        "indicator": row.indicator.code,
+        "year": row.year,
+        "through_month": row.through_month,
+        "kind": row.kind,
+        "gender": row.gender,
+        "value": None if row.value is None else str(row.value.normalize()),
+        "note": row.note,
+        "source": row.source,
+    }
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One value to store, as read from a file (import_indicators, Kolada)."""
+
+    indicator: Indicator
+    year: int
+    through_month: int
+    kind: str
+    gender: str
+    value: Decimal | None
+    note: str = ""
+    source: str = ""
+
+
+def store_values(
+    organisation: Organisation, rows: list[ValueRow], *, actor, action: str, reason: str = ""
+) -> dict[str, int]:
+    """Store many values at once (an import), replacing the same keys; one audit entry.
+
+    The rows must already be validated (values against measures, locked periods); this only
+    refuses what would break the data: two rows with the same key.
+    """
+    keys = [(r.indicator.pk, r.year, r.through_month, r.kind, r.gender) for r in rows]
+    if len(set(keys)) != len(keys):
+        raise ValidationError(_("Samma indikator, period, slag och kön förekommer två gånger."))
+    created = updated = 0
+    with transaction.atomic():
+        existing = {
+            (v.indicator_id, v.year, v.through_month, v.kind, v.gender): v
+            for v in IndicatorValue.objects.select_for_update().filter(
+                indicator__in={r.indicator for r in rows},
+                year__in={r.year for r in rows},
+            )
+        }
+        new, changed = [], []
+        entered_by = actor if actor is not None and actor.is_authenticated else None
+        for key, r in zip(keys, rows, strict=True):
+            row = existing.get(key)
+            if row is None:
+                new.append(
+                    IndicatorValue(
+                        indicator=r.indicator,
+                        year=r.year,
+                        through_month=r.through_month,
+                        kind=r.kind,
+                        gender=r.gender,
+                        value=r.value,
+                        note=r.note,
+                        source=r.source,
+                        entered_by=entered_by,
+                    )
+                )
+            else:
+                row.value, row.note, row.source, row.entered_by = (
+                    r.value,
+                    r.note,
+                    r.source,
+                    entered_by,
+                )
+                changed.append(row)
+        IndicatorValue.objects.bulk_create(new, batch_size=1000)
+        for row in changed:
+            row.save()
+        created, updated = len(new), len(changed)
+        record(
+            action,
+            actor=actor,
+            organisation=organisation,
+            after={"created": created, "updated": updated},
+            reason=reason,
+        )
+    return {"created": created, "updated": updated}
+
+
+# ---- Computed indicators ------------------------------------------------------------------
+
+
+def check_formulas(organisation: Organisation) -> None:
+    """Refuse unreadable formulas, unknown references and cycles, naming the indicator."""
+    indicators = list(Indicator.objects.filter(organisation=organisation))
+    codes = {i.code for i in indicators}
+    formulas = {i.code: i.formula for i in indicators if i.formula.strip()}
+    for code, text in formulas.items():
+        try:
+            formula.check_names(text, codes)
+        except formula.FormulaError as exc:
+            raise ValidationError(f"{code}: {exc}") from exc
+    try:
+        formula.check_cycles(formulas)
+    except formula.FormulaError as exc:
+        raise ValidationError(str(exc)) from exc
+
+
+def compute_indicator_values(organisation: Organisation, *, actor=None) -> int:
+    """Compute every formula indicator's values from its inputs, stored with source "formula".
+
+    A value is computed for each (year, through month, kind, gender) for which any input has
+    a value row; a missing input there makes the result missing (I.U.), never 0. Computed
+    indicators that feed others are computed first. Returns the number of values stored.
+    """
+    check_formulas(organisation)
+    indicators = {i.code: i for i in Indicator.objects.filter(organisation=organisation)}
+    computed = {code: i for code, i in indicators.items() if i.formula.strip()}
+    if not computed:
+        return 0
+    trees = {code: formula.parse(i.formula) for code, i in computed.items()}
+    graph = {code: sorted(formula.references(tree) & set(computed)) for code, tree in trees.items()}
+    inputs = set().union(*(formula.references(tree) for tree in trees.values()))
+    series: dict[str, dict[tuple, Decimal | None]] = defaultdict(dict)
+    for v in IndicatorValue.objects.filter(
+        indicator__organisation=organisation, indicator__code__in=inputs
+    ).select_related("indicator"):
+        if v.indicator.code not in computed:
+            series[v.indicator.code][(v.year, v.through_month, v.kind, v.gender)] = v.value
+    stored = 0
+    with transaction.atomic():
+        for code in formula.order(graph):
+            indicator, tree = computed[code], trees[code]
+            names = formula.references(tree)
+            keys = set().union(*(series[name].keys() for name in names)) if names else set()
+            results: dict[tuple, Decimal | None] = {}
+            for key in sorted(keys):
+                values = {name: series[name].get(key) for name in names}
+                try:
+                    results[key] = formula.evaluate(tree, values, text=indicator.formula)
+                except formula.FormulaError as exc:
+                    year, month, kind, gender = key
+                    raise ValidationError(
+                        f"{code} ({year}-{month:02d}, {kind}, {gender}): {exc}"
+                    ) from exc
+            series[code] = results
+            for (year, month, kind, gender), value in results.items():
+                IndicatorValue.objects.update_or_create(
+                    indicator=indicator,
+                    year=year,
+                    through_month=month,
+                    kind=kind,
+                    gender=gender,
+                    defaults={"value": value, "source": FORMULA_SOURCE, "note": ""},
+                )
+                stored += 1
+            # Values of keys whose inputs are gone are stale, not data.
+            stale = IndicatorValue.objects.filter(indicator=indicator, source=FORMULA_SOURCE)
+            for row in stale:
+                if (row.year, row.through_month, row.kind, row.gender) not in results:
+                    row.delete()
+        record(
+            "goals.indicator_values.computed",
+            actor=actor,
+            organisation=organisation,
+            after={"indicators": sorted(computed), "values": stored},
+        )
+    return stored
+
+
+# ---- Carrying goals over to the next year -------------------------------------------------
+
+
+def carry_over_goals(
+    organisation: Organisation, from_year: int, to_year: int, *, actor=None
+) -> list[BoardGoal]:
+    """Copy the board goals of ``from_year`` into ``to_year`` with their council goals,
+    indicator links and targets (where the new year has none), linked by carried_over_from.
+
+    Goals already in ``to_year`` (same code) are left as they are, so running it twice
+    changes nothing.
+    """
+    if to_year <= from_year:
+        raise ValidationError(_("Mål kan bara föras över till ett senare år."))
+    try:
+        source_year = FiscalYear.objects.get(organisation=organisation, year=from_year)
+    except FiscalYear.DoesNotExist as exc:
+        raise ValidationError(
+            _("Förvaltningen har inget räkenskapsår %(year)s.") % {"year": from_year}
+        ) from exc
+    created: list[BoardGoal] = []
+    with transaction.atomic():
+        target_year, _created = FiscalYear.objects.get_or_create(
+            organisation=organisation, year=to_year
+        )
+        council_goals: dict[int, CouncilGoal] = {}
+        for old in CouncilGoal.objects.filter(fiscal_year=source_year):
+            council_goals[old.pk], _new = CouncilGoal.objects.get_or_create(
+                fiscal_year=target_year,
+                code=old.code,
+                defaults={
+                    "perspective": old.perspective,
+                    "name": old.name,
+                    "sort_order": old.sort_order,
+                },
+            )
+        existing = set(
+            BoardGoal.objects.filter(fiscal_year=target_year).values_list("code", flat=True)
+        )
+        for old in BoardGoal.objects.filter(fiscal_year=source_year).prefetch_related(
+            "responsible_units", "indicators"
+        ):
+            if old.code in existing:
+                continue
+            new = BoardGoal.objects.create(
+                fiscal_year=target_year,
+                council_goal=council_goals[old.council_goal_id],
+                code=old.code,
+                name=old.name,
+                description=old.description,
+                sort_order=old.sort_order,
+                carried_over_from=old,
+            )
+            new.responsible_units.set(old.responsible_units.all())
+            for indicator in old.indicators.all():
+                indicator.board_goals.add(new)
+                old_target = indicator.targets.filter(year=from_year).first()
+                if old_target and not indicator.targets.filter(year=to_year).exists():
+                    IndicatorTarget.objects.create(
+                        indicator=indicator,
+                        year=to_year,
+                        text=old_target.text,
+                        comparator=old_target.comparator,
+                        value=old_target.value,
+                        tolerance=old_target.tolerance,
+                    )
+            created.append(new)
+        record(
+            "goals.carried_over",
+            actor=actor,
+            organisation=organisation,
+            after={"from": from_year, "to": to_year, "goals": [g.code for g in created]},
+        )
+    return created

@@ -1,0 +1,461 @@
+"""The goal and indicator tables of the report and the web, built from the database.
+
+Each function returns a tertial.core.tables.Table (or small dataclasses for the goal
+follow-up's texts); the renderers only read them. Cells keep the exact value beside the text
+it is shown as, and the status of an indicator value against its target.
+
+Values are shown as the reference prints them: with the indicator's decimals, or as written
+when it has none ("99" and "98,6" in one row); a percentage with "%" unless its target is
+written without one (sick leave "4,3" under target "3,5", but "91 %" under "92 %");
+an amount in tkr with "tkr"; "I.U." for a missing value; nothing where no value exists;
+the value's note in brackets.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from babel.dates import format_date
+from django.utils.translation import gettext as _
+
+from tertial.core.evaluation import propose
+from tertial.core.formatting import NBSP, NO_DATA, NOT_EXISTING, decimals_of, format_number
+from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
+from tertial.goals import services
+from tertial.goals.models import (
+    Assessment,
+    BoardGoal,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+)
+from tertial.goals.services import ITEMS
+from tertial.organisation.models import Period
+
+ACTUAL, FORECAST = IndicatorValue.Kind.ACTUAL, IndicatorValue.Kind.FORECAST
+TOTAL, MEN, WOMEN = (
+    IndicatorValue.Gender.TOTAL,
+    IndicatorValue.Gender.MEN,
+    IndicatorValue.Gender.WOMEN,
+)
+CORE_VOLUMES_MISSING = "N/A"
+
+
+def month_name(year: int, month: int) -> str:
+    """ "Augusti" """
+    return format_date(datetime.date(year, month, 1), "MMMM", locale="sv_SE").capitalize()
+
+
+def month_abbreviation(year: int, month: int) -> str:
+    """ "Aug." """
+    return format_date(datetime.date(year, month, 1), "MMM", locale="sv_SE").capitalize()
+
+
+def period_column_label(period: Period) -> str:
+    if period.end_month == 12:
+        return str(period.year)
+    return f"{month_abbreviation(period.year, period.end_month)} {period.year}"
+
+
+def assessment_label(value: str) -> str:
+    if not value:
+        return ""
+    return str(Assessment.Value(value).label) if value in Assessment.Value.values else value
+
+
+# ---- Formatting one value -----------------------------------------------------------------
+
+
+def shows_percent_sign(indicator: Indicator, target: IndicatorTarget | None) -> bool:
+    if indicator.measure != Indicator.Measure.PERCENT:
+        return False
+    return target is None or "%" in target.text
+
+
+def format_value(
+    indicator: Indicator, row: IndicatorValue | None, *, percent_sign: bool, missing: str = NO_DATA
+) -> str:
+    """A value as printed; "" where no value row exists, ``missing`` where the value is missing."""
+    if row is None:
+        return ""
+    if row.value is None:
+        text = missing
+    else:
+        decimals = indicator.decimals
+        if decimals is None:
+            decimals = row.written_decimals
+        if decimals is None:
+            decimals = decimals_of(row.value.normalize())
+        text = format_number(row.value, decimals)
+        if indicator.measure == Indicator.Measure.PERCENT and percent_sign:
+            text += f"{NBSP}%"
+        elif indicator.measure == Indicator.Measure.KSEK:
+            text += f"{NBSP}tkr"
+    if row.note:
+        text += f" ({row.note})"
+    return text
+
+
+def _source(indicator: Indicator, row: IndicatorValue | None, column: str) -> str:
+    text = f"indicator:{indicator.code} {column}"
+    if row is not None and row.source:
+        text += f" ({row.source})"
+    return text
+
+
+class _Values:
+    """The values and targets of many indicators, read in two queries."""
+
+    def __init__(self, indicators: list[Indicator], years: list[int]):
+        ids = [i.pk for i in indicators]
+        self.rows: dict[tuple, IndicatorValue] = {
+            (v.indicator_id, v.year, v.through_month, v.kind, v.gender): v
+            for v in IndicatorValue.objects.filter(indicator_id__in=ids, year__in=years)
+        }
+        self.targets: dict[tuple[int, int], IndicatorTarget] = {
+            (t.indicator_id, t.year): t
+            for t in IndicatorTarget.objects.filter(indicator_id__in=ids, year__in=years)
+        }
+        self.has_values = {key[0] for key in self.rows}
+
+    def get(self, indicator, year, month, kind=ACTUAL, gender=TOTAL) -> IndicatorValue | None:
+        return self.rows.get((indicator.pk, year, month, kind, gender))
+
+    def target(self, indicator: Indicator, year: int) -> IndicatorTarget | None:
+        return self.targets.get((indicator.pk, year))
+
+
+# ---- Indicator tables ---------------------------------------------------------------------
+
+
+def indicator_tables(period: Period) -> list[Table]:
+    """One table per perspective and council goal, with the reference's columns."""
+    organisation = period.organisation
+    settings = services.settings_for(organisation)
+    year = period.year
+    columns_years = [(str(year - 2), year - 2, 12), (str(year - 1), year - 1, 12)]
+    columns_years.append((period.key, year, period.end_month))
+    columns = [
+        Column("goal", _("Nämndmål"), ColumnKind.TEXT),
+        Column("indicator", _("Nämndindikator"), ColumnKind.TEXT),
+        Column(str(year - 2), str(year - 2), ColumnKind.NUMBER),
+        Column(str(year - 1), str(year - 1), ColumnKind.NUMBER),
+        Column(period.key, period_column_label(period), ColumnKind.NUMBER),
+        Column("target", _("Målvärde"), ColumnKind.TEXT),
+    ]
+    goals = list(
+        BoardGoal.objects.filter(fiscal_year=period.fiscal_year).select_related(
+            "council_goal__perspective"
+        )
+    )
+    by_goal = {goal.pk: services.goal_indicators(goal) for goal in goals}
+    all_indicators = {i.pk: i for indicators in by_goal.values() for i in indicators}
+    values = _Values(list(all_indicators.values()), [year - 2, year - 1, year])
+    child_ids = {i.parent_id for i in all_indicators.values() if i.parent_id}
+
+    tables: dict[int, Table] = {}
+    for goal in goals:
+        council_goal = goal.council_goal
+        table = tables.get(council_goal.pk)
+        if table is None:
+            table = tables[council_goal.pk] = Table(
+                key=f"indicators-{council_goal.code}",
+                title=_("Målområde: %(perspective)s")
+                % {"perspective": council_goal.perspective.name},
+                caption=_("Kommunövergripande mål: %(goal)s") % {"goal": council_goal.name},
+                columns=columns,
+            )
+        first = True
+        for indicator in by_goal[goal.pk]:
+            target = values.target(indicator, year)
+            percent_sign = shows_percent_sign(indicator, target)
+            is_group = indicator.pk in child_ids
+            level = 1 if indicator.parent_id in all_indicators else 0
+            cells = {
+                "goal": Cell(goal.name if first else "", source=f"goal:{goal.code}"),
+                "indicator": Cell(indicator.name, source=f"indicator:{indicator.code}"),
+            }
+            show_values = not is_group or indicator.pk in values.has_values
+            for key, y, month in columns_years:
+                row = values.get(indicator, y, month)
+                status = ""
+                if show_values and row is not None:
+                    status = (
+                        services.value_status(
+                            indicator, row.value, values.target(indicator, y), settings
+                        )
+                        or ""
+                    )
+                cells[key] = Cell(
+                    format_value(indicator, row, percent_sign=percent_sign) if show_values else "",
+                    row.value if row is not None else None,
+                    _source(indicator, row, key),
+                    status,
+                )
+            cells["target"] = Cell(
+                " ".join(target.text.split()) if target else "",
+                target.value if target else None,
+                f"indicator_target:{indicator.code} {year}" if target else "",
+            )
+            role = RowRole.GROUP if is_group else (RowRole.SUB if level else RowRole.DATA)
+            table.rows.append(
+                Row(indicator.name, cells, role, level, ref=f"indicator:{indicator.code}")
+            )
+            first = False
+            if indicator.gender_split:
+                for gender, label in ((MEN, _("Män")), (WOMEN, _("Kvinnor"))):
+                    gender_cells = {"goal": Cell(""), "indicator": Cell(label)}
+                    for key, y, month in columns_years:
+                        row = values.get(indicator, y, month, gender=gender)
+                        gender_cells[key] = Cell(
+                            format_value(indicator, row, percent_sign=percent_sign),
+                            row.value if row is not None else None,
+                            _source(indicator, row, f"{key} {gender}"),
+                        )
+                    gender_cells["target"] = Cell("")
+                    table.rows.append(
+                        Row(
+                            label,
+                            gender_cells,
+                            RowRole.SUB,
+                            level + 1,
+                            ref=f"indicator:{indicator.code}:{gender}",
+                        )
+                    )
+    return list(tables.values())
+
+
+def find_row(table: Table, ref: str) -> Row:
+    """The row of ``table`` about ``ref`` ("indicator:svarsservice", "indicator:x:K")."""
+    for row in table.rows:
+        if row.ref == ref:
+            return row
+    raise KeyError(ref)
+
+
+# ---- Core volumes and personnel -----------------------------------------------------------
+
+
+def core_volumes(period: Period) -> Table:
+    """Basuppdrag: forecast for the year, the period, the same period a year earlier."""
+    year, month = period.year, period.end_month
+    indicators = list(
+        Indicator.objects.filter(organisation=period.organisation, in_core_volumes=True).order_by(
+            "sort_order", "code"
+        )
+    )
+    values = _Values(indicators, [year - 1, year])
+    columns = [
+        Column("forecast", _("Prognos %(year)s") % {"year": year}, ColumnKind.NUMBER),
+        Column("period", f"{month_name(year, month)} {year}", ColumnKind.NUMBER),
+        Column("previous", f"{month_name(year - 1, month)} {year - 1}", ColumnKind.NUMBER),
+    ]
+    table = Table("core-volumes", _("Basuppdrag"), columns)
+    for indicator in indicators:
+        target = values.target(indicator, year)
+        percent_sign = shows_percent_sign(indicator, target)
+        cells = {}
+        for key, y, m, kind in (
+            ("forecast", year, 12, FORECAST),
+            ("period", year, month, ACTUAL),
+            ("previous", year - 1, month, ACTUAL),
+        ):
+            row = values.get(indicator, y, m, kind)
+            text = format_value(indicator, row, percent_sign=percent_sign)
+            cells[key] = Cell(
+                text if row is not None and row.value is not None else CORE_VOLUMES_MISSING,
+                row.value if row is not None else None,
+                _source(indicator, row, f"{y}-{m:02d} {kind}"),
+            )
+        of_which = indicator.is_part_of_parent
+        table.rows.append(
+            Row(
+                indicator.name,
+                cells,
+                RowRole.OF_WHICH if of_which else RowRole.DATA,
+                1 if of_which else 0,
+                ref=f"indicator:{indicator.code}",
+            )
+        )
+    return table
+
+
+def personnel(period: Period) -> Table:
+    """Personal: the period, the same period a year earlier, the target for the whole year."""
+    year, month = period.year, period.end_month
+    settings = services.settings_for(period.organisation)
+    indicators = list(
+        Indicator.objects.filter(organisation=period.organisation, in_personnel=True).order_by(
+            "sort_order", "code"
+        )
+    )
+    values = _Values(indicators, [year - 1, year])
+    columns = [
+        Column("period", f"{month_name(year, month)} {year}", ColumnKind.NUMBER),
+        Column("previous", f"{month_name(year - 1, month)} {year - 1}", ColumnKind.NUMBER),
+        Column("target", _("Målvärde helår"), ColumnKind.TEXT),
+    ]
+    table = Table("personnel", _("Personal"), columns)
+    for indicator in indicators:
+        target = values.target(indicator, year)
+        percent_sign = shows_percent_sign(indicator, target)
+        cells = {}
+        for key, y in (("period", year), ("previous", year - 1)):
+            row = values.get(indicator, y, month)
+            status = ""
+            if row is not None:
+                status = (
+                    services.value_status(
+                        indicator, row.value, values.target(indicator, y), settings
+                    )
+                    or ""
+                )
+            text = format_value(indicator, row, percent_sign=percent_sign)
+            cells[key] = Cell(
+                text or NOT_EXISTING,
+                row.value if row is not None else None,
+                _source(indicator, row, f"{y}-{month:02d}"),
+                status,
+            )
+        cells["target"] = Cell(
+            " ".join(target.text.split()) if target else NOT_EXISTING,
+            target.value if target else None,
+        )
+        table.rows.append(Row(indicator.name, cells, ref=f"indicator:{indicator.code}"))
+    return table
+
+
+# ---- Goal overview and follow-up ----------------------------------------------------------
+
+
+def _goals(period: Period) -> list[BoardGoal]:
+    return list(
+        BoardGoal.objects.filter(fiscal_year=period.fiscal_year)
+        .select_related("council_goal__perspective")
+        .order_by("council_goal__perspective__sort_order", "council_goal__sort_order", "sort_order")
+    )
+
+
+def _current_assessments(period: Period) -> dict[int, Assessment]:
+    return {
+        a.board_goal_id: a
+        for a in Assessment.objects.filter(period=period, is_current=True)
+        .select_related("author")
+        .prefetch_related(ITEMS)
+    }
+
+
+def goal_overview(period: Period) -> Table:
+    """Nämndens måluppfyllelse för året: each board goal's assessment beside the proposal."""
+    columns = [
+        Column("perspective", _("Målområde"), ColumnKind.TEXT),
+        Column("goal", _("Nämndmål"), ColumnKind.TEXT),
+        Column("assessment", _("Bedömning"), ColumnKind.STATUS),
+        Column("proposal", _("Systemets förslag"), ColumnKind.STATUS),
+        Column("differs", _("Avviker från förslaget"), ColumnKind.TEXT),
+    ]
+    table = Table("goal-overview", _("Nämndens måluppfyllelse för året"), columns)
+    assessments = _current_assessments(period)
+    for goal in _goals(period):
+        assessment = assessments.get(goal.pk)
+        value = assessment.value if assessment else ""
+        proposal = services.propose_assessment(goal, period)
+        differs = bool(value) and value != proposal
+        table.rows.append(
+            Row(
+                goal.name,
+                {
+                    "perspective": Cell(goal.council_goal.perspective.name),
+                    "goal": Cell(goal.name, source=f"goal:{goal.code}"),
+                    "assessment": Cell(assessment_label(value), status=value),
+                    "proposal": Cell(assessment_label(proposal), status=proposal),
+                    "differs": Cell(_("Ja") if differs else ""),
+                },
+                ref=f"goal:{goal.code}",
+            )
+        )
+    if any(row.cells["differs"].text for row in table.rows):
+        table.notes.append(
+            _(
+                "Systemets förslag bygger enbart på nämndindikatorerna; bedömningen väger även "
+                "in aktiviteter och andra resultat."
+            )
+        )
+    return table
+
+
+@dataclass
+class FollowUpItem:
+    kind: str  # result, activity, deviation
+    kind_label: str
+    text: str
+
+
+@dataclass
+class GoalFollowUp:
+    code: str
+    name: str
+    council_goal: str
+    assessment: str  # met, partly_met, not_met, not_assessable; "" when not yet assessed
+    assessment_label: str
+    justification: str  # Markdown
+    items: list[FollowUpItem]
+    proposal: str
+    proposal_label: str
+    differs: bool
+    author: str = ""
+    assessed_at: datetime.datetime | None = None
+    indicators: list[services.IndicatorStatus] = field(default_factory=list)
+
+
+@dataclass
+class PerspectiveFollowUp:
+    code: str
+    name: str
+    title: str  # "Målområde Medborgare/Kund"
+    goals: list[GoalFollowUp]
+
+
+def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
+    """Per perspective, each board goal with its assessment, justification, bullets, proposal."""
+    assessments = _current_assessments(period)
+    settings = services.settings_for(period.organisation)
+    perspectives: dict[int, PerspectiveFollowUp] = {}
+    for goal in _goals(period):
+        perspective = goal.council_goal.perspective
+        section = perspectives.get(perspective.pk)
+        if section is None:
+            section = perspectives[perspective.pk] = PerspectiveFollowUp(
+                perspective.code,
+                perspective.name,
+                _("Målområde %(name)s") % {"name": perspective.long_name or perspective.name},
+                [],
+            )
+        assessment = assessments.get(goal.pk)
+        statuses = services.indicator_statuses(goal, period)
+        proposal = propose([s.status for s in statuses], settings.assessment_rule)
+        value = assessment.value if assessment else ""
+        section.goals.append(
+            GoalFollowUp(
+                code=goal.code,
+                name=goal.name,
+                council_goal=goal.council_goal.name,
+                assessment=value,
+                assessment_label=assessment_label(value),
+                justification=assessment.justification if assessment else "",
+                items=[
+                    FollowUpItem(item.kind, str(item.get_kind_display()), item.text)
+                    for item in (assessment.items.all() if assessment else [])
+                ],
+                proposal=proposal,
+                proposal_label=assessment_label(proposal),
+                differs=bool(value) and value != proposal,
+                author=(assessment.author.get_full_name() or assessment.author.get_username())
+                if assessment and assessment.author
+                else "",
+                assessed_at=assessment.created_at if assessment else None,
+                indicators=statuses,
+            )
+        )
+    return list(perspectives.values())
