@@ -1,0 +1,377 @@
+"""Economy services: aggregate sums from the ledger and budget, budget periodisation, forecasts.
+
+The sums are computed in the database, grouped by what the caller needs (unit, account,
+month), never row by row in Python, so the tables stay fast with millions of ledger rows.
+They are summed as whole öre (ROUND(amount × 100)): exact on PostgreSQL's numeric and on
+SQLite, where decimals are stored as floating point and a plain SUM could drift by an öre.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Case, DecimalField, F, QuerySet, Sum, Value, When
+from django.db.models.functions import Round
+from django.utils.translation import gettext_lazy as _
+
+from tertial.audit.log import record
+from tertial.core import forecast as core_forecast
+from tertial.core.economy import Gross, gross_from_sums
+from tertial.core.money import ZERO, to_decimal
+from tertial.core.periodisation import (
+    PeriodisationError,
+    PeriodisationKey,
+    custom_key,
+    periodise,
+    previous_year_key,
+    twelfths,
+)
+from tertial.economy.models import (
+    AccountClass,
+    BudgetEntry,
+    Forecast,
+    LedgerBalance,
+)
+from tertial.organisation.models import Organisation, Period, Unit
+
+ORE = Decimal("0.01")
+_WHOLE = DecimalField(max_digits=30, decimal_places=0)
+
+
+class EconomyError(Exception):
+    """A request the economy refuses, with a message for the person who made it."""
+
+
+class PeriodLockedError(EconomyError):
+    pass
+
+
+@dataclass(frozen=True)
+class Sums:
+    """The sums of the positive (debit) and negative (credit) ledger-sign amounts of a group."""
+
+    debit: Decimal = ZERO
+    credit: Decimal = ZERO
+
+    @property
+    def total(self) -> Decimal:
+        return self.debit + self.credit
+
+    @property
+    def net(self) -> Decimal:
+        """Net result in the report's sign: revenues − costs."""
+        return -self.total
+
+    def gross(self, kind: str) -> Gross:
+        return gross_from_sums(kind, self.debit, self.credit)
+
+    def __add__(self, other: Sums) -> Sums:
+        return Sums(self.debit + other.debit, self.credit + other.credit)
+
+
+def split_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, Sums]:
+    """Debit and credit sums of ``queryset``'s ``amount`` per distinct value of ``group``.
+
+    Only groups with at least one row appear, so "no rows" (shown as "-") stays apart from
+    rows that add up to zero.
+    """
+    ore = Round(F("amount") * 100)
+    rows = (
+        queryset.order_by()
+        .values(*group)
+        .annotate(
+            debit=Sum(Case(When(amount__gt=0, then=ore), default=Value(0), output_field=_WHOLE)),
+            credit=Sum(Case(When(amount__lt=0, then=ore), default=Value(0), output_field=_WHOLE)),
+        )
+    )
+    return {
+        tuple(row[g] for g in group): Sums(
+            Decimal(int(row["debit"] or 0)) * ORE, Decimal(int(row["credit"] or 0)) * ORE
+        )
+        for row in rows
+    }
+
+
+def ledger(organisation: Organisation, year: int, last_month: int = 12) -> QuerySet:
+    """Ledger balances of ``year`` from January to ``last_month``."""
+    return LedgerBalance.objects.filter(organisation=organisation, year=year, month__lte=last_month)
+
+
+def budget(organisation: Organisation, year: int, last_month: int = 12) -> QuerySet:
+    return BudgetEntry.objects.filter(
+        unit__organisation=organisation, year=year, month__lte=last_month
+    )
+
+
+def account_kinds(organisation: Organisation) -> dict[int, str]:
+    """Account id → the kind of its class (revenue, cost, financial)."""
+    return dict(
+        organisation.accounts.values_list("id", "account_class__kind")  # type: ignore[attr-defined]
+    )
+
+
+def months_text(last_month: int) -> str:
+    """How a source string names the months: "1-8", or "1" for January alone."""
+    return "1" if last_month == 1 else f"1-{last_month}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Budget
+
+
+def _key_for(unit: Unit, account_class: AccountClass, year: int, key) -> PeriodisationKey:
+    if isinstance(key, PeriodisationKey):
+        return key
+    if key == "twelfths":
+        return twelfths()
+    if key == "previous_year":
+        by_month = split_sums(
+            LedgerBalance.objects.filter(
+                unit=unit, account__account_class=account_class, year=year - 1
+            ),
+            ["month"],
+        )
+        return previous_year_key(
+            [by_month[(m,)].total if (m,) in by_month else None for m in range(1, 13)]
+        )
+    if isinstance(key, str):
+        raise EconomyError(
+            _(
+                "Okänd periodiseringsnyckel %(key)s: använd twelfths, previous_year eller "
+                "tolv vikter."
+            )
+            % {"key": key}
+        )
+    return custom_key(list(key))
+
+
+def set_budget_from_year_figure(
+    unit: Unit,
+    account_class: AccountClass,
+    year: int,
+    amount: Decimal | int | str,
+    key: PeriodisationKey | str | Sequence[Decimal | int | str],
+    *,
+    actor,
+) -> list[BudgetEntry]:
+    """Store a year's budget for a unit and account class as 12 monthly entries.
+
+    ``amount`` is in the ledger's sign (costs positive, revenues negative), like every
+    BudgetEntry. ``key`` is "twelfths", "previous_year" (the unit's ledger profile of the
+    class last year) or twelve weights. Existing entries of that year are replaced.
+    """
+    if account_class.organisation_id != unit.organisation_id:
+        raise EconomyError(_("Kontoklassen hör till en annan förvaltning än verksamheten."))
+    amount = to_decimal(amount)
+    try:
+        period_key = _key_for(unit, account_class, year, key)
+        parts = periodise(amount, period_key)
+    except PeriodisationError as exc:
+        raise EconomyError(str(exc)) from exc
+    with transaction.atomic():
+        existing = BudgetEntry.objects.filter(unit=unit, account_class=account_class, year=year)
+        before = {str(e.month): str(e.amount) for e in existing.order_by("month")}
+        existing.delete()
+        entries = BudgetEntry.objects.bulk_create(
+            BudgetEntry(unit=unit, account_class=account_class, year=year, month=m, amount=a)
+            for m, a in enumerate(parts, start=1)
+        )
+        record(
+            "economy.budget.periodised",
+            actor=actor,
+            organisation=unit.organisation,
+            obj=unit,
+            before={"account_class": account_class.code, "year": year, "months": before}
+            if before
+            else None,
+            after={
+                "account_class": account_class.code,
+                "year": year,
+                "amount": str(amount),
+                "key": period_key.method,
+                "weights": [str(w) for w in period_key.weights],
+                "months": {str(m): str(a) for m, a in enumerate(parts, start=1)},
+            },
+        )
+    return entries
+
+
+# ---------------------------------------------------------------------------------------------
+# Forecasts
+
+PROPOSAL_REASONS = {
+    core_forecast.NO_ROWS_LAST_YEAR: _("Verksamheten har inga bokförda belopp föregående år."),
+    core_forecast.LAST_YEAR_ZERO: _("Föregående års resultat var noll."),
+    core_forecast.SHARE_NEAR_ZERO: _(
+        "Föregående års resultat för samma månader är nära noll eller har motsatt tecken mot "
+        "helåret; att skala upp det ger ingen rimlig prognos."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class ForecastProposals:
+    actual_to_date: Decimal | None
+    remaining_budget: core_forecast.Proposal
+    last_year_profile: core_forecast.Proposal
+
+    @property
+    def proposals(self) -> list[core_forecast.Proposal]:
+        return [self.remaining_budget, self.last_year_profile]
+
+
+def reason_text(proposal: core_forecast.Proposal) -> str:
+    return str(PROPOSAL_REASONS[proposal.reason]) if proposal.reason else ""
+
+
+def _net_by_month(queryset: QuerySet) -> dict[int, Decimal]:
+    return {month: sums.net for (month,), sums in split_sums(queryset, ["month"]).items()}
+
+
+def propose_forecast(unit: Unit, period: Period) -> ForecastProposals:
+    """Both proposals of a unit's full-year net result at ``period`` (report sign)."""
+    year, end = period.year, period.end_month
+    this_year = _net_by_month(LedgerBalance.objects.filter(unit=unit, year=year, month__lte=end))
+    actual = sum(this_year.values(), ZERO) if this_year else None
+    budget_by_month = _net_by_month(BudgetEntry.objects.filter(unit=unit, year=year))
+    last_year = _net_by_month(LedgerBalance.objects.filter(unit=unit, year=year - 1))
+    return ForecastProposals(
+        actual_to_date=actual,
+        remaining_budget=core_forecast.remaining_budget(actual or ZERO, budget_by_month, end),
+        last_year_profile=core_forecast.last_year_profile(actual or ZERO, last_year, end),
+    )
+
+
+def _forecast_state(forecast: Forecast | None) -> dict | None:
+    if forecast is None:
+        return None
+    return {
+        "id": forecast.pk,
+        "net_result": str(forecast.net_result),
+        "revenues": None if forecast.revenues is None else str(forecast.revenues),
+        "costs": None if forecast.costs is None else str(forecast.costs),
+        "pandemic_net_cost": None
+        if forecast.pandemic_net_cost is None
+        else str(forecast.pandemic_net_cost),
+        "comment": forecast.comment,
+    }
+
+
+def _optional(value) -> Decimal | None:
+    return None if value is None else to_decimal(value)
+
+
+def save_forecast(
+    unit: Unit,
+    period: Period,
+    *,
+    net_result: Decimal | int | str,
+    revenues: Decimal | int | str | None = None,
+    costs: Decimal | int | str | None = None,
+    pandemic_net_cost: Decimal | int | str | None = None,
+    comment: str = "",
+    actor,
+) -> Forecast:
+    """Add a new current forecast for the unit at ``period``, keeping every earlier one.
+
+    Amounts in kronor in the report's sign (net = revenues − costs, revenues and costs both
+    positive). Refused when the period is locked, and when revenues and costs are given but
+    do not make up the net result.
+    """
+    if period.is_locked:
+        raise PeriodLockedError(
+            _("Perioden %(period)s är låst: prognosen kan inte ändras.") % {"period": period.key}
+        )
+    if unit.organisation_id != period.fiscal_year.organisation_id:
+        raise EconomyError(_("Verksamheten hör till en annan förvaltning än perioden."))
+    net = to_decimal(net_result)
+    revenues_, costs_ = _optional(revenues), _optional(costs)
+    if revenues_ is not None and costs_ is not None and revenues_ - costs_ != net:
+        raise EconomyError(
+            _("Prognosens intäkter minus kostnader (%(diff)s) är inte nettoresultatet %(net)s.")
+            % {"diff": revenues_ - costs_, "net": net}
+        )
+    with transaction.atomic():
+        previous = (
+            Forecast.objects.select_for_update()
+            .filter(unit=unit, period=period, is_current=True)
+            .first()
+        )
+        if previous is not None:
+            previous.is_current = False
+            previous.save(update_fields=["is_current"])
+        forecast = Forecast.objects.create(
+            unit=unit,
+            period=period,
+            net_result=net,
+            revenues=revenues_,
+            costs=costs_,
+            pandemic_net_cost=_optional(pandemic_net_cost),
+            comment=comment,
+            is_current=True,
+            author=actor if actor is not None and actor.is_authenticated else None,
+        )
+        record(
+            "economy.forecast.saved",
+            actor=actor,
+            organisation=unit.organisation,
+            obj=forecast,
+            before=_forecast_state(previous),
+            after=_forecast_state(forecast),
+        )
+    return forecast
+
+
+def forecast_history(unit: Unit, period: Period) -> list[Forecast]:
+    """Every forecast made for the unit at ``period``, the newest (current) first."""
+    return list(
+        Forecast.objects.filter(unit=unit, period=period)
+        .select_related("author")
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass(frozen=True)
+class ForecastAccuracyRow:
+    unit: Unit
+    period: Period
+    forecast: Decimal
+    closed: Decimal | None  # None: the unit has no ledger rows that year
+    accuracy: core_forecast.Accuracy | None
+
+
+def forecast_accuracy(organisation: Organisation, year: int) -> list[ForecastAccuracyRow]:
+    """Each follow-up's current forecast of ``year`` against the year's closed accounts.
+
+    Rows per unit (in unit order), then per follow-up (in month order). Meaningful once the
+    year's ledger is complete; the caller decides when that is (the annual period's status).
+    """
+    closed = {
+        unit_id: sums.net
+        for (unit_id,), sums in split_sums(ledger(organisation, year), ["unit_id"]).items()
+    }
+    forecasts = (
+        Forecast.objects.filter(
+            period__fiscal_year__organisation=organisation,
+            period__fiscal_year__year=year,
+            is_current=True,
+        )
+        .select_related("unit", "period")
+        .order_by("unit__sort_order", "unit__name", "period__end_month")
+    )
+    rows = []
+    for f in forecasts:
+        outcome = closed.get(f.unit_id)
+        rows.append(
+            ForecastAccuracyRow(
+                unit=f.unit,
+                period=f.period,
+                forecast=f.net_result,
+                closed=outcome,
+                accuracy=None if outcome is None else core_forecast.Accuracy(f.net_result, outcome),
+            )
+        )
+    return rows

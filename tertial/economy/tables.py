@@ -1,0 +1,730 @@
+"""The economy tables of a follow-up report, computed from the database.
+
+Each function takes a follow-up Period and returns a tertial.core.tables.Table whose cells
+keep the exact amount in kronor (Cell.value), the text it prints as in whole tkr (Cell.text,
+"-" where no figure exists) and a ``source`` naming the rows behind it, e.g.
+"ledger:unit=1800;year=2020;months=1-8". Sums are exact sums of the unrounded amounts,
+rounded once for display. Every deviation follows the organisation's conventions
+(tertial.core.conventions) and its column's note states the formula.
+
+The figures come from a handful of grouped queries per table (by unit, account or class),
+never one query per cell, so a table costs the same for ten units as for a thousand.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils.dates import MONTHS
+from django.utils.translation import gettext as _
+
+from tertial.core.conventions import Conventions, DeviationFormula, conventions_from_settings
+from tertial.core.economy import REVENUE, Gross
+from tertial.core.formatting import format_tkr
+from tertial.core.money import ZERO, exact_sum
+from tertial.core.tables import Cell, Column, Row, RowRole, Table
+from tertial.economy.models import (
+    AccountClass,
+    Forecast,
+    InvestmentFrame,
+    InvestmentOutcome,
+    InvestmentProject,
+    LedgerBalance,
+)
+from tertial.economy.services import (
+    Sums,
+    account_kinds,
+    budget,
+    ledger,
+    months_text,
+    split_sums,
+)
+from tertial.organisation.models import Organisation, Period, Unit
+
+
+def _term_labels() -> dict[str, str]:
+    return {
+        "actual": _("redovisat"),
+        "budget": _("budget"),
+        "forecast": _("prognos"),
+        "frame": _("investeringsram"),
+    }
+
+
+def _note(formula: DeviationFormula) -> str:
+    labels = _term_labels()
+    return _("Avvikelse = %(minuend)s − %(subtrahend)s") % {
+        "minuend": labels[formula.minuend],
+        "subtrahend": labels[formula.subtrahend],
+    }
+
+
+def _months_label(period: Period) -> str:
+    """ "jan–augusti 2020" (the months a follow-up covers), "januari 2020" for January alone."""
+    month = str(MONTHS[period.end_month]).lower()
+    if period.end_month == 1:
+        return f"{month} {period.year}"
+    return _("jan–%(month)s %(year)s") % {"month": month, "year": period.year}
+
+
+def _previous_months_label(period: Period) -> str:
+    month = str(MONTHS[period.end_month]).lower()
+    if period.end_month == 1:
+        return f"{month} {period.year - 1}"
+    return _("jan–%(month)s %(year)s") % {"month": month, "year": period.year - 1}
+
+
+def _amount(value: Decimal | None, source: str) -> Cell:
+    """An amount cell: "-" with no value where no figure exists."""
+    return Cell(format_tkr(value), value, source if value is not None else "")
+
+
+def _blank(columns: Iterable[Column]) -> dict[str, Cell]:
+    return {c.key: Cell("") for c in columns}
+
+
+def sum_present(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The exact sum of the values present; None when none is."""
+    present = [v for v in values if v is not None]
+    return exact_sum(present) if present else None
+
+
+@dataclass(frozen=True)
+class _Context:
+    period: Period
+    organisation: Organisation
+    year: int
+    end_month: int
+    conventions: Conventions
+    units: list[Unit]
+
+    @classmethod
+    def of(cls, period: Period) -> _Context:
+        organisation = period.fiscal_year.organisation
+        return cls(
+            period=period,
+            organisation=organisation,
+            year=period.fiscal_year.year,
+            end_month=period.end_month,
+            conventions=conventions_from_settings(organisation.settings),
+            units=list(organisation.units.order_by("sort_order", "name")),
+        )
+
+    def ledger_source(self, year: int, last_month: int, **where: str) -> str:
+        scope = ";".join(f"{k}={v}" for k, v in where.items()) or f"org={self.organisation.slug}"
+        return f"ledger:{scope};year={year};months={months_text(last_month)}"
+
+    def budget_source(self, last_month: int, **where: str) -> str:
+        scope = ";".join(f"{k}={v}" for k, v in where.items()) or f"org={self.organisation.slug}"
+        return f"budget:{scope};year={self.year};months={months_text(last_month)}"
+
+
+def _net_by_unit(sums: dict[tuple, Sums]) -> dict[int, Decimal]:
+    """Net result per unit id from sums grouped by ("unit_id", …)."""
+    result: dict[int, Decimal] = {}
+    for key, s in sums.items():
+        result[key[0]] = result.get(key[0], ZERO) + s.net
+    return result
+
+
+def _gross_total(sums: dict[tuple, Sums], kind_of) -> Gross:
+    """Gross revenues and costs of sums grouped by (…, account or class id)."""
+    total = Gross()
+    for key, s in sums.items():
+        total = total + s.gross(kind_of(key[-1]))
+    return total
+
+
+# ---------------------------------------------------------------------------------------------
+# Driftsammandrag
+
+
+def operating_summary(period: Period) -> Table:
+    """Driftsammandrag, netto tkr: per unit actual and budget to date, deviation, last year."""
+    ctx = _Context.of(period)
+    y, m = ctx.year, ctx.end_month
+    actual = _net_by_unit(split_sums(ledger(ctx.organisation, y, m), ["unit_id"]))
+    previous = _net_by_unit(split_sums(ledger(ctx.organisation, y - 1, m), ["unit_id"]))
+    budgeted = _net_by_unit(split_sums(budget(ctx.organisation, y, m), ["unit_id"]))
+    formula = ctx.conventions.operating_deviation
+    columns = [
+        Column("actual", _("Redovisat %(months)s") % {"months": _months_label(period)}),
+        Column("budget", _("Budget %(months)s") % {"months": _months_label(period)}),
+        Column("deviation", _("Avvikelse"), note=_note(formula)),
+        Column("previous_year", _("Redovisat samma period föregående år")),
+    ]
+    table = Table(
+        key="operating_summary",
+        title=_("Driftsammandrag, netto tkr"),
+        columns=columns,
+        caption=_("Resultat %(day)s %(month)s %(year)s")
+        % {
+            "day": period.end_date.day,
+            "month": str(MONTHS[m]).lower(),
+            "year": y,
+        },
+        notes=[_note(formula)],
+    )
+    deviation_source = f"formula:{formula.text}"
+    for unit in ctx.units:
+        a, b, p = actual.get(unit.id), budgeted.get(unit.id), previous.get(unit.id)
+        if a is None and b is None and p is None:
+            continue
+        table.rows.append(
+            Row(
+                label=unit.name,
+                ref=f"unit:{unit.code}",
+                cells={
+                    "actual": _amount(a, ctx.ledger_source(y, m, unit=unit.code)),
+                    "budget": _amount(b, ctx.budget_source(m, unit=unit.code)),
+                    "deviation": _amount(
+                        formula.apply({"actual": a, "budget": b}), deviation_source
+                    ),
+                    "previous_year": _amount(p, ctx.ledger_source(y - 1, m, unit=unit.code)),
+                },
+            )
+        )
+    total_a, total_b = sum_present(actual.values()), sum_present(budgeted.values())
+    table.rows.append(
+        Row(
+            label=_("Summa"),
+            role=RowRole.SUM,
+            cells={
+                "actual": _amount(total_a, ctx.ledger_source(y, m)),
+                "budget": _amount(total_b, ctx.budget_source(m)),
+                "deviation": _amount(
+                    formula.apply({"actual": total_a, "budget": total_b}), deviation_source
+                ),
+                "previous_year": _amount(
+                    sum_present(previous.values()), ctx.ledger_source(y - 1, m)
+                ),
+            },
+        )
+    )
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Full-year forecast
+
+
+@dataclass
+class _ForecastData:
+    """What the forecast table, the economy summary and the bar chart share."""
+
+    ctx: _Context
+    forecasts: dict[int, dict]  # unit id → current Forecast values
+    budget_net: dict[int, Decimal]  # unit id → full-year budget, net
+    budget_gross: Gross
+    closed_net: dict[int, Decimal]  # unit id → last year's closed accounts, net
+    closed_gross: Gross
+
+    @classmethod
+    def of(cls, period: Period) -> _ForecastData:
+        ctx = _Context.of(period)
+        forecasts = {
+            f["unit_id"]: f
+            for f in Forecast.objects.filter(period=period, is_current=True).values(
+                "unit_id", "net_result", "revenues", "costs", "pandemic_net_cost"
+            )
+        }
+        class_kinds = dict(
+            AccountClass.objects.filter(organisation=ctx.organisation).values_list("id", "kind")
+        )
+        budget_sums = split_sums(
+            budget(ctx.organisation, ctx.year), ["unit_id", "account_class_id"]
+        )
+        kinds = account_kinds(ctx.organisation)
+        closed_sums = split_sums(ledger(ctx.organisation, ctx.year - 1), ["unit_id", "account_id"])
+        return cls(
+            ctx=ctx,
+            forecasts=forecasts,
+            budget_net=_net_by_unit(budget_sums),
+            budget_gross=_gross_total(budget_sums, class_kinds.__getitem__),
+            closed_net=_net_by_unit(closed_sums),
+            closed_gross=_gross_total(closed_sums, kinds.__getitem__),
+        )
+
+    def forecast_net(self, unit_id: int) -> Decimal | None:
+        f = self.forecasts.get(unit_id)
+        return None if f is None else f["net_result"]
+
+    def forecast_total(self, field: str) -> Decimal | None:
+        """The sum of a forecast field over all units; None unless every forecast has it."""
+        values = [f[field] for f in self.forecasts.values()]
+        if not values or any(v is None for v in values):
+            return None
+        return exact_sum(values)
+
+    def forecast_source(self, field: str, unit: Unit | None = None) -> str:
+        scope = f"unit={unit.code}" if unit else f"org={self.ctx.organisation.slug}"
+        return f"forecast:{scope};period={self.ctx.period.key};field={field}"
+
+    def budget_source(self, **where: str) -> str:
+        return self.ctx.budget_source(12, **where)
+
+    def closed_source(self, **where: str) -> str:
+        return self.ctx.ledger_source(self.ctx.year - 1, 12, **where)
+
+
+def _of_which_rows(data: _ForecastData, formula: DeviationFormula, closed: bool) -> list[Row]:
+    rows = []
+    for label, field in ((_("varav kostnader"), "costs"), (_("varav intäkter"), "revenues")):
+        forecast = data.forecast_total(field)
+        budgeted = getattr(data.budget_gross, field)
+        kind = "cost" if field == "costs" else "revenue"
+        cells = {
+            "forecast": _amount(forecast, data.forecast_source(field)),
+            "budget": _amount(budgeted, data.budget_source(side=kind)),
+            "deviation": _amount(
+                formula.apply({"forecast": forecast, "budget": budgeted}),
+                f"formula:{formula.text}",
+            ),
+        }
+        if closed:
+            cells["closed"] = _amount(
+                getattr(data.closed_gross, field), data.closed_source(side=kind)
+            )
+        rows.append(Row(label=label, cells=cells, role=RowRole.OF_WHICH, level=1))
+    return rows
+
+
+def full_year_forecast(period: Period) -> Table:
+    """Prognos resultat <year>: per unit forecast, full-year budget, deviation, last year."""
+    data = _ForecastData.of(period)
+    ctx = data.ctx
+    formula = ctx.conventions.forecast_deviation
+    of_which = ctx.conventions.of_which_deviation
+    columns = [
+        Column("forecast", _("Prognos helår")),
+        Column("budget", _("Budget %(year)s") % {"year": ctx.year}),
+        Column("deviation", _("Avvikelse"), note=_note(formula)),
+        Column("closed", _("Bokslut %(year)s") % {"year": ctx.year - 1}),
+    ]
+    notes = [_note(formula)]
+    if of_which != formula:
+        notes.append(_("varav-raderna: %(note)s") % {"note": _note(of_which)})
+    table = Table(
+        key="full_year_forecast",
+        title=_("Prognos resultat %(year)s") % {"year": ctx.year},
+        columns=columns,
+        caption=_("Driftsammandrag, netto tkr"),
+        notes=notes,
+    )
+    deviation_source = f"formula:{formula.text}"
+    for unit in ctx.units:
+        f, b, c = (
+            data.forecast_net(unit.id),
+            data.budget_net.get(unit.id),
+            data.closed_net.get(unit.id),
+        )
+        if f is None and b is None and c is None:
+            continue
+        table.rows.append(
+            Row(
+                label=unit.name,
+                ref=f"unit:{unit.code}",
+                cells={
+                    "forecast": _amount(f, data.forecast_source("net_result", unit)),
+                    "budget": _amount(b, data.budget_source(unit=unit.code)),
+                    "deviation": _amount(
+                        formula.apply({"forecast": f, "budget": b}), deviation_source
+                    ),
+                    "closed": _amount(c, data.closed_source(unit=unit.code)),
+                },
+            )
+        )
+    total_f = sum_present(f["net_result"] for f in data.forecasts.values())
+    total_b = sum_present(data.budget_net.values())
+    table.rows.append(
+        Row(
+            label=_("Summa nettokostnader, tkr"),
+            role=RowRole.SUM,
+            cells={
+                "forecast": _amount(total_f, data.forecast_source("net_result")),
+                "budget": _amount(total_b, data.budget_source()),
+                "deviation": _amount(
+                    formula.apply({"forecast": total_f, "budget": total_b}), deviation_source
+                ),
+                "closed": _amount(sum_present(data.closed_net.values()), data.closed_source()),
+            },
+        )
+    )
+    table.rows.extend(_of_which_rows(data, of_which, closed=True))
+    return table
+
+
+def net_result_per_unit(period: Period) -> Table:
+    """Per unit the full-year forecast against last year's closed accounts (the bar chart)."""
+    data = _ForecastData.of(period)
+    ctx = data.ctx
+    table = Table(
+        key="net_result_per_unit",
+        title=_(
+            "Förvaltningens verksamheter, nettoresultat i prognosen för helår %(year)s "
+            "jämfört med bokslut %(previous)s"
+        )
+        % {"year": ctx.year, "previous": ctx.year - 1},
+        columns=[
+            Column("forecast", _("Prognos %(year)s") % {"year": ctx.year}),
+            Column("closed", _("Bokslut %(year)s") % {"year": ctx.year - 1}),
+        ],
+    )
+    for unit in ctx.units:
+        f, c = data.forecast_net(unit.id), data.closed_net.get(unit.id)
+        if f is None and c is None:
+            continue
+        table.rows.append(
+            Row(
+                label=unit.name,
+                ref=f"unit:{unit.code}",
+                cells={
+                    "forecast": _amount(f, data.forecast_source("net_result", unit)),
+                    "closed": _amount(c, data.closed_source(unit=unit.code)),
+                },
+            )
+        )
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Investments
+
+
+@dataclass
+class _InvestmentData:
+    ctx: _Context
+    projects: list[InvestmentProject]
+    outcomes: dict[int, InvestmentOutcome]  # project id → outcome at the period
+    frames: dict[int, Decimal]  # project id → frame of the year as approved by the period's end
+
+    @classmethod
+    def of(cls, period: Period) -> _InvestmentData:
+        ctx = _Context.of(period)
+        outcomes = {o.project_id: o for o in InvestmentOutcome.objects.filter(period=period)}
+        frame_rows = InvestmentFrame.objects.filter(
+            project__organisation=ctx.organisation, year=ctx.year
+        ).filter(Q(approved_on__lte=period.end_date) | Q(approved_on__isnull=True))
+        frames = {pid: s.total for (pid,), s in split_sums(frame_rows, ["project_id"]).items()}
+        projects = [
+            p
+            for p in InvestmentProject.objects.filter(organisation=ctx.organisation)
+            .select_related("unit")
+            .order_by("unit__sort_order", "unit__name", "sort_order", "code")
+            if p.id in outcomes or p.id in frames
+        ]
+        return cls(ctx, projects, outcomes, frames)
+
+    def frame_source(self, project: InvestmentProject | None = None) -> str:
+        scope = f"project={project.code}" if project else f"org={self.ctx.organisation.slug}"
+        return f"frame:{scope};year={self.ctx.year};approved<={self.ctx.period.end_date}"
+
+    def outcome_source(self, field: str, project: InvestmentProject | None = None) -> str:
+        scope = f"project={project.code}" if project else f"org={self.ctx.organisation.slug}"
+        return f"investment:{scope};period={self.ctx.period.key};field={field}"
+
+    def net_forecast(self) -> Decimal | None:
+        if not self.outcomes:
+            return None
+        return exact_sum(o.forecast_expenditure - o.forecast_income for o in self.outcomes.values())
+
+    def frame_total(self) -> Decimal | None:
+        return sum_present(self.frames.values())
+
+
+def _zero_if(value: Decimal | None) -> Decimal | None:
+    """Zero where a total exists, so a varav row shows 0 for the other side, not "-"."""
+    return None if value is None else ZERO
+
+
+_OUTCOME_FIELDS = (
+    "expenditure_to_date",
+    "income_to_date",
+    "forecast_expenditure",
+    "forecast_income",
+)
+
+
+def investments(period: Period) -> Table:
+    """Investeringar: per unit and project to date, forecast, frame and deviation."""
+    data = _InvestmentData.of(period)
+    ctx = data.ctx
+    formula = ctx.conventions.investment_deviation
+    months = _months_label(period)
+    columns = [
+        Column("expenditure_to_date", _("Redovisat %(months)s, utgifter") % {"months": months}),
+        Column("income_to_date", _("Redovisat %(months)s, inkomster") % {"months": months}),
+        Column("forecast_expenditure", _("Prognos %(year)s, utgifter") % {"year": ctx.year}),
+        Column("forecast_income", _("Prognos %(year)s, inkomster") % {"year": ctx.year}),
+        Column("forecast_net", _("Prognos %(year)s, netto") % {"year": ctx.year}),
+        Column("frame", _("Investeringsram %(year)s") % {"year": ctx.year}),
+        Column("deviation", _("Avvikelse"), note=_note(formula)),
+    ]
+    table = Table(
+        key="investments",
+        title=_("Investeringar"),
+        columns=columns,
+        caption=_("Investeringar, belopp tkr"),
+        notes=[_note(formula)],
+    )
+    deviation_source = f"formula:{formula.text}"
+
+    def cells(values: dict[str, Decimal | None], source) -> dict[str, Cell]:
+        net = (
+            None
+            if values["forecast_expenditure"] is None
+            else values["forecast_expenditure"] - values["forecast_income"]
+        )
+        result = {k: _amount(values[k], source(k)) for k in _OUTCOME_FIELDS}
+        result["forecast_net"] = _amount(net, "formula:forecast_expenditure - forecast_income")
+        result["frame"] = _amount(values["frame"], source("frame"))
+        result["deviation"] = _amount(
+            formula.apply({"forecast": net, "frame": values["frame"]}), deviation_source
+        )
+        return result
+
+    current_unit = None
+    for project in data.projects:
+        if project.unit_id != current_unit:
+            current_unit = project.unit_id
+            table.rows.append(
+                Row(
+                    label=project.unit.name,
+                    cells=_blank(columns),
+                    role=RowRole.GROUP,
+                    ref=f"unit:{project.unit.code}",
+                )
+            )
+        outcome = data.outcomes.get(project.id)
+        values = {k: getattr(outcome, k) if outcome else None for k in _OUTCOME_FIELDS}
+        values["frame"] = data.frames.get(project.id)
+
+        def source(field: str, project=project) -> str:
+            if field == "frame":
+                return data.frame_source(project)
+            return data.outcome_source(field, project)
+
+        table.rows.append(
+            Row(
+                label=project.name,
+                cells=cells(values, source),
+                level=1,
+                ref=f"investment:{project.code}",
+            )
+        )
+
+    totals = {
+        k: sum_present(getattr(o, k) for o in data.outcomes.values()) for k in _OUTCOME_FIELDS
+    }
+    frame = data.frame_total()
+
+    def total_source(field: str) -> str:
+        return data.frame_source() if field == "frame" else data.outcome_source(field)
+
+    table.rows.append(
+        Row(
+            label=_("Summa investeringar"),
+            cells=cells({**totals, "frame": frame}, total_source),
+            role=RowRole.SUM,
+        )
+    )
+    # The frame is a frame for net expenditure, so it stays with the expenditure row; the two
+    # varav rows add up to the Summa row in every column.
+    expenditure = {
+        "expenditure_to_date": totals["expenditure_to_date"],
+        "income_to_date": _zero_if(totals["income_to_date"]),
+        "forecast_expenditure": totals["forecast_expenditure"],
+        "forecast_income": _zero_if(totals["forecast_income"]),
+        "frame": frame,
+    }
+    income = {
+        "expenditure_to_date": _zero_if(totals["expenditure_to_date"]),
+        "income_to_date": totals["income_to_date"],
+        "forecast_expenditure": _zero_if(totals["forecast_expenditure"]),
+        "forecast_income": totals["forecast_income"],
+        "frame": _zero_if(frame),
+    }
+    table.rows.append(
+        Row(_("varav utgifter"), cells(expenditure, total_source), RowRole.OF_WHICH, level=1)
+    )
+    table.rows.append(
+        Row(_("varav inkomster"), cells(income, total_source), RowRole.OF_WHICH, level=1)
+    )
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Economy summary
+
+
+def economy_summary(period: Period) -> Table:
+    """Ekonomi, belopp tkr: net costs, corona, gross costs and revenues, net investment."""
+    data = _ForecastData.of(period)
+    investment = _InvestmentData.of(period)
+    ctx = data.ctx
+    conventions = ctx.conventions
+    formula = conventions.forecast_deviation
+    columns = [
+        Column("forecast", _("Prognos helår")),
+        Column("budget", _("Budget %(year)s") % {"year": ctx.year}),
+        Column("deviation", _("Avvikelse"), note=_note(formula)),
+    ]
+    notes = [_note(formula)]
+    if conventions.of_which_deviation != formula:
+        notes.append(
+            _("varav kostnader och intäkter: %(note)s")
+            % {"note": _note(conventions.of_which_deviation)}
+        )
+    notes.append(
+        _("Investeringar: %(note)s; budget är investeringsramen.")
+        % {"note": _note(conventions.investment_deviation)}
+    )
+    table = Table(
+        key="economy_summary",
+        title=_("Ekonomi, belopp tkr"),
+        columns=columns,
+        notes=notes,
+    )
+    total_f = sum_present(f["net_result"] for f in data.forecasts.values())
+    total_b = sum_present(data.budget_net.values())
+    table.rows.append(
+        Row(
+            label=_("Verksamhetens nettokostnader"),
+            cells={
+                "forecast": _amount(total_f, data.forecast_source("net_result")),
+                "budget": _amount(total_b, data.budget_source()),
+                "deviation": _amount(
+                    formula.apply({"forecast": total_f, "budget": total_b}),
+                    f"formula:{formula.text}",
+                ),
+            },
+        )
+    )
+    # A pandemic cost has no budget of its own: only the forecast is shown, "-" when no
+    # unit reported one.
+    pandemic = sum_present(f["pandemic_net_cost"] for f in data.forecasts.values())
+    table.rows.append(
+        Row(
+            label=_("varav nettokostnader för coronapandemin"),
+            role=RowRole.OF_WHICH,
+            level=1,
+            cells={
+                "forecast": _amount(pandemic, data.forecast_source("pandemic_net_cost")),
+                "budget": _amount(None, ""),
+                "deviation": _amount(None, ""),
+            },
+        )
+    )
+    table.rows.extend(_of_which_rows(data, conventions.of_which_deviation, closed=False))
+    net, frame = investment.net_forecast(), investment.frame_total()
+    inv_formula = conventions.investment_deviation
+    table.rows.append(
+        Row(
+            label=_("Investeringar, netto"),
+            ref="investments",
+            cells={
+                "forecast": _amount(net, investment.outcome_source("forecast_net")),
+                "budget": _amount(frame, investment.frame_source()),
+                "deviation": _amount(
+                    inv_formula.apply({"forecast": net, "frame": frame}),
+                    f"formula:{inv_formula.text}",
+                ),
+            },
+        )
+    )
+    return table
+
+
+# ---------------------------------------------------------------------------------------------
+# Revenues and costs by kind
+
+
+def _by_kind(period: Period, side: str) -> Table:
+    ctx = _Context.of(period)
+    y, m = ctx.year, ctx.end_month
+    classes = list(AccountClass.objects.filter(organisation=ctx.organisation))
+    kinds = account_kinds(ctx.organisation)
+    account_class = dict(ctx.organisation.accounts.values_list("id", "account_class_id"))
+    sums = split_sums(
+        LedgerBalance.objects.filter(
+            organisation=ctx.organisation, year__in=[y, y - 1], month__lte=m
+        ),
+        ["year", "account_id"],
+    )
+    gross: dict[tuple[int, int], Gross] = {}
+    for (year, account_id), s in sums.items():
+        key = (year, account_class[account_id])
+        gross[key] = gross.get(key, Gross()) + s.gross(kinds[account_id])
+    field = "revenues" if side == REVENUE else "costs"
+    title = (
+        _("Förvaltningens intäkter %(months)s jämfört med %(previous)s")
+        if side == REVENUE
+        else _("Förvaltningens kostnader %(months)s jämfört med %(previous)s")
+    ) % {"months": _months_label(period), "previous": y - 1}
+    table = Table(
+        key="revenue_by_kind" if side == REVENUE else "cost_by_kind",
+        title=title,
+        columns=[
+            Column("current", _months_label(period).capitalize()),
+            Column("previous", _previous_months_label(period).capitalize()),
+        ],
+        caption=_("Belopp tkr"),
+    )
+    totals = {"current": [], "previous": []}
+    for cls in classes:
+        # a class counts on this side when it is of this kind, or a financial class with
+        # amounts on this side
+        if cls.kind not in (side, "financial"):
+            continue
+        values = {}
+        for column, year in (("current", y), ("previous", y - 1)):
+            g = gross.get((year, cls.id))
+            values[column] = None if g is None else getattr(g, field)
+        if cls.kind == "financial" and not any(values.values()):
+            continue
+        if all(v is None for v in values.values()):
+            continue
+        for column, v in values.items():
+            totals[column].append(v)
+        table.rows.append(
+            Row(
+                label=cls.name,
+                ref=f"account_class:{cls.code}",
+                cells={
+                    "current": _amount(
+                        values["current"], ctx.ledger_source(y, m, account_class=cls.code)
+                    ),
+                    "previous": _amount(
+                        values["previous"], ctx.ledger_source(y - 1, m, account_class=cls.code)
+                    ),
+                },
+            )
+        )
+    table.rows.append(
+        Row(
+            label=_("Summa"),
+            role=RowRole.SUM,
+            cells={
+                "current": _amount(
+                    sum_present(totals["current"]), ctx.ledger_source(y, m, side=side)
+                ),
+                "previous": _amount(
+                    sum_present(totals["previous"]), ctx.ledger_source(y - 1, m, side=side)
+                ),
+            },
+        )
+    )
+    return table
+
+
+def revenue_by_kind(period: Period) -> Table:
+    """Revenues per account class to date against the same months last year (gross, positive)."""
+    return _by_kind(period, REVENUE)
+
+
+def cost_by_kind(period: Period) -> Table:
+    """Costs per account class to date against the same months last year (gross, positive)."""
+    return _by_kind(period, "cost")
