@@ -14,10 +14,9 @@ from decimal import Decimal
 
 from django.db.models import Sum
 
+from tertial.core.conventions import conventions_from_settings
 from tertial.economy.models import BudgetEntry, Forecast, LedgerBalance
 from tertial.organisation.models import Period
-
-DEFAULT_COMMENT_THRESHOLD_KR = Decimal("500000")
 
 
 @dataclass
@@ -85,10 +84,5 @@ def unit_figures(period: Period, unit_ids: Iterable[int] | None = None) -> dict[
 
 def comment_threshold(period: Period) -> Decimal:
     """The forecast deviation beyond which a unit must explain its forecast."""
-    try:
-        from tertial.core.conventions import conventions_from_settings
-    except ImportError:
-        return DEFAULT_COMMENT_THRESHOLD_KR
-    return Decimal(
-        conventions_from_settings(period.organisation.settings).forecast_comment_threshold_kr
-    )
+    settings = period.fiscal_year.organisation.settings
+    return conventions_from_settings(settings).forecast_comment_threshold_kr

@@ -1,0 +1,164 @@
+"""Forms of the web pages. Amounts are typed in tkr, as every table shows them."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from tertial.core.evaluation import validate_value
+from tertial.core.numbers import parse_decimal
+from tertial.goals.models import Assessment, Indicator
+from tertial.narrative.models import DecisionEvent
+
+ALLOWED_UPLOAD_EXTENSIONS = ("csv", "xlsx", "parquet")
+
+
+class TkrField(forms.CharField):
+    """An amount typed in tkr ("2 600", "−1 030,5"), cleaned to exact kronor."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_decimal(value) * 1000
+        except (ValueError, ArithmeticError):
+            raise ValidationError(
+                _("Skriv ett belopp i tkr, t.ex. 2 600 eller −1 030,5.")
+            ) from None
+
+
+class VersionedForm(forms.Form):
+    """A form that names itself (``form``) and the version it was based on."""
+
+    form = forms.CharField(widget=forms.HiddenInput)
+    base_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Several forms of one kind share a page: their ids must differ.
+        key = self.data.get("form") if self.is_bound else self.initial.get("form")
+        if key:
+            self.auto_id = f"id_{key}_%s"
+
+
+class ForecastForm(VersionedForm):
+    net_result = TkrField(
+        label=_("Prognos nettoresultat helår (tkr)"),
+        help_text=_("Intäkter minus kostnader; överskott positivt."),
+    )
+    revenues = TkrField(label=_("varav intäkter (tkr)"), required=False)
+    costs = TkrField(label=_("varav kostnader (tkr)"), required=False)
+    comment = forms.CharField(
+        label=_("Analys och kommentar"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Krävs när prognosen avviker väsentligt från budget."),
+    )
+
+
+class ReturnForm(forms.Form):
+    comment = forms.CharField(label=_("Vad ska rättas?"), widget=forms.Textarea)
+
+
+class IndicatorValueForm(VersionedForm):
+    value = forms.CharField(
+        label=_("Värde"),
+        required=False,
+        help_text=_("Tomt betyder I.U. (inget underlag)."),
+    )
+    note = forms.CharField(label=_("Anmärkning"), required=False, max_length=200)
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean_value(self):
+        text = self.cleaned_data["value"].strip()
+        if not text:
+            return None
+        for suffix in ("%", "tkr", "sekunder", "sek", "s"):
+            if text.endswith(suffix):
+                text = text[: -len(suffix)].strip()
+                break
+        try:
+            value = parse_decimal(text)
+        except (ValueError, ArithmeticError):
+            raise ValidationError(_("Skriv ett tal, t.ex. 91 eller 4,3.")) from None
+        problem = validate_value(self.indicator.measure, value)
+        if problem:
+            raise ValidationError(problem)
+        return value
+
+
+class AssessmentForm(VersionedForm):
+    value = forms.ChoiceField(
+        label=_("Bedömning"), choices=Assessment.Value.choices, widget=forms.RadioSelect
+    )
+    justification = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea,
+        help_text=_("Markdown: stycken och punktlistor."),
+    )
+
+    def clean_justification(self):
+        text = self.cleaned_data["justification"].strip()
+        if not text:
+            raise ValidationError(_("En bedömning måste motiveras."))
+        return text
+
+
+class SectionForm(VersionedForm):
+    title = forms.CharField(label=_("Rubrik"), required=False, max_length=300)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        widget=forms.Textarea,
+        help_text=_("Markdown: stycken och punktlistor."),
+    )
+
+
+class DecisionEventForm(VersionedForm):
+    kind = forms.ChoiceField(label=_("Slag"), choices=DecisionEvent.Kind.choices)
+    date = forms.DateField(
+        label=_("Datum"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class DeadlinesForm(forms.Form):
+    unit_deadline = forms.DateField(
+        label=_("Verksamheterna lämnar in senast"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    report_deadline = forms.DateField(
+        label=_("Rapporten godkänns senast"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class UnlockForm(forms.Form):
+    reason = forms.CharField(label=_("Anledning till upplåsning"), widget=forms.Textarea)
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil"),
+        help_text=_("CSV, Excel (.xlsx) eller Parquet."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        extension = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if extension not in ALLOWED_UPLOAD_EXTENSIONS:
+            raise ValidationError(_("Bara filer av typ csv, xlsx eller parquet kan läsas in."))
+        if upload.size > settings.TERTIAL_MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                _("Filen är för stor (högst %(limit)s byte).")
+                % {"limit": settings.TERTIAL_MAX_UPLOAD_BYTES}
+            )
+        return upload

@@ -1,0 +1,69 @@
+"""Indicator rows for the unit and goal pages: values over three years, target and status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.utils.translation import gettext_lazy as _
+
+from tertial.core import evaluation
+from tertial.goals.models import Indicator, IndicatorTarget, IndicatorValue
+from tertial.goals.services import settings_for, value_status
+from tertial.organisation.models import Period
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    level: int
+    # (label, value or None) oldest first: two full years before, then the period itself.
+    series: list[tuple[str, Decimal | None]] = field(default_factory=list)
+    current: IndicatorValue | None = None
+    target: IndicatorTarget | None = None
+    status: str | None = None  # met, partly_met, not_met, no_data; None without target
+
+    @property
+    def current_value(self) -> Decimal | None:
+        return self.current.value if self.current else None
+
+
+def indicator_rows(period: Period, indicators: list[Indicator]) -> list[IndicatorRow]:
+    """A row per indicator, in the order given; a part of a split indicator listed after
+    its parent is indented."""
+    ids = [indicator.pk for indicator in indicators]
+    year, month = period.year, period.end_month
+    values = IndicatorValue.objects.filter(
+        indicator_id__in=ids,
+        year__in=[year - 2, year - 1, year],
+        kind=IndicatorValue.Kind.ACTUAL,
+        gender=IndicatorValue.Gender.TOTAL,
+    )
+    by_key = {(v.indicator_id, v.year, v.through_month): v for v in values}
+    targets = {
+        t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator_id__in=ids, year=year)
+    }
+    settings = settings_for(period.fiscal_year.organisation)
+    listed = set(ids)
+    rows = []
+    for indicator in indicators:
+        current = by_key.get((indicator.pk, year, month))
+        series = []
+        for earlier_year in (year - 2, year - 1):
+            earlier = by_key.get((indicator.pk, earlier_year, 12))
+            series.append((str(earlier_year), earlier.value if earlier else None))
+        series.append((str(period), current.value if current else None))
+        target = targets.get(indicator.pk)
+        status = value_status(indicator, current.value if current else None, target, settings)
+        level = 1 if indicator.parent_id in listed else 0
+        rows.append(IndicatorRow(indicator, level, series, current, target, status))
+    return rows
+
+
+STATUS_LABELS = {
+    evaluation.MET: _("uppnås"),
+    evaluation.PARTLY_MET: _("uppnås delvis"),
+    evaluation.NOT_MET: _("uppnås ej"),
+    evaluation.NO_DATA: _("I.U. (inget underlag)"),
+    evaluation.NOT_ASSESSABLE: _("kan ej bedömas"),
+}

@@ -1,0 +1,66 @@
+"""Filters for showing figures in Swedish formats and user text safely."""
+
+from decimal import Decimal
+
+import markdown
+import nh3
+from django import template
+from django.utils.safestring import mark_safe
+
+from tertial.core.formatting import format_number, format_tkr
+
+register = template.Library()
+
+# What a person may write in a Markdown text: paragraphs, lists, emphasis, links, tables.
+ALLOWED_TAGS = {
+    "p",
+    "ul",
+    "ol",
+    "li",
+    "em",
+    "strong",
+    "a",
+    "br",
+    "blockquote",
+    "code",
+    "pre",
+    "h3",
+    "h4",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
+
+
+@register.filter
+def markdown_safe(text: str) -> str:
+    """Markdown as HTML with everything but harmless markup removed (no script, no events)."""
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
+    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer"))
+
+
+@register.filter
+def tkr(amount) -> str:
+    return format_tkr(None if amount is None or amount == "" else Decimal(amount))
+
+
+@register.filter
+def kr_as_tkr_input(amount) -> str:
+    """An exact amount in kronor as the tkr a person types back (2600000 → "2600")."""
+    if amount is None:
+        return ""
+    value = (Decimal(amount) / 1000).normalize()
+    return format(value, "f")
+
+
+@register.filter
+def number(value, decimals=None) -> str:
+    if value is None:
+        return format_number(None)
+    value = Decimal(value)
+    if decimals is None or decimals == "":
+        decimals = max(0, -value.normalize().as_tuple().exponent)
+    return format_number(value, int(decimals))
