@@ -1,0 +1,210 @@
+"""The goals engine's services on the example: assessments, values, formulas, carry-over."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from tertial.audit.models import AuditEntry
+from tertial.goals import services
+from tertial.goals.models import (
+    Assessment,
+    BoardGoal,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+)
+from tertial.organisation.models import FiscalYear, Period
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def user(db):
+    return get_user_model().objects.create_user("controller", password="x")
+
+
+@pytest.fixture
+def god_service(vss):
+    return BoardGoal.objects.get(
+        fiscal_year__organisation=vss, fiscal_year__year=2020, code="god-service"
+    )
+
+
+def test_save_assessment_keeps_history_and_the_proposal(god_service, period_2020_08, user):
+    loaded = services.current_assessment(god_service, period_2020_08)
+    assert loaded.value == "met"
+    first = services.save_assessment(
+        god_service,
+        period_2020_08,
+        "partly_met",
+        "  Svarsservice under målvärdet.  ",
+        [
+            ("result", "Svarsservice 91 %"),
+            {"kind": "activity", "text": "Chatt införd"},
+            ("deviation", " "),
+        ],
+        actor=user,
+    )
+    assert first.is_current and first.author == user
+    assert first.justification == "Svarsservice under målvärdet."
+    assert first.proposed_value == "partly_met"  # the system's proposal stored beside it
+    assert [(i.kind, i.text) for i in first.items.order_by("sort_order")] == [
+        ("result", "Svarsservice 91 %"),
+        ("activity", "Chatt införd"),
+    ]
+    second = services.save_assessment(
+        god_service, period_2020_08, "met", "Sammanvägd bedömning: uppnås.", [], actor=user
+    )
+    history = services.assessment_history(god_service, period_2020_08)
+    assert [a.pk for a in history] == [second.pk, first.pk, loaded.pk]
+    assert [a.is_current for a in history] == [True, False, False]
+    assert services.current_assessment(god_service, period_2020_08).pk == second.pk
+    entry = AuditEntry.objects.filter(action="goals.assessment.saved").latest("id")
+    assert entry.actor == user
+    assert entry.before["value"] == "partly_met" and entry.after["value"] == "met"
+
+
+@pytest.mark.parametrize("justification", ["", "   \n "])
+def test_assessment_without_justification_is_refused(
+    god_service, period_2020_08, user, justification
+):
+    with pytest.raises(ValidationError, match="motivering"):
+        services.save_assessment(god_service, period_2020_08, "met", justification, [], actor=user)
+    assert services.current_assessment(god_service, period_2020_08).value == "met"
+
+
+def test_assessment_refused_in_a_locked_period(god_service, vss, user):
+    locked = Period.objects.get(fiscal_year__organisation=vss, key="2020-04")
+    assert locked.is_locked
+    with pytest.raises(ValidationError, match="låst"):
+        services.save_assessment(god_service, locked, "met", "Motivering", [], actor=user)
+
+
+def test_assessment_refuses_unknown_values(god_service, period_2020_08, user):
+    with pytest.raises(ValidationError, match="Okänd bedömning"):
+        services.save_assessment(god_service, period_2020_08, "green", "Motivering", [], actor=user)
+    with pytest.raises(ValidationError, match="punkttyp"):
+        services.save_assessment(
+            god_service, period_2020_08, "met", "Motivering", [("bullet", "x")], actor=user
+        )
+
+
+def test_fill_missing_proposals(vss, period_2020_08):
+    assert Assessment.objects.filter(period=period_2020_08, proposed_value="").count() == 9
+    assert services.fill_missing_proposals(vss) == 9
+    stored = Assessment.objects.get(period=period_2020_08, board_goal__code="god-service")
+    assert stored.proposed_value == "partly_met"
+
+
+def indicator(vss, code):
+    return Indicator.objects.get(organisation=vss, code=code)
+
+
+def test_set_indicator_value_validates_and_audits(vss, user):
+    svarsservice = indicator(vss, "svarsservice")
+    row = services.set_indicator_value(
+        svarsservice, 2020, 8, "actual", "T", Decimal("91.5"), "", "Telefonisystemet", actor=user
+    )
+    assert row.value == Decimal("91.5") and row.entered_by == user
+    assert (
+        IndicatorValue.objects.filter(indicator=svarsservice, year=2020, through_month=8).count()
+        == 1
+    )
+    entry = AuditEntry.objects.filter(action="goals.indicator_value.saved").latest("id")
+    assert entry.before["value"] == "91" and entry.after["value"] == "91.5"
+    with pytest.raises(ValidationError, match="between 0 and 100"):
+        services.set_indicator_value(svarsservice, 2020, 8, "actual", "T", Decimal(130), actor=user)
+    visits = indicator(vss, "besok-stadsarkivet-studiebesok")
+    with pytest.raises(ValidationError, match="negative"):
+        services.set_indicator_value(visits, 2020, 8, "actual", "T", Decimal(-3), actor=user)
+    # a missing value is allowed, and stays missing
+    row = services.set_indicator_value(visits, 2020, 8, "actual", "K", None, actor=user)
+    assert row.value is None
+
+
+def test_set_indicator_value_refused_in_a_locked_period(vss, user):
+    with pytest.raises(ValidationError, match="låst"):
+        services.set_indicator_value(
+            indicator(vss, "svarsservice"), 2020, 4, "actual", "T", Decimal(90), actor=user
+        )
+
+
+def add_computed(vss, code, formula):
+    return Indicator.objects.create(
+        organisation=vss, code=code, name=code, measure="percent", decimals=1, formula=formula
+    )
+
+
+def test_computed_chat_share(vss, user):
+    # Varav chatt / Ärenden Kontakt Linköping × 100 on the example's own data
+    share = add_computed(
+        vss, "chatt-andel-beraknad", "arenden-kontakt-chatt / arenden-kontakt × 100"
+    )
+    stored = services.compute_indicator_values(vss, actor=user)
+    values = {
+        (v.year, v.through_month, v.kind): v.value
+        for v in IndicatorValue.objects.filter(indicator=share)
+    }
+    assert values[(2020, 8, "actual")].quantize(Decimal("0.1")) == Decimal("1.3")
+    assert values[(2020, 12, "forecast")] == Decimal(2)  # 5 000 / 250 000
+    assert values[(2019, 8, "actual")] is None  # N/A inputs: missing, not 0
+    assert values[(2020, 12, "plan")] is None  # no plan for all cases: missing
+    assert stored == len(values) == 4
+    assert {v.source for v in IndicatorValue.objects.filter(indicator=share)} == {"formula"}
+    # computing again replaces, never doubles
+    services.compute_indicator_values(vss, actor=user)
+    assert IndicatorValue.objects.filter(indicator=share).count() == 4
+    with pytest.raises(ValidationError, match="formeln"):
+        services.set_indicator_value(share, 2020, 8, "actual", "T", Decimal(1), actor=user)
+
+
+def test_computed_indicators_feed_each_other_in_order(vss):
+    add_computed(vss, "z-double", "a-half * 2")
+    add_computed(vss, "a-half", "arenden-stadsarkivet / 2")
+    services.compute_indicator_values(vss)
+    double = IndicatorValue.objects.get(
+        indicator__code="z-double", year=2020, through_month=8, kind="actual"
+    )
+    assert double.value == Decimal(463)
+
+
+def test_formula_errors(vss):
+    add_computed(vss, "loop-a", "loop-b + 1")
+    add_computed(vss, "loop-b", "loop-a * 2")
+    with pytest.raises(ValidationError, match="loop-a → loop-b → loop-a"):
+        services.compute_indicator_values(vss)
+    Indicator.objects.filter(code__startswith="loop-").delete()
+    add_computed(vss, "unknown", "chatt / arenden-kontakt")
+    with pytest.raises(ValidationError, match="unknown indicator 'chatt'"):
+        services.check_formulas(vss)
+    Indicator.objects.filter(code="unknown").delete()
+    zero = add_computed(vss, "by-zero", "arenden-stadsarkivet / (arenden-stadsarkivet - 463)")
+    with pytest.raises(ValidationError, match="division by zero"):
+        services.compute_indicator_values(vss)
+    assert not IndicatorValue.objects.filter(indicator=zero).exists()
+
+
+def test_carry_over_goals(vss, user):
+    FiscalYear.objects.filter(organisation=vss, year=2021).delete()
+    created = services.carry_over_goals(vss, 2020, 2021, actor=user)
+    assert len(created) == 9
+    service = BoardGoal.objects.get(
+        fiscal_year__year=2021, fiscal_year__organisation=vss, code="god-service"
+    )
+    assert service.carried_over_from.fiscal_year.year == 2020
+    assert service.council_goal.fiscal_year.year == 2021
+    assert service.council_goal.code == "valfard"
+    assert set(service.indicators.values_list("code", flat=True)) >= {
+        "svarsservice",
+        "tappade-samtal",
+    }
+    target = IndicatorTarget.objects.get(indicator__code="svarsservice", year=2021)
+    assert target.text == "92 %" and target.comparator == "at_least"
+    assert services.carry_over_goals(vss, 2020, 2021) == []  # twice changes nothing
+    assert (
+        BoardGoal.objects.filter(fiscal_year__year=2021, fiscal_year__organisation=vss).count() == 9
+    )
+    with pytest.raises(ValidationError):
+        services.carry_over_goals(vss, 2021, 2020)
