@@ -128,7 +128,7 @@ SCHEMAS: dict[str, Any] = {
     ),
     "Proposal": obj(
         {"value": {"enum": ASSESSMENT_VALUES}, "label": STRING},
-        "The system's proposal from the goal's indicators, stored beside the assessment.",
+        "The system's proposal now, from the statuses of the goal's indicators at the period.",
     ),
     "BoardGoal": obj(
         {
@@ -139,7 +139,7 @@ SCHEMAS: dict[str, Any] = {
             "carried_over_from": nullable("string"),
             "indicators": {"type": "array", "items": STRING},
             "assessment": {"oneOf": [ref("Assessment"), {"type": "null"}]},
-            "proposal": {"oneOf": [ref("Proposal"), {"type": "null"}]},
+            "proposal": ref("Proposal"),
         }
     ),
     "Goals": obj(
@@ -235,6 +235,10 @@ SCHEMAS: dict[str, Any] = {
             "missing": BOOLEAN,
             "note": STRING,
             "source": STRING,
+            "status": {
+                "enum": ["met", "partly_met", "not_met", "no_data", None],
+                "description": "Against the target of the value's year; null without a target.",
+            },
         }
     ),
     "IndicatorPage": page_of("Indicator"),

@@ -14,14 +14,17 @@ from tertial.core.money import to_tkr
 from tertial.core.tables import Cell, Column, ColumnKind, Row, Table
 
 
-def decimal_string(value: Decimal | None) -> str | None:
-    """An exact decimal without exponent or trailing zeros: 91.000000 → "91", 1E+3 → "1000"."""
+def decimal_string(value: Decimal | None, decimals: int | None = None) -> str | None:
+    """An exact decimal without exponent: 1E+3 → "1000"; with ``decimals`` (how a value was
+    written, e.g. "2,0") exactly that many, otherwise without trailing zeros (91.000000 → "91")."""
     if value is None:
         return None
+    if decimals is not None and value == round(value, decimals):
+        return format(value.quantize(Decimal(1).scaleb(-decimals)), "f")
     text = format(value, "f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
-    return "0" if text in {"-0", ""} else text
+    return "0" if text == "-0" else text
 
 
 def iso(value: datetime.date | datetime.datetime | None) -> str | None:

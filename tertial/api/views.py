@@ -18,7 +18,17 @@ from tertial.api.auth import authenticate
 from tertial.api.errors import ApiError
 from tertial.api.openapi import openapi_document
 from tertial.api.serializers import decimal_string, iso, table_json
-from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue, Perspective
+from tertial.economy import tables as economy_tables
+from tertial.goals import services as goals_services
+from tertial.goals.models import (
+    Assessment,
+    AssessmentItem,
+    BoardGoal,
+    Indicator,
+    IndicatorTarget,
+    IndicatorValue,
+    Perspective,
+)
 from tertial.organisation.models import Organisation, Period
 
 DEFAULT_LIMIT = 500
@@ -201,10 +211,7 @@ def assessment_json(assessment: Assessment) -> dict[str, Any]:
         "value": assessment.value,
         "label": str(assessment.get_value_display()),
         "justification": assessment.justification,
-        "items": [
-            {"kind": item.kind, "text": item.text}
-            for item in sorted(assessment.items.all(), key=lambda item: item.sort_order)
-        ],
+        "items": [{"kind": item.kind, "text": item.text} for item in assessment.items.all()],
         "proposed_value": assessment.proposed_value or None,
         "is_current": assessment.is_current,
         "created_at": iso(assessment.created_at),
@@ -221,7 +228,9 @@ def board_goals_of(period: Period) -> QuerySet:
             Prefetch(
                 "assessments",
                 queryset=Assessment.objects.filter(period=period)
-                .prefetch_related("items")
+                # Explicit order: the items' default ordering runs through the goal's and
+                # Django refuses it as an ordering loop.
+                .prefetch_related(Prefetch("items", AssessmentItem.objects.order_by("sort_order")))
                 .order_by("-created_at", "-id"),
                 to_attr="period_assessments",
             ),
@@ -234,11 +243,8 @@ def current_of(goal: BoardGoal) -> Assessment | None:
     return next((a for a in goal.period_assessments if a.is_current), None)
 
 
-def proposal_json(goal: BoardGoal) -> dict[str, str] | None:
-    current = current_of(goal)
-    if current is None or not current.proposed_value:
-        return None
-    value = Assessment.Value(current.proposed_value)
+def proposal_json(goal: BoardGoal, period: Period) -> dict[str, str]:
+    value = Assessment.Value(goals_services.propose_assessment(goal, period))
     return {"value": value.value, "label": str(value.label)}
 
 
@@ -261,7 +267,7 @@ def goals(request: HttpRequest, period: Period) -> JsonResponse:
                         "code": council_goal.code,
                         "name": council_goal.name,
                         "board_goals": [
-                            board_goal_json(goal)
+                            board_goal_json(goal, period)
                             for goal in by_council_goal.get(council_goal.pk, [])
                         ],
                     }
@@ -273,7 +279,7 @@ def goals(request: HttpRequest, period: Period) -> JsonResponse:
     return json_response({"period": period.key, "perspectives": perspectives})
 
 
-def board_goal_json(goal: BoardGoal) -> dict[str, Any]:
+def board_goal_json(goal: BoardGoal, period: Period) -> dict[str, Any]:
     current = current_of(goal)
     return {
         "code": goal.code,
@@ -283,7 +289,7 @@ def board_goal_json(goal: BoardGoal) -> dict[str, Any]:
         "carried_over_from": goal.carried_over_from.code if goal.carried_over_from else None,
         "indicators": [indicator.code for indicator in goal.indicators.all()],
         "assessment": assessment_json(current) if current else None,
-        "proposal": proposal_json(goal),
+        "proposal": proposal_json(goal, period),
     }
 
 
@@ -360,7 +366,7 @@ def values_known_at(period: Period) -> Q:
     )
 
 
-def value_json(value: IndicatorValue) -> dict[str, Any]:
+def value_json(value: IndicatorValue, status: str | None) -> dict[str, Any]:
     return {
         "indicator": value.indicator.code,
         "period": str(value.year)
@@ -370,10 +376,11 @@ def value_json(value: IndicatorValue) -> dict[str, Any]:
         "through_month": value.through_month,
         "kind": value.kind,
         "gender": value.gender,
-        "value": decimal_string(value.value),
+        "value": decimal_string(value.value, value.written_decimals),
         "missing": value.is_missing,
         "note": value.note,
         "source": value.source,
+        "status": status,
     }
 
 
@@ -411,14 +418,24 @@ def indicator_values(request: HttpRequest, period: Period) -> JsonResponse:
         queryset = queryset.filter(kind=kind)
     if gender := choice_filter(request, "gender", IndicatorValue.Gender.values):
         queryset = queryset.filter(gender=gender)
-    return json_response({"period": period.key, **paginated(request, queryset, value_json)})
+    organisation = period.fiscal_year.organisation
+    targets = {
+        (target.indicator_id, target.year): target
+        for target in IndicatorTarget.objects.filter(indicator__organisation=organisation)
+    }
+    settings = goals_services.settings_for(organisation)
+
+    def serialise(value: IndicatorValue) -> dict[str, Any]:
+        target = targets.get((value.indicator_id, value.year))
+        status = goals_services.value_status(value.indicator, value.value, target, settings)
+        return value_json(value, status)
+
+    return json_response({"period": period.key, **paginated(request, queryset, serialise)})
 
 
 @period_view
 def economy_table(request: HttpRequest, period: Period, table: str) -> JsonResponse:
     if table not in ECONOMY_TABLES:
         raise ApiError(404, "not_found", _("Tabellen finns inte."))
-    from tertial.economy import tables
-
-    built = getattr(tables, ECONOMY_TABLES[table])(period)
+    built = getattr(economy_tables, ECONOMY_TABLES[table])(period)
     return json_response({"period": period.key, "table": table_json(built)})

@@ -1,0 +1,127 @@
+"""Token authentication: who may read what, and nothing but reading."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tertial.api.models import ApiToken, hash_token
+from tertial.organisation.models import Organisation
+
+URL = "/api/v1/organisations/vss/"
+
+
+def test_valid_token_reads_its_organisation_and_records_use(client, vss):
+    token, secret = ApiToken.issue(vss, "Excel")
+    assert token.last_used_at is None
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json()["slug"] == "vss"
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+
+
+def test_only_a_hash_and_a_short_prefix_are_stored(vss):
+    token, secret = ApiToken.issue(vss, "Excel")
+    token.refresh_from_db()
+    assert token.token_hash == hash_token(secret) != secret
+    assert secret.startswith(token.prefix) and len(token.prefix) < len(secret) // 2
+    stored = [value for value in vars(token).values() if isinstance(value, str)]
+    assert secret not in stored
+
+
+def error_code(response) -> str:
+    return response.json()["error"]["code"]
+
+
+def test_missing_token_is_401_json_with_challenge(client, vss):
+    response = client.get(URL)
+    assert response.status_code == 401
+    assert error_code(response) == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Bearer tertial_not-a-real-token", "Bearer ", "Basic dXNlcjpwYXNz", "tertial_x"],
+)
+def test_invalid_token_is_401(client, vss, header):
+    response = client.get(URL, HTTP_AUTHORIZATION=header)
+    assert response.status_code == 401
+    assert error_code(response) == "invalid_token"
+    assert 'error="invalid_token"' in response["WWW-Authenticate"]
+
+
+def test_revoked_token_is_401(client, vss):
+    token, secret = ApiToken.issue(vss, "Old")
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    token.revoke()
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 401
+    assert error_code(response) == "invalid_token"
+
+
+def test_another_organisations_data_is_404_like_a_missing_one(client, vss):
+    other = Organisation.objects.create(slug="other", name="Annan", municipality="Annan kommun")
+    _token, secret = ApiToken.issue(other, "Their Power BI")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/v1/organisations/other/", **auth).status_code == 200
+    for path in [
+        URL,
+        "/api/v1/organisations/vss/periods/2020-08/goals",
+        "/api/v1/organisations/nowhere/",
+    ]:
+        response = client.get(path, **auth)
+        assert response.status_code == 404, path
+        assert response.json() == {
+            "error": {"code": "not_found", "message": response.json()["error"]["message"]}
+        }
+
+
+@pytest.mark.parametrize("method", ["post", "put", "patch", "delete"])
+def test_only_get_is_allowed_even_without_csrf_token(vss, vss_token, method):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = getattr(client, method)(URL, HTTP_AUTHORIZATION=f"Bearer {vss_token}")
+    assert response.status_code == 405
+    assert response["Allow"] == "GET"
+    assert error_code(response) == "method_not_allowed"
+
+
+def test_no_session_or_csrf_cookie_is_involved(client, api):
+    response = api(URL)
+    assert response.status_code == 200
+    assert not response.cookies
+    assert "sessionid" not in client.cookies
+    assert response["Cache-Control"] == "private, no-store"
+
+
+def test_a_logged_in_session_without_token_is_not_enough(client, vss, django_user_model):
+    user = django_user_model.objects.create_superuser("admin", "a@example.org", "x" * 16)
+    client.force_login(user)
+    assert client.get(URL).status_code == 401
+
+
+def test_create_api_token_command_prints_a_working_token_once(client, vss, django_user_model):
+    django_user_model.objects.create_user("controller", password="x" * 16)
+    out, err = io.StringIO(), io.StringIO()
+    call_command(
+        "create_api_token",
+        org="vss",
+        name="Power BI",
+        created_by="controller",
+        stdout=out,
+        stderr=err,
+    )
+    secret = out.getvalue().strip()
+    token = ApiToken.objects.get(token_hash=hash_token(secret))
+    assert token.name == "Power BI" and token.created_by.username == "controller"
+    assert token.prefix in err.getvalue() and secret not in err.getvalue()
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+
+def test_create_api_token_refuses_unknown_organisation(db):
+    with pytest.raises(CommandError, match="nowhere"):
+        call_command("create_api_token", org="nowhere", name="x", stdout=io.StringIO())
