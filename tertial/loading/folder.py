@@ -435,7 +435,7 @@ class _FolderReader:
             else:
                 self.error(file, doc.line_of("settings"), "settings", "expected a mapping")
 
-        unit_lines: dict[str, tuple[int, str]] = {}
+        unit_lines: dict[str, tuple[int, str, int]] = {}  # code line, path, parent line
         for path, item, line in y.items(doc, "units", ""):
             unit = y.mapping(item, path, line, required=("code", "name"), optional=UNIT_KEYS)
             if unit is None:
@@ -461,19 +461,19 @@ class _FolderReader:
                     f"unit {code} is given twice (first on line {unit_lines[code][0]})",
                 )
                 continue
-            unit_lines[code] = (unit.line_of("code"), path)
+            unit_lines[code] = (unit.line_of("code"), path, unit.line_of("parent"))
             d.units.append(UnitData(code, name, parent, starts_on, ends_on))
         parents = {}
         for unit in d.units:
             if unit.parent is None:
                 continue
-            line, path = unit_lines[unit.code]
+            _, path, line = unit_lines[unit.code]
             if unit.parent not in unit_lines:
                 self.error(file, line, f"{path}.parent", f"unknown unit {unit.parent}")
             else:
                 parents[unit.code] = unit.parent
         for code in _cycle_members(parents):
-            line, path = unit_lines[code]
+            _, path, line = unit_lines[code]
             self.error(file, line, f"{path}.parent", f"unit {code} is its own ancestor (a cycle)")
 
         class_codes: set[str] = set()
@@ -727,7 +727,7 @@ class _FolderReader:
                 goal.carried_over_from = None
         goal_codes = {g.code for g in d.board_goals}
 
-        indicator_lines: dict[str, tuple[int, str]] = {}
+        indicator_lines: dict[str, tuple[int, str, int]] = {}
         links: list[tuple[IndicatorData, str, int, str]] = []
         for path, item, line in y.items(doc, "indicators", ""):
             m = y.mapping(
@@ -821,7 +821,7 @@ class _FolderReader:
                     f"indicator {code} is given twice (first on line {indicator_lines[code][0]})",
                 )
                 continue
-            indicator_lines[code] = (m.line_of("code"), path)
+            indicator_lines[code] = (m.line_of("code"), path, m.line_of("parent"))
             d.indicators.append(indicator)
             for key in ("parent", "same_as"):
                 if getattr(indicator, key) is not None:
@@ -836,7 +836,7 @@ class _FolderReader:
                 indicator.same_as = None
         parents = {i.code: i.parent for i in d.indicators if i.parent is not None}
         for code in _cycle_members(parents):
-            line, path = indicator_lines[code]
+            _, path, line = indicator_lines[code]
             self.error(
                 file, line, f"{path}.parent", f"indicator {code} is its own ancestor (a cycle)"
             )

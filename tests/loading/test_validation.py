@@ -1,0 +1,363 @@
+"""Every broken input is refused with the file, line and field it concerns (no database)."""
+
+import pytest
+
+from tertial.core.errors import InputError, InputErrors
+from tertial.loading import read_folder
+
+from .helpers import SMALL, append, copy_small, replace
+
+
+def errors_of(folder) -> list[InputError]:
+    with pytest.raises(InputErrors) as info:
+        read_folder(folder)
+    return info.value.errors
+
+
+def assert_error(errors, file, line, field, text):
+    matches = [e for e in errors if (e.file, e.line, e.field) == (file, line, field)]
+    assert matches, f"no error at {file}:{line} [{field}] in {[str(e) for e in errors]}"
+    assert any(text in e.message for e in matches), [str(e) for e in matches]
+
+
+def test_the_fixture_is_valid():
+    data = read_folder(SMALL)
+    assert data.slug == "provorg"
+    assert data.counts()["ledger_rows"] == 12
+
+
+# (file, old text, new text, field, part of the message); the line is where the new text is
+CASES = {
+    "unknown unit in the ledger": (
+        "ledger/2021.csv",
+        "2021;1;100;5010",
+        "2021;1;999;5010",
+        "unit",
+        "unknown unit '999'",
+    ),
+    "unknown account": (
+        "ledger/2021.csv",
+        "2021;1;100;5010",
+        "2021;1;100;9999",
+        "account",
+        "unknown account 9999",
+    ),
+    "malformed number": ("ledger/2021.csv", "110 000,00", "12,3,4", "amount", "12,3,4"),
+    "ledger month outside the fiscal years": (
+        "ledger/2021.csv",
+        "2021;1;100;5010",
+        "2019;1;100;5010",
+        "year",
+        "outside",
+    ),
+    "month 13": ("ledger/2021.csv", "2021;1;100;5010", "2021;13;100;5010", "month", "1–12"),
+    "budget of an unknown account class": (
+        "budget/2021.csv",
+        "2021;1;100;personnel",
+        "2021;1;100;personel",
+        "account_class",
+        "unknown account class",
+    ),
+    "budget number with öre beyond two decimals": (
+        "budget/2021.csv",
+        "2021;1;100;personnel;105 000",
+        "2021;1;100;personnel;105 000,125",
+        "amount",
+        "more than 2 decimals",
+    ),
+    "unknown indicator in the values": (
+        "indicator_values.csv",
+        "svarstid;2021-08",
+        "svartid;2021-08",
+        "indicator",
+        "unknown indicator",
+    ),
+    "indicator period before 1901": (
+        "indicator_values.csv",
+        "svarsservice;2019",
+        "svarsservice;1899",
+        "period",
+        "1899",
+    ),
+    "indicator value that is not a number": (
+        "indicator_values.csv",
+        "T;91,5;",
+        "T;91,5,1;",
+        "value",
+        "91,5,1",
+    ),
+    "unknown gender": ("indicator_values.csv", "actual;K;5,1", "actual;X;5,1", "gender", "'X'"),
+    "forecast net result not revenues minus costs": (
+        "followups/2021-08/forecasts.csv",
+        "100;-100 000",
+        "100;-90 000",
+        "net_result",
+        "revenues − costs",
+    ),
+    "forecast of an unknown unit": (
+        "followups/2021-08/forecasts.csv",
+        "300;0",
+        "301;0",
+        "unit",
+        "unknown unit",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", CASES.values(), ids=CASES.keys())
+def test_csv_errors_name_file_line_and_field(tmp_path, case):
+    file, old, new, field, text = case
+    folder = copy_small(tmp_path)
+    line = replace(folder, file, old, new)
+    assert_error(errors_of(folder), file, line, field, text)
+
+
+YAML_CASES = {
+    "duplicate unit": (
+        "organisation.yaml",
+        '  - code: "200"\n    name: Kundtjänst',
+        '  - code: "100"\n    name: K',
+        "units[1].code",
+        "given twice",
+    ),
+    "unit ends before it starts": (
+        "organisation.yaml",
+        "    ends_on: 2021-06-30",
+        "    starts_on: 2021-07-01\n    ends_on: 2021-06-30",
+        "units[3].ends_on",
+        "before it starts",
+    ),
+    "unknown key": (
+        "organisation.yaml",
+        "    name: Lönecenter",
+        "    name: Lönecenter\n    colour: red",
+        "units[2].colour",
+        "unknown key",
+    ),
+    "unknown parent unit": (
+        "organisation.yaml",
+        '    parent: "100"',
+        '    parent: "900"',
+        "units[1].parent",
+        "unknown unit 900",
+    ),
+    "overlapping account ranges": (
+        "organisation.yaml",
+        'ranges: ["6000-6099"]',
+        'ranges: ["5900-6099"]',
+        "account_classes[2].ranges[0]",
+        "overlaps",
+    ),
+    "period outside its fiscal year": (
+        "organisation.yaml",
+        "      - key: 2021-04",
+        "      - key: 2022-04",
+        "fiscal_years[1].periods[0].key",
+        "outside the fiscal year 2021",
+    ),
+    "unknown period kind": (
+        "organisation.yaml",
+        "kind: interim",
+        "kind: delår",
+        "fiscal_years[1].periods[1].kind",
+        "not one of",
+    ),
+    "duplicate indicator": (
+        "goals.yaml",
+        "  - code: arenden",
+        "  - code: svarstid",
+        "indicators[4].code",
+        "indicator svarstid is given twice",
+    ),
+    "target that cannot be parsed": (
+        "goals.yaml",
+        'target: "<60"',
+        'target: "ungefär 60"',
+        "indicators[1].targets[0].target",
+        "cannot read target",
+    ),
+    "same_as an unknown indicator": (
+        "goals.yaml",
+        "same_as: svarsservice",
+        "same_as: svarservice",
+        "indicators[4].same_as",
+        "unknown indicator",
+    ),
+    "council goal in a year that is not a fiscal year": (
+        "goals.yaml",
+        "year: 2020, perspective: medborgare",
+        "year: 2019, perspective: medborgare",
+        "council_goals[2].year",
+        "not a fiscal year",
+    ),
+    "unknown responsible unit": (
+        "goals.yaml",
+        'responsible_units: ["200"]',
+        'responsible_units: ["201"]',
+        "board_goals[1].responsible_units[0]",
+        "unknown unit 201",
+    ),
+    "assessment of an unknown goal": (
+        "followups/2021-08/report.yaml",
+        "  - goal: nollresultat",
+        "  - goal: noll",
+        "assessments[1].goal",
+        "unknown goal noll",
+    ),
+    "assessment with an unknown value": (
+        "followups/2021-08/report.yaml",
+        "value: partly_met",
+        "value: halvbra",
+        "assessments[1].value",
+        "not one of",
+    ),
+    "investment outcome of an unknown period": (
+        "investments.yaml",
+        "- period: 2021-08",
+        "- period: 2021-09",
+        "projects[0].outcomes[0].period",
+        "unknown period",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", YAML_CASES.values(), ids=YAML_CASES.keys())
+def test_yaml_errors_name_file_line_and_field(tmp_path, case):
+    file, old, new, field, text = case
+    folder = copy_small(tmp_path)
+    line = replace(folder, file, old, new)
+    errors = errors_of(folder)
+    lines = {e.line for e in errors if e.field == field and e.file == file}
+    assert lines, [str(e) for e in errors]
+    assert_error(errors, file, min(lines), field, text)
+    assert line <= min(lines) <= line + new.count("\n")
+
+
+def test_duplicate_indicator_value(tmp_path):
+    folder = copy_small(tmp_path)
+    line = append(folder, "indicator_values.csv", "svarsservice;2021-08;;T;92;;\n")
+    assert_error(errors_of(folder), "indicator_values.csv", line, "indicator", "first on line 4")
+
+
+def test_whole_year_and_december_are_the_same_indicator_period(tmp_path):
+    folder = copy_small(tmp_path)
+    line = append(folder, "indicator_values.csv", "svarsservice;2019-12;actual;T;88;;\n")
+    assert_error(errors_of(folder), "indicator_values.csv", line, "indicator", "a second value")
+
+
+def test_assessment_without_justification(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(
+        folder,
+        "followups/2021-08/report.yaml",
+        "    justification: Prognosen visar ett litet underskott.\n",
+        "    justification: ''\n",
+    )
+    assert_error(
+        errors_of(folder),
+        "followups/2021-08/report.yaml",
+        line,
+        "assessments[1].justification",
+        "must not be empty",
+    )
+
+
+def test_assessment_with_justification_left_out(tmp_path):
+    folder = copy_small(tmp_path)
+    replace(
+        folder,
+        "followups/2021-08/report.yaml",
+        "    justification: Prognosen visar ett litet underskott.\n",
+        "",
+    )
+    errors = errors_of(folder)
+    assert any(
+        e.field == "assessments[1].justification" and "missing" in e.message for e in errors
+    ), [str(e) for e in errors]
+
+
+def test_unit_parent_cycle(tmp_path):
+    folder = copy_small(tmp_path)
+    replace(
+        folder,
+        "organisation.yaml",
+        "    name: Stab och ledning\n",
+        '    name: Stab och ledning\n    parent: "200"\n',
+    )
+    errors = errors_of(folder)
+    assert {e.field for e in errors if "cycle" in e.message} == {
+        "units[0].parent",
+        "units[1].parent",
+    }
+
+
+def test_indicator_parent_cycle(tmp_path):
+    folder = copy_small(tmp_path)
+    replace(
+        folder,
+        "goals.yaml",
+        "    board_goals: [god-service]\n    measure: percent",
+        "    board_goals: [god-service]\n    parent: svarstid\n    measure: percent",
+    )
+    errors = errors_of(folder)
+    assert {e.field for e in errors if "cycle" in e.message} == {
+        "indicators[0].parent",
+        "indicators[1].parent",
+    }
+
+
+def test_followup_folder_of_an_unknown_period(tmp_path):
+    folder = copy_small(tmp_path)
+    (folder / "followups" / "2019-08").mkdir()
+    assert_error(errors_of(folder), "followups/2019-08", None, "", "unknown period 2019-08")
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(
+        folder,
+        "goals.yaml",
+        "  - {code: ekonomi, name: Ekonomi}",
+        "  - {code: ekonomi, name: Ekonomi",
+    )
+    errors = errors_of(folder)
+    assert errors[0].file == "goals.yaml"
+    assert errors[0].line in (line, line + 1)
+    assert "YAML" in errors[0].message
+
+
+def test_utf16_file_is_refused(tmp_path):
+    folder = copy_small(tmp_path)
+    path = folder / "ledger" / "2021.csv"
+    path.write_bytes(path.read_text(encoding="utf-8").encode("utf-16"))
+    errors = errors_of(folder)
+    assert [(e.file, e.line) for e in errors] == [("ledger/2021.csv", None)]
+    assert "UTF-16" in errors[0].message
+
+
+def test_windows_1252_undefined_byte_is_refused(tmp_path):
+    folder = copy_small(tmp_path)
+    path = folder / "organisation.yaml"
+    path.write_bytes(path.read_bytes().replace("Lönecenter".encode(), b"L\x81necenter"))
+    errors = errors_of(folder)
+    assert errors[0].file == "organisation.yaml"
+    assert "0x81" in errors[0].message
+
+
+def test_every_error_is_reported(tmp_path):
+    folder = copy_small(tmp_path)
+    unit_line = replace(folder, "ledger/2021.csv", "2021;1;100;5010", "2021;1;999;5010")
+    number_line = replace(folder, "ledger/2020.csv", "100 000,00", "12,3,4")
+    account_line = replace(folder, "ledger/2021.csv", "2021;3;300;5020", "2021;3;300;9999")
+    target_line = replace(folder, "goals.yaml", 'target: "<60"', 'target: "snabbt"')
+    value_line = append(folder, "indicator_values.csv", "svarstid;2021-08;;;46;;\n")
+    errors = errors_of(folder)
+    found = {(e.file, e.line, e.field) for e in errors}
+    assert {
+        ("ledger/2021.csv", unit_line, "unit"),
+        ("ledger/2020.csv", number_line, "amount"),
+        ("ledger/2021.csv", account_line, "account"),
+        ("goals.yaml", target_line, "indicators[1].targets[0].target"),
+        ("indicator_values.csv", value_line, "indicator"),
+    } <= found
+    assert len(errors) == 5, [str(e) for e in errors]
