@@ -1,0 +1,299 @@
+"""The HTML report: the master every other output follows, and the source of the PDF.
+
+One set of templates (templates/reports/) serves the web view (``standalone=False`` gives the
+fragment the web app embeds) and the PDF (``standalone=True`` with the stylesheet inline).
+Texts are Markdown, rendered and then sanitised with nh3, so a text can never inject markup.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import markdown as markdown_lib
+import nh3
+from django.template.loader import render_to_string
+
+from tertial.core.formatting import format_number
+from tertial.core.tables import ColumnKind, RowRole, Table
+from tertial.reports import charts as chart_drawing
+from tertial.reports.tree import (
+    Chart,
+    ChartBlock,
+    ChartGroup,
+    GoalFollowUpBlock,
+    ItemList,
+    Report,
+    TableBlock,
+    TextBlock,
+)
+
+CSS_PATH = Path(__file__).parent / "static" / "reports" / "report.css"
+STATUS_WORDS = {
+    "met": "uppnås",
+    "partly_met": "uppnås delvis",
+    "not_met": "uppnås ej",
+    "no_data": "inget underlag",
+    "not_assessable": "kan ej bedömas",
+}
+ROW_CLASSES = {
+    RowRole.SUM: "sum",
+    RowRole.OF_WHICH: "of-which",
+    RowRole.GROUP: "group",
+    RowRole.SUB: "sub",
+    RowRole.DATA: "",
+}
+ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "br", "a", "blockquote", "code"}
+
+
+@lru_cache(maxsize=1024)
+def markdown_to_html(text: str) -> str:
+    """Markdown to HTML holding only harmless tags (paragraphs, lists, emphasis, links)."""
+    # Headings in a text would break the report's outline, so they are not allowed through.
+    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
+    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener")
+
+
+@lru_cache(maxsize=256)
+def _stylesheet() -> str:
+    return CSS_PATH.read_text(encoding="utf-8")
+
+
+@dataclass
+class CellView:
+    text: str
+    numeric: bool
+    status: str = ""
+    status_words: str = ""
+
+
+@dataclass
+class RowView:
+    label: str
+    css: str
+    cells: list[CellView]
+    indent: int
+    label_position: int = 0  # how many cells come before the row header
+
+    @property
+    def cells_before(self) -> list[CellView]:
+        return self.cells[: self.label_position]
+
+    @property
+    def cells_after(self) -> list[CellView]:
+        return self.cells[self.label_position :]
+
+
+@dataclass
+class TableView:
+    caption: str
+    subcaption: str
+    label_heading: str
+    columns: list[tuple[str, str, bool]]  # label, note, numeric
+    rows: list[RowView]
+    notes: list[str] = field(default_factory=list)
+    key: str = ""
+    label_position: int = 0
+
+    @property
+    def columns_before(self) -> list[tuple[str, str, bool]]:
+        return self.columns[: self.label_position]
+
+    @property
+    def columns_after(self) -> list[tuple[str, str, bool]]:
+        return self.columns[self.label_position :]
+
+
+LABEL_HEADINGS = {"unit": "Verksamhet", "account_class": "Slag", "project": "Projekt"}
+
+
+def _label_column(table: Table) -> str | None:
+    """The text column that names each row (the indicator, the goal), shown as the row header."""
+    for column in table.columns:
+        if column.kind != ColumnKind.TEXT:
+            continue
+        if all(
+            row.cells.get(column.key) is not None and row.cells[column.key].text == row.label
+            for row in table.rows
+        ):
+            return column.key
+    return None
+
+
+def _label_heading(table: Table) -> str:
+    kinds = {row.ref.split(":", 1)[0] for row in table.rows if row.role == RowRole.DATA and row.ref}
+    return LABEL_HEADINGS.get(kinds.pop(), "") if len(kinds) == 1 else ""
+
+
+def table_view(table: Table) -> TableView:
+    """What the templates need of a table: headers, cells in order, which cell is the row header.
+
+    When one of the table's text columns holds each row's label, that column is the row header
+    in its own place; otherwise the label comes first, under a heading such as "Verksamhet".
+    """
+    label_key = _label_column(table)
+    numeric = {c.key: c.kind not in (ColumnKind.TEXT, ColumnKind.STATUS) for c in table.columns}
+    shown = [c for c in table.columns if c.key != label_key]
+    label_position = [c.key for c in table.columns].index(label_key) if label_key is not None else 0
+    rows = []
+    for row in table.rows:
+        cells = []
+        for column in shown:
+            cell = row.cells.get(column.key)
+            if cell is None:
+                cells.append(CellView("", numeric[column.key]))
+                continue
+            words = STATUS_WORDS.get(cell.status, "") if column.kind == ColumnKind.STATUS else ""
+            cells.append(CellView(cell.text, numeric[column.key], cell.status, words))
+        indent = row.level + (1 if row.role == RowRole.OF_WHICH else 0)
+        rows.append(RowView(row.label, ROW_CLASSES[row.role], cells, indent, label_position))
+    notes = list(table.notes)
+    notes += [f"{c.label}: {c.note}" for c in table.columns if c.note and c.note not in notes]
+    return TableView(
+        caption=table.title,
+        subcaption=table.caption if table.caption != table.title else "",
+        label_heading=table.column(label_key).label if label_key else _label_heading(table),
+        columns=[(c.label, c.note, numeric[c.key]) for c in shown],
+        rows=rows,
+        notes=notes,
+        key=table.key,
+        label_position=label_position,
+    )
+
+
+def chart_data_view(chart: Chart) -> TableView:
+    rows = [
+        RowView(
+            category,
+            "",
+            [
+                CellView(format_number(s.values[i], chart.decimals, missing="-"), True)
+                for s in chart.series
+            ],
+            0,
+        )
+        for i, category in enumerate(chart.categories)
+    ]
+    return TableView(
+        caption=f"{chart.title} ({chart.value_label})",
+        subcaption="",
+        label_heading="",
+        columns=[(s.label, "", True) for s in chart.series],
+        rows=rows,
+    )
+
+
+# Drawn charts by their data: a chart is drawn once per process however often it is shown.
+_drawn: dict[str, str] = {}
+_DRAWN_LIMIT = 1024
+
+
+def chart_src(chart: Chart) -> str:
+    """The chart's SVG as a data URI (an <img> keeps each chart's ids apart from the page's)."""
+    key = repr((chart.kind, chart.title, chart.categories, chart.series, chart.decimals, chart.key))
+    src = _drawn.get(key)
+    if src is None:
+        svg = chart_drawing.render_svg(chart)
+        src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+        if len(_drawn) >= _DRAWN_LIMIT:
+            _drawn.clear()
+        _drawn[key] = src
+    return src
+
+
+def chart_view(chart: Chart) -> dict:
+    return {
+        "title": chart.title,
+        "alt": chart.alt,
+        "kind": chart.kind,
+        "src": chart_src(chart),
+        "data": chart_data_view(chart),
+    }
+
+
+def _heading(level: int) -> str:
+    return f"h{min(level, 6)}"
+
+
+def _block_view(block, section_level: int) -> dict:
+    inner = _heading(section_level + 2)  # sections of level 1 are <h2>; the cover has the <h1>
+    match block:
+        case TextBlock():
+            return {
+                "type": "text",
+                "title": block.title,
+                "heading": inner,
+                "html": markdown_to_html(block.markdown),
+            }
+        case TableBlock():
+            return {"type": "table", "table": table_view(block.table)}
+        case ChartBlock():
+            return {"type": "chart", "chart": chart_view(block.chart)}
+        case ChartGroup():
+            return {
+                "type": "chart_group",
+                "title": block.title,
+                "heading": inner,
+                "charts": [chart_view(c) for c in block.charts],
+            }
+        case ItemList():
+            return {
+                "type": "list",
+                "title": block.title,
+                "heading": inner,
+                "items": [markdown_to_html(i) for i in block.items],
+            }
+        case GoalFollowUpBlock():
+            return {
+                "type": "goals",
+                "perspective_heading": inner,
+                "goal_heading": _heading(section_level + 3),
+                "perspectives": [
+                    {
+                        "title": p.title,
+                        "goals": [
+                            {
+                                "goal": g,
+                                "justification": markdown_to_html(g.justification),
+                                "items": [markdown_to_html(i.text) for i in g.items],
+                            }
+                            for g in p.goals
+                        ],
+                    }
+                    for p in block.perspectives
+                ],
+            }
+    raise TypeError(f"unknown block {block!r}")
+
+
+def report_context(report: Report) -> dict:
+    sections = [
+        {
+            "section": s,
+            "heading": _heading(s.level + 1),
+            "blocks": [_block_view(b, s.level) for b in s.blocks],
+        }
+        for s in report.sections
+    ]
+    return {
+        "report": report,
+        "sections": sections,
+        "toc": [s for s in report.sections if s.level <= 2],
+        "assessment_legend": [
+            ("met", "●", "Nämndmålet bedöms uppnås per helår"),
+            ("partly_met", "◐", "Nämndmålet bedöms delvis uppnås per helår"),
+            ("not_met", "○", "Nämndmålet bedöms ej uppnås per helår"),
+            ("not_assessable", "–", "Nämndmålet kan ej bedömas"),
+        ],
+    }
+
+
+def render_html(report: Report, *, standalone: bool = True) -> str:
+    """The report as HTML: a whole page with its stylesheet, or the fragment the web embeds."""
+    context = report_context(report)
+    if not standalone:
+        return render_to_string("reports/_report.html", context)
+    context["stylesheet"] = _stylesheet()
+    return render_to_string("reports/report.html", context)
