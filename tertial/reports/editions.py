@@ -1,0 +1,215 @@
+"""Freezing a report as an edition, showing a published report, comparing two editions."""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Max
+
+from tertial.audit.log import record
+from tertial.organisation.models import Period
+from tertial.reports.build import build_report
+from tertial.reports.html import render_html
+from tertial.reports.models import Edition
+from tertial.reports.tree import (
+    GoalFollowUpBlock,
+    ItemList,
+    Report,
+    TableBlock,
+    TextBlock,
+    report_from_data,
+    report_to_data,
+)
+
+
+def _checksum(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def freeze_edition(period: Period, *, actor=None, reason: str = "") -> Edition:
+    """Freeze the period's report as it is now: its tree and its HTML, as the next edition."""
+    with transaction.atomic():
+        # Lock the period's row so two approvals at once cannot take the same number.
+        Period.objects.select_for_update().get(pk=period.pk)
+        number = (period.report_editions.aggregate(n=Max("number"))["n"] or 0) + 1
+        report = build_report(period)
+        report.edition = number
+        content = report_to_data(report)
+        edition = Edition.objects.create(
+            period=period,
+            number=number,
+            created_by=actor if actor is not None and actor.is_authenticated else None,
+            reason=reason,
+            content=content,
+            html=render_html(report, standalone=True),
+            checksum=_checksum(content),
+        )
+        record(
+            "reports.edition.frozen",
+            actor=actor,
+            organisation=period.organisation,
+            obj=edition,
+            after={"period": period.key, "number": number, "checksum": edition.checksum},
+            reason=reason,
+        )
+    return edition
+
+
+def latest_edition(period: Period) -> Edition | None:
+    return period.report_editions.order_by("-number").first()
+
+
+def edition_report(edition: Edition) -> Report:
+    return report_from_data(edition.content)
+
+
+def published_report(period: Period) -> tuple[Report, Edition | None]:
+    """The report to show: an approved or locked period's latest edition, never recomputed.
+
+    A period still being worked on is built from the data as it is now.
+    """
+    if period.is_locked:
+        edition = latest_edition(period)
+        if edition is not None:
+            return edition_report(edition), edition
+    return build_report(period), None
+
+
+# --- comparing two editions ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureChange:
+    table: str
+    row: str
+    column: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TextChange:
+    where: str
+    unified: str  # a unified diff of the text's lines
+    words: str  # the changed words inline: [-old-] {+new+}
+
+
+@dataclass
+class EditionDiff:
+    old: int
+    new: int
+    figures: list[FigureChange] = field(default_factory=list)
+    texts: list[TextChange] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.figures and not self.texts
+
+
+def _tables(report: Report) -> dict[str, tuple[str, TableBlock]]:
+    return {
+        b.table.key: (s.title, b)
+        for s in report.sections
+        for b in s.blocks
+        if isinstance(b, TableBlock)
+    }
+
+
+def _texts(report: Report) -> dict[str, tuple[str, str]]:
+    """Every text of the report by a stable key, with where it is shown."""
+    found: dict[str, tuple[str, str]] = {}
+    for section in report.sections:
+        for block in section.blocks:
+            if isinstance(block, TextBlock):
+                found[f"{section.key}/{block.key}"] = (section.title, block.markdown)
+            elif isinstance(block, ItemList):
+                found[f"{section.key}/{block.key}"] = (
+                    f"{section.title} / {block.title}",
+                    "\n".join(block.items),
+                )
+            elif isinstance(block, GoalFollowUpBlock):
+                for perspective in block.perspectives:
+                    for goal in perspective.goals:
+                        text = "\n".join(
+                            [f"Bedömning: {goal.label}", goal.justification]
+                            + [f"- {item.text}" for item in goal.items]
+                        )
+                        found[f"goal/{goal.code}"] = (goal.name, text)
+    return found
+
+
+def _word_diff(old: str, new: str) -> str:
+    a, b = old.split(), new.split()
+    parts = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            words = a[i1:i2]
+            parts.append(" ".join(words if len(words) <= 8 else words[:3] + ["…"] + words[-3:]))
+            continue
+        if i2 > i1:
+            parts.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            parts.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(parts)
+
+
+def diff_reports(old: Report, new: Report, old_number: int = 0, new_number: int = 0) -> EditionDiff:
+    diff = EditionDiff(old_number, new_number)
+    old_tables, new_tables = _tables(old), _tables(new)
+    for key in list(old_tables) + [k for k in new_tables if k not in old_tables]:
+        before = old_tables.get(key)
+        after = new_tables.get(key)
+        if before is None or after is None:
+            title = (after or before)[1].table.title
+            diff.figures.append(
+                FigureChange(
+                    title,
+                    "",
+                    "",
+                    "finns inte" if before is None else "finns",
+                    "finns" if before is None else "finns inte",
+                )
+            )
+            continue
+        a, b = before[1].table, after[1].table
+        rows_a = {r.ref or r.label: r for r in a.rows}
+        rows_b = {r.ref or r.label: r for r in b.rows}
+        for row_key in list(rows_a) + [k for k in rows_b if k not in rows_a]:
+            ra, rb = rows_a.get(row_key), rows_b.get(row_key)
+            label = (rb or ra).label
+            for column in b.columns if rb is not None else a.columns:
+                ca = ra.cells.get(column.key) if ra is not None else None
+                cb = rb.cells.get(column.key) if rb is not None else None
+                old_text = ca.text if ca is not None else ""
+                new_text = cb.text if cb is not None else ""
+                if old_text != new_text:
+                    diff.figures.append(
+                        FigureChange(b.title, label, column.label, old_text, new_text)
+                    )
+    old_texts, new_texts = _texts(old), _texts(new)
+    for key in list(old_texts) + [k for k in new_texts if k not in old_texts]:
+        where, before_text = old_texts.get(key, (new_texts[key][0], ""))
+        after_text = new_texts.get(key, (where, ""))[1]
+        if before_text == after_text:
+            continue
+        unified = "\n".join(
+            difflib.unified_diff(
+                before_text.splitlines(),
+                after_text.splitlines(),
+                fromfile=f"utgåva {old_number}",
+                tofile=f"utgåva {new_number}",
+                lineterm="",
+            )
+        )
+        diff.texts.append(TextChange(where, unified, _word_diff(before_text, after_text)))
+    return diff
+
+
+def diff_editions(a: Edition, b: Edition) -> EditionDiff:
+    """What changed from edition ``a`` to edition ``b``: figures (table, row, column) and texts."""
+    return diff_reports(edition_report(a), edition_report(b), a.number, b.number)

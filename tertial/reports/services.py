@@ -1,0 +1,99 @@
+"""The report's entry points for the CLI, the web app and `tertial demo`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tertial.organisation.models import Period
+from tertial.reports.build import build_report
+from tertial.reports.definition import ReportDefinition
+from tertial.reports.excel import render_xlsx
+from tertial.reports.html import render_html
+from tertial.reports.models import Edition, EditionFile
+from tertial.reports.pdf import render_pdf
+from tertial.reports.tree import Report
+from tertial.reports.word import render_docx
+
+FORMATS = ("html", "pdf", "docx", "xlsx")
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def word_template(period: Period, template: Path | str | None = None) -> Path | None:
+    """The Word template to start from: the one given, else the organisation's own, if any."""
+    chosen = template or (period.organisation.settings or {}).get("word_template")
+    return Path(chosen) if chosen else None
+
+
+def render(
+    report: Report,
+    fmt: str,
+    *,
+    template: Path | str | None = None,
+    html: str | None = None,
+) -> bytes:
+    """The report in one format; ``html`` is a frozen edition's HTML (used for html and pdf)."""
+    if fmt == "html":
+        return (html if html is not None else render_html(report, standalone=True)).encode("utf-8")
+    if fmt == "pdf":
+        return render_pdf(report, html=html)
+    if fmt == "docx":
+        return render_docx(report, template=template)
+    if fmt == "xlsx":
+        return render_xlsx(report)
+    raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+
+
+def edition_file(edition: Edition, fmt: str, *, template: Path | str | None = None) -> bytes:
+    """An edition in one format, rendered from its frozen content (and kept) the first time."""
+    from tertial.reports.editions import edition_report
+
+    if fmt == "html":
+        return edition.html.encode("utf-8")
+    stored = edition.files.filter(format=fmt).first()
+    if stored is not None:
+        return bytes(stored.data)
+    data = render(
+        edition_report(edition),
+        fmt,
+        template=template or word_template(edition.period),
+        html=edition.html,
+    )
+    EditionFile.objects.get_or_create(edition=edition, format=fmt, defaults={"data": data})
+    return data
+
+
+def render_period(
+    period: Period,
+    fmt: str,
+    *,
+    edition: int | None = None,
+    template: Path | str | None = None,
+    definition: ReportDefinition | None = None,
+) -> bytes:
+    """The period's report in one format: a given edition, else built from the data now."""
+    if edition is not None:
+        return edition_file(period.report_editions.get(number=edition), fmt, template=template)
+    report = build_report(period, definition=definition)
+    return render(report, fmt, template=word_template(period, template))
+
+
+def render_to_file(
+    period: Period,
+    fmt: str,
+    path: Path | str,
+    *,
+    edition: int | None = None,
+    template: Path | str | None = None,
+) -> Path:
+    """Write the period's report in ``fmt`` (html, pdf, docx, xlsx) to ``path``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(render_period(period, fmt, edition=edition, template=template))
+    return path
