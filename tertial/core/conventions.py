@@ -21,13 +21,10 @@ guess the sign.
 ``forecast_comment_threshold_kr``  (default ``500000``)
     A unit whose forecast deviates from its budget by more than this many kronor (either
     way) must comment on its forecast.
-``partly_met_threshold``  (default ``0.8``)
-    An indicator that reaches this share of its target is *partly met*.
-``report``
-    The report definition (sections, order, titles); validated by tertial.reports, only
-    passed through here.
 
-Unknown keys are refused, so a misspelt key never silently falls back to the default.
+Other parts read their own keys from the same dict and validate them themselves; they are
+listed in ``OTHER_PARTS_KEYS`` so that any key no part knows is refused, and a misspelt key
+never silently falls back to its default.
 """
 
 from __future__ import annotations
@@ -57,7 +54,16 @@ _FORMULA_TERMS = {
     "investment_deviation": ("forecast", "frame"),
 }
 
-PASSED_THROUGH_KEYS = ("report",)
+# Settings keys that other parts read and validate, and where.
+OTHER_PARTS_KEYS = {
+    "partly_met_threshold": "tertial.core.evaluation",
+    "zero_result_tolerance": "tertial.core.evaluation",
+    "assessment_rule": "tertial.core.evaluation",
+    "kolada_municipality": "tertial.goals.kolada",
+    "kolada_ou": "tertial.goals.kolada",
+    "report": "tertial.reports.definition",
+    "word_template": "tertial.reports.services",
+}
 
 
 class ConventionsError(ValueError):
@@ -92,7 +98,6 @@ class Conventions:
     of_which_deviation: DeviationFormula = DeviationFormula("forecast", "budget")
     investment_deviation: DeviationFormula = DeviationFormula("forecast", "frame")
     forecast_comment_threshold_kr: Decimal = Decimal("500000")
-    partly_met_threshold: Decimal = Decimal("0.8")
 
     def needs_forecast_comment(self, deviation_kr: Decimal) -> bool:
         return abs(deviation_kr) > self.forecast_comment_threshold_kr
@@ -125,12 +130,12 @@ def _parse_decimal(key: str, value: Any) -> Decimal:
 def conventions_from_settings(settings: Mapping[str, Any] | None) -> Conventions:
     """The organisation's conventions: defaults, overridden by the keys present in ``settings``."""
     settings = settings or {}
-    known = set(_FORMULA_TERMS) | {"forecast_comment_threshold_kr", "partly_met_threshold"}
-    unknown = sorted(set(settings) - known - set(PASSED_THROUGH_KEYS))
+    known = set(_FORMULA_TERMS) | {"forecast_comment_threshold_kr"} | set(OTHER_PARTS_KEYS)
+    unknown = sorted(str(k) for k in set(settings) - known)
     if unknown:
         raise ConventionsError(
             f"unknown setting(s) {', '.join(unknown)}; "
-            f"known settings are {', '.join(sorted(known | set(PASSED_THROUGH_KEYS)))}"
+            f"known settings are {', '.join(sorted(known))}"
         )
     values: dict[str, Any] = {}
     for key in _FORMULA_TERMS:
@@ -143,9 +148,4 @@ def conventions_from_settings(settings: Mapping[str, Any] | None) -> Conventions
         if threshold < 0:
             raise ConventionsError("settings.forecast_comment_threshold_kr must not be negative")
         values["forecast_comment_threshold_kr"] = threshold
-    if "partly_met_threshold" in settings:
-        share = _parse_decimal("partly_met_threshold", settings["partly_met_threshold"])
-        if not 0 < share < 1:
-            raise ConventionsError("settings.partly_met_threshold must be between 0 and 1 (0.8)")
-        values["partly_met_threshold"] = share
     return Conventions(**values)

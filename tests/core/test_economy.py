@@ -115,7 +115,6 @@ def test_settings_override_formulas_and_thresholds():
         "Avvikelse = budget \u2212 utfall"
     )
     assert c.forecast_comment_threshold_kr == D("250000")
-    assert c.partly_met_threshold == D("0.75")
 
 
 @pytest.mark.parametrize(
@@ -129,7 +128,7 @@ def test_settings_override_formulas_and_thresholds():
         ({"forecast_comment_threshold_kr": "NaN"}, "is not a number"),
         ({"forecast_comment_threshold_kr": True}, "is not a number"),
         ({"forecast_comment_threshold_kr": -1}, "must not be negative"),
-        ({"partly_met_threshold": 1.5}, "between 0 and 1"),
+        ({"forecast_comment_threshold_kr": 10, 3: "x"}, "unknown setting(s) 3;"),
     ],
 )
 def test_bad_settings_are_refused_clearly(settings, message):
