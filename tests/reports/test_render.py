@@ -1,0 +1,142 @@
+"""The renderers on a small report built by hand: no database needed."""
+
+import io
+import json
+import zipfile
+from decimal import Decimal
+
+import docx
+import openpyxl
+import pytest
+
+from tertial.core.formatting import normalise_spaces
+from tertial.reports.excel import render_xlsx
+from tertial.reports.html import render_html
+from tertial.reports.tree import report_from_data, report_to_data
+from tertial.reports.word import render_docx
+
+from .htmlrows import captions, table_rows
+from .sample import sample_report
+
+
+@pytest.fixture(scope="module")
+def report():
+    return sample_report()
+
+
+@pytest.fixture(scope="module")
+def html(report):
+    return render_html(report)
+
+
+def test_tree_survives_json_exactly(report):
+    data = report_to_data(report)
+    again = report_from_data(json.loads(json.dumps(data)))
+    assert report_to_data(again) == data
+    assert again.tables()[0].cell("VSS ledning", "actual").value == Decimal("-272100")
+
+
+def test_html_is_swedish_with_real_tables(html):
+    assert html.startswith("<!DOCTYPE html>")
+    assert '<html lang="sv">' in html
+    assert "<title>Delårsrapport januari–augusti 2020 – Verksamhetsstöd och service</title>" in html
+    assert "Driftsammandrag, netto tkr" in captions(html)
+    assert '<th scope="col" class="label">Verksamhet</th>' in html
+    assert '<th scope="row" class="label indent-0">LKDATA</th>' in html
+    assert ["Summa", "6 479", "1 343", "5 137", "12 708"] in table_rows(html)
+    assert '<tr class="sum">' in html
+    assert '<tr class="of-which"><th scope="row" class="label indent-1">varav kostnader' in html
+    assert '<td class="num">−272</td>' in html  # a real minus sign, right-aligned
+    assert "Avvikelse: redovisat − budget" in html
+
+
+def test_text_is_markdown_and_sanitised(html):
+    assert "<li>en punkt</li>" in html
+    assert "<script>" not in html
+
+
+def test_charts_have_alt_text_and_their_data_as_a_table(html, report):
+    chart = report.charts()[0]
+    assert f'alt="{chart.alt}"' in html
+    assert chart.alt.startswith(
+        "Nettoresultat per verksamhet. Liggande stapeldiagram med 4 kategorier"
+    )
+    assert "Redovisat jan–aug 2020: högst LKDATA 7 190 tkr" in normalise_spaces(chart.alt)
+    assert html.count("<summary>Diagrammets data</summary>") == 2
+    assert ["LKDATA", "7 190", "1 159", "12 976"] in table_rows(html)
+    assert 'src="data:image/svg+xml;base64,' in html
+
+
+def test_goal_status_in_words_and_symbol_not_colour_alone(html):
+    assert "Bedömning: <strong>uppnås</strong>" in html
+    assert "(systemets förslag: uppnås delvis)" in html
+    assert '<span class="assessment assessment-met" aria-hidden="true">●</span>' in html
+
+
+def test_fragment_for_the_web_has_no_page_around_it(report):
+    fragment = render_html(report, standalone=False)
+    assert fragment.lstrip().startswith('<article class="report" lang="sv">')
+    assert "<style>" not in fragment
+
+
+def test_excel_numbers_are_numbers(report):
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
+    assert workbook.sheetnames == ["Driftsammandrag, netto tkr", "Målområde Medarbetare"]
+    sheet = workbook["Driftsammandrag, netto tkr"]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=3)}
+    assert rows["LKDATA"][1].value == pytest.approx(7190.4)
+    assert rows["LKDATA"][1].number_format == "#,##0"
+    assert rows["Upphandling & inköp"][4].value == "-"  # no number: text
+    assert sheet.freeze_panes == "B3"
+    indicators = workbook["Målområde Medarbetare"]
+    values = {row[0].value: row for row in indicators.iter_rows(min_row=3)}
+    assert values["Total sjukfrånvaro"][3].value == pytest.approx(4.3)
+    assert values["Total sjukfrånvaro"][3].number_format == "#,##0.0"
+    assert values["HME"][1].value == "I.U."
+    assert values["HME"][3].value == 68
+
+
+def test_sheet_names_are_short_and_unique():
+    from tertial.reports.excel import _sheet_name
+
+    taken: set[str] = set()
+    long = "Förvaltningens verksamheter, nettoresultat i prognosen för helår 2020"
+    first, second = _sheet_name(long, taken), _sheet_name(long, taken)
+    assert len(first) <= 31 and len(second) <= 31 and first != second
+    assert _sheet_name("Kvot: a/b [c]", taken) == "Kvot a b c"
+
+
+def test_word_has_headings_real_tables_and_alt_text(report):
+    data = render_docx(report)
+    document = docx.Document(io.BytesIO(data))
+    headings = [
+        (p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")
+    ]
+    assert ("Heading 1", "Förvaltningens uppdrag") in headings
+    assert ("Heading 2", "Resultat 31 augusti 2020") in headings
+    assert ("Heading 3", "God service") in headings
+    table = document.tables[0]
+    summa = [normalise_spaces(c.text) for c in table.rows[-2].cells]
+    assert summa == ["Summa", "6 479", "1 343", "5 137", "12 708"]
+    assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert 'descr="Nettoresultat per verksamhet. Liggande stapeldiagram' in xml
+    assert (
+        "TOC \\o" in xml
+        and " PAGE " in zipfile.ZipFile(io.BytesIO(data)).read("word/footer1.xml").decode()
+    )
+    assert document.core_properties.language == "sv-SE"
+
+
+def test_word_template_keeps_its_cover_and_fills_placeholders(report, tmp_path):
+    template = docx.Document()
+    template.add_paragraph("{{ organisation }} – {{ title }}")
+    template.sections[0].header.paragraphs[0].text = "Mallens sidhuvud"
+    path = tmp_path / "mall.docx"
+    template.save(path)
+    document = docx.Document(io.BytesIO(render_docx(report, template=path)))
+    assert document.paragraphs[0].text == (
+        "Verksamhetsstöd och service – Delårsrapport januari–augusti 2020"
+    )
+    assert document.sections[0].header.paragraphs[0].text == "Mallens sidhuvud"
+    assert any(p.style.name == "Heading 1" for p in document.paragraphs)
