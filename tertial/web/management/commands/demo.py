@@ -53,10 +53,9 @@ class Command(BaseCommand):
             self.stdout.write(f"Report written: {target}")
 
         self.stdout.write("")
-        self.stdout.write("Demo logins (password for all: see below):")
+        self.stdout.write(f"Demo logins, all with the password {credentials['password']}:")
         for role, username in credentials["users"].items():
-            self.stdout.write(f"  {role:<22} {username}")
-        self.stdout.write(f"  password: {credentials['password']}")
+            self.stdout.write(f"  {username:<12} {role}")
         if no_serve:
             return
         call_command("serve", host=host, port=port)
