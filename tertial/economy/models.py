@@ -60,10 +60,14 @@ class AccountRange(models.Model):
 
 
 class Account(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="accounts")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="accounts"
+    )
     number = models.CharField(_("konto"), max_length=20)
     name = models.CharField(_("namn"), max_length=200, blank=True)
-    account_class = models.ForeignKey(AccountClass, on_delete=models.PROTECT, related_name="accounts")
+    account_class = models.ForeignKey(
+        AccountClass, on_delete=models.PROTECT, related_name="accounts"
+    )
 
     class Meta:
         verbose_name = _("konto")
@@ -94,6 +98,7 @@ class ImportBatch(models.Model):
     total = models.DecimalField(_("summa"), default=0, **AMOUNT)
     months = models.JSONField(_("månader"), default=list, help_text="['2020-01', …]")
     raw_path = models.CharField(_("sparade rader"), max_length=500, blank=True)
+    mapping = models.CharField(_("mappning"), max_length=200, blank=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
@@ -107,6 +112,80 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class UnitCodeAlias(models.Model):
+    """Another code by which a ledger or budget file names a unit (an old or a sub-code).
+
+    Aliases are data that a controller adds, typically from the import error screen, so
+    that rows booked on a code that is not the unit's own still count for the unit.
+    """
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="unit_code_aliases"
+    )
+    source_code = models.CharField(_("kod i filen"), max_length=40)
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="code_aliases")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("alternativ ansvarskod")
+        verbose_name_plural = _("alternativa ansvarskoder")
+        ordering = ["organisation", "source_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "source_code"], name="unit_code_alias_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_code} → {self.unit.code}"
+
+
+class ImportJob(models.Model):
+    """A ledger or budget import running as a task; the web page polls its progress."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("i kö")
+        RUNNING = "running", _("pågår")
+        DONE = "done", _("klar")
+        FAILED = "failed", _("misslyckades")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_jobs"
+    )
+    kind = models.CharField(_("slag"), max_length=10, choices=ImportBatch.Kind.choices)
+    file_path = models.CharField(_("fil"), max_length=1000)
+    source_name = models.CharField(_("källfil"), max_length=500, blank=True)
+    mapping = models.CharField(_("mappning"), max_length=500)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("förlopp (%)"), default=0)
+    message = models.CharField(_("meddelande"), max_length=500, blank=True)
+    errors = models.JSONField(
+        _("fel"), default=list, blank=True, help_text="[{file, line, field, message}, …]"
+    )
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.SET_NULL, null=True, blank=True, related_name="jobs"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("importjobb")
+        verbose_name_plural = _("importjobb")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.source_name or self.file_path} ({self.status})"
 
 
 class LedgerBalance(models.Model):
@@ -242,7 +321,9 @@ class InvestmentFrame(models.Model):
 class InvestmentOutcome(models.Model):
     """Expenditure and income to date, and the full-year forecast, at one follow-up."""
 
-    project = models.ForeignKey(InvestmentProject, on_delete=models.CASCADE, related_name="outcomes")
+    project = models.ForeignKey(
+        InvestmentProject, on_delete=models.CASCADE, related_name="outcomes"
+    )
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="investment_outcomes")
     expenditure_to_date = models.DecimalField(_("utgifter hittills"), **AMOUNT)
     income_to_date = models.DecimalField(_("inkomster hittills"), **AMOUNT)

@@ -1,0 +1,67 @@
+"""Writing many rows from DuckDB into the database without an ORM object per row.
+
+PostgreSQL gets them through COPY (psycopg's ``cursor.copy``) from a CSV file DuckDB writes;
+SQLite through ``executemany`` on the raw connection in the caller's transaction. Both run
+inside the caller's ``transaction.atomic`` block, so a failure stores nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from django.db import connection
+
+from tertial.economy.importing.expressions import quote_ident, quote_literal
+
+FETCH_ROWS = 50_000
+
+
+def insert_rows(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    table: str,
+    columns: list[str],
+    work_dir: Path,
+) -> int:
+    """Insert the rows of the DuckDB ``query`` (in ``columns`` order) into ``table``."""
+    connection.ensure_connection()
+    if connection.vendor == "postgresql":
+        return _copy_postgresql(con, query, table, columns, work_dir)
+    return _executemany(con, query, table, columns)
+
+
+def _copy_postgresql(
+    con: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str], work_dir: Path
+) -> int:
+    csv_path = work_dir / f"{table}.csv"
+    # Empty strings are written quoted and NULL unquoted, which is what COPY's CSV format
+    # reads back as '' and NULL.
+    count = con.execute(
+        f"COPY ({query}) TO {quote_literal(str(csv_path))} (FORMAT csv, HEADER false)"
+    ).fetchall()[0][0]
+    names = ", ".join(quote_ident(c) for c in columns)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg's own cursor, in the transaction Django manages
+        with raw.copy(f"COPY {quote_ident(table)} ({names}) FROM STDIN (FORMAT csv)") as copy:
+            with csv_path.open("rb") as f:
+                while chunk := f.read(1 << 20):
+                    copy.write(chunk)
+    csv_path.unlink()
+    return count
+
+
+def _executemany(con: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]) -> int:
+    names = ", ".join(quote_ident(c) for c in columns)
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {quote_ident(table)} ({names}) VALUES ({marks})"
+    raw = connection.connection.cursor()
+    result = con.execute(query)
+    count = 0
+    try:
+        while rows := result.fetchmany(FETCH_ROWS):
+            raw.executemany(sql, rows)
+            count += len(rows)
+    finally:
+        raw.close()
+    return count

@@ -1,0 +1,478 @@
+"""Staging a source file as Parquet: the mapped columns as text, in file order.
+
+The staged file is what the import validates and aggregates, and it is kept afterwards as the
+raw rows of the batch, so every balance can be traced back to the lines it came from. Its rows
+are in the order of the source, which gives every row its line number without storing one:
+``line = line_offset + row index``, recorded in the file's key-value metadata. Only a CSV file
+with blank lines or line breaks inside quoted fields needs the numbers stored, in a ``line``
+column.
+
+Large files are never loaded into memory: one streaming pass computes the checksum and counts
+lines, DuckDB reads the CSV in parallel and writes Parquet, and a Windows-1252 file is read by
+DuckDB's Latin-1 decoder unless it contains one of the 27 characters where the two differ
+(€, –, ’ …), in which case it is first transcoded to UTF-8 in chunks.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import decimal
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from tertial.core.errors import InputError, InputErrors
+from tertial.economy.importing.expressions import quote_ident, quote_literal
+from tertial.economy.importing.mapping import Mapping
+
+CHUNK = 1 << 22
+SNIFF_BYTES = 1 << 20
+MAX_LISTED = 50
+# Bytes where Windows-1252 has printable characters and Latin-1 has C1 control codes.
+_C1 = bytes(range(0x80, 0xA0))
+
+Progress = Callable[[int, str], None]
+
+
+@dataclass(frozen=True)
+class FileScan:
+    size: int
+    sha256: str
+    newlines: int
+    blank_lines: int
+    ends_with_newline: bool
+    has_c1: bool
+    head: bytes
+
+    @property
+    def physical_lines(self) -> int:
+        if self.size == 0:
+            return 0
+        return self.newlines + (0 if self.ends_with_newline else 1)
+
+
+@dataclass(frozen=True)
+class Staged:
+    """The staged rows: ``path`` holds one text column per mapped role, in source order."""
+
+    path: Path
+    rows: int
+    sha256: str
+    size: int
+    decimal_separator: str
+    line_offset: int | None  # None: the file has a ``line`` column
+
+    def line_sql(self, row_index: str = "file_row_number") -> str:
+        if self.line_offset is None:
+            return "line"
+        return f"({row_index} + {self.line_offset})"
+
+
+def scan_file(path: Path) -> FileScan:
+    """Checksum, line counts and a sample, in one streaming pass over the file."""
+    digest = hashlib.sha256()
+    size = newlines = blank = 0
+    has_c1 = False
+    head = b""
+    previous_end = b"\n"  # a blank first line counts as blank
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+            if len(head) < SNIFF_BYTES:
+                head += chunk[: SNIFF_BYTES - len(head)]
+            size += len(chunk)
+            newlines += chunk.count(b"\n")
+            # A blank line is a line break right after a line break (\n\n or \n\r\n).
+            joined = previous_end[-2:] + chunk
+            blank += joined.count(b"\n\n") + joined.count(b"\n\r\n")
+            blank -= previous_end[-2:].count(b"\n\n") + previous_end[-2:].count(b"\n\r\n")
+            previous_end = chunk[-2:] if len(chunk) >= 2 else previous_end[-1:] + chunk
+            if not has_c1 and len(chunk.translate(None, _C1)) != len(chunk):
+                has_c1 = True
+    return FileScan(
+        size=size,
+        sha256=digest.hexdigest(),
+        newlines=newlines,
+        blank_lines=blank,
+        ends_with_newline=previous_end.endswith(b"\n"),
+        has_c1=has_c1,
+        head=head,
+    )
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sniff_encoding(head: bytes, complete: bool) -> str:
+    """UTF-8 when the sample is valid UTF-8 (possibly cut mid-character), else Windows-1252."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=complete)
+    except UnicodeDecodeError:
+        return "windows-1252"
+    return "utf-8"
+
+
+def sniff_delimiter(header_line: str) -> str:
+    counts = {d: header_line.count(d) for d in (";", ",", "\t", "|")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ";"
+
+
+def _match_columns(
+    mapping: Mapping, header: list[str], source: str, line: int | None
+) -> dict[str, int]:
+    """The index of each mapped column in ``header``; all missing ones named in one error."""
+    normalised = [h.strip().lstrip("\ufeff").casefold() for h in header]
+    positions: dict[str, int] = {}
+    missing: list[str] = []
+    for role, name in mapping.columns.items():
+        try:
+            positions[role] = normalised.index(name.casefold())
+        except ValueError:
+            missing.append(name)
+    if missing:
+        found = "; ".join(h.strip().lstrip("\ufeff") for h in header) or "(tom)"
+        raise InputErrors(
+            [
+                InputError(
+                    source,
+                    line,
+                    ", ".join(missing),
+                    f"filen stämmer inte med mappningen {mapping.name!r}: "
+                    f"{'kolumnen' if len(missing) == 1 else 'kolumnerna'} "
+                    f"{', '.join(missing)} saknas. Rubrikraden som hittades: {found}",
+                )
+            ]
+        )
+    return positions
+
+
+def stage(
+    source: Path,
+    mapping: Mapping,
+    work_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    *,
+    display_name: str,
+    progress: Progress | None = None,
+) -> Staged:
+    """Write the mapped columns of ``source`` to ``work_dir/staged.parquet``, or raise."""
+    fmt = mapping.source_format(source)
+    if fmt == "xlsx":
+        return _stage_xlsx(source, mapping, work_dir, display_name)
+    if fmt == "parquet":
+        return _stage_parquet(source, mapping, work_dir, con, display_name)
+    return _stage_csv(source, mapping, work_dir, con, display_name, progress)
+
+
+def _empty(display_name: str, message: str = "filen är tom") -> InputErrors:
+    return InputErrors([InputError(display_name, None, "", message)])
+
+
+def _stage_csv(
+    source: Path,
+    mapping: Mapping,
+    work_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    display_name: str,
+    progress: Progress | None,
+) -> Staged:
+    scan = scan_file(source)
+    if progress:
+        progress(10, "Filen är läst och kontrollsumman beräknad")
+    if scan.size == 0 or not scan.head.strip():
+        raise _empty(display_name)
+    encoding = mapping.encoding
+    if encoding == "auto":
+        encoding = sniff_encoding(scan.head, complete=len(scan.head) == scan.size)
+    text_head = scan.head.decode("utf-8-sig" if encoding == "utf-8" else "cp1252", "replace")
+    head_lines = text_head.splitlines()
+    if len(head_lines) < mapping.header_row:
+        raise _empty(display_name, f"filen har ingen rubrikrad på rad {mapping.header_row}")
+    header_line = head_lines[mapping.header_row - 1]
+    delimiter = mapping.delimiter if mapping.delimiter != "auto" else sniff_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter, quotechar=mapping.quote or '"'))
+    positions = _match_columns(mapping, header, display_name, mapping.header_row)
+
+    read_path, duck_encoding = source, "utf-8"
+    if encoding == "windows-1252":
+        if scan.has_c1:
+            read_path = work_dir / "source-utf8.csv"
+            _transcode_cp1252(source, read_path, display_name)
+        else:
+            duck_encoding = "latin-1"
+
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    quote = quote_literal(mapping.quote) if mapping.quote else "''"
+    reader = (
+        f"read_csv({quote_literal(str(read_path))}, delim={quote_literal(delimiter)}, "
+        f"quote={quote}, escape={quote}, header=false, skip={mapping.header_row}, "
+        f"columns={{{columns}}}, auto_detect=false, encoding={quote_literal(duck_encoding)}, "
+        f"store_rejects=true, rejects_limit={MAX_LISTED}, strict_mode=true)"
+    )
+    select = ", ".join(
+        f"c{index} AS {quote_ident(role)}" for role, index in sorted(positions.items())
+    )
+    staged_path = work_dir / "staged.parquet"
+    rows = con.execute(
+        f"COPY (SELECT {select} FROM {reader}) TO {quote_literal(str(staged_path))} "
+        "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
+    ).fetchall()[0][0]
+    _raise_rejects(con, header, display_name, scan)
+    if rows == 0:
+        raise _empty(display_name, "filen har inga rader under rubrikraden")
+    if progress:
+        progress(40, "Raderna är lästa")
+
+    regular = scan.blank_lines == 0 and scan.physical_lines == mapping.header_row + rows
+    line_offset: int | None = mapping.header_row + 1
+    if not regular:
+        starts = _record_start_lines(read_path, duck_encoding, delimiter, mapping, rows)
+        _add_line_column(con, staged_path, starts)
+        line_offset = None
+    decimal_separator = mapping.decimal_separator
+    if decimal_separator == "auto":
+        decimal_separator = sniff_decimal_separator(con, staged_path, mapping, delimiter)
+    return Staged(staged_path, rows, scan.sha256, scan.size, decimal_separator, line_offset)
+
+
+def _transcode_cp1252(source: Path, target: Path, display_name: str) -> None:
+    decoder = codecs.getincrementaldecoder("cp1252")()
+    offset = 0
+    with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
+        while chunk := src.read(CHUNK):
+            try:
+                dst.write(decoder.decode(chunk))
+            except UnicodeDecodeError as exc:
+                position = offset + exc.start
+                with source.open("rb") as again:
+                    line = again.read(position).count(b"\n") + 1
+                raise InputErrors(
+                    [
+                        InputError(
+                            display_name,
+                            line,
+                            "",
+                            f"byte 0x{chunk[exc.start]:02X} finns inte i Windows-1252; "
+                            "filen har en annan teckenkodning än mappningen anger",
+                        )
+                    ]
+                ) from exc
+            offset += len(chunk)
+        dst.write(decoder.decode(b"", final=True))
+
+
+_REJECT_TEXT = {
+    "MISSING COLUMNS": "raden har för få kolumner",
+    "TOO MANY COLUMNS": "raden har för många kolumner",
+    "UNQUOTED VALUE": "ett värde har citattecken på fel ställe",
+    "LINE SIZE OVER MAXIMUM": "raden är för lång",
+    "INVALID ENCODING": "raden har tecken som inte finns i filens teckenkodning",
+    "INVALID UNICODE": "raden har tecken som inte finns i filens teckenkodning",
+}
+
+
+def _raise_rejects(
+    con: duckdb.DuckDBPyConnection, header: list[str], display_name: str, scan: FileScan
+) -> None:
+    rejects = con.execute(
+        "SELECT line, column_idx, error_type, csv_line FROM reject_errors ORDER BY line"
+    ).fetchall()
+    con.execute("DROP TABLE IF EXISTS reject_errors; DROP TABLE IF EXISTS reject_scans")
+    if not rejects:
+        return
+    errors: list[InputError] = []
+    seen: set[int] = set()
+    last_line = scan.physical_lines
+    for line, column_idx, error_type, csv_line in rejects:
+        if line in seen:
+            continue  # DuckDB reports each missing column of a short line separately
+        seen.add(line)
+        message = _REJECT_TEXT.get(error_type, error_type.lower())
+        if error_type == "MISSING COLUMNS" and line == last_line and not scan.ends_with_newline:
+            message = "sista raden är avbruten mitt i: filen verkar vara ofullständig (trunkerad)"
+        found = (csv_line or "").strip()
+        detail = f" ({len(header)} kolumner väntades): {found[:200]!r}" if found else ""
+        column = ""
+        if column_idx is not None and 0 < column_idx <= len(header):
+            column = header[column_idx - 1].strip()
+        errors.append(InputError(display_name, int(line), column, message + detail))
+    raise InputErrors(errors)
+
+
+def _record_start_lines(
+    path: Path, encoding: str, delimiter: str, mapping: Mapping, rows: int
+) -> list[int]:
+    """The first line of every record, for a file whose records are not one line each.
+
+    Reads the file once more with Python's csv module (slow, but only for files with blank
+    lines or line breaks inside quoted values); blank lines are skipped as DuckDB skips them.
+    """
+    python_encoding = "utf-8-sig" if encoding == "utf-8" else "latin-1"
+    starts: list[int] = []
+    with path.open(encoding=python_encoding, newline="") as f:
+        for _ in range(mapping.header_row):
+            f.readline()
+        reader = csv.reader(f, delimiter=delimiter, quotechar=mapping.quote or '"')
+        previous = 0
+        for record in reader:
+            if record:
+                starts.append(mapping.header_row + previous + 1)
+            previous = reader.line_num
+    if len(starts) != rows:
+        raise RuntimeError(f"line count mismatch: {len(starts)} records, {rows} rows")
+    return starts
+
+
+def _add_line_column(con: duckdb.DuckDBPyConnection, staged_path: Path, starts: list[int]) -> None:
+    import pyarrow as pa
+
+    lines = pa.table({"idx": pa.array(range(len(starts)), pa.int64()), "line": starts})
+    con.register("line_numbers", lines)
+    numbered = staged_path.with_name("staged-numbered.parquet")
+    con.execute(
+        f"COPY (SELECT s.* EXCLUDE (file_row_number), n.line FROM "
+        f"read_parquet({quote_literal(str(staged_path))}, file_row_number=true) s "
+        f"JOIN line_numbers n ON n.idx = s.file_row_number ORDER BY s.file_row_number) "
+        f"TO {quote_literal(str(numbered))} (FORMAT parquet, COMPRESSION zstd)"
+    )
+    con.unregister("line_numbers")
+    numbered.replace(staged_path)
+
+
+_DECIMAL_COMMA = re.compile(r",\d{1,2}-?\)?$")
+_DECIMAL_POINT = re.compile(r"\.\d{1,2}-?\)?$")
+
+
+def sniff_decimal_separator(
+    con: duckdb.DuckDBPyConnection, staged_path: Path, mapping: Mapping, delimiter: str
+) -> str:
+    """The decimal separator the amounts use, judged from a sample of them."""
+    roles = [r for r in ("amount", "debit", "credit") if r in mapping.columns]
+    union = " UNION ALL ".join(
+        f"SELECT {quote_ident(r)} AS v FROM read_parquet({quote_literal(str(staged_path))})"
+        f" WHERE {quote_ident(r)} IS NOT NULL"
+        for r in roles
+    )
+    sample = [v for (v,) in con.execute(f"SELECT v FROM ({union}) LIMIT 20000").fetchall()]
+    commas = sum(1 for v in sample if _DECIMAL_COMMA.search(v.strip()))
+    points = sum(1 for v in sample if _DECIMAL_POINT.search(v.strip()))
+    if commas or points:
+        return "," if commas >= points else "."
+    return "," if delimiter == ";" else "."
+
+
+def _stage_parquet(
+    source: Path,
+    mapping: Mapping,
+    work_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    display_name: str,
+) -> Staged:
+    try:
+        described = con.execute(
+            f"DESCRIBE SELECT * FROM read_parquet({quote_literal(str(source))})"
+        ).fetchall()
+    except duckdb.Error as exc:
+        raise _empty(display_name, f"filen är inte en läsbar Parquet-fil: {exc}") from exc
+    header = [row[0] for row in described]
+    positions = _match_columns(mapping, header, display_name, None)
+    select = ", ".join(
+        f"CAST({quote_ident(header[index])} AS VARCHAR) AS {quote_ident(role)}"
+        for role, index in sorted(positions.items())
+    )
+    staged_path = work_dir / "staged.parquet"
+    rows = con.execute(
+        f"COPY (SELECT {select} FROM read_parquet({quote_literal(str(source))})) "
+        f"TO {quote_literal(str(staged_path))} (FORMAT parquet, COMPRESSION zstd)"
+    ).fetchall()[0][0]
+    if rows == 0:
+        raise _empty(display_name, "filen har inga rader")
+    decimal_separator = "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
+    # A Parquet file has no lines: a row is named by its number, counting from 1.
+    return Staged(staged_path, rows, sha256_of(source), source.stat().st_size, decimal_separator, 1)
+
+
+def _cell_text(value: object) -> str | None:
+    """The text of an Excel cell as an export would have written it."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        # The shortest text that reads back as the same float: what the user typed for an
+        # amount in kronor and öre; integral numbers (codes, years) without ".0".
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, decimal.Decimal):
+        return format(value, "f")
+    return str(value)
+
+
+def _stage_xlsx(source: Path, mapping: Mapping, work_dir: Path, display_name: str) -> Staged:
+    import openpyxl
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise _empty(display_name, f"filen är inte en läsbar Excel-fil (.xlsx): {exc}") from exc
+    try:
+        if mapping.sheet is not None:
+            if mapping.sheet not in workbook.sheetnames:
+                sheets = ", ".join(workbook.sheetnames)
+                raise _empty(display_name, f"bladet {mapping.sheet!r} finns inte; bladen: {sheets}")
+            sheet = workbook[mapping.sheet]
+        else:
+            sheet = workbook.worksheets[0]
+        rows_iter = sheet.iter_rows(values_only=True)
+        header: list[str] | None = None
+        for number, values in enumerate(rows_iter, start=1):
+            if number == mapping.header_row:
+                header = ["" if v is None else str(v) for v in values]
+                break
+        if header is None:
+            raise _empty(display_name)
+        positions = _match_columns(mapping, header, display_name, mapping.header_row)
+        roles = sorted(positions)
+        schema = pa.schema([(role, pa.string()) for role in roles] + [("line", pa.int64())])
+        staged_path = work_dir / "staged.parquet"
+        count = 0
+        with pq.ParquetWriter(staged_path, schema, compression="zstd") as writer:
+            batch: dict[str, list] = {name: [] for name in schema.names}
+            for number, values in enumerate(rows_iter, start=mapping.header_row + 1):
+                if values is None or all(v is None or v == "" for v in values):
+                    continue
+                for role in roles:
+                    index = positions[role]
+                    batch[role].append(_cell_text(values[index]) if index < len(values) else None)
+                batch["line"].append(number)
+                count += 1
+                if len(batch["line"]) >= 100_000:
+                    writer.write_table(pa.table(batch, schema=schema))
+                    batch = {name: [] for name in schema.names}
+            if batch["line"]:
+                writer.write_table(pa.table(batch, schema=schema))
+    finally:
+        workbook.close()
+    if count == 0:
+        raise _empty(display_name, "bladet har inga rader under rubrikraden")
+    decimal_separator = "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
+    size = source.stat().st_size
+    return Staged(staged_path, count, sha256_of(source), size, decimal_separator, None)

@@ -1,0 +1,737 @@
+"""Importing ledger and budget exports: validate everything, then replace the months covered.
+
+``import_ledger`` reads a CSV, Excel or Parquet export through a column mapping (see
+``importing.mapping`` and docs/ledger-import.md), finds every problem in one pass, and
+either raises ``InputErrors`` naming file, line and column of each, storing nothing, or, in
+one transaction, replaces the organisation's monthly balances of the months the file covers
+by the file's exact sums per unit, account, activity and project. The file's rows are kept
+as Parquet under ``settings.DATA_DIR/raw/<batch id>.parquet`` so ``rows_behind`` can show the
+lines behind any figure. ``import_budget`` does the same for the monthly budget.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from tertial.audit.log import record
+from tertial.core.errors import InputError, InputErrors
+from tertial.economy.importing import bulk
+from tertial.economy.importing import expressions as expr
+from tertial.economy.importing.mapping import Mapping, load_mapping, mapping_from_dict
+from tertial.economy.importing.staging import Staged, stage
+from tertial.economy.models import (
+    Account,
+    AccountClass,
+    AccountRange,
+    BudgetEntry,
+    ImportBatch,
+    LedgerBalance,
+    UnitCodeAlias,
+)
+from tertial.organisation.models import FiscalYear, Organisation, Unit
+
+Progress = Callable[[int, str], None]
+
+MAX_LINES_LISTED = 50
+LINES_PER_CODE = 5
+DUCKDB_MEMORY_LIMIT = "1GB"
+# DECIMAL(18,2) holds at most 16 integer digits.
+MAX_AMOUNT = Decimal("9999999999999999.99")
+
+
+def raw_dir() -> Path:
+    return Path(settings.DATA_DIR) / "raw"
+
+
+def import_ledger(
+    organisation: Organisation,
+    path: str | Path,
+    *,
+    mapping: Mapping | str | Path,
+    actor=None,
+    progress: Progress | None = None,
+    source_name: str | None = None,
+) -> ImportBatch:
+    """Import a ledger export; replaces the organisation's balances of the months it covers."""
+    kind = ImportBatch.Kind.LEDGER
+    return _import(kind, organisation, path, mapping, actor, progress, source_name)
+
+
+def import_budget(
+    organisation: Organisation,
+    path: str | Path,
+    *,
+    mapping: Mapping | str | Path,
+    actor=None,
+    progress: Progress | None = None,
+    source_name: str | None = None,
+) -> ImportBatch:
+    """Import a budget file; replaces the organisation's budget of the months it covers."""
+    kind = ImportBatch.Kind.BUDGET
+    return _import(kind, organisation, path, mapping, actor, progress, source_name)
+
+
+def resolve_mapping(mapping: Mapping | str | Path) -> Mapping:
+    return mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+
+
+def _import(kind, organisation, path, mapping, actor, progress, source_name) -> ImportBatch:
+    mapping = resolve_mapping(mapping)
+    path = Path(path)
+    display = source_name or path.name
+    if mapping.kind != kind:
+        raise InputErrors(
+            [InputError(display, None, "", f"mappningen {mapping.name!r} gäller {mapping.kind}")]
+        )
+    if not path.is_file():
+        raise InputErrors([InputError(display, None, "", "filen finns inte")])
+    report = progress or (lambda percent, message: None)
+    raw_dir().mkdir(parents=True, exist_ok=True)
+    work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=raw_dir()))
+    con = duckdb.connect()
+    try:
+        con.execute(
+            f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
+            f"SET temp_directory = {expr.quote_literal(str(work_dir / 'spill'))}; "
+            "SET preserve_insertion_order = true"
+        )
+        report(0, "Läser filen")
+        staged = stage(path, mapping, work_dir, con, display_name=display, progress=report)
+        analysis = _Analysis(con, staged, organisation, mapping, display, kind)
+        report(60, "Kontrollerar koder och belopp")
+        analysis.validate()
+        report(75, "Sparar")
+        batch = analysis.store(actor, source_name=display)
+        report(100, "Klar")
+        return batch
+    finally:
+        con.close()
+        shutil.rmtree(work_dir, ignore_errors=True)
+
+
+@dataclass(frozen=True)
+class _RawInfo:
+    """What is needed to read a batch's kept rows again, stored beside them as JSON."""
+
+    batch: int
+    kind: str
+    source_name: str
+    mapping: dict
+    decimal_separator: str
+    line_offset: int | None
+
+
+def time_sql(mapping: Mapping) -> tuple[str, str]:
+    """Year and month of a staged row, by the mapping's time columns."""
+    if "period" in mapping.columns:
+        return expr.period_year_month("period")
+    if "date" in mapping.columns:
+        return expr.date_year_month("date", mapping.date_format)
+    return expr.year_and_month("year", "month")
+
+
+def amount_sql(mapping: Mapping, decimal_separator: str) -> str:
+    """The amount of a staged row in the ledger's sign: debit minus credit when split."""
+    if "amount" in mapping.columns:
+        return expr.amount("amount", decimal_separator)
+    debit = expr.amount("debit", decimal_separator)
+    credit = expr.amount("credit", decimal_separator)
+    debit_empty = f"({expr.code('debit')} IS NULL)"
+    credit_empty = f"({expr.code('credit')} IS NULL)"
+    return (
+        f"(CASE WHEN {debit_empty} AND {credit_empty} THEN NULL "
+        f"WHEN (NOT {debit_empty} AND {debit} IS NULL) "
+        f"OR (NOT {credit_empty} AND {credit} IS NULL) THEN NULL "
+        f"ELSE coalesce({debit}, 0) - coalesce({credit}, 0) END)"
+    )
+
+
+class _Analysis:
+    """Parses, validates and aggregates one staged file inside one DuckDB connection."""
+
+    def __init__(self, con, staged: Staged, organisation, mapping: Mapping, display: str, kind):
+        self.con = con
+        self.staged = staged
+        self.organisation = organisation
+        self.mapping = mapping
+        self.display = display
+        self.kind = kind
+        self.columns = mapping.columns
+        self.new_accounts: dict[str, int] = {}
+        self._create_parsed_view()
+
+    # Parsing ------------------------------------------------------------------------------
+
+    def _create_parsed_view(self) -> None:
+        year, month = time_sql(self.mapping)
+        ledger = self.kind == ImportBatch.Kind.LEDGER
+        target = "account" if ledger or "account" in self.columns else "account_class"
+        self.target = target
+        fields = [
+            f"{self.staged.line_sql()} AS line",
+            f"{expr.code('unit')} AS unit_code",
+            f"{expr.code(target)} AS target_code",
+            f"{year} AS year",
+            f"{month} AS month",
+            f"{amount_sql(self.mapping, self.staged.decimal_separator)} AS amount",
+        ]
+        if self.kind == ImportBatch.Kind.LEDGER:
+            for role in ("activity", "project"):
+                fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
+        raw = expr.quote_literal(str(self.staged.path))
+        self.con.execute(
+            f"CREATE VIEW raw AS SELECT * FROM read_parquet({raw}, file_row_number = true)"
+        )
+        # The values as read stay beside the parsed ones, for the error messages.
+        fields += [f"{expr.quote_ident(r)} AS {expr.quote_ident('raw_' + r)}" for r in self.columns]
+        self.con.execute(f"CREATE VIEW parsed AS SELECT {', '.join(fields)} FROM raw")
+        dims = ", activity, project" if self.kind == ImportBatch.Kind.LEDGER else ""
+        self.dims = dims
+        self.con.execute(
+            f"CREATE TABLE agg AS SELECT unit_code, target_code, year, month{dims}, "
+            "sum(amount) AS amount, count(*) AS n, min(line) AS first_line, "
+            "count(*) - count(amount) AS bad_amounts "
+            f"FROM parsed GROUP BY ALL"
+        )
+
+    # Validation ---------------------------------------------------------------------------
+
+    def _column(self, role: str) -> str:
+        return self.columns.get(role, role)
+
+    def _lines(self, where: str, values: str, limit: int = MAX_LINES_LISTED) -> list[tuple]:
+        return self.con.execute(
+            f"SELECT line, {values} FROM parsed WHERE {where} ORDER BY line LIMIT {limit}"
+        ).fetchall()
+
+    def validate(self) -> None:
+        errors: list[InputError] = []
+        errors += self._bad_amounts()
+        errors += self._bad_times()
+        errors += self._outside_fiscal_years()
+        errors += self._empty_codes()
+        errors += self._unknown_units()
+        errors += self._unknown_targets()
+        errors += self._too_long_dimensions()
+        if errors:
+            raise InputErrors(errors)
+
+    def _listed(self, total: int, found: list[InputError], what: str) -> list[InputError]:
+        if total > len(found):
+            found.append(
+                InputError(self.display, None, "", f"… och {total - len(found)} rader till {what}")
+            )
+        return found
+
+    def _bad_amounts(self) -> list[InputError]:
+        (total,) = self.con.execute("SELECT coalesce(sum(bad_amounts), 0) FROM agg").fetchall()[0]
+        if not total:
+            return []
+        roles = self.mapping.amount_roles
+        found = []
+        raw_roles = ", ".join(f"raw_{r}" for r in roles)
+        for line, *values in self._lines("amount IS NULL", raw_roles):
+            shown = {r: v for r, v in zip(roles, values, strict=True)}
+            if all(v is None or not str(v).strip() for v in values):
+                message = "beloppet saknas"
+            else:
+                text = " / ".join(repr(v) for v in values if v is not None and str(v).strip())
+                message = (
+                    f"beloppet {text} är inte ett belopp "
+                    f"(decimaltecken {self.staged.decimal_separator!r}, högst två decimaler)"
+                )
+            field = ", ".join(self._column(r) for r in roles if shown[r] is not None) or ", ".join(
+                self._column(r) for r in roles
+            )
+            found.append(InputError(self.display, line, field, message))
+        return self._listed(int(total), found, "med fel belopp")
+
+    def _time_columns(self) -> list[str]:
+        return list(self.mapping.time_roles)
+
+    def _bad_times(self) -> list[InputError]:
+        (total,) = self.con.execute(
+            "SELECT coalesce(sum(n), 0) FROM agg WHERE year IS NULL"
+        ).fetchall()[0]
+        if not total:
+            return []
+        roles = self._time_columns()
+        field = ", ".join(self._column(r) for r in roles)
+        expected = {
+            "period": "en period ÅÅÅÅMM",
+            "date": f"ett datum ({self.mapping.date_format})",
+            "year": "år och månad (1–12)",
+        }[roles[0]]
+        found = []
+        for line, *values in self._lines("year IS NULL", ", ".join(f"raw_{r}" for r in roles)):
+            text = " ".join("" if v is None else str(v) for v in values).strip()
+            found.append(InputError(self.display, line, field, f"{text!r} är inte {expected}"))
+        return self._listed(int(total), found, "med fel period")
+
+    def fiscal_years(self) -> list[int]:
+        return list(
+            FiscalYear.objects.filter(organisation=self.organisation)
+            .order_by("year")
+            .values_list("year", flat=True)
+        )
+
+    def _outside_fiscal_years(self) -> list[InputError]:
+        years = self.fiscal_years()
+        allowed = ", ".join(str(y) for y in years) or "inga"
+        rows = self.con.execute(
+            "SELECT year, sum(n), min(first_line) FROM agg WHERE year IS NOT NULL "
+            f"AND year NOT IN ({', '.join(str(y) for y in years) or 'NULL'}) "
+            "GROUP BY year ORDER BY year"
+        ).fetchall()
+        field = ", ".join(self._column(r) for r in self._time_columns())
+        return [
+            InputError(
+                self.display,
+                first,
+                field,
+                f"år {year} är inte ett av förvaltningens räkenskapsår ({allowed}): "
+                f"{count} rader, den första på rad {first}",
+            )
+            for year, count, first in rows
+        ]
+
+    def _empty_codes(self) -> list[InputError]:
+        errors = []
+        for role, column in (("unit", "unit_code"), (self.target, "target_code")):
+            (total,) = self.con.execute(
+                f"SELECT coalesce(sum(n), 0) FROM agg WHERE {column} IS NULL"
+            ).fetchall()[0]
+            if not total:
+                continue
+            found = [
+                InputError(self.display, line, self._column(role), "koden saknas")
+                for (line, _) in self._lines(f"{column} IS NULL", "1")
+            ]
+            errors += self._listed(int(total), found, f"utan {self._column(role)}")
+        return errors
+
+    def _unknown(self, column: str, known_table: str, role: str, describe) -> list[InputError]:
+        rows = self.con.execute(
+            f"SELECT {column}, sum(n) AS n, min(first_line) FROM agg "
+            f"WHERE {column} IS NOT NULL AND {column} NOT IN (SELECT code FROM {known_table}) "
+            f"GROUP BY {column} ORDER BY min(first_line)"
+        ).fetchall()
+        if not rows:
+            return []
+        first_lines: dict[str, list[int]] = {}
+        for code, line in self.con.execute(
+            f"SELECT {column}, line FROM parsed WHERE {column} IN "
+            f"(SELECT {column} FROM agg WHERE {column} NOT IN (SELECT code FROM {known_table})) "
+            f"QUALIFY row_number() OVER (PARTITION BY {column} ORDER BY line) <= {LINES_PER_CODE}"
+        ).fetchall():
+            first_lines.setdefault(code, []).append(line)
+        errors = []
+        for code, count, first in rows:
+            lines = sorted(first_lines.get(code, [first]))
+            shown = ", ".join(str(n) for n in lines) + (" …" if count > len(lines) else "")
+            errors.append(
+                InputError(
+                    self.display,
+                    first,
+                    self._column(role),
+                    f"{describe(code)} ({count} rader, på rad {shown})",
+                )
+            )
+        return errors
+
+    def _register(self, name: str, columns: dict[str, list]) -> None:
+        import pyarrow as pa
+
+        self.con.register(name, pa.table(columns))
+
+    def _unit_map(self) -> dict[str, int]:
+        codes = dict(Unit.objects.filter(organisation=self.organisation).values_list("code", "id"))
+        for source_code, unit_id in UnitCodeAlias.objects.filter(
+            organisation=self.organisation
+        ).values_list("source_code", "unit_id"):
+            codes.setdefault(source_code, unit_id)
+        return codes
+
+    def _unknown_units(self) -> list[InputError]:
+        self.units = self._unit_map()
+        self._register(
+            "unit_map",
+            {"code": list(self.units), "unit_id": list(self.units.values())},
+        )
+        return self._unknown(
+            "unit_code",
+            "unit_map",
+            "unit",
+            lambda code: f"ansvarskoden {code!r} finns inte i förvaltningen",
+        )
+
+    def _ranges(self) -> list[tuple[int, int, int]]:
+        return list(
+            AccountRange.objects.filter(account_class__organisation=self.organisation).values_list(
+                "first", "last", "account_class_id"
+            )
+        )
+
+    def _unknown_targets(self) -> list[InputError]:
+        if self.target == "account_class":
+            classes = dict(
+                AccountClass.objects.filter(organisation=self.organisation).values_list(
+                    "code", "id"
+                )
+            )
+            self.classes = classes
+            self._register("class_map", {"code": list(classes), "class_id": list(classes.values())})
+            return self._unknown(
+                "target_code",
+                "class_map",
+                "account_class",
+                lambda code: f"kontoklassen {code!r} finns inte i förvaltningens kontoplan",
+            )
+        accounts = dict(
+            Account.objects.filter(organisation=self.organisation).values_list(
+                "number", "account_class_id"
+            )
+        )
+        ranges = self._ranges()
+        codes = [
+            code
+            for (code,) in self.con.execute(
+                "SELECT DISTINCT target_code FROM agg WHERE target_code IS NOT NULL"
+            ).fetchall()
+        ]
+        for code in codes:
+            if code in accounts or not code.isdigit():
+                continue
+            number = int(code)
+            for first, last, class_id in ranges:
+                if first <= number <= last:
+                    self.new_accounts[code] = class_id
+                    break
+        account_classes = {**accounts, **self.new_accounts}
+        self.account_classes = account_classes
+        self._register(
+            "account_known",
+            {"code": list(account_classes), "class_id": list(account_classes.values())},
+        )
+        return self._unknown(
+            "target_code",
+            "account_known",
+            "account",
+            lambda code: f"kontot {code!r} finns inte och ligger inte i något kontointervall",
+        )
+
+    def _too_long_dimensions(self) -> list[InputError]:
+        if self.kind != ImportBatch.Kind.LEDGER:
+            return []
+        errors = []
+        for role in ("activity", "project"):
+            if role not in self.columns:
+                continue
+            (total,) = self.con.execute(
+                f"SELECT coalesce(sum(n), 0) FROM agg WHERE length({role}) > 40"
+            ).fetchall()[0]
+            if total:
+                found = [
+                    InputError(
+                        self.display, line, self._column(role), f"{value!r} är längre än 40 tecken"
+                    )
+                    for line, value in self._lines(f"length({role}) > 40", role)
+                ]
+                errors += self._listed(int(total), found, "med för lång kod")
+        (too_large,) = self.con.execute(
+            f"SELECT count(*) FROM agg WHERE abs(amount) > {MAX_AMOUNT}"
+        ).fetchall()[0]
+        if too_large:
+            errors.append(InputError(self.display, None, "", "en summa är för stor för att lagras"))
+        return errors
+
+    # Storing ------------------------------------------------------------------------------
+
+    def months(self) -> list[tuple[int, int]]:
+        return [
+            (int(y), int(m))
+            for y, m in self.con.execute(
+                "SELECT DISTINCT year, month FROM agg ORDER BY year, month"
+            ).fetchall()
+        ]
+
+    def store(self, actor, *, source_name: str) -> ImportBatch:
+        months = self.months()
+        total, row_count = self.con.execute(
+            "SELECT coalesce(sum(amount), 0), coalesce(sum(n), 0) FROM agg"
+        ).fetchall()[0]
+        ledger = self.kind == ImportBatch.Kind.LEDGER
+        model = LedgerBalance if ledger else BudgetEntry
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                organisation=self.organisation,
+                kind=self.kind,
+                source_name=source_name[:500],
+                checksum=self.staged.sha256,
+                row_count=int(row_count),
+                total=Decimal(total),
+                months=[f"{y:04d}-{m:02d}" for y, m in months],
+                mapping=self.mapping.name[:200],
+                imported_by=actor if actor is not None and actor.is_authenticated else None,
+            )
+            if ledger and self.new_accounts:
+                Account.objects.bulk_create(
+                    Account(organisation=self.organisation, number=code, account_class_id=class_id)
+                    for code, class_id in sorted(self.new_accounts.items())
+                )
+            replaced_batches = sorted(
+                {
+                    b
+                    for b in model.objects.filter(self._months_filter(months))
+                    .values_list("batch_id", flat=True)
+                    .distinct()
+                    if b is not None
+                }
+            )
+            replaced, _ = model.objects.filter(self._months_filter(months)).delete()
+            stored = self._insert(batch)
+            target = raw_dir() / f"{batch.pk}.parquet"
+            shutil.move(self.staged.path, target)
+            try:
+                info = _RawInfo(
+                    batch=batch.pk,
+                    kind=self.kind,
+                    source_name=source_name,
+                    mapping=_mapping_dict(self.mapping),
+                    decimal_separator=self.staged.decimal_separator,
+                    line_offset=self.staged.line_offset,
+                )
+                target.with_suffix(".json").write_text(
+                    json.dumps(asdict(info), ensure_ascii=False, indent=1), encoding="utf-8"
+                )
+                batch.raw_path = str(target)
+                batch.save(update_fields=["raw_path"])
+                record(
+                    f"economy.{self.kind}.imported",
+                    actor=actor,
+                    organisation=self.organisation,
+                    obj=batch,
+                    after={
+                        "file": source_name,
+                        "sha256": batch.checksum,
+                        "rows": batch.row_count,
+                        "total": str(batch.total),
+                        "months": batch.months,
+                        "mapping": batch.mapping,
+                        "stored": stored,
+                        "replaced": replaced,
+                        "replaced_batches": replaced_batches,
+                        "accounts_created": sorted(self.new_accounts) if ledger else [],
+                    },
+                )
+            except BaseException:
+                target.unlink(missing_ok=True)
+                target.with_suffix(".json").unlink(missing_ok=True)
+                raise
+        return batch
+
+    def _months_filter(self, months: list[tuple[int, int]]) -> Q:
+        by_year: dict[int, list[int]] = {}
+        for y, m in months:
+            by_year.setdefault(y, []).append(m)
+        condition = Q()
+        for y, ms in by_year.items():
+            condition |= Q(year=y, month__in=ms)
+        owner = (
+            Q(organisation=self.organisation)
+            if self.kind == ImportBatch.Kind.LEDGER
+            else Q(unit__organisation=self.organisation)
+        )
+        return owner & condition
+
+    def _insert(self, batch: ImportBatch) -> int:
+        work_dir = self.staged.path.parent
+        if self.kind == ImportBatch.Kind.LEDGER:
+            query = (
+                f"SELECT {self.organisation.pk} AS organisation_id, u.unit_id, a.account_id, "
+                "agg.year, agg.month, agg.activity, agg.project, "
+                f"CAST(sum(agg.amount) AS VARCHAR) AS amount, {batch.pk} AS batch_id "
+                "FROM agg JOIN unit_map u ON u.code = agg.unit_code "
+                "JOIN account_ids a ON a.code = agg.target_code "
+                "GROUP BY u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project"
+            )
+            accounts = dict(
+                Account.objects.filter(organisation=self.organisation).values_list("number", "id")
+            )
+            self._register(
+                "account_ids", {"code": list(accounts), "account_id": list(accounts.values())}
+            )
+            columns = [
+                "organisation_id", "unit_id", "account_id", "year", "month",
+                "activity", "project", "amount", "batch_id",
+            ]  # fmt: skip
+            table = LedgerBalance._meta.db_table
+        else:
+            if self.target == "account_class":
+                join = "JOIN class_map c ON c.code = agg.target_code"
+            else:
+                join = "JOIN account_known c ON c.code = agg.target_code"
+            query = (
+                "SELECT u.unit_id, c.class_id AS account_class_id, agg.year, agg.month, "
+                f"CAST(sum(agg.amount) AS VARCHAR) AS amount, {batch.pk} AS batch_id "
+                f"FROM agg JOIN unit_map u ON u.code = agg.unit_code {join} "
+                "GROUP BY u.unit_id, c.class_id, agg.year, agg.month"
+            )
+            columns = ["unit_id", "account_class_id", "year", "month", "amount", "batch_id"]
+            table = BudgetEntry._meta.db_table
+        return bulk.insert_rows(self.con, query, table, columns, work_dir)
+
+
+def _mapping_dict(mapping: Mapping) -> dict:
+    data = asdict(mapping)
+    return {k: v for k, v in data.items() if v is not None}
+
+
+def undo_import(batch: ImportBatch, *, actor=None) -> int:
+    """Remove what ``batch`` stored and mark it undone; returns the number of rows removed.
+
+    What the batch replaced when it was imported is not restored: its months are left
+    without balances (or budget) until a file covering them is imported again.
+    """
+    if batch.undone_at is not None:
+        raise ValueError(f"importen {batch.pk} är redan ångrad")
+    model = LedgerBalance if batch.kind == ImportBatch.Kind.LEDGER else BudgetEntry
+    with transaction.atomic():
+        removed, _ = model.objects.filter(batch=batch).delete()
+        batch.undone_at = timezone.now()
+        batch.save(update_fields=["undone_at"])
+        record(
+            f"economy.{batch.kind}.undone",
+            actor=actor,
+            organisation=batch.organisation,
+            obj=batch,
+            before={"rows": removed, "months": batch.months},
+            after={"undone_at": batch.undone_at.isoformat()},
+            reason="månaderna står utan värden tills de importeras igen",
+        )
+    return removed
+
+
+def add_unit_alias(
+    organisation: Organisation, source_code: str, unit: Unit, actor=None
+) -> UnitCodeAlias:
+    """Let rows booked on ``source_code`` count for ``unit`` in later imports."""
+    source_code = source_code.strip()
+    if unit.organisation_id != organisation.pk:
+        raise ValueError("verksamheten hör inte till förvaltningen")
+    if not source_code:
+        raise ValueError("ange koden som den står i filen")
+    if Unit.objects.filter(organisation=organisation, code=source_code).exists():
+        raise ValueError(f"{source_code!r} är redan en verksamhets egen kod")
+    with transaction.atomic():
+        alias = UnitCodeAlias.objects.create(
+            organisation=organisation,
+            source_code=source_code,
+            unit=unit,
+            created_by=(actor if actor is not None and actor.is_authenticated else None),
+        )
+        record(
+            "economy.unit_alias.added",
+            actor=actor,
+            organisation=organisation,
+            obj=alias,
+            after={"source_code": source_code, "unit": unit.code},
+        )
+    return alias
+
+
+def raw_info(batch: ImportBatch) -> dict | None:
+    """The JSON kept beside a batch's raw rows, or None when they are gone."""
+    if not batch.raw_path:
+        return None
+    info = Path(batch.raw_path).with_suffix(".json")
+    if not Path(batch.raw_path).is_file() or not info.is_file():
+        return None
+    return json.loads(info.read_text(encoding="utf-8"))
+
+
+def rows_behind(
+    organisation: Organisation,
+    unit_code: str,
+    year: int,
+    months: int | Iterable[int],
+    account: str | None = None,
+) -> list[dict]:
+    """The imported ledger rows behind a unit's balances of ``months`` of ``year``.
+
+    ``months`` is one month or several; an int ``n`` alone means that month only. Rows come
+    from the batches whose balances are stored now, each with its file, line and values as
+    read; their amounts sum to the stored balances.
+    """
+    month_list = sorted({months} if isinstance(months, int) else set(months))
+    unit = Unit.objects.get(organisation=organisation, code=unit_code)
+    balances = LedgerBalance.objects.filter(
+        organisation=organisation, unit=unit, year=year, month__in=month_list
+    )
+    if account is not None:
+        balances = balances.filter(account__number=account)
+    batch_ids = sorted(
+        {b for b in balances.values_list("batch_id", flat=True).distinct() if b is not None}
+    )
+    codes = [unit.code, *unit.code_aliases.values_list("source_code", flat=True)]
+    rows: list[dict] = []
+    con = duckdb.connect()
+    try:
+        for batch in ImportBatch.objects.filter(pk__in=batch_ids).order_by("pk"):
+            info = raw_info(batch)
+            if info is None:
+                continue
+            rows += _read_raw(con, batch, info, codes, year, month_list, account)
+    finally:
+        con.close()
+    return rows
+
+
+def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
+    mapping = mapping_from_dict(info["mapping"])
+    staged = Staged(
+        path=Path(batch.raw_path),
+        rows=batch.row_count,
+        sha256=batch.checksum,
+        size=0,
+        decimal_separator=info["decimal_separator"],
+        line_offset=info["line_offset"],
+    )
+    y, m = time_sql(mapping)
+    amount = amount_sql(mapping, staged.decimal_separator)
+    account_sql = expr.code("account")
+    text = expr.dimension("text" if "text" in mapping.columns else None)
+    where = [
+        f"{expr.code('unit')} IN ({', '.join(expr.quote_literal(c) for c in codes)})",
+        f"{y} = {int(year)}",
+        f"{m} IN ({', '.join(str(int(x)) for x in months)})",
+    ]
+    if account is not None:
+        where.append(f"{account_sql} = {expr.quote_literal(account)}")
+    query = (
+        f"SELECT {staged.line_sql()} AS line, {y} AS year, {m} AS month, "
+        f"{expr.code('unit')} AS unit, {account_sql} AS account, "
+        f"{expr.dimension('activity' if 'activity' in mapping.columns else None)} AS activity, "
+        f"{expr.dimension('project' if 'project' in mapping.columns else None)} AS project, "
+        f"{amount} AS amount, {text} AS text "
+        f"FROM read_parquet({expr.quote_literal(batch.raw_path)}, file_row_number = true) "
+        f"WHERE {' AND '.join(where)} ORDER BY line"
+    )
+    cursor = con.execute(query)
+    names = [d[0] for d in cursor.description]
+    return [
+        {"batch": batch.pk, "file": info["source_name"], **dict(zip(names, row, strict=True))}
+        for row in cursor.fetchall()
+    ]

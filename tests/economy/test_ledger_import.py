@@ -1,0 +1,93 @@
+"""Importing ledger exports: what is stored, re-import, undo, the raw-row trace."""
+
+from decimal import Decimal
+
+import pytest
+
+from tertial.economy.ledger_import import import_ledger, rows_behind, undo_import
+from tertial.economy.models import Account, ImportBatch, LedgerBalance
+from tests.economy.test_ledger_import_support import (  # noqa: F401 (fixtures)
+    AGRESSO_HEADER,
+    agresso,
+    balances,
+    data_dir,
+    org,
+    write,
+)
+
+LINES = [
+    AGRESSO_HEADER,
+    "202001;5010;1100;100;;1 234,50;Lön januari",
+    "202001;5010;1100;100;;100,25;Lön tillägg",
+    "202001;3510;1100;100;;-2 000,00;Försäljning Åby",
+    "202002;5010;2100;;P1;50,00-;Rättelse",
+    "202002;4010;2100;;;10;Städning",
+]
+
+
+def test_import_stores_exact_monthly_sums(org, tmp_path):
+    path = write(tmp_path / "hb.csv", LINES)
+    batch = import_ledger(org, path, mapping=agresso())
+    assert balances(org) == {
+        ("1100", "5010", 2020, 1, "100", ""): Decimal("1334.75"),
+        ("1100", "3510", 2020, 1, "100", ""): Decimal("-2000.00"),
+        ("2100", "5010", 2020, 2, "", "P1"): Decimal("-50.00"),
+        ("2100", "4010", 2020, 2, "", ""): Decimal("10.00"),
+    }
+    assert batch.row_count == 5
+    assert batch.total == Decimal("-705.25")
+    assert batch.months == ["2020-01", "2020-02"]
+    assert batch.source_name == "hb.csv"
+    assert len(batch.checksum) == 64
+    assert Account.objects.get(organisation=org, number="4010").account_class.code == "other"
+
+
+def test_reimport_replaces_never_adds(org, tmp_path):
+    path = write(tmp_path / "hb.csv", LINES)
+    import_ledger(org, path, mapping=agresso())
+    first = balances(org)
+    import_ledger(org, path, mapping=agresso())
+    assert balances(org) == first
+    assert LedgerBalance.objects.filter(organisation=org).count() == 4
+
+
+def test_reimport_of_one_month_keeps_the_others(org, tmp_path):
+    import_ledger(org, write(tmp_path / "a.csv", LINES), mapping=agresso())
+    february = [AGRESSO_HEADER, "202002;5010;2100;;P1;70,00;Ny"]
+    import_ledger(org, write(tmp_path / "b.csv", february), mapping=agresso())
+    stored = balances(org)
+    assert stored[("1100", "5010", 2020, 1, "100", "")] == Decimal("1334.75")
+    assert stored[("2100", "5010", 2020, 2, "", "P1")] == Decimal("70.00")
+    assert ("2100", "4010", 2020, 2, "", "") not in stored
+
+
+def test_undo_removes_the_batch_balances(org, tmp_path):
+    batch = import_ledger(org, write(tmp_path / "hb.csv", LINES), mapping=agresso())
+    assert undo_import(batch) == 4
+    batch.refresh_from_db()
+    assert batch.undone_at is not None
+    assert not LedgerBalance.objects.filter(organisation=org).exists()
+    with pytest.raises(ValueError):
+        undo_import(batch)
+
+
+def test_rows_behind_trace_a_balance_to_its_lines(org, tmp_path):
+    import_ledger(org, write(tmp_path / "hb.csv", LINES), mapping=agresso())
+    rows = rows_behind(org, "1100", 2020, [1], account="5010")
+    assert [r["line"] for r in rows] == [2, 3]
+    assert sum(r["amount"] for r in rows) == Decimal("1334.75")
+    assert rows[0]["text"] == "Lön januari"
+    assert rows[0]["file"] == "hb.csv"
+    assert [r["line"] for r in rows_behind(org, "1100", 2020, 1)] == [2, 3, 4]
+
+
+def test_batch_is_audited_and_raw_rows_kept(org, tmp_path, data_dir):
+    from tertial.audit.models import AuditEntry
+
+    batch = import_ledger(org, write(tmp_path / "hb.csv", LINES), mapping=agresso())
+    assert (data_dir / "raw" / f"{batch.pk}.parquet").is_file()
+    entry = AuditEntry.objects.get(action="economy.ledger.imported", object_id=str(batch.pk))
+    assert entry.after["rows"] == 5
+    undo_import(batch)
+    assert AuditEntry.objects.filter(action="economy.ledger.undone").exists()
+    assert ImportBatch.objects.get(pk=batch.pk).undone_at is not None
