@@ -63,6 +63,7 @@ def _alt(
         labels = [s.label for s in series]
         parts[0] += " och serierna " + ", ".join(labels[:-1]) + " och " + labels[-1]
     parts[0] += "."
+    suffix = f" {unit}" if unit else ""
     for s in series:
         known = [(c, v) for c, v in zip(categories, s.values, strict=True) if v is not None]
         if len(known) < 2:
@@ -70,8 +71,8 @@ def _alt(
         high = max(known, key=lambda cv: cv[1])
         low = min(known, key=lambda cv: cv[1])
         parts.append(
-            f"{s.label}: högst {high[0]} {format_number(high[1], decimals)} {unit}, "
-            f"lägst {low[0]} {format_number(low[1], decimals)} {unit}."
+            f"{s.label}: högst {high[0]} {format_number(high[1], decimals)}{suffix}, "
+            f"lägst {low[0]} {format_number(low[1], decimals)}{suffix}."
         )
     parts.append("Alla värden finns i tabellen Diagrammets data.")
     return " ".join(parts)

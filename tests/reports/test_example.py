@@ -1,0 +1,258 @@
+"""The report of the example (examples/vss-2020) against the reference report."""
+
+import io
+import shutil
+import subprocess
+
+import docx
+import openpyxl
+import pytest
+from pypdf import PdfReader
+
+from tertial.core.formatting import normalise_spaces
+from tertial.organisation.models import Period
+from tertial.reports.build import build_report
+from tertial.reports.checks import ERROR, run_checks
+from tertial.reports.excel import render_xlsx
+from tertial.reports.html import render_html
+from tertial.reports.pdf import render_pdf
+from tertial.reports.word import render_docx
+
+from .htmlrows import table_rows
+
+# Every table row of the reference with its figures, as printed (hyphen for minus).
+REFERENCE_ROWS = [
+    # Ekonomi, belopp tkr
+    ["Verksamhetens nettokostnader", "2 600", "0", "2 600"],
+    ["varav nettokostnader för coronapandemin", "-", "-", "-"],
+    ["varav kostnader", "297 560", "294 028", "3 532"],
+    ["varav intäkter", "300 160", "294 028", "6 132"],
+    ["Investeringar, netto", "60 000", "45 000", "15 000"],
+    # Basuppdrag
+    ["Ärenden Kontakt Linköping", "250 000", "166 760", "N/A"],
+    ["Varav chatt", "5 000", "2 175", "N/A"],
+    ["Ärenden LKDATA support", "70 000", "42 253", "40 578"],
+    ["Ärenden Stadsarkivet", "700", "463", "373"],
+    # Personal
+    ["Antal tillsvidare anställda", "195", "170", "-"],
+    ["Total sjukfrånvaro", "4,3", "3,8", "3,5"],
+    ["Extern personalomsättning", "6,7", "5,3", "6,0"],
+    # Driftsammandrag: Resultat 31 augusti 2020
+    ["VSS ledning", "-272", "0", "-272", "-203"],
+    ["Upphandling & inköp", "-38", "0", "-38", "-"],
+    ["Ekonomiservice", "-401", "184", "-585", "-65"],
+    ["HR service", "378", "270", "108", "433"],
+    ["Kontakt Linköping", "2 532", "0", "2 532", "2 787"],
+    ["Stadsarkivet", "127", "0", "127", "87"],
+    ["eLärandeCenter", "-1 030", "0", "-1 030", "-"],
+    ["LKDATA", "7 190", "1 159", "6 031", "12 976"],
+    ["Summa", "8 486", "1 613", "6 874", "16 015"],
+    # Prognos resultat 2020
+    ["VSS ledning", "-1 100", "0", "-1 100", "-2 356"],
+    ["Upphandling & inköp", "-100", "0", "-100", "-"],
+    ["Ekonomiservice", "-500", "0", "-500", "-476"],
+    ["HR service", "200", "0", "200", "-232"],
+    ["Kontakt Linköping", "800", "0", "800", "5 027"],
+    ["Stadsarkivet", "0", "0", "0", "-24"],
+    ["eLärandeCenter", "-700", "0", "-700", "-"],
+    ["LKDATA", "4 000", "0", "4 000", "15 362"],
+    ["Summa nettokostnader, tkr", "2 600", "0", "2 600", "17 301"],
+    ["varav kostnader", "297 560", "294 028", "3 532", "254 067"],
+    ["varav intäkter", "300 160", "294 028", "6 132", "271 368"],
+    # Investeringar
+    ["IT-utrustning", "28 564", "0", "60 000", "0", "60 000", "45 000", "15 000"],
+    ["varav utgifter", "28 564", "0", "60 000", "0", "60 000", "45 000", "15 000"],
+    ["varav inkomster", "0", "0", "0", "0", "0", "0", "0"],
+    # Nämndindikatorer (a sample of each kind of row)
+    [
+        "Svarsservice (Kontakt Linköping). Andel (%) inom 120 sekunder.",
+        "I.U.",
+        "90 %",
+        "91 %",
+        "92 %",
+    ],
+    ["Total sjukfrånvaro", "6,2", "3,8", "4,3", "3,5"],
+    ["Män", "4,8", "3,8", "2,7", ""],
+    ["Kvinnor", "7,6", "3,7", "5,6", ""],
+]
+GOALS = {
+    "God service": "uppnås",
+    "God kundsamverkan": "uppnås delvis",
+    "God styrning av tjänsteproduktion": "uppnås delvis",
+    "Hög digitaliseringsgrad": "uppnås",
+    "Korrekta och effektiva inköp": "uppnås ej",
+    "God ekonomisk kontroll": "uppnås",
+    "Goda arbetsplatser": "uppnås delvis",
+    "Framgångsrikt chef- och ledarskap": "uppnås delvis",
+    "Nya vägar för (tryggad) kompetensförsörjning": "uppnås",
+}
+
+
+@pytest.fixture(scope="module")
+def example(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        period = Period.objects.get(fiscal_year__organisation__slug="vss", key="2020-08")
+        return build_report(period)
+
+
+@pytest.fixture(scope="module")
+def html(example):
+    return render_html(example)
+
+
+def _contains_row(rows, expected):
+    """A row that starts with the label (after any leading goal cell) and holds the figures."""
+    for row in rows:
+        if expected[0] not in row:
+            continue
+        start = row.index(expected[0])
+        if row[start : start + len(expected)] == expected:
+            return True
+    return False
+
+
+@pytest.mark.parametrize("expected", REFERENCE_ROWS, ids=lambda r: r[0][:40])
+def test_html_holds_every_reference_row(html, expected):
+    assert _contains_row(table_rows(html), expected)
+
+
+def test_html_holds_every_board_goal_with_its_assessment_in_words(html):
+    rows = table_rows(html)
+    for goal, words in GOALS.items():
+        assert any(row[1:3] == [goal, words] for row in rows), goal
+        assert f'<h5>{goal}</h5>\n<p class="goal-assessment">' in html
+    assert html.count("Bedömning: <strong>uppnås delvis</strong>") == 4
+
+
+def test_html_holds_the_texts_decisions_and_plans(html):
+    text = normalise_spaces(html)
+    assert "Verksamhetsstöd och service redovisar ett positivt resultat med 8 486 tkr" in text
+    assert '<h3 id="s-decisions_events-h">' not in text  # level-1 sections are h2
+    assert '<h2 id="s-decisions_events-h">Viktiga beslut och händelser</h2>' in text
+    assert "Affärsmodell för internservice är beslutad av kommundirektören." in text
+    assert "10-årig lokalförsörjningsplan" in text
+    assert '<h4 id="s-result_to_date-h">Resultat 31 augusti 2020</h4>' in text
+
+
+def test_charts_of_the_reference_and_trends(example):
+    charts = {c.key: c for c in example.charts()}
+    net = charts["net_result_per_unit"]
+    assert net.categories[-1] == "LKDATA" and [s.label for s in net.series] == [
+        "Prognos 2020",
+        "Bokslut 2019",
+    ]
+    assert "revenue_by_kind" in charts and "cost_by_kind" in charts
+    sick = next(c for c in example.charts() if c.title == "Total sjukfrånvaro")
+    assert [s.label for s in sick.series] == ["Totalt", "Män", "Kvinnor"]
+    assert sick.kind == "trend" and "Totalt: högst 2018 6,2, lägst 2019 3,8." in normalise_spaces(sick.alt)
+
+
+def test_pdf_is_tagged_a4_swedish_with_bookmarks(example):
+    reader = PdfReader(io.BytesIO(render_pdf(example)))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "sv"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert (
+        reader.metadata.title == "Delårsrapport januari–augusti 2020 – Verksamhetsstöd och service"
+    )
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "Förvaltningens uppdrag" in titles and "Uppföljning av nämndindikatorer" in titles
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+    assert len(reader.pages) > 10
+    contents = normalise_spaces(reader.pages[1].extract_text())
+    assert "Innehåll" in contents and "Förvaltningens uppdrag" in contents
+
+
+@pytest.fixture(scope="module")
+def word(example):
+    return render_docx(example)
+
+
+def test_word_tables_read_back_with_the_reference_figures(word):
+    document = docx.Document(io.BytesIO(word))
+    rows = [
+        [normalise_spaces(cell.text) for cell in row.cells]
+        for table in document.tables
+        for row in table.rows
+    ]
+    for expected in REFERENCE_ROWS:
+        assert _contains_row(rows, expected), expected
+    headings = {
+        p.text: p.style.name for p in document.paragraphs if p.style.name.startswith("Heading")
+    }
+    assert headings["Förvaltningens uppdrag"] == "Heading 1"
+    assert headings["Driftsammandrag"] == "Heading 2"
+    assert headings["Resultat 31 augusti 2020"] == "Heading 3"
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed"
+)
+def test_libreoffice_converts_the_word_file(word, tmp_path):
+    source = tmp_path / "rapport.docx"
+    source.write_bytes(word)
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    converted = PdfReader(tmp_path / "rapport.pdf")
+    assert len(converted.pages) > 10
+    text = normalise_spaces("".join(page.extract_text() for page in converted.pages[:12]))
+    assert "Driftsammandrag" in text and "8 486" in text
+
+
+def test_excel_cells_are_numbers(example):
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(example)))
+    assert len(workbook.sheetnames) == len(example.tables())
+    assert all(len(name) <= 31 for name in workbook.sheetnames)
+    sheet = workbook["Driftsammandrag, netto tkr"]
+    rows = {row[0].value: [c.value for c in row[1:]] for row in sheet.iter_rows(min_row=3)}
+    assert [round(v) for v in rows["Summa"]] == [8486, 1613, 6874, 16015]
+    assert rows["eLärandeCenter"][3] == "-"
+    assert all(isinstance(v, float | int) for v in rows["LKDATA"])
+
+
+@pytest.mark.django_db
+def test_checks_find_the_reference_inconsistencies(period_2020_08):
+    findings = run_checks(period_2020_08)
+    errors = [f for f in findings if f.severity == ERROR]
+    assert [f.code for f in errors] == ["same_as"]
+    assert "42 357" in normalise_spaces(errors[0].message)
+    assert "42 253" in normalise_spaces(errors[0].message)
+    instagram = [f for f in findings if f.code == "text_figures"]
+    assert len(instagram) == 1 and "320" in instagram[0].message and "350" in instagram[0].message
+    assert not [f for f in findings if "8 486" in normalise_spaces(f.message)]
+    assert not [f for f in findings if f.code == "sum"]
+    missing = [f for f in findings if f.code == "indicator_value"]
+    assert any(f.where.endswith("Attraktiv arbetsgivarindex (AVI)") for f in missing)
+
+
+@pytest.mark.django_db
+def test_an_organisation_definition_changes_the_report(period_2020_08, vss):
+    vss.settings = {
+        **vss.settings,
+        "report": {
+            "title": "Tertialrapport {year}",
+            "cover": False,
+            "sections": ["economy", {"use": "mission", "title": "Uppdraget"}],
+        },
+    }
+    vss.save()
+    report = build_report(Period.objects.get(pk=period_2020_08.pk))
+    assert report.title == "Tertialrapport 2020"
+    assert [s.title for s in report.sections] == ["Ekonomi", "Uppdraget"]
+    assert '<header class="cover">' not in render_html(report)
