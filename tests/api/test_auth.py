@@ -125,3 +125,21 @@ def test_create_api_token_command_prints_a_working_token_once(client, vss, djang
 def test_create_api_token_refuses_unknown_organisation(db):
     with pytest.raises(CommandError, match="nowhere"):
         call_command("create_api_token", org="nowhere", name="x", stdout=io.StringIO())
+
+
+def test_admin_revokes_but_cannot_create_tokens(client, vss, django_user_model):
+    admin = django_user_model.objects.create_superuser("admin", "a@example.org", "x" * 16)
+    client.force_login(admin)
+    token, secret = ApiToken.issue(vss, "Power BI")
+    assert client.get("/admin/api/apitoken/add/").status_code == 403
+    listing = client.get("/admin/api/apitoken/")
+    assert token.prefix in listing.content.decode()
+    assert secret not in listing.content.decode()
+    response = client.post(
+        "/admin/api/apitoken/", {"action": "revoke", "_selected_action": [token.pk]}
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.is_revoked
+    client.logout()
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
