@@ -28,9 +28,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPQRSTUVWXYZÅÄÖ0123456789_")
+DIGITS = set("0123456789")  # str.isdigit() also accepts "²" and other scripts' digits
 _OPERATORS = {"+": "+", "-": "-", "−": "-", "*": "*", "×": "*", "·": "*", "/": "/", "÷": "/"}
 FUNCTIONS = ("min", "max", "abs", "round")
 
@@ -60,13 +61,13 @@ def tokenize(formula: str) -> list[Token]:
         c = formula[i]
         if c.isspace():
             i += 1
-        elif c.isdigit() or (c == "." and i + 1 < n and formula[i + 1].isdigit()):
+        elif c in DIGITS or (c == "." and i + 1 < n and formula[i + 1] in DIGITS):
             start = i
-            while i < n and formula[i].isdigit():
+            while i < n and formula[i] in DIGITS:
                 i += 1
             if i < n and formula[i] == ".":
                 i += 1
-                while i < n and formula[i].isdigit():
+                while i < n and formula[i] in DIGITS:
                     i += 1
             if i < n and formula[i] in NAME_CHARS:
                 raise FormulaError(
@@ -344,7 +345,12 @@ def _eval(node: Node, values: Mapping[str, Decimal | None], source: str) -> Deci
         raise FormulaError(
             "round(): the number of decimals is a whole number from 0 to 12", node.position, source
         )
-    return arguments[0].quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+    try:
+        return arguments[0].quantize(Decimal(1).scaleb(-int(decimals)), rounding=ROUND_HALF_UP)
+    except InvalidOperation as exc:
+        raise FormulaError(
+            "round(): the number is too large to round", node.position, source
+        ) from exc
 
 
 def check_cycles(formulas: Mapping[str, str]) -> None:
