@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -143,8 +144,12 @@ def _texts(report: Report) -> dict[str, tuple[str, str]]:
     return found
 
 
+# A figure written with thousands separators ("2 600") is one word, so it changes as a whole.
+_WORDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\S+")
+
+
 def _word_diff(old: str, new: str) -> str:
-    a, b = old.split(), new.split()
+    a, b = _WORDS.findall(old), _WORDS.findall(new)
     parts = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "equal":
