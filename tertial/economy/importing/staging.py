@@ -388,10 +388,21 @@ def _stage_parquet(
     except duckdb.Error as exc:
         raise _empty(display_name, f"filen är inte en läsbar Parquet-fil: {exc}") from exc
     header = [row[0] for row in described]
+    types = [row[1] for row in described]
     positions = _match_columns(mapping, header, display_name, None)
+    decimal_separator = "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
+
+    def as_text(index: int) -> str:
+        text = f"CAST({quote_ident(header[index])} AS VARCHAR)"
+        numeric = types[index].startswith(("DECIMAL", "DOUBLE", "FLOAT", "REAL"))
+        if numeric and decimal_separator != ".":
+            # Numbers are converted to text with the mapping's decimal separator, so that
+            # text columns written the same way read alike.
+            text = f"replace({text}, '.', {quote_literal(decimal_separator)})"
+        return text
+
     select = ", ".join(
-        f"CAST({quote_ident(header[index])} AS VARCHAR) AS {quote_ident(role)}"
-        for role, index in sorted(positions.items())
+        f"{as_text(index)} AS {quote_ident(role)}" for role, index in sorted(positions.items())
     )
     staged_path = work_dir / "staged.parquet"
     rows = con.execute(
@@ -400,13 +411,12 @@ def _stage_parquet(
     ).fetchall()[0][0]
     if rows == 0:
         raise _empty(display_name, "filen har inga rader")
-    decimal_separator = "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
     # A Parquet file has no lines: a row is named by its number, counting from 1.
     return Staged(staged_path, rows, sha256_of(source), source.stat().st_size, decimal_separator, 1)
 
 
-def _cell_text(value: object) -> str | None:
-    """The text of an Excel cell as an export would have written it."""
+def _cell_text(value: object, decimal_separator: str) -> str | None:
+    """The text of an Excel cell as a CSV export by the same mapping would have written it."""
     if value is None:
         return None
     if isinstance(value, datetime.datetime):
@@ -418,9 +428,10 @@ def _cell_text(value: object) -> str | None:
     if isinstance(value, float):
         # The shortest text that reads back as the same float: what the user typed for an
         # amount in kronor and öre; integral numbers (codes, years) without ".0".
-        return str(int(value)) if value.is_integer() else repr(value)
+        text = str(int(value)) if value.is_integer() else repr(value)
+        return text.replace(".", decimal_separator)
     if isinstance(value, decimal.Decimal):
-        return format(value, "f")
+        return format(value, "f").replace(".", decimal_separator)
     return str(value)
 
 
@@ -451,6 +462,11 @@ def _stage_xlsx(source: Path, mapping: Mapping, work_dir: Path, display_name: st
             raise _empty(display_name)
         positions = _match_columns(mapping, header, display_name, mapping.header_row)
         roles = sorted(positions)
+        # Numbers are converted to text with the mapping's decimal separator, so that text
+        # cells written the same way read alike.
+        decimal_separator = (
+            "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
+        )
         schema = pa.schema([(role, pa.string()) for role in roles] + [("line", pa.int64())])
         staged_path = work_dir / "staged.parquet"
         count = 0
@@ -461,7 +477,8 @@ def _stage_xlsx(source: Path, mapping: Mapping, work_dir: Path, display_name: st
                     continue
                 for role in roles:
                     index = positions[role]
-                    batch[role].append(_cell_text(values[index]) if index < len(values) else None)
+                    value = values[index] if index < len(values) else None
+                    batch[role].append(_cell_text(value, decimal_separator))
                 batch["line"].append(number)
                 count += 1
                 if len(batch["line"]) >= 100_000:
@@ -473,6 +490,5 @@ def _stage_xlsx(source: Path, mapping: Mapping, work_dir: Path, display_name: st
         workbook.close()
     if count == 0:
         raise _empty(display_name, "bladet har inga rader under rubrikraden")
-    decimal_separator = "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
     size = source.stat().st_size
     return Staged(staged_path, count, sha256_of(source), size, decimal_separator, None)
