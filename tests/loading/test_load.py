@@ -322,3 +322,22 @@ def test_encodings_load_identically(db, tmp_path, encoding):
     assert load_folder(folder).counts == expected_counts
     assert contents() == expected
     assert Unit.objects.get(organisation__slug="provorg", code="200").name == "Kundtjänst"
+
+
+def test_many_ledger_rows(db, tmp_path):
+    folder = copy_small(tmp_path)
+    lines = [
+        f"2021;{1 + i % 12};{(100, 200, 300)[i % 3]};{5010 + i % 3};{i % 40};;{i},{i % 100:02}"
+        for i in range(2345)
+    ]
+    (folder / "ledger" / "2021.csv").write_text(
+        "year;month;unit;account;activity;project;amount\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
+    org = load_organisation(folder)
+    balances = LedgerBalance.objects.filter(organisation=org, year=2021)
+    assert balances.count() == 2345
+    expected = sum(Decimal(f"{i}.{i % 100:02}") for i in range(2345))
+    assert balances.aggregate(s=Sum("amount"))["s"] == expected
+    row = balances.get(unit__code="300", month=12, amount=Decimal("1199.99"))
+    assert (row.account.number, row.activity, row.project) == ("5012", "39", "")

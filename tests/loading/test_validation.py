@@ -361,3 +361,39 @@ def test_every_error_is_reported(tmp_path):
         ("indicator_values.csv", value_line, "indicator"),
     } <= found
     assert len(errors) == 5, [str(e) for e in errors]
+
+
+def test_required_key_missing_names_the_mapping(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(
+        folder, "organisation.yaml", '  - code: "300"\n    name: Lönecenter\n', '  - code: "300"\n'
+    )
+    assert_error(errors_of(folder), "organisation.yaml", line, "units[2].name", "missing")
+
+
+def test_forecast_comment_given_twice(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(
+        folder,
+        "followups/2021-08/forecasts.csv",
+        "100;-100 000;1 200 000;1 300 000;;",
+        "100;-100 000;1 200 000;1 300 000;;Underskott.",
+    )
+    assert_error(
+        errors_of(folder), "followups/2021-08/forecasts.csv", line, "comment", "forecast_comments"
+    )
+
+
+def test_forecast_comment_without_a_forecast(tmp_path):
+    folder = copy_small(tmp_path)
+    replace(folder, "followups/2021-08/forecasts.csv", "100;-100 000;1 200 000;1 300 000;;\n", "")
+    errors = errors_of(folder)
+    assert_error(
+        errors, "followups/2021-08/report.yaml", 13, "forecast_comments.100", "no forecast"
+    )
+
+
+def test_unknown_csv_column(tmp_path):
+    folder = copy_small(tmp_path)
+    replace(folder, "ledger/2020.csv", "activity;project;amount", "activity;projekt;amount")
+    assert_error(errors_of(folder), "ledger/2020.csv", 1, "projekt", "unknown column")
