@@ -77,14 +77,9 @@ class IndicatorStatus:
     status: str | None  # None: no target, not judged
 
 
-def goal_indicators(goal: BoardGoal) -> list[Indicator]:
-    """The goal's indicators in print order, each split indicator followed by its parts."""
-    linked = list(goal.indicators.order_by("sort_order", "code"))
+def _ordered(linked: list[Indicator], children: dict[int, list[Indicator]]) -> list[Indicator]:
+    """Linked indicators in print order, each split indicator followed by its parts."""
     linked_ids = {i.pk for i in linked}
-    children: dict[int, list[Indicator]] = defaultdict(list)
-    descendants = Indicator.objects.filter(organisation_id=goal.fiscal_year.organisation_id)
-    for indicator in descendants.exclude(parent=None).order_by("sort_order", "code"):
-        children[indicator.parent_id].append(indicator)
     ordered: list[Indicator] = []
     seen: set[int] = set()
 
@@ -102,10 +97,37 @@ def goal_indicators(goal: BoardGoal) -> list[Indicator]:
     return ordered
 
 
-def indicator_statuses(goal: BoardGoal, period: Period) -> list[IndicatorStatus]:
-    """Each of the goal's indicators with its value for the period, target and status."""
-    indicators = goal_indicators(goal)
-    ids = [i.pk for i in indicators]
+def goals_indicators(goals: list[BoardGoal]) -> dict[int, list[Indicator]]:
+    """Each goal's indicators in print order, read in two queries for all the goals."""
+    if not goals:
+        return {}
+    organisation_id = goals[0].fiscal_year.organisation_id
+    indicators = list(
+        Indicator.objects.filter(organisation_id=organisation_id).order_by("sort_order", "code")
+    )
+    children: dict[int, list[Indicator]] = defaultdict(list)
+    for indicator in indicators:
+        if indicator.parent_id:
+            children[indicator.parent_id].append(indicator)
+    links: dict[int, set[int]] = defaultdict(set)
+    through = Indicator.board_goals.through.objects.filter(boardgoal_id__in=[g.pk for g in goals])
+    for goal_id, indicator_id in through.values_list("boardgoal_id", "indicator_id"):
+        links[goal_id].add(indicator_id)
+    return {
+        goal.pk: _ordered([i for i in indicators if i.pk in links[goal.pk]], children)
+        for goal in goals
+    }
+
+
+def goal_indicators(goal: BoardGoal) -> list[Indicator]:
+    """The goal's indicators in print order, each split indicator followed by its parts."""
+    return goals_indicators([goal]).get(goal.pk, [])
+
+
+def goals_statuses(goals: list[BoardGoal], period: Period) -> dict[int, list[IndicatorStatus]]:
+    """For each goal, its indicators with their values for the period, targets and statuses."""
+    by_goal = goals_indicators(goals)
+    ids = {i.pk for indicators in by_goal.values() for i in indicators}
     values = {
         v.indicator_id: v.value
         for v in IndicatorValue.objects.filter(
@@ -121,15 +143,23 @@ def indicator_statuses(goal: BoardGoal, period: Period) -> list[IndicatorStatus]
         for t in IndicatorTarget.objects.filter(indicator_id__in=ids, year=period.year)
     }
     settings = settings_for(period.organisation)
-    result = []
-    for indicator in indicators:
-        value, target = values.get(indicator.pk), targets.get(indicator.pk)
-        result.append(
+    result: dict[int, list[IndicatorStatus]] = {}
+    for goal_id, indicators in by_goal.items():
+        result[goal_id] = [
             IndicatorStatus(
-                indicator, value, target, value_status(indicator, value, target, settings)
+                i,
+                values.get(i.pk),
+                targets.get(i.pk),
+                value_status(i, values.get(i.pk), targets.get(i.pk), settings),
             )
-        )
+            for i in indicators
+        ]
     return result
+
+
+def indicator_statuses(goal: BoardGoal, period: Period) -> list[IndicatorStatus]:
+    """Each of the goal's indicators with its value for the period, target and status."""
+    return goals_statuses([goal], period).get(goal.pk, [])
 
 
 def propose_assessment(goal: BoardGoal, period: Period) -> str:
@@ -137,6 +167,15 @@ def propose_assessment(goal: BoardGoal, period: Period) -> str:
     settings = settings_for(period.organisation)
     statuses = [s.status for s in indicator_statuses(goal, period)]
     return evaluation.propose(statuses, settings.assessment_rule)
+
+
+def propose_assessments(goals: list[BoardGoal], period: Period) -> dict[int, str]:
+    """The system's proposal for each goal, read at once."""
+    rule = settings_for(period.organisation).assessment_rule
+    return {
+        goal_id: evaluation.propose([s.status for s in statuses], rule)
+        for goal_id, statuses in goals_statuses(goals, period).items()
+    }
 
 
 # ---- Assessments --------------------------------------------------------------------------

@@ -149,7 +149,7 @@ def indicator_tables(period: Period) -> list[Table]:
             "council_goal__perspective"
         )
     )
-    by_goal = {goal.pk: services.goal_indicators(goal) for goal in goals}
+    by_goal = services.goals_indicators(goals)
     all_indicators = {i.pk: i for indicators in by_goal.values() for i in indicators}
     values = _Values(list(all_indicators.values()), [year - 2, year - 1, year])
     child_ids = {i.parent_id for i in all_indicators.values() if i.parent_id}
@@ -332,7 +332,7 @@ def personnel(period: Period) -> Table:
 def _goals(period: Period) -> list[BoardGoal]:
     return list(
         BoardGoal.objects.filter(fiscal_year=period.fiscal_year)
-        .select_related("council_goal__perspective")
+        .select_related("council_goal__perspective", "fiscal_year")
         .order_by("council_goal__perspective__sort_order", "council_goal__sort_order", "sort_order")
     )
 
@@ -357,10 +357,12 @@ def goal_overview(period: Period) -> Table:
     ]
     table = Table("goal-overview", _("Nämndens måluppfyllelse för året"), columns)
     assessments = _current_assessments(period)
-    for goal in _goals(period):
+    goals = _goals(period)
+    proposals = services.propose_assessments(goals, period)
+    for goal in goals:
         assessment = assessments.get(goal.pk)
         value = assessment.value if assessment else ""
-        proposal = services.propose_assessment(goal, period)
+        proposal = proposals[goal.pk]
         differs = bool(value) and value != proposal
         table.rows.append(
             Row(
@@ -422,7 +424,9 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
     assessments = _current_assessments(period)
     settings = services.settings_for(period.organisation)
     perspectives: dict[int, PerspectiveFollowUp] = {}
-    for goal in _goals(period):
+    goals = _goals(period)
+    all_statuses = services.goals_statuses(goals, period)
+    for goal in goals:
         perspective = goal.council_goal.perspective
         section = perspectives.get(perspective.pk)
         if section is None:
@@ -433,7 +437,7 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
                 [],
             )
         assessment = assessments.get(goal.pk)
-        statuses = services.indicator_statuses(goal, period)
+        statuses = all_statuses[goal.pk]
         proposal = propose([s.status for s in statuses], settings.assessment_rule)
         value = assessment.value if assessment else ""
         section.goals.append(
