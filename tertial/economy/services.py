@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Case, DecimalField, F, QuerySet, Sum, Value, When
-from django.db.models.functions import Round
+from django.db.models import BigIntegerField, Case, F, Func, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from tertial.audit.log import record
@@ -38,7 +37,17 @@ from tertial.economy.models import (
 from tertial.organisation.models import Organisation, Period, Unit
 
 ORE = Decimal("0.01")
-_WHOLE = DecimalField(max_digits=30, decimal_places=0)
+
+
+class _Ore(Func):
+    """An amount in whole öre: ROUND(amount × 100), with no casts around it.
+
+    Summing whole öre is exact on SQLite too, where decimals are stored as floating point
+    (integers stay exact in a double up to 2^53 öre); on PostgreSQL it is numeric anyway.
+    """
+
+    template = "ROUND(%(expressions)s * 100)"
+    output_field = BigIntegerField()
 
 
 class EconomyError(Exception):
@@ -72,26 +81,35 @@ class Sums:
         return Sums(self.debit + other.debit, self.credit + other.credit)
 
 
-def split_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, Sums]:
-    """Debit and credit sums of ``queryset``'s ``amount`` per distinct value of ``group``.
+def ore_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, tuple[int, int]]:
+    """Debit and credit sums of ``queryset``'s ``amount`` in whole öre, per value of ``group``.
 
     Only groups with at least one row appear, so "no rows" (shown as "-") stays apart from
     rows that add up to zero.
     """
-    ore = Round(F("amount") * 100)
+    ore = _Ore(F("amount"))
     rows = (
         queryset.order_by()
         .values(*group)
         .annotate(
-            debit=Sum(Case(When(amount__gt=0, then=ore), default=Value(0), output_field=_WHOLE)),
-            credit=Sum(Case(When(amount__lt=0, then=ore), default=Value(0), output_field=_WHOLE)),
+            total=Sum(ore),
+            credit=Sum(Case(When(amount__lt=0, then=ore), default=Value(0))),
         )
+        .values_list(*group, "total", "credit")
     )
+    width = len(group)
+    result = {}
+    for row in rows:
+        total, credit = int(row[width] or 0), int(row[width + 1] or 0)
+        result[row[:width]] = (total - credit, credit)
+    return result
+
+
+def split_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, Sums]:
+    """Like ``ore_sums``, as exact kronor."""
     return {
-        tuple(row[g] for g in group): Sums(
-            Decimal(int(row["debit"] or 0)) * ORE, Decimal(int(row["credit"] or 0)) * ORE
-        )
-        for row in rows
+        key: Sums(Decimal(debit) * ORE, Decimal(credit) * ORE)
+        for key, (debit, credit) in ore_sums(queryset, group).items()
     }
 
 

@@ -13,16 +13,19 @@ never one query per cell, so a table costs the same for ten units as for a thous
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 
-from django.db.models import Q
+from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from tertial.core.conventions import Conventions, DeviationFormula, conventions_from_settings
-from tertial.core.economy import REVENUE, Gross
+from tertial.core.economy import REVENUE, Gross, gross_from_sums
 from tertial.core.formatting import format_tkr
 from tertial.core.money import ZERO, exact_sum
 from tertial.core.tables import Cell, Column, Row, RowRole, Table
@@ -32,17 +35,11 @@ from tertial.economy.models import (
     InvestmentFrame,
     InvestmentOutcome,
     InvestmentProject,
-    LedgerBalance,
 )
-from tertial.economy.services import (
-    Sums,
-    account_kinds,
-    budget,
-    ledger,
-    months_text,
-    split_sums,
-)
+from tertial.economy.services import ORE, budget, ledger, months_text, ore_sums, split_sums
 from tertial.organisation.models import Organisation, Period, Unit
+
+T = TypeVar("T")
 
 
 def _term_labels() -> dict[str, str]:
@@ -92,6 +89,33 @@ def sum_present(values: Iterable[Decimal | None]) -> Decimal | None:
     return exact_sum(present) if present else None
 
 
+_SHARED: ContextVar[dict | None] = ContextVar("economy_tables_shared", default=None)
+
+
+@contextmanager
+def shared_figures() -> Iterator[None]:
+    """Within this block, tables of the same period share their queries.
+
+    A report shows several economy tables of one period; inside the block the ledger,
+    budget, forecasts and investments are read once for all of them. The data must not
+    change inside the block (build a report in it, not a save-and-show round trip).
+    """
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+def _shared(key: tuple, compute: Callable[[], T]) -> T:
+    cache = _SHARED.get()
+    if cache is None:
+        return compute()
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
 @dataclass(frozen=True)
 class _Context:
     period: Period
@@ -103,11 +127,16 @@ class _Context:
 
     @classmethod
     def of(cls, period: Period) -> _Context:
-        organisation = period.fiscal_year.organisation
+        return _shared(("context", period.pk), lambda: cls._read(period))
+
+    @classmethod
+    def _read(cls, period: Period) -> _Context:
+        fiscal_year = period.fiscal_year
+        organisation = fiscal_year.organisation
         return cls(
             period=period,
             organisation=organisation,
-            year=period.fiscal_year.year,
+            year=fiscal_year.year,
             end_month=period.end_month,
             conventions=conventions_from_settings(organisation.settings),
             units=list(organisation.units.order_by("sort_order", "name")),
@@ -122,20 +151,127 @@ class _Context:
         return f"budget:{scope};year={self.year};months={months_text(last_month)}"
 
 
-def _net_by_unit(sums: dict[tuple, Sums]) -> dict[int, Decimal]:
-    """Net result per unit id from sums grouped by ("unit_id", …)."""
-    result: dict[int, Decimal] = {}
-    for key, s in sums.items():
-        result[key[0]] = result.get(key[0], ZERO) + s.net
-    return result
+# The spans of months the tables compare.
+TO_DATE = "to_date"  # this year, January to the period's month
+PREVIOUS_TO_DATE = "previous_to_date"  # last year, the same months
+PREVIOUS_YEAR = "previous_year"  # last year, all twelve months (closed accounts)
+FULL_YEAR = "full_year"  # this year's budget, all twelve months
 
 
-def _gross_total(sums: dict[tuple, Sums], kind_of) -> Gross:
-    """Gross revenues and costs of sums grouped by (…, account or class id)."""
-    total = Gross()
-    for key, s in sums.items():
-        total = total + s.gross(kind_of(key[-1]))
-    return total
+@dataclass
+class _Figures:
+    """Sums per span of months, per unit and per account (or account class), in öre.
+
+    ``by_unit[span][unit_id]`` is the öre total (ledger sign) and ``split[span][id]`` the
+    (debit, credit) pair of an account or class; a unit or account without rows is absent.
+    """
+
+    by_unit: dict[str, dict[int, int]]
+    split: dict[str, dict[int, tuple[int, int]]]
+
+    @classmethod
+    def collect(cls, rows: dict[tuple, tuple[int, int]], spans_of) -> _Figures:
+        """From öre sums grouped by (…, unit id, account or class id); ``spans_of(key)``
+        names the spans the group belongs to."""
+        by_unit: dict[str, dict[int, int]] = {}
+        split: dict[str, dict[int, tuple[int, int]]] = {}
+        for key, (debit, credit) in rows.items():
+            unit_id, item_id = key[-2], key[-1]
+            for span in spans_of(key):
+                units = by_unit.setdefault(span, {})
+                units[unit_id] = units.get(unit_id, 0) + debit + credit
+                items = split.setdefault(span, {})
+                d, c = items.get(item_id, (0, 0))
+                items[item_id] = (d + debit, c + credit)
+        return cls(by_unit, split)
+
+    def net_by_unit(self, span: str) -> dict[int, Decimal]:
+        """Net result (revenues − costs) per unit id with rows in the span."""
+        return {u: -Decimal(ore) * ORE for u, ore in self.by_unit.get(span, {}).items()}
+
+    def gross_by(self, span: str, group_of: Callable[[int], int], kind_of: Callable[[int], str]):
+        """Gross revenues and costs per group (e.g. account class) of the span's items."""
+        result: dict[int, Gross] = {}
+        for item_id, (debit, credit) in self.split.get(span, {}).items():
+            gross = gross_from_sums(kind_of(item_id), Decimal(debit) * ORE, Decimal(credit) * ORE)
+            group = group_of(item_id)
+            result[group] = result.get(group, Gross()) + gross
+        return result
+
+    def gross_total(self, span: str, kind_of: Callable[[int], str]) -> Gross:
+        return sum(self.gross_by(span, lambda _: 0, kind_of).values(), Gross())
+
+
+@dataclass(frozen=True)
+class _Accounts:
+    kind: dict[int, str]  # account id → kind of its class
+    account_class: dict[int, int]  # account id → class id
+    class_kind: dict[int, str]  # class id → kind
+    classes: list[AccountClass]
+
+    @classmethod
+    def of(cls, ctx: _Context) -> _Accounts:
+        def read() -> _Accounts:
+            classes = list(AccountClass.objects.filter(organisation=ctx.organisation))
+            accounts = list(
+                ctx.organisation.accounts.values_list("id", "account_class_id")  # type: ignore[attr-defined]
+            )
+            class_kind = {c.id: c.kind for c in classes}
+            return cls(
+                kind={a: class_kind[c] for a, c in accounts},
+                account_class=dict(accounts),
+                class_kind=class_kind,
+                classes=classes,
+            )
+
+        return _shared(("accounts", ctx.organisation.pk), read)
+
+
+def _to_date(end_month: int) -> Case:
+    return Case(
+        When(month__lte=end_month, then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+
+
+def _ledger_figures(ctx: _Context) -> _Figures:
+    """This year to date and the whole of last year, by unit and account, in one query."""
+
+    def read() -> _Figures:
+        y, m = ctx.year, ctx.end_month
+        # two queries rather than one with OR, so that each can search the index by year
+        this_year = ore_sums(ledger(ctx.organisation, y, m), ["unit_id", "account_id"])
+        last_year = ore_sums(
+            ledger(ctx.organisation, y - 1).annotate(to_date=_to_date(m)),
+            ["to_date", "unit_id", "account_id"],
+        )
+        rows = {(y, True, *key): sums for key, sums in this_year.items()}
+        rows.update({(y - 1, *key): sums for key, sums in last_year.items()})
+
+        def spans(key: tuple) -> tuple[str, ...]:
+            year, to_date = key[0], key[1]
+            if year == y:
+                return (TO_DATE,)
+            return (PREVIOUS_YEAR, PREVIOUS_TO_DATE) if to_date else (PREVIOUS_YEAR,)
+
+        return _Figures.collect(rows, spans)
+
+    return _shared(("ledger", ctx.period.pk), read)
+
+
+def _budget_figures(ctx: _Context) -> _Figures:
+    """This year's budget to date and for the full year, by unit and account class."""
+
+    def read() -> _Figures:
+        m = ctx.end_month
+        rows = ore_sums(
+            budget(ctx.organisation, ctx.year).annotate(to_date=_to_date(m)),
+            ["to_date", "unit_id", "account_class_id"],
+        )
+        return _Figures.collect(rows, lambda key: (FULL_YEAR, TO_DATE) if key[0] else (FULL_YEAR,))
+
+    return _shared(("budget", ctx.period.pk), read)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,9 +282,10 @@ def operating_summary(period: Period) -> Table:
     """Driftsammandrag, netto tkr: per unit actual and budget to date, deviation, last year."""
     ctx = _Context.of(period)
     y, m = ctx.year, ctx.end_month
-    actual = _net_by_unit(split_sums(ledger(ctx.organisation, y, m), ["unit_id"]))
-    previous = _net_by_unit(split_sums(ledger(ctx.organisation, y - 1, m), ["unit_id"]))
-    budgeted = _net_by_unit(split_sums(budget(ctx.organisation, y, m), ["unit_id"]))
+    ledger_figures, budget_figures = _ledger_figures(ctx), _budget_figures(ctx)
+    actual = ledger_figures.net_by_unit(TO_DATE)
+    previous = ledger_figures.net_by_unit(PREVIOUS_TO_DATE)
+    budgeted = budget_figures.net_by_unit(TO_DATE)
     formula = ctx.conventions.operating_deviation
     columns = [
         Column("actual", _("Redovisat %(months)s") % {"months": _months_label(period)}),
@@ -224,6 +361,10 @@ class _ForecastData:
 
     @classmethod
     def of(cls, period: Period) -> _ForecastData:
+        return _shared(("forecast", period.pk), lambda: cls._read(period))
+
+    @classmethod
+    def _read(cls, period: Period) -> _ForecastData:
         ctx = _Context.of(period)
         forecasts = {
             f["unit_id"]: f
@@ -231,21 +372,15 @@ class _ForecastData:
                 "unit_id", "net_result", "revenues", "costs", "pandemic_net_cost"
             )
         }
-        class_kinds = dict(
-            AccountClass.objects.filter(organisation=ctx.organisation).values_list("id", "kind")
-        )
-        budget_sums = split_sums(
-            budget(ctx.organisation, ctx.year), ["unit_id", "account_class_id"]
-        )
-        kinds = account_kinds(ctx.organisation)
-        closed_sums = split_sums(ledger(ctx.organisation, ctx.year - 1), ["unit_id", "account_id"])
+        accounts = _Accounts.of(ctx)
+        ledger_figures, budget_figures = _ledger_figures(ctx), _budget_figures(ctx)
         return cls(
             ctx=ctx,
             forecasts=forecasts,
-            budget_net=_net_by_unit(budget_sums),
-            budget_gross=_gross_total(budget_sums, class_kinds.__getitem__),
-            closed_net=_net_by_unit(closed_sums),
-            closed_gross=_gross_total(closed_sums, kinds.__getitem__),
+            budget_net=budget_figures.net_by_unit(FULL_YEAR),
+            budget_gross=budget_figures.gross_total(FULL_YEAR, accounts.class_kind.__getitem__),
+            closed_net=ledger_figures.net_by_unit(PREVIOUS_YEAR),
+            closed_gross=ledger_figures.gross_total(PREVIOUS_YEAR, accounts.kind.__getitem__),
         )
 
     def forecast_net(self, unit_id: int) -> Decimal | None:
@@ -403,6 +538,10 @@ class _InvestmentData:
 
     @classmethod
     def of(cls, period: Period) -> _InvestmentData:
+        return _shared(("investments", period.pk), lambda: cls._read(period))
+
+    @classmethod
+    def _read(cls, period: Period) -> _InvestmentData:
         ctx = _Context.of(period)
         outcomes = {o.project_id: o for o in InvestmentOutcome.objects.filter(period=period)}
         frame_rows = InvestmentFrame.objects.filter(
@@ -645,19 +784,14 @@ def economy_summary(period: Period) -> Table:
 def _by_kind(period: Period, side: str) -> Table:
     ctx = _Context.of(period)
     y, m = ctx.year, ctx.end_month
-    classes = list(AccountClass.objects.filter(organisation=ctx.organisation))
-    kinds = account_kinds(ctx.organisation)
-    account_class = dict(ctx.organisation.accounts.values_list("id", "account_class_id"))
-    sums = split_sums(
-        LedgerBalance.objects.filter(
-            organisation=ctx.organisation, year__in=[y, y - 1], month__lte=m
-        ),
-        ["year", "account_id"],
-    )
+    accounts = _Accounts.of(ctx)
+    figures = _ledger_figures(ctx)
     gross: dict[tuple[int, int], Gross] = {}
-    for (year, account_id), s in sums.items():
-        key = (year, account_class[account_id])
-        gross[key] = gross.get(key, Gross()) + s.gross(kinds[account_id])
+    for year, span in ((y, TO_DATE), (y - 1, PREVIOUS_TO_DATE)):
+        by_class = figures.gross_by(
+            span, accounts.account_class.__getitem__, accounts.kind.__getitem__
+        )
+        gross.update({(year, class_id): g for class_id, g in by_class.items()})
     field = "revenues" if side == REVENUE else "costs"
     title = (
         _("Förvaltningens intäkter %(months)s jämfört med %(previous)s")
@@ -674,7 +808,7 @@ def _by_kind(period: Period, side: str) -> Table:
         caption=_("Belopp tkr"),
     )
     totals = {"current": [], "previous": []}
-    for cls in classes:
+    for cls in accounts.classes:
         # a class counts on this side when it is of this kind, or a financial class with
         # amounts on this side
         if cls.kind not in (side, "financial"):

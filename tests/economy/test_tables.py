@@ -138,3 +138,21 @@ def test_revenue_and_cost_by_kind(p08, django_assert_max_num_queries):
 def test_net_result_per_unit(p08):
     table = tables.net_result_per_unit(p08)
     assert texts(table) == {"Alfa": ["60", "117"], "Beta": ["-150", "-"]}
+
+
+ALL = [
+    tables.operating_summary,
+    tables.full_year_forecast,
+    tables.economy_summary,
+    tables.investments,
+    tables.revenue_by_kind,
+    tables.cost_by_kind,
+    tables.net_result_per_unit,
+]
+
+
+def test_tables_of_one_report_share_their_queries(p08, django_assert_max_num_queries):
+    alone = [texts(build(p08)) for build in ALL]
+    with django_assert_max_num_queries(14), tables.shared_figures():
+        shared = [texts(build(p08)) for build in ALL]
+    assert shared == alone
