@@ -202,8 +202,10 @@ def parse_csv(
 class LineDict(dict):
     """A YAML mapping that remembers its own line and the line of each key."""
 
-    line: int = 0
-    key_lines: dict
+    def __init__(self, *args, line: int = 1, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.line = line
+        self.key_lines: dict = {}
 
     def line_of(self, key) -> int:
         return self.key_lines.get(key, self.line)
@@ -212,8 +214,10 @@ class LineDict(dict):
 class LineList(list):
     """A YAML sequence that remembers its own line and the line of each item."""
 
-    line: int = 0
-    item_lines: list
+    def __init__(self, items=(), line: int = 1):
+        super().__init__(items)
+        self.line = line
+        self.item_lines: list = []
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -225,9 +229,7 @@ class _LineLoader(yaml.SafeLoader):
 
 def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
-    mapping = LineDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
+    mapping = LineDict(line=node.start_mark.line + 1)
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) and key is not None:
@@ -250,8 +252,10 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineList:
-    sequence = LineList(loader.construct_object(child, deep=True) for child in node.value)
-    sequence.line = node.start_mark.line + 1
+    sequence = LineList(
+        (loader.construct_object(child, deep=True) for child in node.value),
+        line=node.start_mark.line + 1,
+    )
     sequence.item_lines = [child.start_mark.line + 1 for child in node.value]
     return sequence
 

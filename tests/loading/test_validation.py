@@ -397,3 +397,10 @@ def test_unknown_csv_column(tmp_path):
     folder = copy_small(tmp_path)
     replace(folder, "ledger/2020.csv", "activity;project;amount", "activity;projekt;amount")
     assert_error(errors_of(folder), "ledger/2020.csv", 1, "projekt", "unknown column")
+
+
+def test_empty_organisation_yaml(tmp_path):
+    folder = copy_small(tmp_path)
+    (folder / "organisation.yaml").write_text("# nothing yet\n", encoding="utf-8")
+    errors = errors_of(folder)
+    assert ("organisation.yaml", 1, "slug") in [(e.file, e.line, e.field) for e in errors]
