@@ -100,7 +100,7 @@ def update_assessment(
         current = Assessment.objects.filter(board_goal=goal, period=period, is_current=True).first()
         if version_of(current) != base_version:
             raise StaleVersion(current)
-        items = list(current.items.values("kind", "text")) if current else []
+        items = list(current.items.order_by("sort_order").values("kind", "text")) if current else []
         return save_assessment(goal, period, value, justification, items, actor=actor)
 
 

@@ -1,0 +1,248 @@
+"""Every page with at least three personas: allowed, another unit's head, a reader; plus
+outsiders and anonymous visitors. Refusals are checked on the server (403/404), not by
+hidden buttons."""
+
+import pytest
+from django.urls import reverse
+
+from tertial.economy.models import Forecast
+from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
+from tertial.narrative.models import DecisionEvent, NarrativeSection
+from tertial.workflow import services as workflow
+from tertial.workflow.models import UnitSubmission
+
+pytestmark = pytest.mark.django_db
+
+
+def url(name, period, *args):
+    return reverse(name, args=[period.fiscal_year.organisation.slug, period.key, *args])
+
+
+def as_user(client, user):
+    client.force_login(user)
+    return client
+
+
+def current_forecast(unit, period):
+    return Forecast.objects.get(unit=unit, period=period, is_current=True)
+
+
+def forecast_post(unit, period, net_tkr="2 700", comment="Ny prognos.", base=None):
+    if base is None:
+        current = Forecast.objects.filter(unit=unit, period=period, is_current=True).first()
+        base = str(current.pk) if current else ""
+    return {
+        "form": "forecast",
+        "base_version": base,
+        "net_result": net_tkr,
+        "revenues": "",
+        "costs": "",
+        "comment": comment,
+    }
+
+
+# ---- reading ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["dashboard", "texts", "report"])
+def test_period_pages_for_members_only(client, people, period_2020_08, name):
+    target = url(name, period_2020_08)
+    response = client.get(target)
+    assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert as_user(client, people.outsider).get(target).status_code == 404
+    for user in (people.reader, people.kontakt_head, people.controller):
+        assert as_user(client, user).get(target).status_code == 200
+
+
+def test_dashboard_shows_units_goals_and_what_is_missing(client, people, period_2020_08):
+    response = as_user(client, people.reader).get(url("dashboard", period_2020_08))
+    text = response.content.decode()
+    assert "LKDATA" in text and "God service" in text
+    assert "Vad som saknas" in text and "inlämning" in text
+    assert 'lang="sv"' in text
+
+
+def test_unit_page_form_only_for_its_editors(client, people, period_2020_08):
+    target = url("unit", period_2020_08, people.lkdata.pk)
+    assert as_user(client, people.outsider).get(target).status_code == 404
+    own = as_user(client, people.lkdata_head).get(target)
+    assert own.status_code == 200 and 'name="net_result"' in own.content.decode()
+    for user in (people.kontakt_head, people.reader):
+        page = as_user(client, user).get(target)
+        assert page.status_code == 200
+        assert 'name="net_result"' not in page.content.decode()
+
+
+def test_goal_page(client, people, period_2020_08):
+    goal = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="god-service")
+    goal.responsible_units.add(people.kontakt)
+    target = url("goal", period_2020_08, goal.pk)
+    assert as_user(client, people.outsider).get(target).status_code == 404
+    responsible = as_user(client, people.kontakt_head).get(target).content.decode()
+    assert 'name="justification"' in responsible and "Systemets förslag" in responsible
+    for user in (people.lkdata_head, people.reader):
+        page = as_user(client, user).get(target).content.decode()
+        assert 'name="justification"' not in page and "Svarsservice" in page
+
+
+# ---- writing ------------------------------------------------------------------------------
+
+
+def test_forecast_saved_by_own_unit_head_refused_to_others(client, people, period_2020_08):
+    unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
+    before = current_forecast(unit, period_2020_08)
+    for user in (people.kontakt_head, people.reader, people.head):
+        response = as_user(client, user).post(target, forecast_post(unit, period_2020_08))
+        assert response.status_code == 403
+    assert current_forecast(unit, period_2020_08) == before
+    response = as_user(client, people.outsider).post(target, forecast_post(unit, period_2020_08))
+    assert response.status_code == 404
+    response = as_user(client, people.lkdata_head).post(
+        target, forecast_post(unit, period_2020_08, "2 700,5")
+    )
+    assert response.status_code == 302
+    saved = current_forecast(unit, period_2020_08)
+    assert saved.net_result == 2_700_500 and saved.author == people.lkdata_head
+    page = client.get(target).content.decode()
+    assert "Historik" in page and "2\u00a0701 tkr" in page
+
+
+def test_unit_head_cannot_edit_after_submitting(client, people, period_2020_08):
+    unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
+    as_user(client, people.lkdata_head).post(target, {"form": "submit"})
+    assert workflow.submission_for(unit, period_2020_08).state == UnitSubmission.State.SUBMITTED
+    before = current_forecast(unit, period_2020_08)
+    client.post(target, forecast_post(unit, period_2020_08))
+    assert current_forecast(unit, period_2020_08) == before
+    assert 'name="net_result"' not in client.get(target).content.decode()
+
+
+def test_review_only_by_controllers(client, people, period_2020_08):
+    unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
+    workflow.submit_unit(unit, period_2020_08, actor=people.lkdata_head)
+    for user in (people.lkdata_head, people.kontakt_head, people.reader):
+        response = as_user(client, user).post(target, {"form": "approve"})
+        assert response.status_code == 403
+        response = client.post(target, {"form": "return", "comment": "x"})
+        assert response.status_code == 403
+    as_user(client, people.controller).post(target, {"form": "return", "comment": "Rätta."})
+    submission = workflow.submission_for(unit, period_2020_08)
+    assert submission.state == UnitSubmission.State.RETURNED
+    page = as_user(client, people.lkdata_head).get(target).content.decode()
+    assert "Rätta." in page and 'name="net_result"' in page
+
+
+def test_indicator_value_entry(client, people, period_2020_08):
+    indicator = Indicator.objects.get(
+        organisation=people.lkdata.organisation, code="arenden-lkdata-support"
+    )
+    target = url("unit", period_2020_08, people.lkdata.pk)
+    key = f"indicator-{indicator.pk}"
+    current = IndicatorValue.objects.filter(
+        indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
+    ).first()
+    base = current.entered_at.isoformat() if current else ""
+    data = {"form": key, "base_version": base, "value": "42 300", "note": ""}
+    assert as_user(client, people.kontakt_head).post(target, data).status_code == 403
+    assert as_user(client, people.reader).post(target, data).status_code == 403
+    assert as_user(client, people.lkdata_head).post(target, data).status_code == 302
+    value = IndicatorValue.objects.get(
+        indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
+    )
+    assert value.value == 42300 and value.entered_by == people.lkdata_head
+    bad = {**data, "base_version": value.entered_at.isoformat(), "value": "−5"}
+    assert client.post(target, bad).status_code == 400
+
+
+def test_assessment_saved_by_responsible_unit_head(client, people, period_2020_08):
+    goal = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="god-service")
+    goal.responsible_units.add(people.kontakt)
+    target = url("goal", period_2020_08, goal.pk)
+    current = Assessment.objects.get(board_goal=goal, period=period_2020_08, is_current=True)
+    data = {
+        "form": "assessment",
+        "base_version": str(current.pk),
+        "value": "partly_met",
+        "justification": "Svarstiderna har ökat.",
+    }
+    for user in (people.lkdata_head, people.reader):
+        assert as_user(client, user).post(target, data).status_code == 403
+    assert as_user(client, people.kontakt_head).post(target, data).status_code == 302
+    new = Assessment.objects.get(board_goal=goal, period=period_2020_08, is_current=True)
+    assert new.value == "partly_met" and new.author == people.kontakt_head
+    empty = {**data, "base_version": str(new.pk), "justification": "  "}
+    assert client.post(target, empty).status_code == 400
+
+
+def test_texts_edited_by_controller_and_head_only(client, people, period_2020_08):
+    section = NarrativeSection.objects.filter(period=period_2020_08).first()
+    target = url("texts", period_2020_08)
+    data = {
+        "form": f"section-{section.pk}",
+        "base_version": str(section.version),
+        "title": section.title,
+        "body": "Ny text.",
+    }
+    for user in (people.lkdata_head, people.reader):
+        assert as_user(client, user).post(target, data).status_code == 403
+    assert as_user(client, people.controller).post(target, data).status_code == 302
+    section.refresh_from_db()
+    assert section.body == "Ny text." and section.version == 2
+    event = {
+        "form": "event-new",
+        "base_version": "",
+        "kind": "decision",
+        "date": "2020-06-01",
+        "text": "Nämnden beslutade om ny taxa.",
+    }
+    assert as_user(client, people.reader).post(target, event).status_code == 403
+    assert as_user(client, people.head).post(target, event).status_code == 302
+    created = DecisionEvent.objects.get(text="Nämnden beslutade om ny taxa.")
+    delete = {"form": f"event-delete-{created.pk}"}
+    assert as_user(client, people.kontakt_head).post(target, delete).status_code == 403
+    assert as_user(client, people.controller).post(target, delete).status_code == 302
+    assert not DecisionEvent.objects.filter(pk=created.pk).exists()
+
+
+def test_deadlines_set_by_controller_only(client, people, period_2020_08):
+    target = url("dashboard", period_2020_08)
+    data = {"unit_deadline": "2020-09-10", "report_deadline": "2020-09-30"}
+    for user in (people.lkdata_head, people.reader, people.head):
+        assert as_user(client, user).post(target, data).status_code == 403
+    assert as_user(client, people.controller).post(target, data).status_code == 302
+    period_2020_08.refresh_from_db()
+    assert str(period_2020_08.deadline) == "2020-09-10"
+
+
+def test_report_approval_publishing_and_public_page(client, people, period_2020_08):
+    from tests.workflow.test_transitions import approve_all_units
+
+    slug = period_2020_08.fiscal_year.organisation.slug
+    public = reverse("public_report", args=[slug, period_2020_08.key])
+    assert client.get(public).status_code == 404
+    approve_all_units(people, period_2020_08)
+    target = url("report", period_2020_08)
+    for user in (people.controller, people.lkdata_head, people.reader):
+        assert as_user(client, user).post(target, {"form": "approve"}).status_code == 403
+    assert as_user(client, people.head).post(target, {"form": "approve"}).status_code == 302
+    period_2020_08.refresh_from_db()
+    assert period_2020_08.is_locked
+    # Locked: nobody edits a unit any more, not even the controller.
+    unit_target = url("unit", period_2020_08, people.lkdata.pk)
+    before = current_forecast(people.lkdata, period_2020_08)
+    as_user(client, people.controller).post(
+        unit_target, forecast_post(people.lkdata, period_2020_08)
+    )
+    assert current_forecast(people.lkdata, period_2020_08) == before
+    assert as_user(client, people.head).post(target, {"form": "publish"}).status_code == 302
+    client.logout()
+    response = client.get(public)
+    assert response.status_code == 200 and "LKDATA" in response.content.decode()
+    assert client.get(reverse("public", args=[slug])).status_code == 200
+    # Unlocking: administrators only, with a reason.
+    for user in (people.controller, people.head, people.reader):
+        response = as_user(client, user).post(target, {"form": "unlock", "reason": "x"})
+        assert response.status_code == 403
+    as_user(client, people.admin).post(target, {"form": "unlock", "reason": "Rättelse."})
+    period_2020_08.refresh_from_db()
+    assert not period_2020_08.is_locked
