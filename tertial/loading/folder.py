@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -19,13 +20,13 @@ from tertial.loading.fields import (
     MISSING_TEXTS,
     YamlFields,
     check_amount,
-    check_code,
     csv_decimal,
     csv_integer,
     parse_period_key,
 )
 from tertial.loading.reading import CsvRow, FileError, LineDict, parse_csv, parse_yaml, read_text
 
+SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
 UNIT_KEYS = ("code", "name", "parent", "starts_on", "ends_on")
 PERIOD_KINDS = ("month", "tertial", "interim", "annual")
 PERIOD_STATUSES = ("open", "submitted", "approved", "locked")
@@ -422,7 +423,7 @@ class _FolderReader:
             ),
         )
         d.slug = y.text(doc, "slug", "", required=True)
-        if d.slug and (d.slug != d.slug.lower() or check_code(d.slug, 50) or "_" in d.slug):
+        if d.slug and not SLUG.match(d.slug):
             self.error(file, doc.line_of("slug"), "slug", "use lower-case letters, digits and '-'")
         d.name = y.text(doc, "name", "", required=True, max_length=200)
         d.short_name = y.text(doc, "short_name", "", max_length=40)

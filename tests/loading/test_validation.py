@@ -127,6 +127,13 @@ YAML_CASES = {
         "units[3].ends_on",
         "before it starts",
     ),
+    "slug with upper case or Swedish letters": (
+        "organisation.yaml",
+        "slug: provorg",
+        "slug: Provörg",
+        "slug",
+        "lower-case",
+    ),
     "unknown key": (
         "organisation.yaml",
         "    name: Lönecenter",
