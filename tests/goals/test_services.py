@@ -208,3 +208,21 @@ def test_carry_over_goals(vss, user):
     )
     with pytest.raises(ValidationError):
         services.carry_over_goals(vss, 2021, 2020)
+
+
+def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):
+    from tertial.goals.tables import find_row, indicator_tables
+
+    chefer = indicator(vss, "chefers-sjukfranvaro")  # no fixed decimals
+    services.set_indicator_value(chefer, 2020, 8, "actual", "T", Decimal("3.0"), actor=user)
+    services.set_indicator_value(chefer, 2020, 8, "actual", "M", Decimal("1.125"), actor=user)
+    stored = IndicatorValue.objects.get(indicator=chefer, year=2020, through_month=8, gender="T")
+    assert stored.written_decimals == 1
+    stored.note = "ny källa"
+    stored.save()  # read back with six decimals, saved again: still as written
+    assert IndicatorValue.objects.get(pk=stored.pk).written_decimals == 1
+    table = next(t for t in indicator_tables(period_2020_08) if t.key.endswith("arbetsgivare"))
+    assert (
+        find_row(table, "indicator:chefers-sjukfranvaro").cells["2020-08"].text == "3,0 (ny källa)"
+    )
+    assert find_row(table, "indicator:chefers-sjukfranvaro:M").cells["2020-08"].text == "1,125"
