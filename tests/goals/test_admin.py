@@ -1,5 +1,7 @@
 """The goals admin: pages open, formulas and targets are checked before they are saved."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
@@ -65,3 +67,21 @@ def test_good_formula_is_accepted(vss):
         "arenden-kontakt-chatt / arenden-kontakt * 100",
     )
     assert form.is_valid(), form.errors
+
+
+def test_target_text_is_parsed_and_a_bad_one_refused(vss):
+    from tertial.goals.admin import IndicatorTargetForm
+    from tertial.goals.models import IndicatorTarget
+
+    indicator = Indicator.objects.get(organisation=vss, code="tappade-samtal")
+    form = IndicatorTargetForm(
+        data={"year": 2021, "text": "≤ 4,5 %"}, instance=IndicatorTarget(indicator=indicator)
+    )
+    assert form.is_valid(), form.errors
+    target = form.save()
+    assert (target.comparator, target.value) == ("at_most", Decimal("4.5"))
+    bad = IndicatorTargetForm(
+        data={"year": 2022, "text": "fem procent"}, instance=IndicatorTarget(indicator=indicator)
+    )
+    assert not bad.is_valid()
+    assert "cannot read target" in bad.errors["text"][0]
