@@ -10,6 +10,7 @@ import os
 import sys
 from pathlib import Path
 
+DEMO_DATABASE = "tertial-demo.sqlite3"
 TWO_WORD_COMMANDS = {
     ("import", "ledger"): "import_ledger",
     ("import", "kolada"): "import_kolada",
@@ -22,7 +23,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tertial.settings")
     if argv[:1] == ["demo"]:
-        _use_fresh_demo_database()
+        _use_demo_database()
     if len(argv) >= 2 and (argv[0], argv[1]) in TWO_WORD_COMMANDS:
         argv = [TWO_WORD_COMMANDS[(argv[0], argv[1])], *argv[2:]]
     from django.core.management import execute_from_command_line
@@ -30,12 +31,13 @@ def main(argv: list[str] | None = None) -> None:
     execute_from_command_line(["tertial", *argv])
 
 
-def _use_fresh_demo_database() -> None:
-    """The demo always starts from an empty SQLite file of its own, whatever is configured."""
-    database = Path.cwd() / "tertial-demo.sqlite3"
-    for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
-        leftover.unlink(missing_ok=True)
-    os.environ["TERTIAL_DATABASE_URL"] = f"sqlite:///{database}"
+def _use_demo_database() -> None:
+    """The demo runs on an SQLite file of its own, whatever database is configured.
+
+    The demo command empties it before loading (not here, so that `tertial demo --help`
+    leaves an earlier demo's database alone).
+    """
+    os.environ["TERTIAL_DATABASE_URL"] = f"sqlite:///{Path.cwd() / DEMO_DATABASE}"
 
 
 if __name__ == "__main__":

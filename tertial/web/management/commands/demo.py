@@ -1,7 +1,8 @@
 """``tertial demo``: the reference organisation loaded, its report written, the app served.
 
-``tertial.cli`` points the database at a fresh SQLite file (tertial-demo.sqlite3 in the
-working directory) before Django starts, so the demo never touches a configured database.
+``tertial.cli`` points the database at an SQLite file of its own (tertial-demo.sqlite3 in the
+working directory) before Django starts, so the demo never touches a configured database; the
+command empties that file first, so every demo starts fresh.
 """
 
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 import tertial
 
@@ -39,7 +41,11 @@ class Command(BaseCommand):
             raise CommandError(
                 f"The example folder {EXAMPLE} is missing: run the demo from a clone of tertial."
             )
-        self.stdout.write(f"Database: {settings.DATABASES['default']['NAME']}")
+        database = Path(settings.DATABASES["default"]["NAME"])
+        connection.close()
+        for leftover in (database, Path(f"{database}-wal"), Path(f"{database}-shm")):
+            leftover.unlink(missing_ok=True)
+        self.stdout.write(f"Database: {database}")
         call_command("migrate", verbosity=0)
         call_command("load", str(EXAMPLE))
         organisation = Organisation.objects.get(slug="vss")
