@@ -185,22 +185,10 @@ def chart_data_view(chart: Chart) -> TableView:
     )
 
 
-# Drawn charts by their data: a chart is drawn once per process however often it is shown.
-_drawn: dict[str, str] = {}
-_DRAWN_LIMIT = 1024
-
-
 def chart_src(chart: Chart) -> str:
     """The chart's SVG as a data URI (an <img> keeps each chart's ids apart from the page's)."""
-    key = repr((chart.kind, chart.title, chart.categories, chart.series, chart.decimals, chart.key))
-    src = _drawn.get(key)
-    if src is None:
-        svg = chart_drawing.render_svg(chart)
-        src = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
-        if len(_drawn) >= _DRAWN_LIMIT:
-            _drawn.clear()
-        _drawn[key] = src
-    return src
+    svg = chart_drawing.render_svg(chart)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def chart_view(chart: Chart) -> dict:

@@ -101,12 +101,16 @@ def _keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
 
-def _style(document, name: str, fallback: str = "Normal") -> str:
-    try:
-        document.styles[name]
-    except KeyError:
-        return fallback
-    return name
+def _style_ids(document) -> dict[str, str]:
+    """Style names to ids, read once: python-docx looks a name up by scanning every style."""
+    return {style.name: style.style_id for style in document.styles if style.name}
+
+
+def _add_paragraph(container, text: str = "", style_id: str | None = None):
+    paragraph = container.add_paragraph(text)
+    if style_id:
+        paragraph._p.get_or_add_pPr().style = style_id
+    return paragraph
 
 
 # --- Markdown (already sanitised HTML) into paragraphs ----------------------------------------
@@ -115,9 +119,8 @@ def _style(document, name: str, fallback: str = "Normal") -> str:
 class _HtmlToWord(HTMLParser):
     """Paragraphs, bullet lists and bold/italic of the sanitised text HTML, as Word paragraphs."""
 
-    def __init__(self, document, container, bullet_style: str):
+    def __init__(self, container, bullet_style: str | None):
         super().__init__(convert_charrefs=True)
-        self.document = document
         self.container = container
         self.bullet_style = bullet_style
         self.paragraph = None
@@ -126,7 +129,7 @@ class _HtmlToWord(HTMLParser):
         self.list_depth = 0
 
     def _new(self, style: str | None = None):
-        self.paragraph = self.container.add_paragraph(style=style)
+        self.paragraph = _add_paragraph(self.container, "", style)
 
     def handle_starttag(self, tag, attrs):
         if tag == "p" and self.list_depth == 0:
@@ -171,15 +174,20 @@ class _Writer:
         self.document = document
         self.report = report
         self.own_template = own_template
-        self.bullet = _style(document, "List Bullet")
-        self.caption = _style(document, "Caption")
-        self.table_style = _style(document, "Table Grid", fallback="")
+        self.styles = _style_ids(document)
+        self.bullet = self.styles.get("List Bullet")
+        self.caption = self.styles.get("Caption")
+        self.table_style = "Table Grid" if "Table Grid" in self.styles else ""
+
+    def para(self, text: str = "", style: str | None = None):
+        """A paragraph in the named style (the document's default style when it has none)."""
+        return _add_paragraph(self.document, text, self.styles.get(style) if style else None)
 
     def heading(self, text: str, level: int) -> None:
-        self.document.add_heading(text, level=min(max(level, 1), 9))
+        self.para(text, f"Heading {min(max(level, 1), 9)}")
 
     def markdown(self, text: str) -> None:
-        parser = _HtmlToWord(self.document, self.document, self.bullet)
+        parser = _HtmlToWord(self.document, self.bullet)
         parser.feed(markdown_to_html(text))
         parser.close()
 
@@ -187,22 +195,19 @@ class _Writer:
         r = self.report
         doc = self.document
         for _ in range(6):
-            doc.add_paragraph()
-        doc.add_paragraph(r.municipality.upper())
-        doc.add_paragraph(r.title, style=_style(doc, "Title"))
-        doc.add_paragraph(
-            r.organisation + (f" ({r.short_name})" if r.short_name else ""),
-            style=_style(doc, "Subtitle"),
-        )
+            self.para()
+        self.para(r.municipality.upper())
+        self.para(r.title, "Title")
+        self.para(r.organisation + (f" ({r.short_name})" if r.short_name else ""), "Subtitle")
         if r.board:
-            doc.add_paragraph(r.board)
+            self.para(r.board)
         if r.edition:
-            doc.add_paragraph(f"Utgåva {r.edition}")
+            self.para(f"Utgåva {r.edition}")
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def toc(self) -> None:
         doc = self.document
-        doc.add_paragraph("Innehåll", style=_style(doc, "TOC Heading"))
+        self.para("Innehåll", "TOC Heading")
         _field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', TOC_PLACEHOLDER)
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
@@ -221,7 +226,7 @@ class _Writer:
 
     def table(self, view) -> None:
         doc = self.document
-        caption = doc.add_paragraph(view.caption, style=self.caption)
+        caption = self.para(view.caption, "Caption")
         if view.subcaption:
             caption.add_run(f" {view.subcaption}")
         _keep_with_next(caption)
@@ -276,7 +281,7 @@ class _Writer:
         doc_pr.set("descr", chart.alt)
         doc_pr.set("title", chart.title)
         _keep_with_next(paragraph)
-        doc.add_paragraph(chart.title, style=self.caption)
+        self.para(chart.title, "Caption")
         if chart.kind != "trend":
             self.table(chart_data_view(chart))
 
@@ -289,7 +294,7 @@ class _Writer:
             ("not_met", "Nämndmålet bedöms ej uppnås per helår"),
             ("not_assessable", "Nämndmålet kan ej bedömas"),
         ):
-            doc.add_paragraph(f"{ASSESSMENT_SYMBOLS[value]} {words}", style=self.bullet)
+            self.para(f"{ASSESSMENT_SYMBOLS[value]} {words}", "List Bullet")
         for perspective in block.perspectives:
             self.heading(perspective.title, level + 1)
             for goal in perspective.goals:
@@ -300,8 +305,8 @@ class _Writer:
                     paragraph.add_run(f" (systemets förslag: {goal.proposal_label})")
                 self.markdown(goal.justification)
                 for item in goal.items:
-                    parser = _HtmlToWord(doc, doc, self.bullet)
-                    parser.paragraph = doc.add_paragraph(style=self.bullet)
+                    parser = _HtmlToWord(doc, self.bullet)
+                    parser.paragraph = self.para("", "List Bullet")
                     parser.list_depth = 1
                     parser.feed(
                         markdown_to_html(item.text).removeprefix("<p>").removesuffix("</p>")
@@ -330,7 +335,7 @@ class _Writer:
                         if block.title:
                             self.heading(block.title, section.level + 1)
                         for item in block.items:
-                            self.document.add_paragraph(item, style=self.bullet)
+                            self.para(item, "List Bullet")
                     case GoalFollowUpBlock():
                         self.goals(block, section.level)
 
