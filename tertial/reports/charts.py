@@ -194,16 +194,26 @@ def _draw_bars(chart: Chart) -> Figure:
     return fig
 
 
+def _tick_decimals(step: float) -> int:
+    """Decimals the axis needs so that no two ticks print alike (a step of 0,2 needs one)."""
+    decimals = 0
+    while decimals < 4 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-9:
+        decimals += 1
+    return decimals
+
+
 def _draw_trend(chart: Chart) -> Figure:
     fig = Figure(figsize=(2.9, 1.7))
     ax = fig.add_subplot()
     markers = ["o", "s", "^", "D"]
     linestyles = ["-", "--", ":", "-."]
     xs = list(range(len(chart.categories)))
+    drawn = 0
     for si, s in enumerate(chart.series):
         points = [(x, float(v)) for x, v in zip(xs, s.values, strict=True) if v is not None]
         if not points:
             continue
+        drawn += 1
         ax.plot(
             [p[0] for p in points],
             [p[1] for p in points],
@@ -214,25 +224,28 @@ def _draw_trend(chart: Chart) -> Figure:
             markersize=3.5,
             label=s.label,
         )
-        last_x, last_y = points[-1]
-        ax.annotate(
-            _label(Decimal(str(last_y)), chart.decimals),
-            (last_x, last_y),
-            textcoords="offset points",
-            xytext=(4, 0),
-            va="center",
-            fontsize=6.5,
-        )
+        if si == 0:  # the total's latest value; the gender lines' values are in the table
+            last_x, last_y = points[-1]
+            ax.annotate(
+                _label(Decimal(str(last_y)), chart.decimals),
+                (last_x, last_y),
+                textcoords="offset points",
+                xytext=(4, 0),
+                va="center",
+                fontsize=6.5,
+            )
     ax.set_xticks(xs, chart.categories, fontsize=6.5)
     ax.set_xlim(-0.3, len(xs) - 0.4)
-    ax.yaxis.set_major_formatter(_fmt(chart.decimals))
-    ax.yaxis.set_major_locator(MaxNLocator(4))
+    ax.yaxis.set_major_locator(MaxNLocator(4, integer=chart.decimals == 0))
+    ticks = ax.get_yticks()
+    step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
+    ax.yaxis.set_major_formatter(_fmt(_tick_decimals(step)))
     ax.tick_params(axis="y", labelsize=6.5)
     # The title is the figure's caption in HTML, PDF and Word; drawing it again costs time.
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    if len(chart.series) > 1:
+    if drawn > 1:
         ax.legend(fontsize=6, frameon=False, loc="best")
     fig.subplots_adjust(left=0.16, right=0.86, top=0.95, bottom=0.16)
     return fig

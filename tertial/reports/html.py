@@ -152,8 +152,9 @@ def table_view(table: Table) -> TableView:
     notes = list(table.notes)
     notes += [f"{c.label}: {c.note}" for c in table.columns if c.note and c.note not in notes]
     return TableView(
-        caption=table.title,
-        subcaption=table.caption if table.caption != table.title else "",
+        # "Investeringar" over "Investeringar, belopp tkr" says the same thing twice.
+        caption=table.caption if table.caption.startswith(table.title) else table.title,
+        subcaption="" if table.caption.startswith(table.title) else table.caption,
         label_heading=table.column(label_key).label if label_key else _label_heading(table),
         columns=[(c.label, c.note, numeric[c.key]) for c in shown],
         rows=rows,
