@@ -9,7 +9,8 @@ Role = Membership.Role
 
 
 def make_user(username: str, organisation: Organisation | None, role: str | None, units=()):
-    user = get_user_model().objects.create_user(username=username, password="x" * 16)
+    # No password: tests log in with force_login, and hashing one costs a second.
+    user = get_user_model().objects.create_user(username=username)
     if organisation is not None:
         membership = Membership.objects.create(user=user, organisation=organisation, role=role)
         membership.units.set(units)
