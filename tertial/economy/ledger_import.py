@@ -63,10 +63,14 @@ def import_ledger(
     actor=None,
     progress: Progress | None = None,
     source_name: str | None = None,
+    replace: bool = True,
 ) -> ImportBatch:
-    """Import a ledger export; replaces the organisation's balances of the months it covers."""
+    """Import a ledger export; replaces the organisation's balances of the months it covers.
+
+    With ``replace=False`` a file covering a month that already has balances is refused.
+    """
     kind = ImportBatch.Kind.LEDGER
-    return _import(kind, organisation, path, mapping, actor, progress, source_name)
+    return _import(kind, organisation, path, mapping, actor, progress, source_name, replace)
 
 
 def import_budget(
@@ -77,17 +81,23 @@ def import_budget(
     actor=None,
     progress: Progress | None = None,
     source_name: str | None = None,
+    replace: bool = True,
 ) -> ImportBatch:
-    """Import a budget file; replaces the organisation's budget of the months it covers."""
+    """Import a budget file; replaces the organisation's budget of the months it covers.
+
+    With ``replace=False`` a file covering a month that already has a budget is refused.
+    """
     kind = ImportBatch.Kind.BUDGET
-    return _import(kind, organisation, path, mapping, actor, progress, source_name)
+    return _import(kind, organisation, path, mapping, actor, progress, source_name, replace)
 
 
 def resolve_mapping(mapping: Mapping | str | Path) -> Mapping:
     return mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
 
 
-def _import(kind, organisation, path, mapping, actor, progress, source_name) -> ImportBatch:
+def _import(
+    kind, organisation, path, mapping, actor, progress, source_name, replace
+) -> ImportBatch:
     mapping = resolve_mapping(mapping)
     path = Path(path)
     display = source_name or path.name
@@ -113,7 +123,7 @@ def _import(kind, organisation, path, mapping, actor, progress, source_name) -> 
         report(60, "Kontrollerar koder och belopp")
         analysis.validate()
         report(75, "Sparar")
-        batch = analysis.store(actor, source_name=display)
+        batch = analysis.store(actor, source_name=display, replace=replace)
         report(100, "Klar")
         return batch
     finally:
@@ -142,20 +152,29 @@ def time_sql(mapping: Mapping) -> tuple[str, str]:
     return expr.year_and_month("year", "month")
 
 
-def amount_sql(mapping: Mapping, decimal_separator: str) -> str:
-    """The amount of a staged row in the ledger's sign: debit minus credit when split."""
+def with_amount(mapping: Mapping, decimal_separator: str, source: str) -> str:
+    """``source`` with the column ``_amount``: the row's amount in the ledger's sign.
+
+    With separate debit and credit columns it is debit minus credit, an empty one counting
+    as zero; NULL when both are empty or either is not an amount.
+    """
+    layers = expr.Layers()
     if "amount" in mapping.columns:
-        return expr.amount("amount", decimal_separator)
-    debit = expr.amount("debit", decimal_separator)
-    credit = expr.amount("credit", decimal_separator)
+        expr.amount(layers, "amount", decimal_separator, "_amount")
+        return layers.sql(source)
+    expr.amount(layers, "debit", decimal_separator, "_debit")
+    expr.amount(layers, "credit", decimal_separator, "_credit")
     debit_empty = f"({expr.code('debit')} IS NULL)"
     credit_empty = f"({expr.code('credit')} IS NULL)"
-    return (
-        f"(CASE WHEN {debit_empty} AND {credit_empty} THEN NULL "
-        f"WHEN (NOT {debit_empty} AND {debit} IS NULL) "
-        f"OR (NOT {credit_empty} AND {credit} IS NULL) THEN NULL "
-        f"ELSE coalesce({debit}, 0) - coalesce({credit}, 0) END)"
+    layers.add(
+        _amount=(
+            f"CASE WHEN {debit_empty} AND {credit_empty} THEN NULL "
+            f"WHEN (NOT {debit_empty} AND _debit IS NULL) "
+            f"OR (NOT {credit_empty} AND _credit IS NULL) THEN NULL "
+            "ELSE coalesce(_debit, 0) - coalesce(_credit, 0) END"
+        )
     )
+    return layers.sql(source)
 
 
 class _Analysis:
@@ -185,7 +204,7 @@ class _Analysis:
             f"{expr.code(target)} AS target_code",
             f"{year} AS year",
             f"{month} AS month",
-            f"{amount_sql(self.mapping, self.staged.decimal_separator)} AS amount",
+            "_amount AS amount",
         ]
         if self.kind == ImportBatch.Kind.LEDGER:
             for role in ("activity", "project"):
@@ -196,7 +215,8 @@ class _Analysis:
         )
         # The values as read stay beside the parsed ones, for the error messages.
         fields += [f"{expr.quote_ident(r)} AS {expr.quote_ident('raw_' + r)}" for r in self.columns]
-        self.con.execute(f"CREATE VIEW parsed AS SELECT {', '.join(fields)} FROM raw")
+        source = with_amount(self.mapping, self.staged.decimal_separator, "raw")
+        self.con.execute(f"CREATE VIEW parsed AS SELECT {', '.join(fields)} FROM {source}")
         dims = ", activity, project" if self.kind == ImportBatch.Kind.LEDGER else ""
         self.dims = dims
         self.con.execute(
@@ -467,7 +487,7 @@ class _Analysis:
             ).fetchall()
         ]
 
-    def store(self, actor, *, source_name: str) -> ImportBatch:
+    def store(self, actor, *, source_name: str, replace: bool) -> ImportBatch:
         months = self.months()
         total, row_count = self.con.execute(
             "SELECT coalesce(sum(amount), 0), coalesce(sum(n), 0) FROM agg"
@@ -500,6 +520,18 @@ class _Analysis:
                     if b is not None
                 }
             )
+            if not replace and model.objects.filter(self._months_filter(months)).exists():
+                raise InputErrors(
+                    [
+                        InputError(
+                            self.display,
+                            None,
+                            "",
+                            "det finns redan värden för månaderna i filen; "
+                            "välj att ersätta dem (--replace) för att importera den",
+                        )
+                    ]
+                )
             replaced, _ = model.objects.filter(self._months_filter(months)).delete()
             stored = self._insert(batch)
             target = raw_dir() / f"{batch.pk}.parquet"
@@ -565,7 +597,10 @@ class _Analysis:
                 f"CAST(sum(agg.amount) AS VARCHAR) AS amount, {batch.pk} AS batch_id "
                 "FROM agg JOIN unit_map u ON u.code = agg.unit_code "
                 "JOIN account_ids a ON a.code = agg.target_code "
-                "GROUP BY u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project"
+                "GROUP BY u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project "
+                # In the order of the (unit, year, month) index: SQLite then appends to it
+                # instead of updating it at random places.
+                "ORDER BY u.unit_id, agg.year, agg.month"
             )
             accounts = dict(
                 Account.objects.filter(organisation=self.organisation).values_list("number", "id")
@@ -710,7 +745,6 @@ def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
         line_offset=info["line_offset"],
     )
     y, m = time_sql(mapping)
-    amount = amount_sql(mapping, staged.decimal_separator)
     account_sql = expr.code("account")
     text = expr.dimension("text" if "text" in mapping.columns else None)
     where = [
@@ -720,13 +754,14 @@ def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
     ]
     if account is not None:
         where.append(f"{account_sql} = {expr.quote_literal(account)}")
+    source = f"read_parquet({expr.quote_literal(batch.raw_path)}, file_row_number = true)"
     query = (
         f"SELECT {staged.line_sql()} AS line, {y} AS year, {m} AS month, "
         f"{expr.code('unit')} AS unit, {account_sql} AS account, "
         f"{expr.dimension('activity' if 'activity' in mapping.columns else None)} AS activity, "
         f"{expr.dimension('project' if 'project' in mapping.columns else None)} AS project, "
-        f"{amount} AS amount, {text} AS text "
-        f"FROM read_parquet({expr.quote_literal(batch.raw_path)}, file_row_number = true) "
+        f"_amount AS amount, {text} AS text "
+        f"FROM {with_amount(mapping, staged.decimal_separator, source)} "
         f"WHERE {' AND '.join(where)} ORDER BY line"
     )
     cursor = con.execute(query)

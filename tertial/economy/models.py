@@ -161,6 +161,13 @@ class ImportJob(models.Model):
     file_path = models.CharField(_("fil"), max_length=1000)
     source_name = models.CharField(_("källfil"), max_length=500, blank=True)
     mapping = models.CharField(_("mappning"), max_length=500)
+    replace = models.BooleanField(
+        _("ersätt"),
+        default=True,
+        help_text=_(
+            "Ersätt det som redan finns för månaderna filen täcker; annars avbryts importen."
+        ),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
     )

@@ -6,14 +6,11 @@ import pytest
 
 from tertial.economy.ledger_import import import_ledger, rows_behind, undo_import
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
-from tests.economy.test_ledger_import_support import (  # noqa: F401 (fixtures)
-    AGRESSO_HEADER,
-    agresso,
-    balances,
-    data_dir,
-    org,
-    write,
-)
+from tests.economy import test_ledger_import_support as support
+from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
+
+data_dir = support.data_dir
+org = support.org
 
 LINES = [
     AGRESSO_HEADER,

@@ -6,13 +6,11 @@ from tertial.core.errors import InputErrors
 from tertial.economy.ledger_import import add_unit_alias, import_ledger
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
 from tertial.organisation.models import Unit
-from tests.economy.test_ledger_import_support import (  # noqa: F401 (fixtures)
-    AGRESSO_HEADER,
-    agresso,
-    data_dir,
-    org,
-    write,
-)
+from tests.economy import test_ledger_import_support as support
+from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, write
+
+data_dir = support.data_dir
+org = support.org
 
 GOOD = "202001;5010;1100;;;100,00;ok"
 

@@ -7,13 +7,11 @@ import pytest
 
 from tertial.economy.importing.mapping import load_mapping, mapping_from_dict
 from tertial.economy.ledger_import import import_ledger, rows_behind
-from tests.economy.test_ledger_import_support import (  # noqa: F401 (fixtures)
-    agresso,
-    balances,
-    data_dir,
-    org,
-    write,
-)
+from tests.economy import test_ledger_import_support as support
+from tests.economy.test_ledger_import_support import agresso, balances, write
+
+data_dir = support.data_dir
+org = support.org
 
 EXPECTED = {
     ("1100", "5010", 2020, 1, "", ""): Decimal("1234.50"),

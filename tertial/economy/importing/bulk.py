@@ -15,6 +15,7 @@ from django.db import connection
 from tertial.economy.importing.expressions import quote_ident, quote_literal
 
 FETCH_ROWS = 50_000
+SQLITE_CACHE_KIB = 512 * 1024
 
 
 def insert_rows(
@@ -56,6 +57,10 @@ def _executemany(con: duckdb.DuckDBPyConnection, query: str, table: str, columns
     marks = ", ".join("?" for _ in columns)
     sql = f"INSERT INTO {quote_ident(table)} ({names}) VALUES ({marks})"
     raw = connection.connection.cursor()
+    # Every row updates several indexes at random places; with SQLite's default 2 MiB page
+    # cache each insert would read its index pages back from the file.
+    (cache_size,) = raw.execute("PRAGMA cache_size").fetchone()
+    raw.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
     result = con.execute(query)
     count = 0
     try:
@@ -63,5 +68,6 @@ def _executemany(con: duckdb.DuckDBPyConnection, query: str, table: str, columns
             raw.executemany(sql, rows)
             count += len(rows)
     finally:
+        raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
         raw.close()
     return count

@@ -20,47 +20,77 @@ def quote_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def amount(column: str, decimal_separator: str) -> str:
-    """DECIMAL(18,2) from the text in ``column``, or NULL when it is not an exact amount.
+class Layers:
+    """Columns computed in successive SELECTs, so each step names the result of the last.
 
-    Accepted: an optional sign before or a minus after the number ("1030-", as some
-    financial systems export credits), a number in parentheses for a negative one, spaces
-    or the other separator grouping thousands in threes, at most two decimals.
+    Nesting the steps into one expression would repeat each inner part in every outer one
+    that uses it several times, and the expression would grow exponentially.
+    """
+
+    def __init__(self) -> None:
+        self.layers: list[list[tuple[str, str]]] = []
+
+    def add(self, **columns: str) -> None:
+        self.layers.append(list(columns.items()))
+
+    def sql(self, source: str) -> str:
+        query = source
+        for layer in self.layers:
+            fields = ", ".join(f"{sql} AS {quote_ident(name)}" for name, sql in layer)
+            query = f"(SELECT *, {fields} FROM {query})"
+        return query
+
+
+def amount(layers: Layers, column: str, decimal_separator: str, name: str) -> None:
+    """Add the column ``name``: DECIMAL(18,2) from the text in ``column``, or NULL.
+
+    NULL when it is not an exact amount. Accepted: an optional sign before or a minus after
+    the number ("1030-", as some financial systems export credits), a number in parentheses
+    for a negative one, spaces or the other separator grouping thousands in threes, at most
+    two decimals.
     """
     if decimal_separator not in {",", "."}:
         raise ValueError(f"decimal separator must be ',' or '.', not {decimal_separator!r}")
     thousands = "." if decimal_separator == "," else ","
+    p = f"_{name}_"
     s = f"CAST({quote_ident(column)} AS VARCHAR)"
     for space in _SPACES:
         s = f"replace({s}, {quote_literal(space)}, '')"
-    s = f"replace({s}, '\u2212', '-')"
-    # s: the value without spaces. Sign handling yields the unsigned digits and a factor.
-    paren = f"(starts_with({s}, '(') AND ends_with({s}, ')'))"
-    unparen = f"CASE WHEN {paren} THEN {s}[2:-2] ELSE {s} END"
-    trailing = f"ends_with({unparen}, '-')"
-    body = f"CASE WHEN {trailing} THEN {unparen}[:-2] ELSE {unparen} END"
-    leading = f"(starts_with({body}, '-') OR starts_with({body}, '+'))"
-    digits = f"CASE WHEN {leading} THEN {body}[2:] ELSE {body} END"
-    negative = (
-        f"((CASE WHEN {paren} THEN 1 ELSE 0 END) + (CASE WHEN {trailing} THEN 1 ELSE 0 END)"
-        f" + (CASE WHEN starts_with({body}, '-') THEN 1 ELSE 0 END)) % 2 = 1"
+    layers.add(**{f"{p}s": f"replace({s}, '\u2212', '-')"})
+    layers.add(**{f"{p}paren": f"(starts_with({p}s, '(') AND ends_with({p}s, ')'))"})
+    layers.add(**{f"{p}u": f"CASE WHEN {p}paren THEN {p}s[2:-2] ELSE {p}s END"})
+    layers.add(**{f"{p}trail": f"ends_with({p}u, '-')"})
+    layers.add(**{f"{p}b": f"CASE WHEN {p}trail THEN {p}u[:-2] ELSE {p}u END"})
+    layers.add(
+        **{
+            f"{p}lead": f"starts_with({p}b, '-')",
+            f"{p}d": f"CASE WHEN starts_with({p}b, '-') OR starts_with({p}b, '+') "
+            f"THEN {p}b[2:] ELSE {p}b END",
+        }
     )
     t, d = quote_literal(thousands), quote_literal(decimal_separator)
     esc_t = "\\." if thousands == "." else ","
     esc_d = "\\." if decimal_separator == "." else ","
-    grouping_ok = (
-        f"(NOT contains({digits}, {t}) OR "
-        f"regexp_full_match({digits}, '[0-9]{{1,3}}({esc_t}[0-9]{{3}})+({esc_d}[0-9]*)?'))"
+    layers.add(
+        **{
+            f"{p}n": f"replace(replace({p}d, {t}, ''), {d}, '.')",
+            f"{p}grouping": f"(NOT contains({p}d, {t}) OR regexp_full_match({p}d, "
+            f"'[0-9]{{1,3}}({esc_t}[0-9]{{3}})+({esc_d}[0-9]*)?'))",
+        }
     )
-    number = f"replace(replace({digits}, {t}, ''), {d}, '.')"
     # Only digits and at most two decimals: TRY_CAST alone would accept "1e5" and round "0,005".
-    plain = f"(ltrim({number}, '0123456789.') = '' AND {number} <> '' AND {number} <> '.')"
-    decimals_ok = f"(strpos({number}, '.') = 0 OR length({number}) - strpos({number}, '.') <= 2)"
-    value = f"TRY_CAST({number} AS DECIMAL(18,2))"
-    return (
-        f"(CASE WHEN {plain} AND {decimals_ok} AND {grouping_ok} "
-        f"THEN (CASE WHEN {negative} THEN -{value} ELSE {value} END) END)"
+    n = f"{p}n"
+    ok = (
+        f"ltrim({n}, '0123456789.') = '' AND {n} <> '' AND {n} <> '.' "
+        f"AND (strpos({n}, '.') = 0 OR length({n}) - strpos({n}, '.') <= 2) AND {p}grouping"
     )
+    layers.add(
+        **{
+            f"{p}v": f"CASE WHEN {ok} THEN TRY_CAST({n} AS DECIMAL(18,2)) END",
+            f"{p}neg": f"({p}paren::INTEGER + {p}trail::INTEGER + {p}lead::INTEGER) % 2 = 1",
+        }
+    )
+    layers.add(**{name: f"CASE WHEN {p}neg THEN -{p}v ELSE {p}v END"})
 
 
 def period_year_month(column: str) -> tuple[str, str]:
