@@ -9,7 +9,16 @@ from django.utils.translation import gettext as _
 
 from tertial.access.rules import Action, can, get_period_for, require
 from tertial.organisation.models import Organisation, Period
+from tertial.reports import services as report_services
 from tertial.reports.build import build_report
+from tertial.reports.checks import run_checks
+from tertial.reports.editions import (
+    diff_editions,
+    edition_report,
+    freeze_edition,
+    latest_edition,
+    published_report,
+)
 from tertial.reports.html import render_html
 from tertial.web.forms import UnlockForm
 from tertial.web.history import audited
@@ -36,7 +45,7 @@ def report_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         require(request, TRANSITIONS[name], period)
         try:
             if name == "approve":
-                workflow.approve_report(period, actor=request.user)
+                workflow.approve_report(period, actor=request.user, freeze=freeze_edition)
                 message = _("Rapporten är godkänd och perioden låst.")
             elif name == "publish":
                 workflow.publish_report(period, actor=request.user)
@@ -56,10 +65,15 @@ def report_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         return redirect(request.path, permanent=False)
 
     approval = workflow.approval_for(period)
+    report, edition = published_report(period)
     context = page_context(request, period, "report")
     context.update(
         {
-            "preview": render_html(build_report(period), standalone=False),
+            "preview": render_html(report, standalone=False),
+            "edition": edition,
+            "findings": [] if edition else run_checks(period, report),
+            "editions": period.report_editions.select_related("created_by").order_by("-number"),
+            "formats": report_services.FORMATS,
             "can_approve": can(request.user, Action.APPROVE_REPORT, period)
             and approval.state == ReportApproval.State.DRAFT,
             "can_publish": can(request.user, Action.PUBLISH_REPORT, period)
@@ -75,14 +89,45 @@ def report_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @login_required_keep_post
 def download(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpResponse:
-    get_period_for(request, slug, key)
-    raise Http404
+    """The report in one format: a locked period's frozen edition, else as the data are now;
+    ``?edition=N`` asks for an earlier edition."""
+    period = get_period_for(request, slug, key)
+    if fmt not in report_services.FORMATS:
+        raise Http404
+    number = request.GET.get("edition")
+    if number:
+        edition = get_object_or_404(period.report_editions, number=_number(number))
+    else:
+        edition = latest_edition(period) if period.is_locked else None
+    if edition is not None:
+        data = report_services.edition_file(edition, fmt)
+        name = f"{period.organisation.slug}-{period.key}-utgava-{edition.number}.{fmt}"
+    else:
+        data = report_services.render(
+            build_report(period), fmt, template=report_services.word_template(period)
+        )
+        name = f"{period.organisation.slug}-{period.key}-utkast.{fmt}"
+    response = HttpResponse(data, content_type=report_services.CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise Http404 from None
 
 
 @login_required_keep_post
-def imports_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    period = get_period_for(request, slug, key, Action.IMPORT)
-    return render(request, "web/imports.html", page_context(request, period, "imports"))
+def edition_diff(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """What changed between two editions: figures (table, row, column) and texts."""
+    period = get_period_for(request, slug, key)
+    old = get_object_or_404(period.report_editions, number=_number(request.GET.get("a", "")))
+    new = get_object_or_404(period.report_editions, number=_number(request.GET.get("b", "")))
+    context = page_context(request, period, "report")
+    context["diff"] = diff_editions(old, new)
+    return render(request, "web/edition_diff.html", context)
 
 
 def _published_periods(organisation: Organisation):
@@ -108,9 +153,11 @@ def public_organisation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def public_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """A published report, always from its frozen edition."""
     organisation = get_object_or_404(Organisation, slug=slug)
     period = _published_periods(organisation).filter(key=key).first()
-    if period is None:
+    edition = latest_edition(period) if period else None
+    if edition is None:
         raise Http404
     return render(
         request,
@@ -118,6 +165,7 @@ def public_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         {
             "public_organisation": organisation,
             "public_period": period,
-            "report_html": render_html(build_report(period), standalone=False),
+            "edition": edition,
+            "report_html": render_html(edition_report(edition), standalone=False),
         },
     )

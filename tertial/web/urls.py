@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tertial.web import report_views, views
+from tertial.web import import_views, report_views, views
 
 PERIOD = "org/<slug:slug>/<str:key>/"
 
@@ -25,7 +25,9 @@ urlpatterns = [
     path(PERIOD + "texts/", views.texts_page, name="texts"),
     path(PERIOD + "report/", report_views.report_page, name="report"),
     path(PERIOD + "report/download/<str:fmt>/", report_views.download, name="report_download"),
-    path(PERIOD + "imports/", report_views.imports_page, name="imports"),
+    path(PERIOD + "imports/", import_views.imports_page, name="imports"),
+    path(PERIOD + "imports/job/<int:pk>/", import_views.job_progress, name="import_job"),
+    path(PERIOD + "report/diff/", report_views.edition_diff, name="report_diff"),
 ]
 
 if settings.OIDC_ENABLED:

@@ -1,0 +1,132 @@
+"""Imports through the web (upload, errors by line, alias, undo) and the report page
+(checks, downloads, editions and their diff, the public page)."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
+from tertial.economy.tasks import execute_job
+from tertial.reports.editions import freeze_edition
+from tests.web.test_views import as_user, url
+from tests.workflow.test_transitions import approve_all_units
+
+pytestmark = pytest.mark.django_db
+
+LEDGER = "year;month;unit;account;activity;project;amount\n2020;9;1800;3410;;;-1000,00\n"
+UNKNOWN = LEDGER + "2020;9;9999;3410;;;-5,00\n2020;9;9999;3410;;;-5,00\n"
+
+
+@pytest.fixture
+def data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def upload(client, period, text, name="huvudbok.csv"):
+    return client.post(
+        url("imports", period),
+        {
+            "form": "upload",
+            "kind": "ledger",
+            "mapping": "tertial",
+            "replace": "on",
+            "file": SimpleUploadedFile(name, text.encode("utf-8")),
+        },
+    )
+
+
+def run_last_job():
+    return execute_job(ImportJob.objects.latest("created_at"))
+
+
+def test_import_page_only_for_controllers(client, people, period_2020_08, data_dir):
+    target = url("imports", period_2020_08)
+    for user in (people.lkdata_head, people.reader, people.head):
+        assert as_user(client, user).get(target).status_code == 403
+        assert upload(client, period_2020_08, LEDGER).status_code == 403
+    assert as_user(client, people.outsider).get(target).status_code == 404
+    assert as_user(client, people.controller).get(target).status_code == 200
+    assert not ImportJob.objects.exists()
+
+
+def test_errors_by_line_alias_and_undo(client, people, period_2020_08, data_dir):
+    client = as_user(client, people.controller)
+    response = upload(client, period_2020_08, UNKNOWN)
+    assert response.status_code == 302
+    job = run_last_job()
+    assert job.status == ImportJob.Status.FAILED
+    fragment = client.get(reverse("import_job", args=["vss", "2020-08", job.pk]))
+    text = fragment.content.decode()
+    assert "9999" in text and "hx-trigger" not in text  # failed: polling stops
+    assert not LedgerBalance.objects.filter(year=2020, month=9).exists()
+    alias = {"form": "alias", "source_code": "9999", "unit": people.lkdata.pk}
+    assert (
+        as_user(client, people.reader).post(url("imports", period_2020_08), alias).status_code
+        == 403
+    )
+    client.force_login(people.controller)
+    assert client.post(url("imports", period_2020_08), alias).status_code == 302
+    upload(client, period_2020_08, UNKNOWN)
+    job = run_last_job()
+    assert job.status == ImportJob.Status.DONE, job.errors
+    assert LedgerBalance.objects.filter(year=2020, month=9, unit=people.lkdata).exists()
+    page = client.get(url("imports", period_2020_08)).content.decode()
+    assert "huvudbok.csv" in page
+    undo = {"form": "undo", "batch": job.batch.pk}
+    assert (
+        as_user(client, people.lkdata_head).post(url("imports", period_2020_08), undo).status_code
+        == 403
+    )
+    client.force_login(people.controller)
+    assert client.post(url("imports", period_2020_08), undo).status_code == 302
+    assert ImportBatch.objects.get(pk=job.batch.pk).undone_at is not None
+    assert not LedgerBalance.objects.filter(year=2020, month=9).exists()
+
+
+def test_queued_job_is_polled(client, people, period_2020_08, data_dir):
+    client = as_user(client, people.controller)
+    upload(client, period_2020_08, LEDGER)
+    job = ImportJob.objects.latest("created_at")
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=40)
+    text = client.get(reverse("import_job", args=["vss", "2020-08", job.pk])).content.decode()
+    assert 'hx-trigger="every 1s"' in text and 'value="40"' in text
+
+
+def test_wrong_file_type_refused(client, people, period_2020_08, data_dir):
+    client = as_user(client, people.controller)
+    response = upload(client, period_2020_08, LEDGER, name="huvudbok.exe")
+    assert response.status_code == 400 and not ImportJob.objects.exists()
+
+
+def test_report_page_checks_downloads_and_editions(client, people, period_2020_08):
+    client = as_user(client, people.reader)
+    page = client.get(url("report", period_2020_08)).content.decode()
+    assert "Kontroller" in page and "Förhandsgranskning" in page
+    response = client.get(url("report_download", period_2020_08, "xlsx"))
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert "utkast" in response["Content-Disposition"]
+    assert client.get(url("report_download", period_2020_08, "exe")).status_code == 404
+    assert (
+        as_user(client, people.outsider)
+        .get(url("report_download", period_2020_08, "html"))
+        .status_code
+        == 404
+    )
+    freeze_edition(period_2020_08, actor=people.head, reason="första")
+    freeze_edition(period_2020_08, actor=people.head, reason="andra")
+    client.force_login(people.reader)
+    diff = client.get(url("report_diff", period_2020_08) + "?a=1&b=2")
+    assert diff.status_code == 200 and "Utgåva 1 mot utgåva 2" in diff.content.decode()
+    edition = client.get(url("report_download", period_2020_08, "html") + "?edition=1")
+    assert "utgava-1" in edition["Content-Disposition"]
+
+
+def test_published_report_is_the_frozen_edition(client, people, period_2020_08):
+    approve_all_units(people, period_2020_08)
+    client = as_user(client, people.head)
+    client.post(url("report", period_2020_08), {"form": "approve"})
+    client.post(url("report", period_2020_08), {"form": "publish"})
+    client.logout()
+    response = client.get(reverse("public_report", args=["vss", "2020-08"]))
+    assert response.status_code == 200 and "utgåva 1" in response.content.decode()
