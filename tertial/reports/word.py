@@ -36,34 +36,33 @@ from tertial.reports.tree import (
 )
 
 LANGUAGE = "sv-SE"
-TOC_PLACEHOLDER = (
-    "Innehållsförteckningen uppdateras när dokumentet öppnas "
-    "(annars: högerklicka här och välj Uppdatera fält)."
-)
 
 
 # --- low-level helpers ---------------------------------------------------------------------
 
 
-def _field(paragraph, instruction: str, placeholder: str = "") -> None:
-    """A Word field (PAGE, TOC, …) as begin/instruction/separate/result/end runs."""
+def _fld_char(paragraph, kind: str) -> None:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    if kind == "begin":
+        element.set(qn("w:dirty"), "true")  # Word recomputes the field when it opens the file
+    paragraph.add_run()._r.append(element)
 
-    def fld_char(kind: str):
-        run = paragraph.add_run()
-        element = OxmlElement("w:fldChar")
-        element.set(qn("w:fldCharType"), kind)
-        if kind == "begin":
-            element.set(qn("w:dirty"), "true")
-        run._r.append(element)
 
-    fld_char("begin")
+def _field_start(paragraph, instruction: str) -> None:
+    _fld_char(paragraph, "begin")
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = f" {instruction} "
     paragraph.add_run()._r.append(instr)
-    fld_char("separate")
+    _fld_char(paragraph, "separate")
+
+
+def _field(paragraph, instruction: str, placeholder: str = "") -> None:
+    """A Word field (PAGE, NUMPAGES) with the text shown until Word computes it."""
+    _field_start(paragraph, instruction)
     paragraph.add_run(placeholder)
-    fld_char("end")
+    _fld_char(paragraph, "end")
 
 
 def _set_language(document) -> None:
@@ -206,9 +205,21 @@ class _Writer:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def toc(self) -> None:
+        """A TOC field whose result already lists the headings, so that a reader that does not
+        update fields (LibreOffice on conversion) still shows the contents; Word adds the page
+        numbers when it updates the field on opening."""
         doc = self.document
         self.para("Innehåll", "TOC Heading")
-        _field(doc.add_paragraph(), 'TOC \\o "1-3" \\h \\z \\u', TOC_PLACEHOLDER)
+        entries = [s for s in self.report.sections if s.level <= 2]
+        for index, section in enumerate(entries):
+            paragraph = self.para("", f"toc {section.level}")
+            if index == 0:
+                _field_start(paragraph, 'TOC \\o "1-3" \\h \\z \\u')
+            paragraph.add_run(section.title)
+            paragraph.paragraph_format.left_indent = Cm(0.6 * (section.level - 1))
+            paragraph.paragraph_format.space_after = Pt(2)
+        if entries:
+            _fld_char(paragraph, "end")
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def header_footer(self) -> None:
