@@ -23,6 +23,9 @@ The "partly met" band is given by a threshold, a share of the target (default 0.
   balance, and a surplus is returned to its customers through next year's prices. An
   organisation that wants a band on both sides writes the target as "0 ± 500".
 
+An indicator that accumulates over the year (cases, visits) is judged, for a period shorter
+than the year, against the pro-rated target (``pro_rated``: 8/12 of it in August).
+
 Measuring the band by the target's size (not by multiplying) keeps the rule sensible for
 negative and zero targets, where "80 % of the target" would lie on the wrong side of it.
 
@@ -168,6 +171,16 @@ def assessment_rule(rule: Any) -> AssessmentRule:
             "settings.assessment_rule: met_share + not_met_share must be more than 1"
         )
     return result
+
+
+def pro_rated(target: Target, through_month: int) -> Target:
+    """The share of a full-year target that a year-to-date value of a growing count should
+    have reached after ``through_month`` months; equal and zero-result targets are kept."""
+    if through_month == 12 or target.comparator == EQUAL:
+        return target
+    if not 1 <= through_month <= 12:
+        raise ValueError(f"through_month must be 1–12, not {through_month}")
+    return Target(target.comparator, target.value * through_month / 12, target.tolerance)
 
 
 def status(

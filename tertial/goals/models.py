@@ -217,6 +217,13 @@ class Indicator(models.Model):
         related_name="+",
         verbose_name=_("samma mått som"),
     )
+    # A count that grows over the year (cases, visits): a year-to-date value is judged against
+    # the share of the full-year target for the months elapsed (8/12 in August).
+    accumulates = models.BooleanField(
+        _("ackumuleras under året"),
+        default=False,
+        help_text=_("Ett värde för januari–augusti jämförs med 8/12 av helårets målvärde."),
+    )
     in_core_volumes = models.BooleanField(_("i basuppdrag"), default=False)
     in_personnel = models.BooleanField(_("i personaltabellen"), default=False)
     board_goals = models.ManyToManyField(BoardGoal, blank=True, related_name="indicators")

@@ -56,11 +56,17 @@ def value_status(
     value: Decimal | None,
     target: IndicatorTarget | None,
     settings: evaluation.GoalSettings,
+    *,
+    through_month: int = 12,
 ) -> str | None:
-    """The status of one value of ``indicator``; None when it has no target."""
+    """The status of one value of ``indicator`` (measured up to ``through_month``) against
+    its full-year target; None when it has no target."""
+    judged_by = target_of(target)
+    if judged_by is not None and indicator.accumulates:
+        judged_by = evaluation.pro_rated(judged_by, through_month)
     return evaluation.status(
         value,
-        target_of(target),
+        judged_by,
         threshold=indicator.partly_met_threshold or settings.partly_met_threshold,
         zero_result_tolerance=settings.zero_result_tolerance,
     )
@@ -150,7 +156,13 @@ def goals_statuses(goals: list[BoardGoal], period: Period) -> dict[int, list[Ind
                 i,
                 values.get(i.pk),
                 targets.get(i.pk),
-                value_status(i, values.get(i.pk), targets.get(i.pk), settings),
+                value_status(
+                    i,
+                    values.get(i.pk),
+                    targets.get(i.pk),
+                    settings,
+                    through_month=period.end_month,
+                ),
             )
             for i in indicators
         ]

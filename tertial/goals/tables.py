@@ -183,7 +183,11 @@ def indicator_tables(period: Period) -> list[Table]:
                 if show_values and row is not None:
                     status = (
                         services.value_status(
-                            indicator, row.value, values.target(indicator, y), settings
+                            indicator,
+                            row.value,
+                            values.target(indicator, y),
+                            settings,
+                            through_month=month,
                         )
                         or ""
                     )
@@ -307,7 +311,11 @@ def personnel(period: Period) -> Table:
             if row is not None:
                 status = (
                     services.value_status(
-                        indicator, row.value, values.target(indicator, y), settings
+                        indicator,
+                        row.value,
+                        values.target(indicator, y),
+                        settings,
+                        through_month=month,
                     )
                     or ""
                 )

@@ -194,3 +194,19 @@ def test_split_unit():
     assert number == "91" and "measured in count" in error
     number, error = split_unit("percent", "8 486 tkr")
     assert "'tkr'" in error
+
+
+def test_pro_rated_target_for_a_growing_count():
+    from tertial.core.evaluation import pro_rated
+
+    visits = target("700")
+    august = pro_rated(visits, 8)
+    assert august.comparator == visits.comparator
+    assert august.value.quantize(D("0.01")) == D("466.67")
+    assert status(D(463), visits) == NOT_MET  # against the full year
+    assert status(D(463), august) == PARTLY_MET
+    assert pro_rated(visits, 12) is visits
+    zero = target("Nollresultat")
+    assert pro_rated(zero, 8) is zero  # a result in balance is not pro-rated
+    with pytest.raises(ValueError):
+        pro_rated(visits, 13)

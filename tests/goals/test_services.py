@@ -226,3 +226,28 @@ def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):
         find_row(table, "indicator:chefers-sjukfranvaro").cells["2020-08"].text == "3,0 (ny källa)"
     )
     assert find_row(table, "indicator:chefers-sjukfranvaro:M").cells["2020-08"].text == "1,125"
+
+
+def test_accumulating_counts_are_judged_against_the_pro_rated_target(vss, period_2020_08):
+    from tertial.goals.tables import find_row, indicator_tables
+
+    volumes = Indicator.objects.filter(organisation=vss, code__startswith="arendevolym-")
+    goal = BoardGoal.objects.get(fiscal_year__year=2020, code="god-ekonomisk-kontroll")
+    statuses = {
+        s.indicator.code: s.status for s in services.indicator_statuses(goal, period_2020_08)
+    }
+    assert statuses["arendevolym-stadsarkivet"] == "not_met"  # 463 of the year's 700
+    assert services.propose_assessment(goal, period_2020_08) == "not_met"
+    volumes.update(accumulates=True)
+    statuses = {
+        s.indicator.code: s.status for s in services.indicator_statuses(goal, period_2020_08)
+    }
+    assert statuses["arendevolym-stadsarkivet"] == "partly_met"  # 463 of 8/12 × 700
+    assert statuses["arendevolym-hr-direkt"] == "met"  # 1 452 of 8/12 × 1 600
+    assert statuses["arendevolym-lkdata-support"] == "partly_met"  # 42 357 of 43 333
+    table = next(
+        t for t in indicator_tables(period_2020_08) if t.key == "indicators-hallbar-ekonomi"
+    )
+    row = find_row(table, "indicator:arendevolym-stadsarkivet")
+    assert row.cells["2020-08"].status == "partly_met"
+    assert row.cells["target"].text == "700"  # the target is shown as written
