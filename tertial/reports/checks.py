@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from tertial.core.formatting import decimals_of, format_number, format_tkr, normalise_spaces
 from tertial.core.money import round_half_up
 from tertial.core.tables import ColumnKind, RowRole, Table
@@ -77,8 +79,15 @@ def _check_table_sums(table: Table, section_title: str) -> list[Finding]:
                         Finding(
                             ERROR,
                             "sum",
-                            f"Summan {total.text} i kolumnen ”{column.label}” stämmer inte med "
-                            f"raderna ovanför, som tillsammans blir {format_tkr(exact)} tkr.",
+                            _(
+                                "Summan %(sum)s i kolumnen ”%(column)s” stämmer inte med "
+                                "raderna ovanför, som tillsammans blir %(exact)s tkr."
+                            )
+                            % {
+                                "sum": total.text,
+                                "column": column.label,
+                                "exact": format_tkr(exact),
+                            },
                             f"{section_title} / {table.title} / {row.label}",
                         )
                     )
@@ -114,9 +123,16 @@ def check_forecast_comments(report: Report, threshold_kr: Decimal) -> list[Findi
                         Finding(
                             WARNING,
                             "forecast_comment",
-                            f"{row.label} avviker {deviation.text} tkr från budget i prognosen "
-                            f"(mer än {format_tkr(threshold_kr)} tkr) men har ingen kommentar "
-                            "till prognosen.",
+                            _(
+                                "%(unit)s avviker %(deviation)s tkr från budget i prognosen "
+                                "(mer än %(threshold)s tkr) men har ingen kommentar till "
+                                "prognosen."
+                            )
+                            % {
+                                "unit": row.label,
+                                "deviation": deviation.text,
+                                "threshold": format_tkr(threshold_kr),
+                            },
                             f"{section.title} / {table.title} / {row.label}",
                         )
                     )
@@ -134,14 +150,16 @@ def check_goals(report: Report) -> list[Finding]:
                     where = f"{section.title} / {perspective.title} / {goal.name}"
                     if not goal.value:
                         findings.append(
-                            Finding(ERROR, "goal_assessment", "Nämndmålet saknar bedömning.", where)
+                            Finding(
+                                ERROR, "goal_assessment", _("Nämndmålet saknar bedömning."), where
+                            )
                         )
                     if not goal.justification.strip():
                         findings.append(
                             Finding(
                                 ERROR,
                                 "goal_justification",
-                                "Bedömningen av nämndmålet saknar motivering.",
+                                _("Bedömningen av nämndmålet saknar motivering."),
                                 where,
                             )
                         )
@@ -169,7 +187,8 @@ def check_indicator_values(report: Report) -> list[Finding]:
                     Finding(
                         WARNING,
                         "indicator_value",
-                        f"Indikatorn saknar värde för {period_label} ({cell.text}).",
+                        _("Indikatorn saknar värde för %(period)s (%(text)s).")
+                        % {"period": period_label, "text": cell.text},
                         f"{section.title} / {table.title} / {row.label}",
                     )
                 )
@@ -354,8 +373,8 @@ def _compare_text_figures(figures: list[_Figure]) -> list[Finding]:
                 Finding(
                     WARNING,
                     "text_figures",
-                    f"Olika siffror för samma sak? {a.text} i {_describe(a)} men {b.text} i "
-                    f"{_describe(b)}.",
+                    _("Olika siffror för samma sak? %(a)s i %(a_where)s men %(b)s i %(b_where)s.")
+                    % {"a": a.text, "a_where": _describe(a), "b": b.text, "b_where": _describe(b)},
                     b.where,
                 )
             )
@@ -415,16 +434,29 @@ def _compare_with_tables(figures: list[_Figure], report: Report) -> list[Finding
             candidates.append((table, row, same_unit))
         if not candidates:
             continue
-        if any(_same(figure.value, v, figure.decimals) for _, _, vs in candidates for v, _ in vs):
+        if any(
+            _same(figure.value, value, figure.decimals)
+            for _table, _row, values in candidates
+            for value, _text in values
+        ):
             continue
         table, row, same_unit = candidates[0]
-        shown = ", ".join(text for _, text in same_unit)
+        shown = ", ".join(text for _value, text in same_unit)
         findings.append(
             Finding(
                 WARNING,
                 "text_table_figures",
-                f"Texten säger {figure.text} i {_describe(figure)}, men tabellen "
-                f"”{table.title}” visar {shown} för {row.label}.",
+                _(
+                    "Texten säger %(figure)s i %(where)s, men tabellen ”%(table)s” visar "
+                    "%(shown)s för %(row)s."
+                )
+                % {
+                    "figure": figure.text,
+                    "where": _describe(figure),
+                    "table": table.title,
+                    "shown": shown,
+                    "row": row.label,
+                },
                 figure.where,
             )
         )
@@ -467,13 +499,23 @@ def check_same_as(period) -> list[Finding]:
             a, b = values.get((indicator.pk, gender)), values.get((other.pk, gender))
             if a is None or b is None or a == b:
                 continue
-            suffix = {"T": "", "K": " (kvinnor)", "M": " (män)"}[gender]
+            suffix = {"T": "", "K": _(" (kvinnor)"), "M": _(" (män)")}[gender]
             findings.append(
                 Finding(
                     ERROR,
                     "same_as",
-                    f"”{indicator.name}” ({_plain(a)}) och ”{other.name}” ({_plain(b)}) "
-                    f"avser samma mått men har olika värden för {period.key}{suffix}.",
+                    _(
+                        "”%(a)s” (%(a_value)s) och ”%(b)s” (%(b_value)s) avser samma mått men "
+                        "har olika värden för %(period)s%(gender)s."
+                    )
+                    % {
+                        "a": indicator.name,
+                        "a_value": _plain(a),
+                        "b": other.name,
+                        "b_value": _plain(b),
+                        "period": period.key,
+                        "gender": suffix,
+                    },
                     f"Nämndindikatorer / {indicator.name}",
                 )
             )

@@ -15,11 +15,14 @@ from pathlib import Path
 import markdown as markdown_lib
 import nh3
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy as _
 
 from tertial.core.formatting import format_number
 from tertial.core.tables import ColumnKind, RowRole, Table
 from tertial.reports import charts as chart_drawing
 from tertial.reports.tree import (
+    ASSESSMENT_LEGEND,
+    ASSESSMENT_SYMBOLS,
     Chart,
     ChartBlock,
     ChartGroup,
@@ -32,11 +35,11 @@ from tertial.reports.tree import (
 
 CSS_PATH = Path(__file__).parent / "static" / "reports" / "report.css"
 STATUS_WORDS = {
-    "met": "uppnås",
-    "partly_met": "uppnås delvis",
-    "not_met": "uppnås ej",
-    "no_data": "inget underlag",
-    "not_assessable": "kan ej bedömas",
+    "met": _("uppnås"),
+    "partly_met": _("uppnås delvis"),
+    "not_met": _("uppnås ej"),
+    "no_data": _("inget underlag"),
+    "not_assessable": _("kan ej bedömas"),
 }
 ROW_CLASSES = {
     RowRole.SUM: "sum",
@@ -106,7 +109,7 @@ class TableView:
         return self.columns[self.label_position :]
 
 
-LABEL_HEADINGS = {"unit": "Verksamhet", "account_class": "Slag", "project": "Projekt"}
+LABEL_HEADINGS = {"unit": _("Verksamhet"), "account_class": _("Slag"), "project": _("Projekt")}
 
 
 def _label_column(table: Table) -> str | None:
@@ -124,7 +127,7 @@ def _label_column(table: Table) -> str | None:
 
 def _label_heading(table: Table) -> str:
     kinds = {row.ref.split(":", 1)[0] for row in table.rows if row.role == RowRole.DATA and row.ref}
-    return LABEL_HEADINGS.get(kinds.pop(), "") if len(kinds) == 1 else ""
+    return str(LABEL_HEADINGS.get(kinds.pop(), "")) if len(kinds) == 1 else ""
 
 
 def table_view(table: Table) -> TableView:
@@ -145,7 +148,9 @@ def table_view(table: Table) -> TableView:
             if cell is None:
                 cells.append(CellView("", numeric[column.key]))
                 continue
-            words = STATUS_WORDS.get(cell.status, "") if column.kind == ColumnKind.STATUS else ""
+            words = (
+                str(STATUS_WORDS.get(cell.status, "")) if column.kind == ColumnKind.STATUS else ""
+            )
             cells.append(CellView(cell.text, numeric[column.key], cell.status, words))
         indent = row.level + (1 if row.role == RowRole.OF_WHICH else 0)
         rows.append(RowView(row.label, ROW_CLASSES[row.role], cells, indent, label_position))
@@ -271,10 +276,7 @@ def report_context(report: Report) -> dict:
         "sections": sections,
         "toc": [s for s in report.sections if s.level <= 2],
         "assessment_legend": [
-            ("met", "●", "Nämndmålet bedöms uppnås per helår"),
-            ("partly_met", "◐", "Nämndmålet bedöms delvis uppnås per helår"),
-            ("not_met", "○", "Nämndmålet bedöms ej uppnås per helår"),
-            ("not_assessable", "–", "Nämndmålet kan ej bedömas"),
+            (value, ASSESSMENT_SYMBOLS[value], words) for value, words in ASSESSMENT_LEGEND
         ],
     }
 

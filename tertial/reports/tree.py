@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
 
 ASSESSMENT_SYMBOLS = {
@@ -19,6 +21,13 @@ ASSESSMENT_SYMBOLS = {
     "not_met": "○",
     "not_assessable": "–",
 }
+# The symbols' meaning, printed above the goal follow-up: status is never colour alone.
+ASSESSMENT_LEGEND = [
+    ("met", _("Nämndmålet bedöms uppnås per helår")),
+    ("partly_met", _("Nämndmålet bedöms delvis uppnås per helår")),
+    ("not_met", _("Nämndmålet bedöms ej uppnås per helår")),
+    ("not_assessable", _("Nämndmålet kan ej bedömas")),
+]
 
 
 @dataclass

@@ -13,6 +13,7 @@ import io
 from html.parser import HTMLParser
 from pathlib import Path
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -24,6 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from tertial.reports import charts as chart_drawing
 from tertial.reports.html import chart_data_view, markdown_to_html, table_view
 from tertial.reports.tree import (
+    ASSESSMENT_LEGEND,
     ASSESSMENT_SYMBOLS,
     Chart,
     ChartBlock,
@@ -193,7 +195,7 @@ class _Writer:
     def cover(self) -> None:
         r = self.report
         doc = self.document
-        for _ in range(6):
+        for _blank in range(6):
             self.para()
         self.para(r.municipality.upper())
         self.para(r.title, "Title")
@@ -201,7 +203,7 @@ class _Writer:
         if r.board:
             self.para(r.board)
         if r.edition:
-            self.para(f"Utgåva {r.edition}")
+            self.para(_("Utgåva %(number)s") % {"number": r.edition})
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def toc(self) -> None:
@@ -209,7 +211,7 @@ class _Writer:
         update fields (LibreOffice on conversion) still shows the contents; Word adds the page
         numbers when it updates the field on opening."""
         doc = self.document
-        self.para("Innehåll", "TOC Heading")
+        self.para(_("Innehåll"), "TOC Heading")
         entries = [s for s in self.report.sections if s.level <= 2]
         for index, section in enumerate(entries):
             paragraph = self.para("", f"toc {section.level}")
@@ -230,9 +232,9 @@ class _Writer:
         header.text = f"{r.organisation}\t\t{r.title}"
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        footer.add_run("Sida ")
+        footer.add_run(_("Sida") + " ")
         _field(footer, "PAGE", "1")
-        footer.add_run(" av ")
+        footer.add_run(" " + _("av") + " ")
         _field(footer, "NUMPAGES", "1")
 
     def table(self, view) -> None:
@@ -298,22 +300,17 @@ class _Writer:
 
     def goals(self, block: GoalFollowUpBlock, level: int) -> None:
         doc = self.document
-        doc.add_paragraph("Symbolerna anger bedömningen:")
-        for value, words in (
-            ("met", "Nämndmålet bedöms uppnås per helår"),
-            ("partly_met", "Nämndmålet bedöms delvis uppnås per helår"),
-            ("not_met", "Nämndmålet bedöms ej uppnås per helår"),
-            ("not_assessable", "Nämndmålet kan ej bedömas"),
-        ):
+        doc.add_paragraph(_("Symbolerna anger bedömningen:"))
+        for value, words in ASSESSMENT_LEGEND:
             self.para(f"{ASSESSMENT_SYMBOLS[value]} {words}", "List Bullet")
         for perspective in block.perspectives:
             self.heading(perspective.title, level + 1)
             for goal in perspective.goals:
                 self.heading(goal.name, level + 2)
-                paragraph = doc.add_paragraph(f"{goal.symbol} Bedömning: ".lstrip())
-                paragraph.add_run(goal.label or "ej bedömd").bold = True
+                paragraph = doc.add_paragraph(f"{goal.symbol} {_('Bedömning:')} ".lstrip())
+                paragraph.add_run(goal.label or _("ej bedömd")).bold = True
                 if goal.proposal and goal.proposal != goal.value:
-                    paragraph.add_run(f" (systemets förslag: {goal.proposal_label})")
+                    paragraph.add_run(f" ({_('systemets förslag:')} {goal.proposal_label})")
                 self.markdown(goal.justification)
                 for item in goal.items:
                     parser = _HtmlToWord(doc, self.bullet)
