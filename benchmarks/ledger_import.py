@@ -261,7 +261,11 @@ def main() -> None:
         print(f"DuckDB alone: {first_baseline:.2f} s ({groups} monthly balances)", flush=True)
 
         started = time.perf_counter()
-        batch = import_ledger(organisation, path, mapping="unit4-agresso")
+
+        def progress(percent: int, message: str) -> None:
+            print(f"  {time.perf_counter() - started:7.2f} s {percent:3d} % {message}", flush=True)
+
+        batch = import_ledger(organisation, path, mapping="unit4-agresso", progress=progress)
         seconds = time.perf_counter() - started
         stored = LedgerBalance.objects.filter(batch=batch).count()
         print(f"import: {seconds:.2f} s, {stored} balances stored, batch {batch.pk}", flush=True)

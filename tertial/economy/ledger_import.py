@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -30,7 +31,7 @@ from tertial.core.errors import InputError, InputErrors
 from tertial.economy.importing import bulk
 from tertial.economy.importing import expressions as expr
 from tertial.economy.importing.mapping import Mapping, load_mapping, mapping_from_dict
-from tertial.economy.importing.staging import Staged, stage
+from tertial.economy.importing.staging import STAGED_TABLE, Staged, stage, write_raw
 from tertial.economy.models import (
     Account,
     AccountClass,
@@ -119,7 +120,7 @@ def _import(
         )
         report(0, "Läser filen")
         staged = stage(path, mapping, work_dir, con, display_name=display, progress=report)
-        analysis = _Analysis(con, staged, organisation, mapping, display, kind)
+        analysis = _Analysis(con, staged, organisation, mapping, display, kind, work_dir)
         report(60, "Kontrollerar koder och belopp")
         analysis.validate()
         report(75, "Sparar")
@@ -129,6 +130,30 @@ def _import(
     finally:
         con.close()
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+class _Background(threading.Thread):
+    """Runs ``function(*args)`` in a thread; ``join`` re-raises what it raised."""
+
+    def __init__(self, function, *args):
+        super().__init__(daemon=True)
+        self.function, self.args, self.error = function, args, None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            self.function(*self.args)
+        except BaseException as exc:  # handed to the joining thread
+            self.error = exc
+
+    def join(self, timeout=None) -> None:
+        super().join(timeout)
+        if self.error is not None:
+            raise self.error
+
+    def wait(self) -> None:
+        """Wait for the thread without raising what it raised."""
+        super().join()
 
 
 @dataclass(frozen=True)
@@ -180,8 +205,11 @@ def with_amount(mapping: Mapping, decimal_separator: str, source: str) -> str:
 class _Analysis:
     """Parses, validates and aggregates one staged file inside one DuckDB connection."""
 
-    def __init__(self, con, staged: Staged, organisation, mapping: Mapping, display: str, kind):
+    def __init__(
+        self, con, staged: Staged, organisation, mapping: Mapping, display: str, kind, work_dir
+    ):
         self.con = con
+        self.work_dir = work_dir
         self.staged = staged
         self.organisation = organisation
         self.mapping = mapping
@@ -209,9 +237,8 @@ class _Analysis:
         if self.kind == ImportBatch.Kind.LEDGER:
             for role in ("activity", "project"):
                 fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
-        raw = expr.quote_literal(str(self.staged.path))
         self.con.execute(
-            f"CREATE VIEW raw AS SELECT * FROM read_parquet({raw}, file_row_number = true)"
+            f"CREATE VIEW raw AS SELECT *, rowid AS file_row_number FROM {STAGED_TABLE}"
         )
         # The values as read stay beside the parsed ones, for the error messages.
         fields += [f"{expr.quote_ident(r)} AS {expr.quote_ident('raw_' + r)}" for r in self.columns]
@@ -533,10 +560,12 @@ class _Analysis:
                     ]
                 )
             replaced, _ = model.objects.filter(self._months_filter(months)).delete()
-            stored = self._insert(batch)
             target = raw_dir() / f"{batch.pk}.parquet"
-            shutil.move(self.staged.path, target)
+            # The raw rows are written by DuckDB's threads while this one inserts the sums.
+            writer = _Background(write_raw, self.con.cursor(), target)
             try:
+                stored = self._insert(batch)
+                writer.join()
                 info = _RawInfo(
                     batch=batch.pk,
                     kind=self.kind,
@@ -569,6 +598,7 @@ class _Analysis:
                     },
                 )
             except BaseException:
+                writer.wait()
                 target.unlink(missing_ok=True)
                 target.with_suffix(".json").unlink(missing_ok=True)
                 raise
@@ -589,7 +619,7 @@ class _Analysis:
         return owner & condition
 
     def _insert(self, batch: ImportBatch) -> int:
-        work_dir = self.staged.path.parent
+        work_dir = self.work_dir
         if self.kind == ImportBatch.Kind.LEDGER:
             query = (
                 f"SELECT {self.organisation.pk} AS organisation_id, u.unit_id, a.account_id, "

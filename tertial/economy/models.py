@@ -196,12 +196,19 @@ class ImportJob(models.Model):
 
 
 class LedgerBalance(models.Model):
-    """The sum of one month's ledger rows for one unit, account, activity and project."""
+    """The sum of one month's ledger rows for one unit, account, activity and project.
+
+    An import inserts hundreds of thousands of these at once, and every index costs time on
+    each: organisation and unit have no index of their own because the composite indexes
+    below start with them.
+    """
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="ledger_balances"
+        Organisation, on_delete=models.CASCADE, related_name="ledger_balances", db_index=False
     )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="ledger_balances")
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="ledger_balances", db_index=False
+    )
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger_balances")
     year = models.PositiveSmallIntegerField(_("år"))
     month = models.PositiveSmallIntegerField(_("månad"))

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import BigIntegerField, Case, F, Func, QuerySet, Sum, Value, When
 from django.utils.translation import gettext_lazy as _
 
@@ -88,7 +88,7 @@ def ore_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, tuple[int,
     rows that add up to zero.
     """
     ore = _Ore(F("amount"))
-    rows = (
+    query = (
         queryset.order_by()
         .values(*group)
         .annotate(
@@ -97,11 +97,16 @@ def ore_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, tuple[int,
         )
         .values_list(*group, "total", "credit")
     )
+    # Read through a plain cursor: Django's per-value converters cost more than the query
+    # itself when a large organisation returns a hundred thousand groups.
+    sql, params = query.query.sql_with_params()
     width = len(group)
     result = {}
-    for row in rows:
-        total, credit = int(row[width] or 0), int(row[width + 1] or 0)
-        result[row[:width]] = (total - credit, credit)
+    with connections[query.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor:
+            total, credit = int(row[width] or 0), int(row[width + 1] or 0)
+            result[tuple(row[:width])] = (total - credit, credit)
     return result
 
 
@@ -113,14 +118,26 @@ def split_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, Sums]:
     }
 
 
+def _units_of(organisation: Organisation) -> QuerySet:
+    # Filtering by the organisation's units (a subquery) lets the database search the
+    # (unit, year, month) index unit by unit, instead of skipping through every unit of every
+    # organisation in the database: ten times faster for an administration in a municipality.
+    return Unit.objects.filter(organisation=organisation).values("id")
+
+
 def ledger(organisation: Organisation, year: int, last_month: int = 12) -> QuerySet:
     """Ledger balances of ``year`` from January to ``last_month``."""
-    return LedgerBalance.objects.filter(organisation=organisation, year=year, month__lte=last_month)
+    return LedgerBalance.objects.filter(
+        organisation=organisation,
+        unit_id__in=_units_of(organisation),
+        year=year,
+        month__lte=last_month,
+    )
 
 
 def budget(organisation: Organisation, year: int, last_month: int = 12) -> QuerySet:
     return BudgetEntry.objects.filter(
-        unit__organisation=organisation, year=year, month__lte=last_month
+        unit_id__in=_units_of(organisation), year=year, month__lte=last_month
     )
 
 

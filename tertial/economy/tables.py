@@ -236,7 +236,7 @@ def _to_date(end_month: int) -> Case:
 
 
 def _ledger_figures(ctx: _Context) -> _Figures:
-    """This year to date and the whole of last year, by unit and account, in one query."""
+    """This year to date and the whole of last year, by unit and account."""
 
     def read() -> _Figures:
         y, m = ctx.year, ctx.end_month
