@@ -85,10 +85,11 @@ class DeviationFormula:
     def text(self) -> str:
         return f"{self.minuend} - {self.subtrahend}"
 
-    def note(self, labels: Mapping[str, str] | None = None) -> str:
-        """The heading note, "Avvikelse = redovisat − budget"; ``labels`` translates terms."""
+    def note(self, labels: Mapping[str, str] | None = None, heading: str = "Avvikelse") -> str:
+        """The heading note, "Avvikelse = redovisat − budget"; ``labels`` and ``heading``
+        translate its words."""
         words = {**TERM_LABELS, **(labels or {})}
-        return f"Avvikelse = {words[self.minuend]} {MINUS} {words[self.subtrahend]}"
+        return f"{heading} = {words[self.minuend]} {MINUS} {words[self.subtrahend]}"
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,6 @@ class Conventions:
     of_which_deviation: DeviationFormula = DeviationFormula("forecast", "budget")
     investment_deviation: DeviationFormula = DeviationFormula("forecast", "frame")
     forecast_comment_threshold_kr: Decimal = Decimal("500000")
-
-    def needs_forecast_comment(self, deviation_kr: Decimal) -> bool:
-        return abs(deviation_kr) > self.forecast_comment_threshold_kr
 
 
 def parse_formula(key: str, text: Any) -> DeviationFormula:

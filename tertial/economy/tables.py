@@ -52,11 +52,7 @@ def _term_labels() -> dict[str, str]:
 
 
 def _note(formula: DeviationFormula) -> str:
-    labels = _term_labels()
-    return _("Avvikelse = %(minuend)s − %(subtrahend)s") % {
-        "minuend": labels[formula.minuend],
-        "subtrahend": labels[formula.subtrahend],
-    }
+    return formula.note(_term_labels(), heading=_("Avvikelse"))
 
 
 def _months_label(period: Period) -> str:
