@@ -27,7 +27,6 @@ def html_to_pdf(html: str) -> bytes:
         font_config=_font_config(),
         pdf_variant="pdf/ua-1",
         pdf_tags=True,
-        custom_metadata=True,
     )
 
 

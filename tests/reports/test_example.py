@@ -164,6 +164,25 @@ def test_pdf_is_tagged_a4_swedish_with_bookmarks(example):
     assert len(reader.pages) > 10
     contents = normalise_spaces(reader.pages[1].extract_text())
     assert "Innehåll" in contents and "Förvaltningens uppdrag" in contents
+    figures = _structure_elements(root["/StructTreeRoot"], "/Figure")
+    assert len(figures) == len(example.charts())
+    assert all(
+        str(figure["/Alt"]).startswith(chart.title)
+        for figure, chart in zip(figures, example.charts(), strict=True)
+    )
+
+
+def _structure_elements(node, kind):
+    """The elements of one kind in a PDF's structure tree, in reading order."""
+    node = node.get_object()
+    if isinstance(node, list):
+        return [found for child in node for found in _structure_elements(child, kind)]
+    if not hasattr(node, "get"):
+        return []
+    found = [node] if node.get("/S") == kind else []
+    if "/K" in node:
+        found += _structure_elements(node["/K"], kind)
+    return found
 
 
 @pytest.fixture(scope="module")
