@@ -46,7 +46,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=25.0, help="seconds of measuring")
     parser.add_argument("--max-requests", type=int, default=20000, help="stop after this many")
-    parser.add_argument("--threads", type=int, default=8, help="waitress worker threads")
+    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     return parser.parse_args()
@@ -290,7 +290,8 @@ def main() -> None:
     )
     print(
         f"{args.clients} clients for {wall:.1f} s on loopback, "
-        f"{len(every) / wall:.0f} requests/s, waitress with {args.threads} threads"
+        f"{len(every) / wall:.0f} requests/s, gunicorn: one process per core, "
+        f"{args.threads} threads each"
     )
     print(f"{'page':<10} {'count':>7} {'median':>8} {'p95':>8} {'max':>8} {'errors':>7}  (ms)")
     for page in PAGES:
