@@ -150,7 +150,7 @@ class AssessmentItem(models.Model):
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
-        ordering = ["assessment", "sort_order"]
+        ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
         return self.text[:80]
