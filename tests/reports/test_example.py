@@ -20,6 +20,10 @@ from tertial.reports.word import render_docx
 
 from .htmlrows import table_rows
 
+# Every test here reads the example from the test database (the report is built once for the
+# module); the mark makes pytest-django set that database up even when one test runs alone.
+pytestmark = pytest.mark.django_db
+
 # Every table row of the reference with its figures, as printed (hyphen for minus).
 REFERENCE_ROWS = [
     # Ekonomi, belopp tkr
@@ -246,7 +250,6 @@ def test_excel_cells_are_numbers(example):
     assert all(isinstance(v, float | int) for v in rows["LKDATA"])
 
 
-@pytest.mark.django_db
 def test_checks_find_the_reference_inconsistencies(period_2020_08):
     findings = run_checks(period_2020_08)
     errors = [f for f in findings if f.severity == ERROR]
@@ -261,7 +264,6 @@ def test_checks_find_the_reference_inconsistencies(period_2020_08):
     assert any(f.where.endswith("Attraktiv arbetsgivarindex (AVI)") for f in missing)
 
 
-@pytest.mark.django_db
 def test_an_organisation_definition_changes_the_report(period_2020_08, vss):
     vss.settings = {
         **vss.settings,
