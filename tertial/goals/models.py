@@ -27,7 +27,7 @@ class Perspective(models.Model):
     class Meta:
         verbose_name = _("målområde")
         verbose_name_plural = _("målområden")
-        ordering = ["organisation", "sort_order"]
+        ordering = ["organisation_id", "sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "code"], name="perspective_unique"),
         ]
@@ -52,7 +52,7 @@ class CouncilGoal(models.Model):
     class Meta:
         verbose_name = _("kommunövergripande mål")
         verbose_name_plural = _("kommunövergripande mål")
-        ordering = ["fiscal_year", "perspective__sort_order", "sort_order"]
+        ordering = ["fiscal_year_id", "perspective__sort_order", "sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "code"], name="council_goal_unique"),
         ]
@@ -82,7 +82,7 @@ class BoardGoal(models.Model):
     class Meta:
         verbose_name = _("nämndmål")
         verbose_name_plural = _("nämndmål")
-        ordering = ["fiscal_year", "council_goal__perspective__sort_order", "sort_order"]
+        ordering = ["fiscal_year_id", "council_goal__perspective__sort_order", "sort_order"]
         constraints = [
             models.UniqueConstraint(fields=["fiscal_year", "code"], name="board_goal_unique"),
         ]
@@ -123,7 +123,7 @@ class Assessment(models.Model):
     class Meta:
         verbose_name = _("bedömning")
         verbose_name_plural = _("bedömningar")
-        ordering = ["board_goal", "period", "-created_at"]
+        ordering = ["board_goal_id", "period_id", "-created_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["board_goal", "period"],
@@ -232,7 +232,7 @@ class Indicator(models.Model):
     class Meta:
         verbose_name = _("indikator")
         verbose_name_plural = _("indikatorer")
-        ordering = ["organisation", "sort_order", "code"]
+        ordering = ["organisation_id", "sort_order", "code"]
         constraints = [
             models.UniqueConstraint(fields=["organisation", "code"], name="indicator_code_unique"),
         ]
