@@ -120,11 +120,12 @@ def _import(
         )
         report(0, "Läser filen")
         staged = stage(path, mapping, work_dir, con, display_name=display, progress=report)
+        report(45, "Summerar per månad")
         analysis = _Analysis(con, staged, organisation, mapping, display, kind, work_dir)
         report(60, "Kontrollerar koder och belopp")
         analysis.validate()
         report(75, "Sparar")
-        batch = analysis.store(actor, source_name=display, replace=replace)
+        batch = analysis.store(actor, source_name=display, replace=replace, progress=report)
         report(100, "Klar")
         return batch
     finally:
@@ -514,7 +515,7 @@ class _Analysis:
             ).fetchall()
         ]
 
-    def store(self, actor, *, source_name: str, replace: bool) -> ImportBatch:
+    def store(self, actor, *, source_name: str, replace: bool, progress: Progress) -> ImportBatch:
         months = self.months()
         total, row_count = self.con.execute(
             "SELECT coalesce(sum(amount), 0), coalesce(sum(n), 0) FROM agg"
@@ -560,11 +561,13 @@ class _Analysis:
                     ]
                 )
             replaced, _ = model.objects.filter(self._months_filter(months)).delete()
+            progress(80, "Sparar summorna")
             target = raw_dir() / f"{batch.pk}.parquet"
             # The raw rows are written by DuckDB's threads while this one inserts the sums.
             writer = _Background(write_raw, self.con.cursor(), target)
             try:
                 stored = self._insert(batch)
+                progress(90, "Sparar raderna för spårning")
                 writer.join()
                 info = _RawInfo(
                     batch=batch.pk,
@@ -597,6 +600,7 @@ class _Analysis:
                         "accounts_created": sorted(self.new_accounts) if ledger else [],
                     },
                 )
+                progress(95, "Bekräftar")
             except BaseException:
                 writer.wait()
                 target.unlink(missing_ok=True)

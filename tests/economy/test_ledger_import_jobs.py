@@ -1,0 +1,83 @@
+"""The import as a task (ImportJob) and as the commands import_ledger, import_budget, undo."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
+from tertial.economy.tasks import execute_job
+from tests.economy import test_ledger_import_support as support
+from tests.economy.test_ledger_import_support import AGRESSO_HEADER, write
+
+data_dir = support.data_dir
+org = support.org
+
+LINES = [AGRESSO_HEADER, "202001;5010;1100;;;100,00;Lön", "202002;5010;1100;;;50,00;Lön"]
+
+
+def test_job_reports_progress_and_batch(org, tmp_path):
+    path = write(tmp_path / "hb.csv", LINES)
+    job = ImportJob.objects.create(
+        organisation=org, kind="ledger", file_path=str(path), mapping="unit4-agresso"
+    )
+    seen = []
+    job = execute_job(job, progress=lambda percent, message: seen.append(percent))
+    assert job.status == ImportJob.Status.DONE
+    assert job.progress == 100
+    assert job.batch.months == ["2020-01", "2020-02"]
+    assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
+
+
+def test_job_keeps_every_error(org, tmp_path):
+    path = write(
+        tmp_path / "hb.csv", [AGRESSO_HEADER, "202001;5010;9;;;x;a", "202001;5010;8;;;1;b"]
+    )
+    job = ImportJob.objects.create(
+        organisation=org, kind="ledger", file_path=str(path), mapping="unit4-agresso"
+    )
+    job = execute_job(job)
+    assert job.status == ImportJob.Status.FAILED
+    assert {(e["line"], e["field"]) for e in job.errors} == {
+        (2, "Belopp"),
+        (2, "Ansvar"),
+        (3, "Ansvar"),
+    }
+    assert job.batch is None
+    assert not LedgerBalance.objects.filter(organisation=org).exists()
+
+
+def test_command_refuses_to_replace_without_flag(org, tmp_path):
+    path = write(tmp_path / "hb.csv", LINES)
+    call_command("import_ledger", str(path), "--org", org.slug, "--mapping", "unit4-agresso")
+    with pytest.raises(CommandError):
+        call_command("import_ledger", str(path), "--org", org.slug)
+    call_command("import_ledger", str(path), "--org", org.slug, "--replace")
+    assert LedgerBalance.objects.filter(organisation=org).count() == 2
+    assert ImportBatch.objects.filter(organisation=org).count() == 2
+
+
+def test_command_reports_errors(org, tmp_path, capsys):
+    path = write(tmp_path / "hb.csv", [AGRESSO_HEADER, "202001;5010;1100;;;12,3,4;x"])
+    with pytest.raises(CommandError):
+        call_command("import_ledger", str(path), "--org", org.slug)
+    assert "hb.csv:2 [Belopp]" in capsys.readouterr().err
+
+
+def test_undo_command(org, tmp_path, capsys):
+    path = write(tmp_path / "hb.csv", LINES)
+    call_command("import_ledger", str(path), "--org", org.slug)
+    batch = ImportBatch.objects.get(organisation=org)
+    call_command("undo_import", str(batch.pk))
+    assert "utan värden" in capsys.readouterr().out
+    assert not LedgerBalance.objects.filter(organisation=org).exists()
+    with pytest.raises(CommandError):
+        call_command("undo_import", str(batch.pk))
+
+
+def test_budget_command(org, tmp_path):
+    path = write(
+        tmp_path / "budget.csv",
+        ["year;month;unit;account_class;amount", "2020;1;1100;personnel;1000"],
+        encoding="utf-8",
+    )
+    call_command("import_budget", str(path), "--org", org.slug)
+    assert ImportBatch.objects.get(organisation=org).kind == "budget"
