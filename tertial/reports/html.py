@@ -17,7 +17,7 @@ import nh3
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
-from tertial.core.formatting import format_number
+from tertial.core.formatting import NO_DATA, NOT_EXISTING, format_number
 from tertial.core.tables import ColumnKind, RowRole, Table
 from tertial.reports import charts as chart_drawing
 from tertial.reports.tree import (
@@ -170,12 +170,14 @@ def table_view(table: Table) -> TableView:
 
 
 def chart_data_view(chart: Chart) -> TableView:
+    # An indicator without a value is "I.U." (no data); a unit that did not exist is "-".
+    missing = NO_DATA if chart.kind == "trend" else NOT_EXISTING
     rows = [
         RowView(
             category,
             "",
             [
-                CellView(format_number(s.values[i], chart.decimals, missing="-"), True)
+                CellView(format_number(s.values[i], chart.decimals, missing=missing), True)
                 for s in chart.series
             ],
             0,

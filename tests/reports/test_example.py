@@ -67,7 +67,9 @@ REFERENCE_ROWS = [
     ["IT-utrustning", "28 564", "0", "60 000", "0", "60 000", "45 000", "15 000"],
     ["varav utgifter", "28 564", "0", "60 000", "0", "60 000", "45 000", "15 000"],
     ["varav inkomster", "0", "0", "0", "0", "0", "0", "0"],
-    # Nämndindikatorer (a sample of each kind of row)
+    # Nämndindikatorer
+    ["Kontakt Linköping", "I.U.", "I.U.", "4,1", ""],
+    ["LKDATA", "I.U.", "I.U.", "95 %", "90 %"],
     [
         "Svarsservice (Kontakt Linköping). Andel (%) inom 120 sekunder.",
         "I.U.",
@@ -75,9 +77,44 @@ REFERENCE_ROWS = [
         "91 %",
         "92 %",
     ],
+    [
+        "Låg frekvens av tappade samtal (Kontakt Linköping). Andel (%) tappade samtal av samtliga "
+        "samtal.",
+        "I.U.",
+        "6,5 %",
+        "5,2 %",
+        "<5 %",
+    ],
+    ["Svarsservice HR direkt", "I.U.", "I.U.", "100 %", "90 %"],
+    ["Studiebesök", "30", "29", "24", "90"],
+    ["Forskarbesök", "40", "74", "8", "30"],
+    [
+        "Avtalstrohet (%). Andel (%) av förvaltningens inköp som sker utifrån avtalade "
+        "leverantörer.",
+        "I.U.",
+        "I.U.",
+        "74 % (leverantörstrohet)",
+        "90 %",
+    ],
+    ["Förvaltningens resultat", "I.U.", "I.U.", "8 486 tkr", "Nollresultat"],
+    ["Stadsarkivet", "593", "598", "463", "700"],
+    ["HR Direkt", "I.U.", "I.U.", "1 452", "1 600"],
+    ["HR Service rekryteringar", "I.U.", "I.U.", "154", "220"],
+    ["LKDATA - support", "I.U.", "59 187", "42 357", "65 000"],
+    ["Antal utvecklade nya tjänster.", "I.U.", "I.U.", "1", "4"],
+    ["HR service", "I.U.", "I.U.", "2,11", "2,0"],
+    ["Kontakt Linköping", "I.U.", "I.U.", "43,3 %", ""],
+    ["Andel (%) ärenden som går via chatt inom Kontakt Linköping", "I.U.", "I.U.", "2,2 %", "5 %"],
     ["Total sjukfrånvaro", "6,2", "3,8", "4,3", "3,5"],
     ["Män", "4,8", "3,8", "2,7", ""],
     ["Kvinnor", "7,6", "3,7", "5,6", ""],
+    ["Andel heltidsanställningar", "98,6", "98,8", "99", "99"],
+    ["Hållbart medarbetarengagemang (HME)", "I.U.", "I.U.", "68", "78"],
+    ["Chefers sjukfrånvaro", "0,9", "2,0", "6,4", "2,0"],
+    ["Män", "0,91", "2,23", "0,79", ""],
+    ["Kvinnor", "0,74", "1,82", "10,54", ""],
+    ["Extern personalomsättning", "2,1", "5,3", "6,7", "6,0"],
+    ["Mertid övertid", "0,3", "0,2", "0,3", "0,2"],
 ]
 GOALS = {
     "God service": "uppnås",
