@@ -59,7 +59,7 @@ def markdown_to_html(text: str) -> str:
     return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener")
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1)
 def _stylesheet() -> str:
     return CSS_PATH.read_text(encoding="utf-8")
 
