@@ -40,6 +40,7 @@ class ImportForm(UploadForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mapping"].choices = [(name, name) for name in shipped_mappings()]
+        self.fields["mapping"].initial = "tertial"
 
 
 class AliasForm(forms.Form):

@@ -12,6 +12,15 @@ from tertial.goals.models import Indicator, IndicatorTarget, IndicatorValue
 from tertial.goals.services import settings_for, value_status
 from tertial.organisation.models import Period
 
+MONTHS = ["jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec"]
+
+
+def period_label(period: Period) -> str:
+    """The short heading of a period's column: "jan–aug 2020" (the whole year: "2020")."""
+    if period.end_month == 12:
+        return str(period.year)
+    return f"jan–{MONTHS[period.end_month - 1]} {period.year}"
+
 
 @dataclass
 class IndicatorRow:
@@ -52,7 +61,7 @@ def indicator_rows(period: Period, indicators: list[Indicator]) -> list[Indicato
         for earlier_year in (year - 2, year - 1):
             earlier = by_key.get((indicator.pk, earlier_year, 12))
             series.append((str(earlier_year), earlier.value if earlier else None))
-        series.append((str(period), current.value if current else None))
+        series.append((period_label(period), current.value if current else None))
         target = targets.get(indicator.pk)
         status = value_status(indicator, current.value if current else None, target, settings)
         level = 1 if indicator.parent_id in listed else 0

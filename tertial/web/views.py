@@ -188,7 +188,10 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     goal_rows = []
     for goal in goals:
         assessment = current.get(goal.pk)
-        goal_rows.append((goal, assessment))
+        proposed = (assessment.proposed_value if assessment else "") or propose_assessment(
+            goal, period
+        )
+        goal_rows.append((goal, assessment, STATUS_LABELS.get(proposed, "")))
         if assessment is None:
             responsible = ", ".join(u.name for u in goal.responsible_units.all())
             missing.append(
