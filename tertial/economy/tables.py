@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TypeVar
 
 from django.db.models import BooleanField, Case, Q, Value, When
@@ -147,57 +148,6 @@ class _Context:
         return f"budget:{scope};year={self.year};months={months_text(last_month)}"
 
 
-# The spans of months the tables compare.
-TO_DATE = "to_date"  # this year, January to the period's month
-PREVIOUS_TO_DATE = "previous_to_date"  # last year, the same months
-PREVIOUS_YEAR = "previous_year"  # last year, all twelve months (closed accounts)
-FULL_YEAR = "full_year"  # this year's budget, all twelve months
-
-
-@dataclass
-class _Figures:
-    """Sums per span of months, per unit and per account (or account class), in öre.
-
-    ``by_unit[span][unit_id]`` is the öre total (ledger sign) and ``split[span][id]`` the
-    (debit, credit) pair of an account or class; a unit or account without rows is absent.
-    """
-
-    by_unit: dict[str, dict[int, int]]
-    split: dict[str, dict[int, tuple[int, int]]]
-
-    @classmethod
-    def collect(cls, rows: dict[tuple, tuple[int, int]], spans_of) -> _Figures:
-        """From öre sums grouped by (…, unit id, account or class id); ``spans_of(key)``
-        names the spans the group belongs to."""
-        by_unit: dict[str, dict[int, int]] = {}
-        split: dict[str, dict[int, tuple[int, int]]] = {}
-        for key, (debit, credit) in rows.items():
-            unit_id, item_id = key[-2], key[-1]
-            for span in spans_of(key):
-                units = by_unit.setdefault(span, {})
-                units[unit_id] = units.get(unit_id, 0) + debit + credit
-                items = split.setdefault(span, {})
-                d, c = items.get(item_id, (0, 0))
-                items[item_id] = (d + debit, c + credit)
-        return cls(by_unit, split)
-
-    def net_by_unit(self, span: str) -> dict[int, Decimal]:
-        """Net result (revenues − costs) per unit id with rows in the span."""
-        return {u: -Decimal(ore) * ORE for u, ore in self.by_unit.get(span, {}).items()}
-
-    def gross_by(self, span: str, group_of: Callable[[int], int], kind_of: Callable[[int], str]):
-        """Gross revenues and costs per group (e.g. account class) of the span's items."""
-        result: dict[int, Gross] = {}
-        for item_id, (debit, credit) in self.split.get(span, {}).items():
-            gross = gross_from_sums(kind_of(item_id), Decimal(debit) * ORE, Decimal(credit) * ORE)
-            group = group_of(item_id)
-            result[group] = result.get(group, Gross()) + gross
-        return result
-
-    def gross_total(self, span: str, kind_of: Callable[[int], str]) -> Gross:
-        return sum(self.gross_by(span, lambda _: 0, kind_of).values(), Gross())
-
-
 @dataclass(frozen=True)
 class _Accounts:
     kind: dict[int, str]  # account id → kind of its class
@@ -223,51 +173,86 @@ class _Accounts:
         return _shared(("accounts", ctx.organisation.pk), read)
 
 
+# Each table asks only for the sums it shows, each sum a query of its own grouped as coarsely
+# as it can be (by unit for net results, by account for revenues and costs): grouping by unit
+# follows the ledger's (unit, year, month) index, so the database never has to sort the rows.
+
+
+def _net_by_unit(sums: dict[tuple, tuple[int, int]]) -> dict[int, Decimal]:
+    """Net result (revenues − costs) per unit id from öre sums grouped by (…, unit id, …)."""
+    result: dict[int, int] = {}
+    for key, (debit, credit) in sums.items():
+        result[key[0]] = result.get(key[0], 0) + debit + credit
+    return {unit_id: -Decimal(ore) * ORE for unit_id, ore in result.items()}
+
+
+def _gross_by(
+    sums: dict[int, tuple[int, int]],
+    group_of: Callable[[int], int],
+    kind_of: Callable[[int], str],
+) -> dict[int, Gross]:
+    """Gross revenues and costs per group (an account class, say) of sums per account."""
+    result: dict[int, Gross] = {}
+    for item_id, (debit, credit) in sums.items():
+        gross = gross_from_sums(kind_of(item_id), Decimal(debit) * ORE, Decimal(credit) * ORE)
+        group = group_of(item_id)
+        result[group] = result.get(group, Gross()) + gross
+    return result
+
+
+def _ledger_net_by_unit(ctx: _Context, year: int, last_month: int) -> dict[int, Decimal]:
+    """Net result per unit id with ledger rows in ``year``, January to ``last_month``."""
+    return _shared(
+        ("ledger-units", ctx.organisation.pk, year, last_month),
+        lambda: _net_by_unit(ore_sums(ledger(ctx.organisation, year, last_month), ["unit_id"])),
+    )
+
+
+def _ledger_by_account(ctx: _Context, year: int, last_month: int) -> dict[int, tuple[int, int]]:
+    """(debit, credit) in öre per account id, ``year`` January to ``last_month``."""
+
+    def read() -> dict[int, tuple[int, int]]:
+        sums = ore_sums(ledger(ctx.organisation, year, last_month), ["account_id"])
+        return {account_id: pair for (account_id,), pair in sums.items()}
+
+    return _shared(("ledger-accounts", ctx.organisation.pk, year, last_month), read)
+
+
+@dataclass(frozen=True)
+class _Budget:
+    to_date: dict[int, Decimal]  # unit id → net budget, January to the period's month
+    full_year: dict[int, Decimal]  # unit id → net budget of the year
+    full_year_gross: Gross
+
+    @classmethod
+    def of(cls, ctx: _Context) -> _Budget:
+        def read() -> _Budget:
+            sums = ore_sums(
+                budget(ctx.organisation, ctx.year).annotate(to_date=_to_date(ctx.end_month)),
+                ["unit_id", "account_class_id", "to_date"],
+            )
+            by_class: dict[int, tuple[int, int]] = {}
+            for (_unit, class_id, _span), (debit, credit) in sums.items():
+                d, c = by_class.get(class_id, (0, 0))
+                by_class[class_id] = (d + debit, c + credit)
+            kinds = _Accounts.of(ctx).class_kind
+            return cls(
+                to_date=_net_by_unit({k: v for k, v in sums.items() if k[2]}),
+                full_year=_net_by_unit(sums),
+                full_year_gross=sum(
+                    _gross_by(by_class, lambda _: 0, kinds.__getitem__).values(), Gross()
+                ),
+            )
+
+        return _shared(("budget", ctx.period.pk), read)
+
+
 def _to_date(end_month: int) -> Case:
     return Case(
         When(month__lte=end_month, then=Value(True)),
         default=Value(False),
         output_field=BooleanField(),
     )
-
-
-def _ledger_figures(ctx: _Context) -> _Figures:
-    """This year to date and the whole of last year, by unit and account."""
-
-    def read() -> _Figures:
-        y, m = ctx.year, ctx.end_month
-        # two queries rather than one with OR, so that each can search the index by year
-        this_year = ore_sums(ledger(ctx.organisation, y, m), ["unit_id", "account_id"])
-        last_year = ore_sums(
-            ledger(ctx.organisation, y - 1).annotate(to_date=_to_date(m)),
-            ["to_date", "unit_id", "account_id"],
-        )
-        rows = {(y, True, *key): sums for key, sums in this_year.items()}
-        rows.update({(y - 1, *key): sums for key, sums in last_year.items()})
-
-        def spans(key: tuple) -> tuple[str, ...]:
-            year, to_date = key[0], key[1]
-            if year == y:
-                return (TO_DATE,)
-            return (PREVIOUS_YEAR, PREVIOUS_TO_DATE) if to_date else (PREVIOUS_YEAR,)
-
-        return _Figures.collect(rows, spans)
-
-    return _shared(("ledger", ctx.period.pk), read)
-
-
-def _budget_figures(ctx: _Context) -> _Figures:
-    """This year's budget to date and for the full year, by unit and account class."""
-
-    def read() -> _Figures:
-        m = ctx.end_month
-        rows = ore_sums(
-            budget(ctx.organisation, ctx.year).annotate(to_date=_to_date(m)),
-            ["to_date", "unit_id", "account_class_id"],
-        )
-        return _Figures.collect(rows, lambda key: (FULL_YEAR, TO_DATE) if key[0] else (FULL_YEAR,))
-
-    return _shared(("budget", ctx.period.pk), read)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -278,10 +263,9 @@ def operating_summary(period: Period) -> Table:
     """Driftsammandrag, netto tkr: per unit actual and budget to date, deviation, last year."""
     ctx = _Context.of(period)
     y, m = ctx.year, ctx.end_month
-    ledger_figures, budget_figures = _ledger_figures(ctx), _budget_figures(ctx)
-    actual = ledger_figures.net_by_unit(TO_DATE)
-    previous = ledger_figures.net_by_unit(PREVIOUS_TO_DATE)
-    budgeted = budget_figures.net_by_unit(TO_DATE)
+    actual = _ledger_net_by_unit(ctx, y, m)
+    previous = _ledger_net_by_unit(ctx, y - 1, m)
+    budgeted = _Budget.of(ctx).to_date
     formula = ctx.conventions.operating_deviation
     columns = [
         Column("actual", _("Redovisat %(months)s") % {"months": _months_label(period)}),
@@ -350,10 +334,6 @@ class _ForecastData:
 
     ctx: _Context
     forecasts: dict[int, dict]  # unit id → current Forecast values
-    budget_net: dict[int, Decimal]  # unit id → full-year budget, net
-    budget_gross: Gross
-    closed_net: dict[int, Decimal]  # unit id → last year's closed accounts, net
-    closed_gross: Gross
 
     @classmethod
     def of(cls, period: Period) -> _ForecastData:
@@ -361,23 +341,28 @@ class _ForecastData:
 
     @classmethod
     def _read(cls, period: Period) -> _ForecastData:
-        ctx = _Context.of(period)
         forecasts = {
             f["unit_id"]: f
             for f in Forecast.objects.filter(period=period, is_current=True).values(
                 "unit_id", "net_result", "revenues", "costs", "pandemic_net_cost"
             )
         }
-        accounts = _Accounts.of(ctx)
-        ledger_figures, budget_figures = _ledger_figures(ctx), _budget_figures(ctx)
-        return cls(
-            ctx=ctx,
-            forecasts=forecasts,
-            budget_net=budget_figures.net_by_unit(FULL_YEAR),
-            budget_gross=budget_figures.gross_total(FULL_YEAR, accounts.class_kind.__getitem__),
-            closed_net=ledger_figures.net_by_unit(PREVIOUS_YEAR),
-            closed_gross=ledger_figures.gross_total(PREVIOUS_YEAR, accounts.kind.__getitem__),
-        )
+        return cls(ctx=_Context.of(period), forecasts=forecasts)
+
+    @cached_property
+    def budget(self) -> _Budget:
+        return _Budget.of(self.ctx)
+
+    @cached_property
+    def closed_net(self) -> dict[int, Decimal]:
+        """Last year's closed accounts per unit id (net)."""
+        return _ledger_net_by_unit(self.ctx, self.ctx.year - 1, 12)
+
+    @cached_property
+    def closed_gross(self) -> Gross:
+        accounts = _Accounts.of(self.ctx)
+        by_account = _ledger_by_account(self.ctx, self.ctx.year - 1, 12)
+        return sum(_gross_by(by_account, lambda _: 0, accounts.kind.__getitem__).values(), Gross())
 
     def forecast_net(self, unit_id: int) -> Decimal | None:
         f = self.forecasts.get(unit_id)
@@ -405,7 +390,7 @@ def _of_which_rows(data: _ForecastData, formula: DeviationFormula, closed: bool)
     rows = []
     for label, field in ((_("varav kostnader"), "costs"), (_("varav intäkter"), "revenues")):
         forecast = data.forecast_total(field)
-        budgeted = getattr(data.budget_gross, field)
+        budgeted = getattr(data.budget.full_year_gross, field)
         kind = "cost" if field == "costs" else "revenue"
         cells = {
             "forecast": _amount(forecast, data.forecast_source(field)),
@@ -449,7 +434,7 @@ def full_year_forecast(period: Period) -> Table:
     for unit in ctx.units:
         f, b, c = (
             data.forecast_net(unit.id),
-            data.budget_net.get(unit.id),
+            data.budget.full_year.get(unit.id),
             data.closed_net.get(unit.id),
         )
         if f is None and b is None and c is None:
@@ -469,7 +454,7 @@ def full_year_forecast(period: Period) -> Table:
             )
         )
     total_f = sum_present(f["net_result"] for f in data.forecasts.values())
-    total_b = sum_present(data.budget_net.values())
+    total_b = sum_present(data.budget.full_year.values())
     table.rows.append(
         Row(
             label=_("Summa nettokostnader, tkr"),
@@ -724,7 +709,7 @@ def economy_summary(period: Period) -> Table:
         notes=notes,
     )
     total_f = sum_present(f["net_result"] for f in data.forecasts.values())
-    total_b = sum_present(data.budget_net.values())
+    total_b = sum_present(data.budget.full_year.values())
     table.rows.append(
         Row(
             label=_("Verksamhetens nettokostnader"),
@@ -781,11 +766,12 @@ def _by_kind(period: Period, side: str) -> Table:
     ctx = _Context.of(period)
     y, m = ctx.year, ctx.end_month
     accounts = _Accounts.of(ctx)
-    figures = _ledger_figures(ctx)
     gross: dict[tuple[int, int], Gross] = {}
-    for year, span in ((y, TO_DATE), (y - 1, PREVIOUS_TO_DATE)):
-        by_class = figures.gross_by(
-            span, accounts.account_class.__getitem__, accounts.kind.__getitem__
+    for year in (y, y - 1):
+        by_class = _gross_by(
+            _ledger_by_account(ctx, year, m),
+            accounts.account_class.__getitem__,
+            accounts.kind.__getitem__,
         )
         gross.update({(year, class_id): g for class_id, g in by_class.items()})
     field = "revenues" if side == REVENUE else "costs"

@@ -55,7 +55,7 @@ def test_deviation_formula_follows_the_organisations_setting(p08):
 
 
 def test_full_year_forecast(p08, django_assert_max_num_queries):
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         table = tables.full_year_forecast(p08)
     assert texts(table) == {
         "Alfa": ["60", "60", "0", "117"],
