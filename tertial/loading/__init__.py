@@ -12,19 +12,24 @@ from pathlib import Path
 from tertial.loading.folder import FolderData, read_folder
 
 
-def load_folder(path: Path, *, actor=None):
-    """Validate and store the folder; returns a LoadResult (organisation and counts)."""
+def load_folder(path: Path, *, actor=None, force: bool = False):
+    """Validate and store the folder; returns a LoadResult (organisation, counts, notes).
+
+    ``force`` replaces the data of periods approved or locked in the database too.
+    """
     from tertial.loading.storing import store_folder
 
-    return store_folder(read_folder(Path(path)), actor=actor)
+    return store_folder(read_folder(Path(path)), actor=actor, force=force)
 
 
-def load_organisation(path: Path, *, actor=None):
+def load_organisation(path: Path, *, actor=None, force: bool = False):
     """Validate and store the folder at ``path``; returns the Organisation.
 
-    Raises tertial.core.errors.InputErrors with every error found, having stored nothing.
+    Raises tertial.core.errors.InputErrors with every error found, having stored nothing;
+    without ``force`` also when the folder would change a period approved or locked in the
+    database.
     """
-    return load_folder(path, actor=actor).organisation
+    return load_folder(path, actor=actor, force=force).organisation
 
 
 __all__ = ["FolderData", "load_folder", "load_organisation", "read_folder"]

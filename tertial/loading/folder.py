@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from tertial.core import evaluation, formula
+from tertial.core.conventions import ConventionsError, conventions_from_settings
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.targets import TargetFormatError, parse_target
 from tertial.loading.fields import (
@@ -25,6 +27,7 @@ from tertial.loading.fields import (
     parse_period_key,
 )
 from tertial.loading.reading import CsvRow, FileError, LineDict, parse_csv, parse_yaml, read_text
+from tertial.reports.definition import ReportDefinitionError, parse_definition
 
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
 UNIT_KEYS = ("code", "name", "parent", "starts_on", "ends_on")
@@ -38,6 +41,10 @@ GENDERS = ("T", "K", "M")
 ASSESSMENT_VALUES = ("met", "partly_met", "not_met", "not_assessable")
 ITEM_KINDS = ("result", "activity", "deviation")
 MISSING_FLAGS = {"1", "x", "yes", "ja", "true"}
+# Settings validated by tertial.core.evaluation; tertial.core.conventions knows every key.
+GOAL_SETTINGS = ("partly_met_threshold", "zero_result_tolerance", "assessment_rule")
+KOLADA_MUNICIPALITY = re.compile(r"^\d{4}$")
+KOLADA_OU = re.compile(r"^[A-Za-z0-9]{1,40}$")
 
 
 # --- the data a folder holds ------------------------------------------------------------
@@ -131,6 +138,7 @@ class IndicatorData:
     same_as: str | None
     kolada_kpi: str
     targets: list[TargetData]
+    accumulates: bool = False
 
 
 @dataclass
@@ -433,6 +441,7 @@ class _FolderReader:
         if settings is not None:
             if isinstance(settings, LineDict):
                 d.settings = _json_safe(settings)
+                self.check_settings(settings, d.settings)
             else:
                 self.error(file, doc.line_of("settings"), "settings", "expected a mapping")
 
@@ -606,6 +615,65 @@ class _FolderReader:
                     )
             d.fiscal_years.append(fiscal_year)
 
+    def check_settings(self, raw: LineDict, settings: dict) -> None:
+        """Each setting through the validator of the part that reads it.
+
+        One key at a time, so that every error names its own key and line.
+        """
+        file = "organisation.yaml"
+        for key, value in list(settings.items()):
+            line, field_path = raw.line_of(key), f"settings.{key}"
+            try:
+                conventions_from_settings({key: value})
+                if key in GOAL_SETTINGS:
+                    evaluation.goal_settings({key: value})
+            except (ConventionsError, evaluation.SettingsError) as exc:
+                message = str(exc).removeprefix(f"{field_path}: ")
+                self.error(file, line, field_path, message)
+                continue
+            if key == "report":
+                try:
+                    parse_definition(value)
+                except ReportDefinitionError as exc:
+                    for problem in exc.problems:
+                        self.error(file, line, field_path, problem)
+            elif key in ("kolada_municipality", "kolada_ou"):
+                pattern, example = (
+                    (KOLADA_MUNICIPALITY, '"0580"')
+                    if key == "kolada_municipality"
+                    else (KOLADA_OU, '"V15E058000301"')
+                )
+                # unquoted, 0114 would be read as the octal number 76
+                if not isinstance(value, str) or not pattern.match(value):
+                    self.error(
+                        file,
+                        line,
+                        field_path,
+                        f"{value!r} is not a Kolada id; write it in quotes, e.g. {example}",
+                    )
+            elif key == "word_template":
+                template = self.word_template(value, line)
+                if template is not None:
+                    settings[key] = template
+
+    def word_template(self, value, line: int) -> str | None:
+        """The absolute path of a Word template given relative to the folder (or absolute)."""
+        if not isinstance(value, str) or not value.strip():
+            self.error(
+                "organisation.yaml", line, "settings.word_template", "expected a path to a .docx"
+            )
+            return None
+        path = (self.root / value.strip()).resolve()
+        if path.suffix.lower() != ".docx" or not path.is_file():
+            self.error(
+                "organisation.yaml",
+                line,
+                "settings.word_template",
+                f"{value!r}: no .docx file there (a relative path starts in the folder)",
+            )
+            return None
+        return str(path)
+
     # -- goals.yaml --
 
     def read_goals(self) -> None:
@@ -729,6 +797,7 @@ class _FolderReader:
         goal_codes = {g.code for g in d.board_goals}
 
         indicator_lines: dict[str, tuple[int, str, int]] = {}
+        formula_lines: dict[str, tuple[int, str]] = {}
         links: list[tuple[IndicatorData, str, int, str]] = []
         for path, item, line in y.items(doc, "indicators", ""):
             m = y.mapping(
@@ -748,6 +817,7 @@ class _FolderReader:
                     "formula",
                     "in_core_volumes",
                     "in_personnel",
+                    "accumulates",
                     "partly_met_threshold",
                     "same_as",
                     "kolada_kpi",
@@ -768,6 +838,18 @@ class _FolderReader:
             if unit is not None and unit not in units:
                 self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {unit}")
             threshold = y.decimal(m, "partly_met_threshold", path, places=4, digits=6)
+            if threshold is not None:
+                # the goals engine refuses a threshold outside 0–1 when it judges a value
+                try:
+                    evaluation.check_threshold(threshold)
+                except evaluation.SettingsError:
+                    self.error(
+                        file,
+                        m.line_of("partly_met_threshold"),
+                        f"{path}.partly_met_threshold",
+                        f"{threshold} is not a share between 0 and 1, e.g. 0.8",
+                    )
+                    threshold = None
             indicator = IndicatorData(
                 code=code or "",
                 name=y.text(m, "name", path, required=True, max_length=300),
@@ -780,13 +862,14 @@ class _FolderReader:
                 parent=y.code(m, "parent", path, max_length=60),
                 is_part_of_parent=y.boolean(m, "part_of_parent", path),
                 gender_split=y.boolean(m, "gender_split", path),
-                formula=y.text(m, "formula", path, max_length=500),
+                formula=y.text(m, "formula", path, max_length=500).strip(),
                 in_core_volumes=y.boolean(m, "in_core_volumes", path),
                 in_personnel=y.boolean(m, "in_personnel", path),
                 partly_met_threshold=threshold,
                 same_as=y.code(m, "same_as", path, max_length=60),
                 kolada_kpi=y.text(m, "kolada_kpi", path, max_length=20),
                 targets=[],
+                accumulates=y.boolean(m, "accumulates", path),
             )
             for t_path, t_item, t_line in y.items(m, "targets", path):
                 t = y.mapping(t_item, t_path, t_line, required=("year", "target"))
@@ -824,6 +907,8 @@ class _FolderReader:
                 continue
             indicator_lines[code] = (m.line_of("code"), path, m.line_of("parent"))
             d.indicators.append(indicator)
+            if indicator.formula:
+                formula_lines[code] = (m.line_of("formula"), f"{path}.formula")
             for key in ("parent", "same_as"):
                 if getattr(indicator, key) is not None:
                     links.append((indicator, key, m.line_of(key), f"{path}.{key}"))
@@ -841,6 +926,27 @@ class _FolderReader:
             self.error(
                 file, line, f"{path}.parent", f"indicator {code} is its own ancestor (a cycle)"
             )
+        self.check_formulas(file, formula_lines)
+
+    def check_formulas(self, file: str, formula_lines: dict[str, tuple[int, str]]) -> None:
+        """Each formula readable and naming only indicators of the folder, and no cycles."""
+        codes = {i.code for i in self.data.indicators}
+        readable: dict[str, str] = {}
+        for indicator in self.data.indicators:
+            if not indicator.formula:
+                continue
+            line, field_path = formula_lines[indicator.code]
+            try:
+                formula.check_names(indicator.formula, codes)
+            except formula.FormulaError as exc:
+                self.error(file, line, field_path, str(exc))
+                continue
+            readable[indicator.code] = indicator.formula
+        try:
+            formula.check_cycles(readable)
+        except formula.FormulaError as exc:
+            first = min(_formula_cycle_members(readable), key=lambda code: formula_lines[code][0])
+            self.error(file, *formula_lines[first], str(exc))
 
     def _fiscal_year(self, y: YamlFields, m: LineDict, key: str, path: str) -> int | None:
         year = y.integer(m, key, path, minimum=1901, maximum=2099)
@@ -860,7 +966,7 @@ class _FolderReader:
         )
         if table is None:
             return
-        indicators = {i.code for i in self.data.indicators}
+        indicators = {i.code: i for i in self.data.indicators}
         seen: dict[tuple, int] = {}
         for row in table.rows:
             errors_before = len(self.errors)
@@ -891,6 +997,20 @@ class _FolderReader:
                 if missing:
                     self.error(file, row.line, "value", "a value is given but missing is set")
                 value = csv_decimal(row, "value", file, self.errors, places=6, digits=20)
+            indicator = indicators.get(code)
+            if indicator is not None and indicator.formula:
+                # as in the goals engine: a computed indicator's values come from its formula
+                self.error(
+                    file,
+                    row.line,
+                    "value",
+                    f"{code} is computed by its formula {indicator.formula!r}; "
+                    "its values cannot be given",
+                )
+            elif indicator is not None:
+                problem = evaluation.validate_value(indicator.measure, value)
+                if problem:
+                    self.error(file, row.line, "value", problem)
             for column, limit in (("note", 200), ("source", 200)):
                 if len(row.get(column)) > limit:
                     self.error(file, row.line, column, f"longer than {limit} characters")
@@ -1347,6 +1467,24 @@ def _target_value_problem(value: Decimal, tolerance: Decimal | None) -> str | No
     if problem is None and tolerance is not None:
         problem = check_amount(tolerance, 6, 20)
     return problem
+
+
+def _formula_cycle_members(formulas: dict[str, str]) -> list[str]:
+    """Codes of computed indicators whose formula depends on itself through others."""
+    graph = {code: formula.references(text) & set(formulas) for code, text in formulas.items()}
+
+    def reaches_itself(start: str) -> bool:
+        stack, seen = list(graph[start]), set()
+        while stack:
+            code = stack.pop()
+            if code == start:
+                return True
+            if code not in seen:
+                seen.add(code)
+                stack.extend(graph[code])
+        return False
+
+    return [code for code in graph if reaches_itself(code)]
 
 
 def _cycle_members(parents: dict[str, str]) -> list[str]:

@@ -4,15 +4,19 @@ Things people and other rows refer to (the organisation, units, accounts, years,
 goals, indicators, projects) are updated in place by their codes, so their primary keys and
 everything attached to them survive a re-load. The data rows the folder defines (ledger rows
 loaded from the folder, budget, current forecasts and assessments, targets, indicator values,
-texts, investment figures) are deleted and written anew.
+texts, investment figures) are deleted and written anew, except those of periods approved or
+locked in the database (tertial.loading.locked) unless the load is forced. Then the goals
+engine computes the formula indicators and proposes an assessment for each loaded one.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import islice
 
+from django.core.exceptions import ValidationError
 from django.db import connections, router, transaction
 from django.db.models import DecimalField, Model, Q
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
@@ -41,6 +45,8 @@ from tertial.goals.models import (
     IndicatorValue,
     Perspective,
 )
+from tertial.goals.services import compute_indicator_values, fill_missing_proposals
+from tertial.loading import locked
 from tertial.loading.folder import FolderData, SourceFile
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
@@ -55,12 +61,18 @@ FOLDER_SOURCES = {ImportBatch.Kind.LEDGER: "ledger/", ImportBatch.Kind.BUDGET: "
 class LoadResult:
     organisation: Organisation
     counts: dict[str, int]
+    # what the load left as it was in the database, for the person loading to know
+    notes: list[str] = dataclasses.field(default_factory=list)
 
 
-def store_folder(data: FolderData, *, actor=None) -> LoadResult:
-    """Write ``data`` in one transaction; InputErrors (and nothing stored) on a conflict."""
+def store_folder(data: FolderData, *, actor=None, force: bool = False) -> LoadResult:
+    """Write ``data`` in one transaction; InputErrors (and nothing stored) on a conflict.
+
+    Without ``force`` the data of periods approved or locked in the database is kept, and a
+    folder that would change it is refused.
+    """
     with transaction.atomic():
-        return _Store(data, actor).run()
+        return _Store(data, actor, force).run()
 
 
 def _person(actor):
@@ -146,11 +158,13 @@ def referrers(obj: Model) -> list[str]:
 
 
 class _Store:
-    def __init__(self, data: FolderData, actor):
+    def __init__(self, data: FolderData, actor, force: bool = False):
         self.data = data
         self.actor = actor
         self.person = _person(actor)
+        self.force = force
         self.errors: list[InputError] = []
+        self.notes: list[str] = []
 
     def run(self) -> LoadResult:
         d = self.data
@@ -167,6 +181,11 @@ class _Store:
         org.save()
         self.org = org
 
+        self.protected = {} if self.force else locked.protected_periods(org)
+        self.protected_value_keys = set(locked.value_period_keys(self.protected))
+        errors = locked.changes(d, self.protected)
+        if errors:
+            raise InputErrors(errors)
         self.delete_replaced_rows()
         self.sync_units()
         self.sync_accounts()
@@ -181,10 +200,27 @@ class _Store:
         self.store_followups()
         self.store_indicator_data()
         self.store_investment_figures()
-
-        counts = d.counts()
+        counts = {**d.counts(), **self.run_goals_engine()}
         record("organisation.loaded", actor=self.actor, organisation=org, obj=org, after=counts)
-        return LoadResult(org, counts)
+        return LoadResult(org, counts, self.notes)
+
+    def run_goals_engine(self) -> dict[str, int]:
+        """Computed indicators get their values and loaded assessments the system's proposal,
+        as they would had they been entered in the web app."""
+        try:
+            computed = compute_indicator_values(self.org, actor=self.actor)
+        except ValidationError as exc:
+            # the formulas were checked when read; what is left is arithmetic on the values
+            raise InputErrors(
+                [InputError("indicator_values.csv", None, "", m) for m in exc.messages]
+            ) from exc
+        return {
+            "computed_indicator_values": computed,
+            "assessment_proposals": fill_missing_proposals(self.org),
+        }
+
+    def _replaced(self, period_key: str) -> bool:
+        return period_key not in self.protected
 
     # -- replacing data rows --
 
@@ -202,16 +238,22 @@ class _Store:
             covered |= Q(year=year, month=month)
         budget.filter(covered).delete()
         folder_batches.delete()
-        periods = Period.objects.filter(fiscal_year__organisation=org)
+        kept = [p.pk for p in self.protected.values()]
+        periods = Period.objects.filter(fiscal_year__organisation=org).exclude(pk__in=kept)
         Forecast.objects.filter(period__in=periods, is_current=True).delete()
         Assessment.objects.filter(period__in=periods, is_current=True).delete()
         NarrativeSection.objects.filter(period__in=periods).delete()
         DecisionEvent.objects.filter(period__in=periods).delete()
         PlanFollowUp.objects.filter(period__in=periods).delete()
         InvestmentFrame.objects.filter(project__organisation=org).delete()
-        InvestmentOutcome.objects.filter(project__organisation=org).delete()
+        InvestmentOutcome.objects.filter(project__organisation=org).exclude(
+            period__in=kept
+        ).delete()
         IndicatorTarget.objects.filter(indicator__organisation=org).delete()
-        IndicatorValue.objects.filter(indicator__organisation=org).delete()
+        values = IndicatorValue.objects.filter(indicator__organisation=org)
+        for year, month in self.protected_value_keys:
+            values = values.exclude(year=year, through_month=month)
+        values.delete()
 
     # -- entities, upserted by code --
 
@@ -289,6 +331,14 @@ class _Store:
         )
 
     def sync_calendar(self) -> None:
+        statuses = {p.key: p.status for fy in self.data.fiscal_years for p in fy.periods}
+        for key, period in self.protected.items():
+            if key in statuses and locked.kept_status(statuses[key], period.status):
+                self.notes.append(
+                    f"period {key} stays {period.status} as in the database "
+                    f"(the folder says {statuses[key]}); load with --force to change it"
+                )
+                statuses[key] = period.status
         rows = {
             fy.year: {"organisation": self.org, "year": fy.year} for fy in self.data.fiscal_years
         }
@@ -302,7 +352,7 @@ class _Store:
                 "kind": p.kind,
                 "end_month": p.end_month,
                 "title": p.title,
-                "status": p.status,
+                "status": statuses[p.key],
                 "deadline": p.deadline,
             }
             for fy in self.data.fiscal_years
@@ -412,6 +462,7 @@ class _Store:
                 "kolada_kpi": ind.kolada_kpi,
                 "in_core_volumes": ind.in_core_volumes,
                 "in_personnel": ind.in_personnel,
+                "accumulates": ind.accumulates,
                 "sort_order": i,
                 "parent": None,
                 "same_as": None,
@@ -575,10 +626,13 @@ class _Store:
                 author=self.person,
             )
             for f in d.forecasts
+            if self._replaced(f.period)
         )
         order = defaultdict(int)
         sections = []
         for s in d.sections:
+            if not self._replaced(s.period):
+                continue
             sections.append(
                 NarrativeSection(
                     period=self.periods[s.period],
@@ -594,6 +648,8 @@ class _Store:
         order.clear()
         events = []
         for e in d.decisions_events:
+            if not self._replaced(e.period):
+                continue
             events.append(
                 DecisionEvent(
                     period=self.periods[e.period],
@@ -608,6 +664,8 @@ class _Store:
         order.clear()
         plans = []
         for p in d.plans:
+            if not self._replaced(p.period):
+                continue
             plans.append(
                 PlanFollowUp(
                     period=self.periods[p.period],
@@ -618,6 +676,7 @@ class _Store:
             )
             order[p.period] += 1
         PlanFollowUp.objects.bulk_create(plans)
+        loaded = [a for a in d.assessments if self._replaced(a.period)]
         assessments = [
             Assessment(
                 board_goal=self.board_goals[(int(a.period[:4]), a.goal)],
@@ -627,12 +686,12 @@ class _Store:
                 is_current=True,
                 author=self.person,
             )
-            for a in d.assessments
+            for a in loaded
         ]
         Assessment.objects.bulk_create(assessments)
         AssessmentItem.objects.bulk_create(
             AssessmentItem(assessment=obj, kind=kind, text=text, sort_order=i)
-            for obj, a in zip(assessments, d.assessments, strict=True)
+            for obj, a in zip(assessments, loaded, strict=True)
             for i, (kind, text) in enumerate(a.items)
         )
 
@@ -664,6 +723,7 @@ class _Store:
                     entered_by=self.person,
                 )
                 for v in d.indicator_values
+                if (v.year, v.through_month) not in self.protected_value_keys
             ),
             batch_size=BATCH_SIZE,
         )
@@ -693,4 +753,5 @@ class _Store:
             )
             for p in projects
             for o in p.outcomes
+            if self._replaced(o.period)
         )

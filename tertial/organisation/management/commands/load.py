@@ -15,10 +15,15 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("folder", type=Path, help="The organisation folder.")
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="Also replace the data of periods approved or locked in the database.",
+        )
 
-    def handle(self, *args, folder: Path, **options):
+    def handle(self, *args, folder: Path, force: bool = False, **options):
         try:
-            result = load_folder(folder)
+            result = load_folder(folder, force=force)
         except InputErrors as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
@@ -31,3 +36,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Loaded {organisation.name} ({organisation.slug}) from {folder}:")
         for name, count in result.counts.items():
             self.stdout.write(f"  {name.replace('_', ' ')}: {count}")
+        for note in result.notes:
+            self.stdout.write(f"Note: {note}")
