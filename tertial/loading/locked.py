@@ -42,11 +42,12 @@ def kept_status(folder_status: str, database_status: str) -> bool:
     return STATUS_RANK[folder_status] < STATUS_RANK[database_status]
 
 
-def changes(data: FolderData, periods: dict[str, Period]) -> list[InputError]:
-    """An error for each protected period whose data the folder would change."""
+def changes(data: FolderData, periods: dict[str, Period]) -> tuple[list[InputError], list[str]]:
+    """An error for each protected period whose data the folder would change, and the keys
+    of those whose data the folder holds unchanged (kept as they are)."""
     if not periods:
-        return []
-    errors = []
+        return [], []
+    errors, kept = [], []
     followup = _followups_in_database(periods)
     values = _values_in_database(periods)
     outcomes = _outcomes_in_database(periods)
@@ -54,6 +55,7 @@ def changes(data: FolderData, periods: dict[str, Period]) -> list[InputError]:
     folder_values = _values_in_folder(data, periods)
     folder_outcomes = _outcomes_in_folder(data, periods)
     for key, period in sorted(periods.items()):
+        errors_before = len(errors)
         for file, what, in_folder, in_database in (
             (
                 f"followups/{key}",
@@ -71,12 +73,15 @@ def changes(data: FolderData, periods: dict[str, Period]) -> list[InputError]:
                         None,
                         "",
                         f"period {key} is {period.status} in the database, and loading would "
-                        f"replace its {what} with different ones; "
-                        "nothing was loaded. Re-open the period in the web app first, or load "
-                        "with --force to replace them.",
+                        f"change its {what}; nothing was loaded. Re-open the period in the web "
+                        "app first, or load with --force to replace them.",
                     )
                 )
-    return errors
+        if len(errors) == errors_before and (
+            any(folder_followup[key].values()) or folder_values[key] or folder_outcomes[key]
+        ):
+            kept.append(key)
+    return errors, kept
 
 
 def _followups_in_database(periods: dict[str, Period]) -> dict[str, dict]:

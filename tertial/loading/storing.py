@@ -183,9 +183,14 @@ class _Store:
 
         self.protected = {} if self.force else locked.protected_periods(org)
         self.protected_value_keys = set(locked.value_period_keys(self.protected))
-        errors = locked.changes(d, self.protected)
+        errors, kept = locked.changes(d, self.protected)
         if errors:
             raise InputErrors(errors)
+        for key in kept:
+            self.notes.append(
+                f"period {key} is {self.protected[key].status} in the database: its data, "
+                "the same in the folder, was kept as it is"
+            )
         self.delete_replaced_rows()
         self.sync_units()
         self.sync_accounts()

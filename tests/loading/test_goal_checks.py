@@ -1,0 +1,246 @@
+"""The loader checks values, formulas and settings as the goals engine would (no database)."""
+
+import dataclasses
+import re
+from pathlib import Path
+
+import pytest
+
+from tertial.core.conventions import OTHER_PARTS_KEYS, Conventions
+from tertial.loading import read_folder
+
+from ..conftest import REPO_ROOT
+from .helpers import append, copy_small, replace
+from .test_validation import assert_error, errors_of
+
+ORG = "organisation.yaml"
+GOALS = "goals.yaml"
+VALUES = "indicator_values.csv"
+THRESHOLD = "  forecast_comment_threshold_kr: 500000\n"
+
+
+# --- indicator values against their measure ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "text"),
+    [
+        ("svarsservice;2021-08;actual;T;91,5", "svarsservice;2021-08;actual;T;130", "0 and 100"),
+        ("arenden;2021-08;actual;T;7 812", "arenden;2021-08;actual;T;-3", "cannot be negative"),
+        ("arenden;2021-08;actual;T;7 812", "arenden;2021-08;actual;T;7 812,5", "whole number"),
+        ("svarstid;2021-08;;;45", "svarstid;2021-08;;;-45", "cannot be negative"),
+    ],
+    ids=["share of 130 %", "negative count", "count with decimals", "negative seconds"],
+)
+def test_value_impossible_for_its_measure(tmp_path, old, new, text):
+    folder = copy_small(tmp_path)
+    line = replace(folder, VALUES, old, new)
+    assert_error(errors_of(folder), VALUES, line, "value", text)
+
+
+def test_no_data_is_allowed_for_every_measure(tmp_path):
+    folder = copy_small(tmp_path)
+    append(folder, VALUES, "arenden;2020;actual;T;I.U.;;\n")
+    values = [v for v in read_folder(folder).indicator_values if v.year == 2020]
+    assert [(v.indicator, v.value) for v in values] == [("arenden", None)]
+
+
+def add_indicator(folder: Path, code: str, measure: str, formula: str) -> int:
+    """Append a computed indicator to goals.yaml; returns the line of its formula."""
+    first = append(
+        folder,
+        GOALS,
+        f"  - code: {code}\n    name: {code}\n    measure: {measure}\n    formula: {formula}\n",
+    )
+    return first + 3
+
+
+def test_value_of_a_computed_indicator_is_refused(tmp_path):
+    folder = copy_small(tmp_path)
+    add_indicator(folder, "per-arende", "ratio", '"svarstid / arenden"')
+    line = append(folder, VALUES, "per-arende;2021-08;actual;T;0,5;;\n")
+    assert_error(errors_of(folder), VALUES, line, "value", "computed by its formula")
+
+
+# --- formulas --------------------------------------------------------------------------------
+
+
+def test_formula_is_read(tmp_path):
+    folder = copy_small(tmp_path)
+    add_indicator(folder, "per-arende", "ratio", '"svarstid / arenden * 100"')
+    indicator = next(i for i in read_folder(folder).indicators if i.code == "per-arende")
+    assert indicator.formula == "svarstid / arenden * 100"
+
+
+@pytest.mark.parametrize(
+    ("formula", "text"),
+    [
+        ('"svarstid / (arenden"', "missing ')' at position 20"),
+        ('"svarstid // arenden"', "unexpected '/' at position 11"),
+        ('"svarstid ? 2"', "unexpected character '?' at position 10"),
+        ('"svarstid / arende"', "unknown indicator 'arende' at position 12"),
+        ('"sqrt(svarstid)"', "unknown function 'sqrt'"),
+        ('"svarstid-arenden"', "put spaces around the minus: svarstid - arenden"),
+    ],
+    ids=["unclosed bracket", "two operators", "bad character", "unknown name", "function", "minus"],
+)
+def test_formula_error_names_the_formula_line(tmp_path, formula, text):
+    folder = copy_small(tmp_path)
+    line = add_indicator(folder, "per-arende", "ratio", formula)
+    assert_error(errors_of(folder), GOALS, line, "indicators[5].formula", text)
+
+
+def test_formula_cycle(tmp_path):
+    folder = copy_small(tmp_path)
+    first = add_indicator(folder, "a", "count", '"b + svarstid"')
+    add_indicator(folder, "b", "count", '"c * 2"')
+    add_indicator(folder, "c", "count", '"a - 1"')
+    errors = errors_of(folder)
+    assert_error(errors, GOALS, first, "indicators[5].formula", "a → b → c → a")
+    assert len(errors) == 1
+
+
+def test_formula_referring_to_itself(tmp_path):
+    folder = copy_small(tmp_path)
+    line = add_indicator(folder, "a", "count", '"a + 1"')
+    assert_error(errors_of(folder), GOALS, line, "indicators[5].formula", "a → a")
+
+
+def test_computed_indicators_may_build_on_each_other(tmp_path):
+    folder = copy_small(tmp_path)
+    add_indicator(folder, "a", "count", '"arenden * 2"')
+    add_indicator(folder, "b", "count", '"a + [svarstid]"')
+    assert {i.code: i.formula for i in read_folder(folder).indicators if i.formula} == {
+        "a": "arenden * 2",
+        "b": "a + [svarstid]",
+    }
+
+
+# --- accumulates and the indicator's threshold ------------------------------------------------
+
+
+def test_accumulates_is_read(tmp_path):
+    folder = copy_small(tmp_path)
+    append(folder, GOALS, "    accumulates: true\n")  # on arenden, the last indicator
+    accumulating = {i.code for i in read_folder(folder).indicators if i.accumulates}
+    assert accumulating == {"arenden"}
+
+
+def test_accumulates_must_be_true_or_false(tmp_path):
+    folder = copy_small(tmp_path)
+    line = append(folder, GOALS, "    accumulates: ja\n")
+    assert_error(errors_of(folder), GOALS, line, "indicators[4].accumulates", "true or false")
+
+
+def test_indicator_threshold_outside_zero_to_one(tmp_path):
+    folder = copy_small(tmp_path)
+    line = append(folder, GOALS, "    partly_met_threshold: 1.2\n")
+    assert_error(
+        errors_of(folder), GOALS, line, "indicators[4].partly_met_threshold", "between 0 and 1"
+    )
+
+
+# --- settings ----------------------------------------------------------------------------------
+
+BAD_SETTINGS = {
+    "threshold above 1": ("partly_met_threshold: 1.5", "partly_met_threshold", "between 0 and 1"),
+    "threshold not a number": ("partly_met_threshold: hög", "partly_met_threshold", "not a number"),
+    "negative zero-result tolerance": (
+        "zero_result_tolerance: -5",
+        "zero_result_tolerance",
+        "must not be negative",
+    ),
+    "assessment rule shares too small": (
+        "assessment_rule: {met_share: 0.4, not_met_share: 0.5}",
+        "assessment_rule",
+        "more than 1",
+    ),
+    "assessment rule unknown key": (
+        "assessment_rule: {met: 0.8}",
+        "assessment_rule",
+        "unknown key(s) met",
+    ),
+    "assessment rule not a mapping": ("assessment_rule: 0.75", "assessment_rule", "met_share"),
+    "deviation formula": (
+        "operating_deviation: budget + actual",
+        "operating_deviation",
+        "is not a formula here",
+    ),
+    "deviation formula of other terms": (
+        "investment_deviation: actual - budget",
+        "investment_deviation",
+        '"forecast - frame" or "frame - forecast"',
+    ),
+    "comment threshold not a number": (
+        "forecast_comment_threshold_kr: mycket",
+        "forecast_comment_threshold_kr",
+        "not a number",
+    ),
+    "negative comment threshold": (
+        "forecast_comment_threshold_kr: -1",
+        "forecast_comment_threshold_kr",
+        "must not be negative",
+    ),
+    "misspelt setting": ("partly_met_treshold: 0.8", "partly_met_treshold", "unknown setting"),
+    "unquoted kolada municipality": ("kolada_municipality: 0114", "kolada_municipality", "quotes"),
+    "kolada municipality of five digits": (
+        'kolada_municipality: "05800"',
+        "kolada_municipality",
+        "not a Kolada id",
+    ),
+    "kolada unit with a space": ('kolada_ou: "V15 E0580"', "kolada_ou", "not a Kolada id"),
+    "report without sections": ("report: {sections: []}", "report", "report.sections"),
+    "report of unknown table": (
+        "report: {sections: [{id: x, title: X, content: [{table: nope}]}]}",
+        "report",
+        "nope",
+    ),
+    "missing word template": ("word_template: mall.docx", "word_template", "no .docx file"),
+    "word template not a path": ("word_template: [a, b]", "word_template", "a path to a .docx"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_SETTINGS.values(), ids=BAD_SETTINGS.keys())
+def test_bad_setting_names_key_and_line(tmp_path, case):
+    setting, key, text = case
+    folder = copy_small(tmp_path)
+    line = replace(folder, ORG, THRESHOLD, f"  {setting}\n")
+    assert_error(errors_of(folder), ORG, line, f"settings.{key}", text)
+
+
+def test_every_documented_setting_is_accepted(tmp_path):
+    folder = copy_small(tmp_path)
+    (folder / "mallar").mkdir()
+    (folder / "mallar" / "vss.docx").write_bytes(b"stands in for a template")
+    settings = {
+        "forecast_comment_threshold_kr": "500000",
+        "operating_deviation": "budget - actual",
+        "forecast_deviation": "forecast - budget",
+        "of_which_deviation": "budget - forecast",
+        "investment_deviation": "frame - forecast",
+        "partly_met_threshold": "0.85",
+        "zero_result_tolerance": "500",
+        "assessment_rule": "{met_share: 0.8, not_met_share: 0.5}",
+        "kolada_municipality": '"0580"',
+        "kolada_ou": '"V15E058000301"',
+        "report": "{name: kort, toc: false, sections: [{use: mission}, {use: economy}]}",
+        "word_template": "mallar/vss.docx",
+    }
+    assert set(settings) == documented_settings()
+    replace(folder, ORG, THRESHOLD, "".join(f"  {k}: {v}\n" for k, v in settings.items()))
+    data = read_folder(folder)
+    assert set(data.settings) == set(settings)
+    # the web app renders from elsewhere: the template's path is stored absolute
+    assert data.settings["word_template"] == str((folder / "mallar" / "vss.docx").resolve())
+    assert data.settings["assessment_rule"] == {"met_share": 0.8, "not_met_share": 0.5}
+
+
+def documented_settings() -> set[str]:
+    text = (REPO_ROOT / "docs" / "input-format.md").read_text(encoding="utf-8")
+    section = text.split("### Settings", 1)[1].split("\n## ", 1)[0]
+    return set(re.findall(r"^\| `([a-z_]+)` \|", section, re.MULTILINE))
+
+
+def test_documented_settings_are_the_known_ones():
+    known = {f.name for f in dataclasses.fields(Conventions)} | set(OTHER_PARTS_KEYS)
+    assert documented_settings() == known
