@@ -13,12 +13,21 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import connections, transaction
-from django.db.models import BigIntegerField, Case, F, Func, QuerySet, Sum, Value, When
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    DecimalField,
+    F,
+    Func,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.utils.translation import gettext_lazy as _
 
 from tertial.audit.log import record
 from tertial.core import forecast as core_forecast
-from tertial.core.economy import Gross, gross_from_sums
 from tertial.core.money import ZERO, to_decimal
 from tertial.core.periodisation import (
     PeriodisationError,
@@ -40,10 +49,10 @@ ORE = Decimal("0.01")
 
 
 class _Ore(Func):
-    """An amount in whole öre: ROUND(amount × 100), with no casts around it.
+    """An amount in whole öre, ROUND(amount × 100), with no casts around it (SQLite only).
 
-    Summing whole öre is exact on SQLite too, where decimals are stored as floating point
-    (integers stay exact in a double up to 2^53 öre); on PostgreSQL it is numeric anyway.
+    SQLite stores decimals as floating point, where a plain SUM could drift by an öre; a sum
+    of whole öre stays exact (integers are exact in a double up to 2^53).
     """
 
     template = "ROUND(%(expressions)s * 100)"
@@ -74,12 +83,6 @@ class Sums:
         """Net result in the report's sign: revenues − costs."""
         return -self.total
 
-    def gross(self, kind: str) -> Gross:
-        return gross_from_sums(kind, self.debit, self.credit)
-
-    def __add__(self, other: Sums) -> Sums:
-        return Sums(self.debit + other.debit, self.credit + other.credit)
-
 
 def ore_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, tuple[int, int]]:
     """Debit and credit sums of ``queryset``'s ``amount`` in whole öre, per value of ``group``.
@@ -87,13 +90,17 @@ def ore_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, tuple[int,
     Only groups with at least one row appear, so "no rows" (shown as "-") stays apart from
     rows that add up to zero.
     """
-    ore = _Ore(F("amount"))
+    connection = connections[queryset.db]
+    # PostgreSQL's numeric sums are exact as they are, and twice as fast as summing öre.
+    in_ore = connection.vendor == "sqlite"
+    amount = _Ore(F("amount")) if in_ore else F("amount")
+    kind = BigIntegerField() if in_ore else DecimalField(max_digits=18, decimal_places=2)
     query = (
         queryset.order_by()
         .values(*group)
         .annotate(
-            total=Sum(ore),
-            credit=Sum(Case(When(amount__lt=0, then=ore), default=Value(0))),
+            total=Sum(amount),
+            credit=Sum(Case(When(amount__lt=0, then=amount), default=Value(0), output_field=kind)),
         )
         .values_list(*group, "total", "credit")
     )
@@ -102,10 +109,13 @@ def ore_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, tuple[int,
     sql, params = query.query.sql_with_params()
     width = len(group)
     result = {}
-    with connections[query.db].cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor:
-            total, credit = int(row[width] or 0), int(row[width + 1] or 0)
+            total, credit = row[width] or 0, row[width + 1] or 0
+            if not in_ore:
+                total, credit = total * 100, credit * 100
+            total, credit = int(total), int(credit)
             result[tuple(row[:width])] = (total - credit, credit)
     return result
 
