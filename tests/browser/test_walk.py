@@ -177,8 +177,8 @@ def test_keyboard_only_skip_link_and_focus(browser, live_server, example, screen
     page.keyboard.type("lasare")
     page.keyboard.press("Tab")
     page.keyboard.type(credentials["password"])
-    page.keyboard.press("Enter")
-    page.wait_for_load_state("networkidle")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
     assert page.get_by_role("heading", name="Dina förvaltningar").is_visible()
     visitor.check("home")
     visitor.close()
