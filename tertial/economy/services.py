@@ -151,13 +151,6 @@ def budget(organisation: Organisation, year: int, last_month: int = 12) -> Query
     )
 
 
-def account_kinds(organisation: Organisation) -> dict[int, str]:
-    """Account id → the kind of its class (revenue, cost, financial)."""
-    return dict(
-        organisation.accounts.values_list("id", "account_class__kind")  # type: ignore[attr-defined]
-    )
-
-
 def months_text(last_month: int) -> str:
     """How a source string names the months: "1-8", or "1" for January alone."""
     return "1" if last_month == 1 else f"1-{last_month}"

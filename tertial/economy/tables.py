@@ -56,19 +56,12 @@ def _note(formula: DeviationFormula) -> str:
     return formula.note(_term_labels(), heading=_("Avvikelse"))
 
 
-def _months_label(period: Period) -> str:
-    """ "jan–augusti 2020" (the months a follow-up covers), "januari 2020" for January alone."""
+def _months_label(period: Period, year: int) -> str:
+    """The months a follow-up covers in ``year``: "jan–augusti 2020", "januari 2020"."""
     month = str(MONTHS[period.end_month]).lower()
     if period.end_month == 1:
-        return f"{month} {period.year}"
-    return _("jan–%(month)s %(year)s") % {"month": month, "year": period.year}
-
-
-def _previous_months_label(period: Period) -> str:
-    month = str(MONTHS[period.end_month]).lower()
-    if period.end_month == 1:
-        return f"{month} {period.year - 1}"
-    return _("jan–%(month)s %(year)s") % {"month": month, "year": period.year - 1}
+        return f"{month} {year}"
+    return _("jan–%(month)s %(year)s") % {"month": month, "year": year}
 
 
 def _amount(value: Decimal | None, source: str) -> Cell:
@@ -268,8 +261,8 @@ def operating_summary(period: Period) -> Table:
     budgeted = _Budget.of(ctx).to_date
     formula = ctx.conventions.operating_deviation
     columns = [
-        Column("actual", _("Redovisat %(months)s") % {"months": _months_label(period)}),
-        Column("budget", _("Budget %(months)s") % {"months": _months_label(period)}),
+        Column("actual", _("Redovisat %(months)s") % {"months": _months_label(period, y)}),
+        Column("budget", _("Budget %(months)s") % {"months": _months_label(period, y)}),
         Column("deviation", _("Avvikelse"), note=_note(formula)),
         Column("previous_year", _("Redovisat samma period föregående år")),
     ]
@@ -573,7 +566,7 @@ def investments(period: Period) -> Table:
     data = _InvestmentData.of(period)
     ctx = data.ctx
     formula = ctx.conventions.investment_deviation
-    months = _months_label(period)
+    months = _months_label(period, ctx.year)
     columns = [
         Column("expenditure_to_date", _("Redovisat %(months)s, utgifter") % {"months": months}),
         Column("income_to_date", _("Redovisat %(months)s, inkomster") % {"months": months}),
@@ -779,13 +772,13 @@ def _by_kind(period: Period, side: str) -> Table:
         _("Förvaltningens intäkter %(months)s jämfört med %(previous)s")
         if side == REVENUE
         else _("Förvaltningens kostnader %(months)s jämfört med %(previous)s")
-    ) % {"months": _months_label(period), "previous": y - 1}
+    ) % {"months": _months_label(period, y), "previous": y - 1}
     table = Table(
         key="revenue_by_kind" if side == REVENUE else "cost_by_kind",
         title=title,
         columns=[
-            Column("current", _months_label(period).capitalize()),
-            Column("previous", _previous_months_label(period).capitalize()),
+            Column("current", _months_label(period, y).capitalize()),
+            Column("previous", _months_label(period, y - 1).capitalize()),
         ],
         caption=_("Belopp tkr"),
     )
