@@ -70,6 +70,7 @@ class CellView:
     numeric: bool
     status: str = ""
     status_words: str = ""
+    symbol: str = ""  # an assessment's symbol, shown before its words
 
 
 @dataclass
@@ -148,10 +149,10 @@ def table_view(table: Table) -> TableView:
             if cell is None:
                 cells.append(CellView("", numeric[column.key]))
                 continue
-            words = (
-                str(STATUS_WORDS.get(cell.status, "")) if column.kind == ColumnKind.STATUS else ""
-            )
-            cells.append(CellView(cell.text, numeric[column.key], cell.status, words))
+            is_status = column.kind == ColumnKind.STATUS
+            words = str(STATUS_WORDS.get(cell.status, "")) if is_status else ""
+            symbol = ASSESSMENT_SYMBOLS.get(cell.status, "") if is_status and cell.text else ""
+            cells.append(CellView(cell.text, numeric[column.key], cell.status, words, symbol))
         indent = row.level + (1 if row.role == RowRole.OF_WHICH else 0)
         rows.append(RowView(row.label, ROW_CLASSES[row.role], cells, indent, label_position))
     notes = list(table.notes)

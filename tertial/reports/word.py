@@ -271,6 +271,8 @@ class _Writer:
                 text = value.text
                 if value.status_words and value.status_words != value.text:
                     text = f"{text} ({value.status_words})"
+                if value.symbol:
+                    text = f"{value.symbol} {text}"
                 paragraph.add_run(text).bold = bold
                 if value.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -160,7 +160,8 @@ def test_html_holds_every_reference_row(html, expected):
 def test_html_holds_every_board_goal_with_its_assessment_in_words(html):
     rows = table_rows(html)
     for goal, words in GOALS.items():
-        assert any(row[1:3] == [goal, words] for row in rows), goal
+        symbol = {"uppnås": "●", "uppnås delvis": "◐", "uppnås ej": "○"}[words]
+        assert any(row[1:3] == [goal, f"{symbol} {words}"] for row in rows), goal
         assert f'<h5>{goal}</h5>\n<p class="goal-assessment">' in html
     assert html.count("Bedömning: <strong>uppnås delvis</strong>") == 4
 
