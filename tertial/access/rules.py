@@ -102,17 +102,16 @@ def role_in(user, organisation: Organisation) -> str | None:
     return grant.role if grant else None
 
 
-def organisation_of(obj: Model) -> Organisation:
+def organisation_id_of(obj: Model) -> int:
+    """The id of the organisation an object belongs to, without fetching the organisation."""
     if isinstance(obj, Organisation):
-        return obj
-    if isinstance(obj, Period):
-        return obj.fiscal_year.organisation
-    if isinstance(obj, BoardGoal):
-        return obj.fiscal_year.organisation
-    if hasattr(obj, "organisation"):
-        return obj.organisation
+        return obj.pk
+    if isinstance(obj, Period | BoardGoal):
+        return obj.fiscal_year.organisation_id
+    if hasattr(obj, "organisation_id"):
+        return obj.organisation_id
     if hasattr(obj, "period"):
-        return obj.period.fiscal_year.organisation
+        return obj.period.fiscal_year.organisation_id
     raise TypeError(f"no organisation for {type(obj).__name__}")
 
 
@@ -137,7 +136,7 @@ def _unit_ids_of(obj: Model) -> set[int]:
 
 def can(user, action: Action | str, obj: Model) -> bool:
     action = Action(action)
-    grant = grants(user).get(organisation_of(obj).pk)
+    grant = grants(user).get(organisation_id_of(obj))
     if grant is None:
         return False
     if action in ORGANISATION_WIDE[grant.role]:
@@ -189,7 +188,7 @@ def require(request: HttpRequest, action: Action | str, obj: Model) -> None:
 
 
 def _check(request: HttpRequest, obj: Model, action: Action | str) -> Model:
-    if organisation_of(obj).pk not in grants(request.user):
+    if organisation_id_of(obj) not in grants(request.user):
         raise Http404
     require(request, action, obj)
     return obj

@@ -46,7 +46,7 @@ from tertial.web.forms import (
     ReturnForm,
     SectionForm,
 )
-from tertial.web.indicators import STATUS_LABELS, indicator_rows
+from tertial.web.indicators import STATUS_LABELS, goal_proposals, indicator_rows
 from tertial.web.stash import login_required_keep_post, take_stashed
 from tertial.workflow import services as workflow
 from tertial.workflow.figures import UnitFigures, comment_threshold, unit_figures
@@ -185,12 +185,11 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         a.board_goal_id: a
         for a in Assessment.objects.filter(period=period, is_current=True, board_goal__in=goals)
     }
+    proposals = goal_proposals(period, goals)
     goal_rows = []
     for goal in goals:
         assessment = current.get(goal.pk)
-        proposed = (assessment.proposed_value if assessment else "") or propose_assessment(
-            goal, period
-        )
+        proposed = (assessment.proposed_value if assessment else "") or proposals[goal.pk]
         goal_rows.append((goal, assessment, STATUS_LABELS.get(proposed, "")))
         if assessment is None:
             responsible = ", ".join(u.name for u in goal.responsible_units.all())
@@ -426,7 +425,7 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             and submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED},
             "can_review": can(request.user, Action.REVIEW_UNIT, unit) and not period.is_locked,
             "return_form": ReturnForm(),
-            "missing": workflow.missing_for_submission(unit, period),
+            "missing": workflow.missing_for_submission(unit, period, figures),
             "submission_history": history.audited(submission) if submission.pk else [],
             "volumes": [i for i in indicator_items if i["row"].indicator.in_core_volumes],
             "indicators": [i for i in indicator_items if not i["row"].indicator.in_core_volumes],

@@ -79,9 +79,11 @@ def goal_is_editable(user, goal, period: Period) -> bool:
     return not period.is_locked and can(user, Action.ASSESS_GOAL, goal)
 
 
-def missing_for_submission(unit: Unit, period: Period) -> list[str]:
-    """What a unit must still do before it can submit."""
-    figures = unit_figures(period, [unit.pk]).get(unit.pk)
+def missing_for_submission(unit: Unit, period: Period, figures=None) -> list[str]:
+    """What a unit must still do before it can submit (``figures``: its UnitFigures, when
+    the caller has them already)."""
+    if figures is None:
+        figures = unit_figures(period, [unit.pk]).get(unit.pk)
     forecast = figures.forecast if figures else None
     if forecast is None:
         return [_("Helårsprognos saknas.")]

@@ -1,0 +1,32 @@
+import pytest
+
+from tertial.goals.models import BoardGoal
+from tertial.goals.services import propose_assessment
+from tertial.web.charts import trend_svg
+from tertial.web.indicators import goal_proposals, period_label
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bulk_proposals_agree_with_the_goals_service(period_2020_08):
+    goals = list(BoardGoal.objects.filter(fiscal_year=period_2020_08.fiscal_year))
+    assert goals
+    proposals = goal_proposals(period_2020_08, goals)
+    assert proposals == {goal.pk: propose_assessment(goal, period_2020_08) for goal in goals}
+
+
+def test_period_label(period_2020_08):
+    assert period_label(period_2020_08) == "jan–aug 2020"
+
+
+def test_trend_chart_escapes_and_skips_missing_values():
+    from decimal import Decimal
+
+    svg = trend_svg(
+        [("2018", None), ("2019", Decimal(90)), ("<b>", Decimal(91))],
+        Decimal(92),
+        'Trend "x" <script>',
+    )
+    assert "<script>" not in svg and "&lt;b&gt;" in svg
+    assert svg.count("<circle") == 2 and "stroke-dasharray" in svg
+    assert trend_svg([("2018", None)], None, "t") == ""
