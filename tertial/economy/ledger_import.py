@@ -184,10 +184,9 @@ def with_amount(mapping: Mapping, decimal_separator: str, source: str) -> str:
     With separate debit and credit columns it is debit minus credit, an empty one counting
     as zero; NULL when both are empty or either is not an amount.
     """
-    layers = expr.Layers()
     if "amount" in mapping.columns:
-        expr.amount(layers, "amount", decimal_separator, "_amount")
-        return layers.sql(source)
+        return expr.amount_relation(source, "amount", decimal_separator, "_amount")
+    layers = expr.Layers()
     expr.amount(layers, "debit", decimal_separator, "_debit")
     expr.amount(layers, "credit", decimal_separator, "_credit")
     debit_empty = f"({expr.code('debit')} IS NULL)"

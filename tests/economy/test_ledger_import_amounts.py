@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tertial.core.numbers import NumberFormatError, parse_decimal
-from tertial.economy.importing.expressions import Layers, amount
+from tertial.economy.importing.expressions import Layers, amount, amount_relation
 
 AMOUNTS = st.decimals(
     min_value=Decimal("-9999999999999.99"),
@@ -24,9 +24,11 @@ def parse_all(texts: list[str], decimal_separator: str) -> list[Decimal | None]:
     con.executemany("INSERT INTO t VALUES (?, ?)", list(enumerate(texts)))
     layers = Layers()
     amount(layers, "v", decimal_separator, "parsed")
-    return [
-        p for _, p in con.execute(f"SELECT i, parsed FROM {layers.sql('t')} ORDER BY i").fetchall()
-    ]
+    full = con.execute(f"SELECT i, parsed FROM {layers.sql('t')} ORDER BY i").fetchall()
+    # The import's relation, with its short path for plain amounts, reads the same.
+    relation = amount_relation("t", "v", decimal_separator, "parsed")
+    assert con.execute(f"SELECT i, parsed FROM {relation} ORDER BY i").fetchall() == full
+    return [p for _, p in full]
 
 
 def written(value: Decimal, decimal_separator: str, grouping: str, sign: str) -> str:

@@ -93,6 +93,31 @@ def amount(layers: Layers, column: str, decimal_separator: str, name: str) -> No
     layers.add(**{name: f"CASE WHEN {p}neg THEN -{p}v ELSE {p}v END"})
 
 
+def amount_relation(source: str, column: str, decimal_separator: str, name: str) -> str:
+    """``source`` with the column ``name``: the amount in ``column`` as ``amount`` reads it.
+
+    Most exports write amounts plainly ("-1234,50"); those rows take a short path of a few
+    string functions, and only the others go through the full parser. The rows come out
+    in another order.
+    """
+    layers = Layers()
+    amount(layers, column, decimal_separator, name)
+    c = f"CAST({quote_ident(column)} AS VARCHAR)"
+    d = quote_literal(decimal_separator)
+    number = c if decimal_separator == "." else f"replace({c}, {d}, '.')"
+    value = f"TRY_CAST({number} AS DECIMAL(18,2))"
+    plain = (
+        f"coalesce(ltrim({c}, {quote_literal('0123456789-' + decimal_separator)}) = '' "
+        f"AND (strpos({c}, {d}) = 0 OR length({c}) - strpos({c}, {d}) <= 2) "
+        f"AND {value} IS NOT NULL, false)"
+    )
+    rest = f"(SELECT * FROM {source} WHERE NOT {plain})"
+    return (
+        f"(SELECT *, {value} AS {quote_ident(name)} FROM {source} WHERE {plain} "
+        f"UNION ALL BY NAME SELECT * FROM {layers.sql(rest)})"
+    )
+
+
 def period_year_month(column: str) -> tuple[str, str]:
     """Year and month from a period written YYYYMM, YYYY-MM or YYYY/MM; NULL otherwise."""
     p = f"trim(CAST({quote_ident(column)} AS VARCHAR))"
@@ -103,7 +128,16 @@ def period_year_month(column: str) -> tuple[str, str]:
     month_ok = f"({number} % 100 BETWEEN 1 AND 12)"
     year = f"(CASE WHEN {ok} AND {month_ok} THEN {number} // 100 END)"
     month = f"(CASE WHEN {ok} AND {month_ok} THEN {number} % 100 END)"
-    return year, month
+    # The usual "202001" takes a short path; anything else the general one above.
+    c = quote_ident(column)
+    plain = f"(length({c}) = 6 AND ltrim({c}, '0123456789') = '')"
+    plain_ok = f"(CAST({c} AS INTEGER) % 100 BETWEEN 1 AND 12)"
+    return (
+        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN CAST({c} AS INTEGER) // 100 END) "
+        f"ELSE {year} END)",
+        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN CAST({c} AS INTEGER) % 100 END) "
+        f"ELSE {month} END)",
+    )
 
 
 def date_year_month(column: str, date_format: str) -> tuple[str, str]:
