@@ -48,6 +48,7 @@ from tertial.web.forms import (
 )
 from tertial.web.indicators import STATUS_LABELS, goal_proposals, indicator_rows
 from tertial.web.stash import login_required_keep_post, take_stashed
+from tertial.web.templatetags.tertial_web import tkr as fast_tkr
 from tertial.workflow import services as workflow
 from tertial.workflow.figures import UnitFigures, comment_threshold, unit_figures
 from tertial.workflow.models import ReportApproval, UnitSubmission
@@ -165,12 +166,34 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             lacks.append(_("kommentar till prognosavvikelse"))
         if status.submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED}:
             lacks.append(_("inlämning"))
+        url = reverse("unit", args=[organisation.slug, period.key, status.unit.pk])
         if lacks:
-            url = reverse("unit", args=[organisation.slug, period.key, status.unit.pk])
             missing.append(
                 {"name": status.unit.name, "url": url, "lacks": lacks, "overdue": status.overdue}
             )
-        units.append((status, unit_fig))
+        # Plain values, formatted here: the table has a row per unit, hundreds in large
+        # administrations, and template lookups of model attributes cost more than dict keys.
+        forecast = unit_fig.forecast
+        units.append(
+            {
+                "name": status.unit.name,
+                "url": url,
+                "state": status.submission.state,
+                "state_label": status.submission.get_state_display(),
+                "overdue": status.overdue,
+                "cells": [
+                    fast_tkr(value)
+                    for value in (
+                        unit_fig.actual,
+                        unit_fig.budget,
+                        unit_fig.deviation,
+                        forecast.net_result if forecast else None,
+                        unit_fig.full_year_budget,
+                        unit_fig.forecast_deviation,
+                    )
+                ],
+            }
+        )
         total.actual += unit_fig.actual or 0
         total.budget += unit_fig.budget or 0
         total.full_year_budget += unit_fig.full_year_budget or 0

@@ -1,6 +1,7 @@
 """Filters for showing figures in Swedish formats and user text safely."""
 
 from decimal import Decimal
+from functools import lru_cache
 
 import markdown
 import nh3
@@ -42,9 +43,14 @@ def markdown_safe(text: str) -> str:
     return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer"))
 
 
+# Pages show the same amounts again and again (every unit on every dashboard view); Babel's
+# formatting is the costly part of rendering them, so each formatted amount is kept.
+_format_tkr = lru_cache(maxsize=65536)(format_tkr)
+
+
 @register.filter
 def tkr(amount) -> str:
-    return format_tkr(None if amount is None or amount == "" else Decimal(amount))
+    return _format_tkr(None if amount is None or amount == "" else Decimal(amount))
 
 
 @register.filter
