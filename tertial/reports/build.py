@@ -256,21 +256,38 @@ def _section_blocks(assembler: _Assembler, content: tuple[ContentSpec, ...]) -> 
     return blocks
 
 
+def _without_empty(sections: list[Section]) -> list[Section]:
+    """Sections with something to show: a heading over nothing (a period without texts or
+    investments yet) is left out, and so is a chapter whose sub-sections are all empty."""
+    kept = []
+    for index, section in enumerate(sections):
+        below = []
+        for later in sections[index + 1 :]:
+            if later.level <= section.level:
+                break
+            below.append(later)
+        if section.blocks or any(s.blocks for s in below):
+            kept.append(section)
+    return kept
+
+
 def build_report(period: Period, *, definition: ReportDefinition | None = None) -> Report:
     """The period's report, every figure and text read once, ready for any renderer."""
     organisation = period.organisation
     if definition is None:
         definition = definition_for(organisation.settings or {})
     assembler = _Assembler(period)
-    sections = [
-        Section(
-            key=spec.id,
-            title=spec.title.format(**assembler.context),
-            level=level,
-            blocks=_section_blocks(assembler, spec.content),
-        )
-        for spec, level in definition.walk()
-    ]
+    sections = _without_empty(
+        [
+            Section(
+                key=spec.id,
+                title=spec.title.format(**assembler.context),
+                level=level,
+                blocks=_section_blocks(assembler, spec.content),
+            )
+            for spec, level in definition.walk()
+        ]
+    )
     return Report(
         organisation=organisation.name,
         organisation_slug=organisation.slug,

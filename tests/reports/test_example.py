@@ -316,3 +316,15 @@ def test_an_organisation_definition_changes_the_report(period_2020_08, vss):
     assert report.title == "Tertialrapport 2020"
     assert [s.title for s in report.sections] == ["Ekonomi", "Uppdraget"]
     assert '<header class="cover">' not in render_html(report)
+
+
+def test_a_period_with_less_data_leaves_out_what_it_lacks():
+    period = Period.objects.get(fiscal_year__organisation__slug="vss", key="2020-04")
+    report = build_report(period)
+    assert report.title == "Tertialrapport januari–april 2020"
+    keys = [s.key for s in report.sections]
+    assert "mission" not in keys  # the example has no texts for April
+    assert "result_to_date" in keys and "operating_summary" in keys
+    operating = next(t for t in report.tables() if t.key == "operating_summary")
+    assert operating.title == "Driftsammandrag, netto tkr"
+    assert "Resultat 30 april 2020" in render_html(report)
