@@ -28,11 +28,12 @@ from tertial.access.rules import (
     require,
     restrict,
 )
+from tertial.core import evaluation
 from tertial.core.formatting import format_tkr
 from tertial.economy.models import Forecast
 from tertial.economy.services import EconomyError, propose_forecast, reason_text
 from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
-from tertial.goals.services import goal_indicators, propose_assessment
+from tertial.goals.services import goal_indicators, settings_for
 from tertial.narrative.models import DecisionEvent, NarrativeSection
 from tertial.organisation.models import Organisation, Period
 from tertial.web import editing, history
@@ -601,7 +602,9 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
                 ),
             }
         )
-    proposed = propose_assessment(goal, period)
+    # The goals service's proposal, from the statuses the rows already hold.
+    rule = settings_for(period.fiscal_year.organisation).assessment_rule
+    proposed = evaluation.propose([row.status for row in rows], rule)
     context = page_context(request, period, "dashboard")
     context.update(
         {

@@ -30,3 +30,16 @@ def test_trend_chart_escapes_and_skips_missing_values():
     assert "<script>" not in svg and "&lt;b&gt;" in svg
     assert svg.count("<circle") == 2 and "stroke-dasharray" in svg
     assert trend_svg([("2018", None)], None, "t") == ""
+
+
+def test_goal_page_shows_the_services_proposal(client, people, period_2020_08):
+    from django.urls import reverse
+
+    from tertial.web.indicators import STATUS_LABELS
+
+    client.force_login(people.reader)
+    for goal in BoardGoal.objects.filter(fiscal_year=period_2020_08.fiscal_year):
+        page = client.get(reverse("goal", args=["vss", "2020-08", goal.pk]))
+        expected = propose_assessment(goal, period_2020_08)
+        assert page.context["proposed"] == expected
+        assert str(STATUS_LABELS[expected]) in page.content.decode()
