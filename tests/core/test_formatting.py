@@ -1,5 +1,9 @@
 from decimal import Decimal
 
+from babel.numbers import format_decimal
+from hypothesis import given
+from hypothesis import strategies as st
+
 from tertial.core.formatting import (
     MINUS,
     NBSP,
@@ -9,6 +13,7 @@ from tertial.core.formatting import (
     format_tkr,
     normalise_spaces,
 )
+from tertial.core.money import round_half_up
 
 
 def test_tkr_uses_no_break_space_and_real_minus():
@@ -38,3 +43,24 @@ def test_decimals_as_written():
 
 def test_normalise_spaces_for_comparison_with_typed_text():
     assert normalise_spaces(format_tkr(Decimal("-1030400"))) == "-1 030"
+
+
+def babel_sv(value: Decimal, decimals: int) -> str:
+    """The sv_SE format as Babel writes it from CLDR, with our separators and minus sign."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = format_decimal(round_half_up(value, decimals), format=pattern, locale="sv_SE")
+    return text.replace("-", MINUS).replace("\u202f", NBSP)
+
+
+@given(
+    st.decimals(min_value=-(10**12), max_value=10**12, places=4, allow_nan=False),
+    st.integers(min_value=0, max_value=3),
+)
+def test_format_equals_babel_sv_se(value, decimals):
+    if round_half_up(value, decimals) == 0:
+        value = abs(value)  # Babel writes "−0" for a small negative amount; we write "0"
+    assert format_number(value, decimals) == babel_sv(value, decimals)
+
+
+def test_small_negative_amount_is_zero_without_sign():
+    assert format_tkr(Decimal("-400")) == "0"
