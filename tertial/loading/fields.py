@@ -271,14 +271,28 @@ def csv_decimal(
         if required:
             errors.append(InputError(file, row.line, column, "a number is needed"))
         return None
+    return number_at(text, file, row.line, column, errors, places=places, digits=digits)
+
+
+def number_at(
+    text: str,
+    file: str,
+    line: int,
+    column: str,
+    errors: list[InputError],
+    *,
+    places: int = 2,
+    digits: int = 18,
+) -> Decimal | None:
+    """The number ``text`` of a CSV cell, or None after an error naming the cell."""
     try:
         number = parse_decimal(text)
     except NumberFormatError as exc:
-        errors.append(InputError(file, row.line, column, str(exc)))
+        errors.append(InputError(file, line, column, str(exc)))
         return None
     problem = check_amount(number, places, digits)
     if problem:
-        errors.append(InputError(file, row.line, column, problem))
+        errors.append(InputError(file, line, column, problem))
         return None
     return number
 

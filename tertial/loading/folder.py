@@ -24,6 +24,7 @@ from tertial.loading.fields import (
     check_amount,
     csv_decimal,
     csv_integer,
+    number_at,
     parse_period_key,
 )
 from tertial.loading.reading import CsvRow, FileError, LineDict, parse_csv, parse_yaml, read_text
@@ -993,11 +994,20 @@ class _FolderReader:
             missing = row.get("missing").lower() in MISSING_FLAGS
             text = row.get("value")
             value = None
+            indicator = indicators.get(code)
             if text.lower() not in MISSING_TEXTS:
                 if missing:
                     self.error(file, row.line, "value", "a value is given but missing is set")
-                value = csv_decimal(row, "value", file, self.errors, places=6, digits=20)
-            indicator = indicators.get(code)
+                # a value may carry its measure's unit, as Excel saves a percentage: "91%"
+                number, problem = evaluation.split_unit(
+                    indicator.measure if indicator else "", text
+                )
+                if problem and indicator:
+                    self.error(file, row.line, "value", problem)
+                else:
+                    value = number_at(
+                        number, file, row.line, "value", self.errors, places=6, digits=20
+                    )
             if indicator is not None and indicator.formula:
                 # as in the goals engine: a computed indicator's values come from its formula
                 self.error(

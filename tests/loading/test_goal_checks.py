@@ -2,6 +2,7 @@
 
 import dataclasses
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,24 @@ def test_value_impossible_for_its_measure(tmp_path, old, new, text):
     folder = copy_small(tmp_path)
     line = replace(folder, VALUES, old, new)
     assert_error(errors_of(folder), VALUES, line, "value", text)
+
+
+def test_value_may_carry_the_unit_of_its_measure(tmp_path):
+    folder = copy_small(tmp_path)
+    replace(folder, VALUES, "T;91,5;", "T;91,5 %;")
+    replace(folder, VALUES, "svarstid;2021-08;;;45", "svarstid;2021-08;;;45 s")
+    values = {
+        (v.indicator, v.year, v.through_month, v.gender): v.value
+        for v in read_folder(folder).indicator_values
+    }
+    assert values[("svarsservice", 2021, 8, "T")] == Decimal("91.5")
+    assert values[("svarstid", 2021, 8, "T")] == 45
+
+
+def test_value_with_the_unit_of_another_measure(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(folder, VALUES, "T;7 812;", "T;7 812 %;")
+    assert_error(errors_of(folder), VALUES, line, "value", "measured in count")
 
 
 def test_no_data_is_allowed_for_every_measure(tmp_path):
