@@ -106,11 +106,9 @@ def amount_relation(source: str, column: str, decimal_separator: str, name: str)
     d = quote_literal(decimal_separator)
     number = c if decimal_separator == "." else f"replace({c}, {d}, '.')"
     value = f"TRY_CAST({number} AS DECIMAL(18,2))"
-    plain = (
-        f"coalesce(ltrim({c}, {quote_literal('0123456789-' + decimal_separator)}) = '' "
-        f"AND (strpos({c}, {d}) = 0 OR length({c}) - strpos({c}, {d}) <= 2) "
-        f"AND {value} IS NOT NULL, false)"
-    )
+    escaped = "\\." if decimal_separator == "." else ","
+    # regexp_full_match is cheaper here than ltrim with a set of characters.
+    plain = f"coalesce(regexp_full_match({c}, '-?[0-9]+({escaped}[0-9]{{1,2}})?'), false)"
     rest = f"(SELECT * FROM {source} WHERE NOT {plain})"
     return (
         f"(SELECT *, {value} AS {quote_ident(name)} FROM {source} WHERE {plain} "
@@ -130,12 +128,13 @@ def period_year_month(column: str) -> tuple[str, str]:
     month = f"(CASE WHEN {ok} AND {month_ok} THEN {number} % 100 END)"
     # The usual "202001" takes a short path; anything else the general one above.
     c = quote_ident(column)
-    plain = f"(length({c}) = 6 AND ltrim({c}, '0123456789') = '')"
-    plain_ok = f"(CAST({c} AS INTEGER) % 100 BETWEEN 1 AND 12)"
+    value = f"TRY_CAST({c} AS INTEGER)"
+    plain = f"(length({c}) = 6 AND {value} BETWEEN 100001 AND 999912)"
+    plain_ok = f"({value} % 100 BETWEEN 1 AND 12)"
     return (
-        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN CAST({c} AS INTEGER) // 100 END) "
+        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN {value} // 100 END) "
         f"ELSE {year} END)",
-        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN CAST({c} AS INTEGER) % 100 END) "
+        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN {value} % 100 END) "
         f"ELSE {month} END)",
     )
 
