@@ -182,3 +182,46 @@ def test_keyboard_only_skip_link_and_focus(browser, live_server, example, screen
     assert page.get_by_role("heading", name="Dina förvaltningar").is_visible()
     visitor.check("home")
     visitor.close()
+
+
+def test_two_browsers_saving_the_same_text_and_an_expired_session(
+    browser, live_server, example, screens
+):
+    organisation, credentials = example
+    password = credentials["password"]
+    period = Period.objects.get(fiscal_year__organisation=organisation, key="2020-08")
+    goal = BoardGoal.objects.get(fiscal_year=period.fiscal_year, code="god-service")
+    path = f"/org/vss/2020-08/goal/{goal.pk}/"
+    first = Visitor(browser, live_server, screens)
+    second = Visitor(browser, live_server, screens)
+    first.log_in("controller", password)
+    second.log_in("controller", password)
+    first.go(path)
+    second.go(path)
+    first.page.get_by_label("Motivering").fill("Bedömning från första fönstret.")
+    first.page.get_by_role("button", name="Spara bedömning").click()
+    expect(first.page.get_by_text("Bedömningen är sparad.")).to_be_visible()
+    second.page.get_by_label("Motivering").fill("Bedömning från andra fönstret.")
+    second.page.get_by_role("button", name="Spara bedömning").click()
+    conflict = second.page.get_by_role("alert")
+    expect(conflict).to_contain_text("Konflikt")
+    expect(conflict).to_contain_text("Bedömning från första fönstret.")
+    expect(conflict).to_contain_text("Bedömning från andra fönstret.")
+    second.check("conflict")
+    first.close()
+
+    # The session expires while typing: the text survives the log-in.
+    second.go(path)
+    second.page.get_by_label("Motivering").fill("Lång text skriven medan sessionen gick ut.")
+    # The session ends (its cookie is gone); the CSRF cookie lives on, as it does in life.
+    second.context.clear_cookies(name="sessionid")
+    second.page.get_by_role("button", name="Spara bedömning").click()
+    second.page.wait_for_url("**/login/**")
+    second.page.get_by_label("Användarnamn").fill("controller")
+    second.page.get_by_label("Lösenord").fill(password)
+    second.page.get_by_role("button", name="Logga in").click()
+    expect(second.page.get_by_label("Motivering")).to_have_value(
+        "Lång text skriven medan sessionen gick ut."
+    )
+    second.check("restored")
+    second.close()
