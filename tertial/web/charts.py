@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.utils.html import escape
 
 WIDTH, HEIGHT, PAD = 240, 90, 24
+PAD_X = 36  # room for the first and last labels, centred under their points
 
 
 def trend_svg(series: list[tuple[str, Decimal | None]], target: Decimal | None, title: str) -> str:
@@ -18,7 +19,7 @@ def trend_svg(series: list[tuple[str, Decimal | None]], target: Decimal | None, 
     low, high = min(scale_values), max(scale_values)
     if low == high:
         low, high = low - 1, high + 1
-    span_x = (WIDTH - 2 * PAD) / max(1, len(series) - 1)
+    span_x = (WIDTH - 2 * PAD_X) / max(1, len(series) - 1)
 
     def y(value: Decimal) -> float:
         return HEIGHT - PAD - float((value - low) / (high - low)) * (HEIGHT - 2 * PAD)
@@ -29,12 +30,12 @@ def trend_svg(series: list[tuple[str, Decimal | None]], target: Decimal | None, 
     ]
     if target is not None:
         parts.append(
-            f'<line x1="{PAD}" x2="{WIDTH - PAD}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
+            f'<line x1="{PAD_X}" x2="{WIDTH - PAD_X}" y1="{y(target):.1f}" y2="{y(target):.1f}" '
             'stroke="#7a5300" stroke-width="1.5" stroke-dasharray="5 3"/>'
         )
     points = []
     for index, (label, value) in enumerate(series):
-        x = PAD + index * span_x
+        x = PAD_X + index * span_x
         parts.append(
             f'<text x="{x:.1f}" y="{HEIGHT - 6}" font-size="10" text-anchor="middle" '
             f'fill="#1a1a1a">{escape(label)}</text>'
