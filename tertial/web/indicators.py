@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.utils.translation import gettext_lazy as _
 
 from tertial.core import evaluation
-from tertial.goals.models import BoardGoal, Indicator, IndicatorTarget, IndicatorValue
+from tertial.goals.models import Indicator, IndicatorTarget, IndicatorValue
 from tertial.goals.services import settings_for, value_status
 from tertial.organisation.models import Period
 
@@ -63,7 +63,13 @@ def indicator_rows(period: Period, indicators: list[Indicator]) -> list[Indicato
             series.append((str(earlier_year), earlier.value if earlier else None))
         series.append((period_label(period), current.value if current else None))
         target = targets.get(indicator.pk)
-        status = value_status(indicator, current.value if current else None, target, settings)
+        status = value_status(
+            indicator,
+            current.value if current else None,
+            target,
+            settings,
+            through_month=month,
+        )
         level = 1 if indicator.parent_id in listed else 0
         rows.append(IndicatorRow(indicator, level, series, current, target, status))
     return rows
@@ -76,59 +82,3 @@ STATUS_LABELS = {
     evaluation.NO_DATA: _("I.U. (inget underlag)"),
     evaluation.NOT_ASSESSABLE: _("kan ej bedömas"),
 }
-
-
-def goal_proposals(period: Period, goals: list) -> dict[int, str]:
-    """The system's proposal for each goal, as goals.services.propose_assessment makes it,
-    in four queries for all goals together (the dashboard lists every goal)."""
-    organisation = period.fiscal_year.organisation
-    indicators = {i.pk: i for i in Indicator.objects.filter(organisation=organisation)}
-    children: dict[int, list[Indicator]] = {}
-    for indicator in sorted(indicators.values(), key=lambda i: (i.sort_order, i.code)):
-        if indicator.parent_id:
-            children.setdefault(indicator.parent_id, []).append(indicator)
-    linked: dict[int, list[Indicator]] = {}
-    for goal_id, indicator_id in BoardGoal.indicators.through.objects.filter(
-        boardgoal__in=goals
-    ).values_list("boardgoal_id", "indicator_id"):
-        linked.setdefault(goal_id, []).append(indicators[indicator_id])
-    values = dict(
-        IndicatorValue.objects.filter(
-            indicator__organisation=organisation,
-            year=period.year,
-            through_month=period.end_month,
-            kind=IndicatorValue.Kind.ACTUAL,
-            gender=IndicatorValue.Gender.TOTAL,
-        ).values_list("indicator_id", "value")
-    )
-    targets = {
-        t.indicator_id: t
-        for t in IndicatorTarget.objects.filter(
-            indicator__organisation=organisation, year=period.year
-        )
-    }
-    settings = settings_for(organisation)
-    result = {}
-    for goal in goals:
-        statuses = [
-            value_status(indicator, values.get(indicator.pk), targets.get(indicator.pk), settings)
-            for indicator in _with_parts(linked.get(goal.pk, []), children)
-        ]
-        result[goal.pk] = evaluation.propose(statuses, settings.assessment_rule)
-    return result
-
-
-def _with_parts(linked: list[Indicator], children: dict[int, list[Indicator]]) -> list[Indicator]:
-    """A goal's indicators each followed by its parts, every indicator once."""
-    linked_ids = {i.pk for i in linked}
-    ordered: list[Indicator] = []
-    seen: set[int] = set()
-    stack = [i for i in reversed(linked) if i.parent_id not in linked_ids]
-    while stack:
-        indicator = stack.pop()
-        if indicator.pk in seen:
-            continue
-        seen.add(indicator.pk)
-        ordered.append(indicator)
-        stack.extend(reversed(children.get(indicator.pk, [])))
-    return ordered

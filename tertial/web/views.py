@@ -33,7 +33,7 @@ from tertial.core.formatting import format_tkr
 from tertial.economy.models import Forecast
 from tertial.economy.services import EconomyError, propose_forecast, reason_text
 from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
-from tertial.goals.services import goal_indicators, settings_for
+from tertial.goals.services import goal_indicators, propose_assessments, settings_for
 from tertial.narrative.models import DecisionEvent, NarrativeSection
 from tertial.organisation.models import Organisation, Period
 from tertial.web import editing, history
@@ -47,7 +47,7 @@ from tertial.web.forms import (
     ReturnForm,
     SectionForm,
 )
-from tertial.web.indicators import STATUS_LABELS, goal_proposals, indicator_rows
+from tertial.web.indicators import STATUS_LABELS, indicator_rows
 from tertial.web.stash import login_required_keep_post, take_stashed
 from tertial.web.templatetags.tertial_web import tkr as fast_tkr
 from tertial.workflow import services as workflow
@@ -209,7 +209,7 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         a.board_goal_id: a
         for a in Assessment.objects.filter(period=period, is_current=True, board_goal__in=goals)
     }
-    proposals = goal_proposals(period, goals)
+    proposals = propose_assessments(goals, period)
     goal_rows = []
     for goal in goals:
         assessment = current.get(goal.pk)

@@ -3,16 +3,9 @@ import pytest
 from tertial.goals.models import BoardGoal
 from tertial.goals.services import propose_assessment
 from tertial.web.charts import trend_svg
-from tertial.web.indicators import goal_proposals, period_label
+from tertial.web.indicators import period_label
 
 pytestmark = pytest.mark.django_db
-
-
-def test_bulk_proposals_agree_with_the_goals_service(period_2020_08):
-    goals = list(BoardGoal.objects.filter(fiscal_year=period_2020_08.fiscal_year))
-    assert goals
-    proposals = goal_proposals(period_2020_08, goals)
-    assert proposals == {goal.pk: propose_assessment(goal, period_2020_08) for goal in goals}
 
 
 def test_period_label(period_2020_08):
