@@ -158,15 +158,22 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     missing = []
     total = UnitFigures(actual=Decimal(0), budget=Decimal(0), full_year_budget=Decimal(0))
     forecast_sum = Decimal(0)
+    # Translated once, not once per unit.
+    no_forecast, no_comment, not_submitted = (
+        _("helårsprognos"),
+        _("kommentar till prognosavvikelse"),
+        _("inlämning"),
+    )
+    state_labels = {value: str(label) for value, label in UnitSubmission.State.choices}
     for status in statuses:
         unit_fig = figures.get(status.unit.pk, UnitFigures())
         lacks = []
         if unit_fig.forecast is None:
-            lacks.append(_("helårsprognos"))
+            lacks.append(no_forecast)
         elif abs(unit_fig.forecast_deviation) > threshold and not unit_fig.forecast.comment.strip():
-            lacks.append(_("kommentar till prognosavvikelse"))
+            lacks.append(no_comment)
         if status.submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED}:
-            lacks.append(_("inlämning"))
+            lacks.append(not_submitted)
         url = reverse("unit", args=[organisation.slug, period.key, status.unit.pk])
         if lacks:
             missing.append(
@@ -180,7 +187,7 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 "name": status.unit.name,
                 "url": url,
                 "state": status.submission.state,
-                "state_label": status.submission.get_state_display(),
+                "state_label": state_labels[status.submission.state],
                 "overdue": status.overdue,
                 "cells": [
                     fast_tkr(value)
