@@ -227,6 +227,26 @@ class _Store:
     def _replaced(self, period_key: str) -> bool:
         return period_key not in self.protected
 
+    def _sync_by_code(self, model, items, values) -> tuple[dict, list]:
+        """Upsert the organisation's ``model`` rows by code, one per item in the folder's order.
+
+        ``values(item)`` gives the fields besides organisation, code and sort order; all of
+        them are written to rows that already exist.
+        """
+        rows = {
+            item.code: {
+                "organisation": self.org,
+                "code": item.code,
+                "sort_order": i,
+                **values(item),
+            }
+            for i, item in enumerate(items)
+        }
+        fields = [
+            name for name in next(iter(rows.values()), {}) if name not in ("organisation", "code")
+        ]
+        return _sync(model.objects.filter(organisation=self.org), lambda o: o.code, rows, fields)
+
     # -- replacing data rows --
 
     def delete_replaced_rows(self) -> None:
@@ -263,22 +283,10 @@ class _Store:
     # -- entities, upserted by code --
 
     def sync_units(self) -> None:
-        rows = {
-            u.code: {
-                "organisation": self.org,
-                "code": u.code,
-                "name": u.name,
-                "sort_order": i,
-                "starts_on": u.starts_on,
-                "ends_on": u.ends_on,
-            }
-            for i, u in enumerate(self.data.units)
-        }
-        self.units, self.vanished_units = _sync(
-            Unit.objects.filter(organisation=self.org),
-            lambda o: o.code,
-            rows,
-            ["name", "sort_order", "starts_on", "ends_on"],
+        self.units, self.vanished_units = self._sync_by_code(
+            Unit,
+            self.data.units,
+            lambda u: {"name": u.name, "starts_on": u.starts_on, "ends_on": u.ends_on},
         )
         for u in self.data.units:
             self.units[u.code].parent = self.units[u.parent] if u.parent else None
@@ -290,21 +298,8 @@ class _Store:
 
     def sync_accounts(self) -> None:
         d = self.data
-        rows = {
-            c.code: {
-                "organisation": self.org,
-                "code": c.code,
-                "name": c.name,
-                "kind": c.kind,
-                "sort_order": i,
-            }
-            for i, c in enumerate(d.account_classes)
-        }
-        self.classes, self.vanished_classes = _sync(
-            AccountClass.objects.filter(organisation=self.org),
-            lambda o: o.code,
-            rows,
-            ["name", "kind", "sort_order"],
+        self.classes, self.vanished_classes = self._sync_by_code(
+            AccountClass, d.account_classes, lambda c: {"name": c.name, "kind": c.kind}
         )
         AccountRange.objects.filter(account_class__organisation=self.org).delete()
         AccountRange.objects.bulk_create(
@@ -372,21 +367,8 @@ class _Store:
 
     def sync_goals(self) -> None:
         d = self.data
-        rows = {
-            p.code: {
-                "organisation": self.org,
-                "code": p.code,
-                "name": p.name,
-                "long_name": p.long_name,
-                "sort_order": i,
-            }
-            for i, p in enumerate(d.perspectives)
-        }
-        self.perspectives, self.vanished_perspectives = _sync(
-            Perspective.objects.filter(organisation=self.org),
-            lambda o: o.code,
-            rows,
-            ["name", "long_name", "sort_order"],
+        self.perspectives, self.vanished_perspectives = self._sync_by_code(
+            Perspective, d.perspectives, lambda p: {"name": p.name, "long_name": p.long_name}
         )
         rows = {
             (g.year, g.code): {
@@ -449,11 +431,10 @@ class _Store:
 
     def sync_indicators(self) -> None:
         d = self.data
-        rows = {}
-        for i, ind in enumerate(d.indicators):
-            rows[ind.code] = {
-                "organisation": self.org,
-                "code": ind.code,
+        self.indicators, self.vanished_indicators = self._sync_by_code(
+            Indicator,
+            d.indicators,
+            lambda ind: {
                 "name": ind.name,
                 "description": ind.description,
                 "unit": self.units.get(ind.unit),
@@ -468,15 +449,9 @@ class _Store:
                 "in_core_volumes": ind.in_core_volumes,
                 "in_personnel": ind.in_personnel,
                 "accumulates": ind.accumulates,
-                "sort_order": i,
                 "parent": None,
                 "same_as": None,
-            }
-        fields = [
-            name for name in next(iter(rows.values()), {}) if name not in ("organisation", "code")
-        ]
-        self.indicators, self.vanished_indicators = _sync(
-            Indicator.objects.filter(organisation=self.org), lambda o: o.code, rows, fields
+            },
         )
         for ind in d.indicators:
             obj = self.indicators[ind.code]
@@ -505,21 +480,10 @@ class _Store:
         )
 
     def sync_investment_projects(self) -> None:
-        rows = {
-            p.code: {
-                "organisation": self.org,
-                "code": p.code,
-                "name": p.name,
-                "unit": self.units[p.unit],
-                "sort_order": i,
-            }
-            for i, p in enumerate(self.data.investment_projects)
-        }
-        self.projects, self.vanished_projects = _sync(
-            InvestmentProject.objects.filter(organisation=self.org),
-            lambda o: o.code,
-            rows,
-            ["name", "unit", "sort_order"],
+        self.projects, self.vanished_projects = self._sync_by_code(
+            InvestmentProject,
+            self.data.investment_projects,
+            lambda p: {"name": p.name, "unit": self.units[p.unit]},
         )
 
     def delete_vanished(self) -> None:
@@ -616,6 +580,14 @@ class _Store:
                 ),
             )
 
+    def _numbered(self, items, group):
+        """The items of the periods being replaced, each with its place in its group."""
+        order = defaultdict(int)
+        for item in items:
+            if self._replaced(item.period):
+                yield item, order[group(item)]
+                order[group(item)] += 1
+
     def store_followups(self) -> None:
         d = self.data
         Forecast.objects.bulk_create(
@@ -633,54 +605,31 @@ class _Store:
             for f in d.forecasts
             if self._replaced(f.period)
         )
-        order = defaultdict(int)
-        sections = []
-        for s in d.sections:
-            if not self._replaced(s.period):
-                continue
-            sections.append(
-                NarrativeSection(
-                    period=self.periods[s.period],
-                    key=s.key,
-                    title=s.title,
-                    body=s.body,
-                    sort_order=order[s.period],
-                    updated_by=self.person,
-                )
+        NarrativeSection.objects.bulk_create(
+            NarrativeSection(
+                period=self.periods[s.period],
+                key=s.key,
+                title=s.title,
+                body=s.body,
+                sort_order=i,
+                updated_by=self.person,
             )
-            order[s.period] += 1
-        NarrativeSection.objects.bulk_create(sections)
-        order.clear()
-        events = []
-        for e in d.decisions_events:
-            if not self._replaced(e.period):
-                continue
-            events.append(
-                DecisionEvent(
-                    period=self.periods[e.period],
-                    kind=e.kind,
-                    text=e.text,
-                    date=e.date,
-                    sort_order=order[(e.period, e.kind)],
-                )
+            for s, i in self._numbered(d.sections, lambda s: s.period)
+        )
+        DecisionEvent.objects.bulk_create(
+            DecisionEvent(
+                period=self.periods[e.period],
+                kind=e.kind,
+                text=e.text,
+                date=e.date,
+                sort_order=i,
             )
-            order[(e.period, e.kind)] += 1
-        DecisionEvent.objects.bulk_create(events)
-        order.clear()
-        plans = []
-        for p in d.plans:
-            if not self._replaced(p.period):
-                continue
-            plans.append(
-                PlanFollowUp(
-                    period=self.periods[p.period],
-                    title=p.title,
-                    body=p.body,
-                    sort_order=order[p.period],
-                )
-            )
-            order[p.period] += 1
-        PlanFollowUp.objects.bulk_create(plans)
+            for e, i in self._numbered(d.decisions_events, lambda e: (e.period, e.kind))
+        )
+        PlanFollowUp.objects.bulk_create(
+            PlanFollowUp(period=self.periods[p.period], title=p.title, body=p.body, sort_order=i)
+            for p, i in self._numbered(d.plans, lambda p: p.period)
+        )
         loaded = [a for a in d.assessments if self._replaced(a.period)]
         assessments = [
             Assessment(
