@@ -722,13 +722,7 @@ class _FolderReader:
                 continue
             if code is None or year is None or perspective is None:
                 continue
-            if any(g.code == code and g.year == year for g in d.council_goals):
-                self.error(
-                    file,
-                    m.line_of("code"),
-                    f"{path}.code",
-                    f"council goal {code} is given twice for {year}",
-                )
+            if self._given_twice(file, m, path, d.council_goals, "council goal", code, year):
                 continue
             d.council_goals.append(CouncilGoalData(code, year, perspective, name))
         council_goals = {(g.year, g.code) for g in d.council_goals}
@@ -770,13 +764,7 @@ class _FolderReader:
                 continue
             if code is None or year is None or council_goal is None:
                 continue
-            if any(g.code == code and g.year == year for g in d.board_goals):
-                self.error(
-                    file,
-                    m.line_of("code"),
-                    f"{path}.code",
-                    f"goal {code} is given twice for {year}",
-                )
+            if self._given_twice(file, m, path, d.board_goals, "goal", code, year):
                 continue
             goal = BoardGoalData(
                 code, year, council_goal, name, description, responsible, carried_over_from
@@ -948,6 +936,17 @@ class _FolderReader:
         except formula.FormulaError as exc:
             first = min(_formula_cycle_members(readable), key=lambda code: formula_lines[code][0])
             self.error(file, *formula_lines[first], str(exc))
+
+    def _given_twice(
+        self, file: str, m: LineDict, path: str, goals, label: str, code, year
+    ) -> bool:
+        """Whether one of ``goals`` already has ``code`` in ``year`` (an error if so)."""
+        if not any(g.code == code and g.year == year for g in goals):
+            return False
+        self.error(
+            file, m.line_of("code"), f"{path}.code", f"{label} {code} is given twice for {year}"
+        )
+        return True
 
     def _fiscal_year(self, y: YamlFields, m: LineDict, key: str, path: str) -> int | None:
         year = y.integer(m, key, path, minimum=1901, maximum=2099)
