@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import shutil
 import tempfile
-import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -31,7 +30,7 @@ from tertial.core.errors import InputError, InputErrors
 from tertial.economy.importing import bulk
 from tertial.economy.importing import expressions as expr
 from tertial.economy.importing.mapping import Mapping, load_mapping, mapping_from_dict
-from tertial.economy.importing.staging import STAGED_TABLE, Staged, stage, write_raw
+from tertial.economy.importing.staging import Staged, parquet_source, stage
 from tertial.economy.models import (
     Account,
     AccountClass,
@@ -133,30 +132,6 @@ def _import(
         shutil.rmtree(work_dir, ignore_errors=True)
 
 
-class _Background(threading.Thread):
-    """Runs ``function(*args)`` in a thread; ``join`` re-raises what it raised."""
-
-    def __init__(self, function, *args):
-        super().__init__(daemon=True)
-        self.function, self.args, self.error = function, args, None
-        self.start()
-
-    def run(self) -> None:
-        try:
-            self.function(*self.args)
-        except BaseException as exc:  # handed to the joining thread
-            self.error = exc
-
-    def join(self, timeout=None) -> None:
-        super().join(timeout)
-        if self.error is not None:
-            raise self.error
-
-    def wait(self) -> None:
-        """Wait for the thread without raising what it raised."""
-        super().join()
-
-
 @dataclass(frozen=True)
 class _RawInfo:
     """What is needed to read a batch's kept rows again, stored beside them as JSON."""
@@ -237,9 +212,7 @@ class _Analysis:
         if self.kind == ImportBatch.Kind.LEDGER:
             for role in ("activity", "project"):
                 fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
-        self.con.execute(
-            f"CREATE VIEW raw AS SELECT *, rowid AS file_row_number FROM {STAGED_TABLE}"
-        )
+        self.con.execute(f"CREATE VIEW raw AS SELECT * FROM {parquet_source(self.staged.path)}")
         # The values as read stay beside the parsed ones, for the error messages.
         fields += [f"{expr.quote_ident(r)} AS {expr.quote_ident('raw_' + r)}" for r in self.columns]
         source = with_amount(self.mapping, self.staged.decimal_separator, "raw")
@@ -561,13 +534,11 @@ class _Analysis:
                 )
             replaced, _ = model.objects.filter(self._months_filter(months)).delete()
             progress(80, "Sparar summorna")
+            stored = self._insert(batch)
+            progress(90, "Sparar raderna för spårning")
             target = raw_dir() / f"{batch.pk}.parquet"
-            # The raw rows are written by DuckDB's threads while this one inserts the sums.
-            writer = _Background(write_raw, self.con.cursor(), target)
+            shutil.move(self.staged.path, target)
             try:
-                stored = self._insert(batch)
-                progress(90, "Sparar raderna för spårning")
-                writer.join()
                 info = _RawInfo(
                     batch=batch.pk,
                     kind=self.kind,
@@ -601,7 +572,6 @@ class _Analysis:
                 )
                 progress(95, "Bekräftar")
             except BaseException:
-                writer.wait()
                 target.unlink(missing_ok=True)
                 target.with_suffix(".json").unlink(missing_ok=True)
                 raise
@@ -787,7 +757,7 @@ def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
     ]
     if account is not None:
         where.append(f"{account_sql} = {expr.quote_literal(account)}")
-    source = f"read_parquet({expr.quote_literal(batch.raw_path)}, file_row_number = true)"
+    source = parquet_source(Path(batch.raw_path))
     query = (
         f"SELECT {staged.line_sql()} AS line, {y} AS year, {m} AS month, "
         f"{expr.code('unit')} AS unit, {account_sql} AS account, "

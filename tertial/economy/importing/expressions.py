@@ -132,10 +132,8 @@ def period_year_month(column: str) -> tuple[str, str]:
     plain = f"(length({c}) = 6 AND {value} BETWEEN 100001 AND 999912)"
     plain_ok = f"({value} % 100 BETWEEN 1 AND 12)"
     return (
-        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN {value} // 100 END) "
-        f"ELSE {year} END)",
-        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN {value} % 100 END) "
-        f"ELSE {month} END)",
+        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN {value} // 100 END) ELSE {year} END)",
+        f"(CASE WHEN {plain} THEN (CASE WHEN {plain_ok} THEN {value} % 100 END) ELSE {month} END)",
     )
 
 

@@ -1,14 +1,14 @@
-"""Staging a source file in DuckDB: the mapped columns as text, in file order.
+"""Staging a source file as Parquet: the mapped columns as text, in file order.
 
-The staged table is what the import validates and aggregates, and it is written afterwards as
-the raw rows of the batch (Parquet), so every balance can be traced back to the lines it came
-from. Its rows are in the order of the source, which gives every row its line number without
-storing one: ``line = line_offset + row index``. Only a CSV file with blank lines or line breaks
-inside quoted fields, and an Excel sheet, need the numbers stored, in a ``line`` column.
+The staged file is what the import validates and aggregates, and it is kept afterwards as the
+raw rows of the batch, so every balance can be traced back to the lines it came from. Its rows
+are in the order of the source, which gives every row its line number without storing one:
+``line = line_offset + row index``. Only a CSV file with blank lines or line breaks inside
+quoted fields, and an Excel sheet, need the numbers stored, in a ``line`` column.
 
 Large files are never loaded into memory: one streaming pass computes the checksum and counts
-lines, DuckDB reads the CSV in parallel into a table that it spills to disk beyond its memory
-limit, and a Windows-1252 file is read by
+lines, DuckDB reads the CSV in parallel and writes Parquet (compressed and columnar, so the
+checks and sums read it back fast), and a Windows-1252 file is read by
 DuckDB's Latin-1 decoder unless it contains one of the 27 characters where the two differ
 (€, –, ’ …), in which case it is first transcoded to UTF-8 in chunks.
 """
@@ -57,17 +57,15 @@ class FileScan:
         return self.newlines + (0 if self.ends_with_newline else 1)
 
 
-STAGED_TABLE = "staged"
+STAGED_FILE = "staged.parquet"
+PARQUET_OPTIONS = "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
 
 
 @dataclass(frozen=True)
 class Staged:
-    """The staged rows: table ``staged`` has one text column per mapped role, in file order.
+    """The staged rows: ``path`` holds one text column per mapped role, in file order."""
 
-    Read as a Parquet file again (``path``) for the rows behind a figure.
-    """
-
-    path: Path | None
+    path: Path
     rows: int
     sha256: str
     size: int
@@ -231,9 +229,12 @@ def _stage_csv(
     select = ", ".join(
         f"c{index} AS {quote_ident(role)}" for role, index in sorted(positions.items())
     )
-    con.execute(f"CREATE TABLE {STAGED_TABLE} AS SELECT {select} FROM {reader}")
+    staged_path = work_dir / STAGED_FILE
+    rows = con.execute(
+        f"COPY (SELECT {select} FROM {reader}) TO {quote_literal(str(staged_path))} "
+        f"{PARQUET_OPTIONS}"
+    ).fetchall()[0][0]
     _raise_rejects(con, header, display_name, scan)
-    rows = _count(con)
     if rows == 0:
         raise _empty(display_name, "filen har inga rader under rubrikraden")
     if progress:
@@ -243,24 +244,17 @@ def _stage_csv(
     line_offset: int | None = mapping.header_row + 1
     if not regular:
         starts = _record_start_lines(read_path, duck_encoding, delimiter, mapping, rows)
-        _add_line_column(con, starts)
+        _add_line_column(con, staged_path, starts)
         line_offset = None
     decimal_separator = mapping.decimal_separator
     if decimal_separator == "auto":
-        decimal_separator = sniff_decimal_separator(con, mapping, delimiter)
-    return Staged(None, rows, scan.sha256, scan.size, decimal_separator, line_offset)
+        decimal_separator = sniff_decimal_separator(con, staged_path, mapping, delimiter)
+    return Staged(staged_path, rows, scan.sha256, scan.size, decimal_separator, line_offset)
 
 
-def _count(con: duckdb.DuckDBPyConnection) -> int:
-    return con.execute(f"SELECT count(*) FROM {STAGED_TABLE}").fetchall()[0][0]
-
-
-def write_raw(con: duckdb.DuckDBPyConnection, target: Path) -> None:
-    """Write the staged rows, in file order, to ``target`` as Parquet."""
-    con.execute(
-        f"COPY {STAGED_TABLE} TO {quote_literal(str(target))} "
-        "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 1)"
-    )
+def parquet_source(path: Path) -> str:
+    """The staged rows with their index in the file as ``file_row_number``."""
+    return f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
 
 
 def _transcode_cp1252(source: Path, target: Path, display_name: str) -> None:
@@ -351,17 +345,19 @@ def _record_start_lines(
     return starts
 
 
-def _add_line_column(con: duckdb.DuckDBPyConnection, starts: list[int]) -> None:
+def _add_line_column(con: duckdb.DuckDBPyConnection, staged_path: Path, starts: list[int]) -> None:
     import pyarrow as pa
 
     lines = pa.table({"idx": pa.array(range(len(starts)), pa.int64()), "line": starts})
     con.register("line_numbers", lines)
+    numbered = staged_path.with_name("numbered.parquet")
     con.execute(
-        f"CREATE TABLE numbered AS SELECT s.*, n.line FROM {STAGED_TABLE} s "
-        "JOIN line_numbers n ON n.idx = s.rowid ORDER BY s.rowid"
+        f"COPY (SELECT s.* EXCLUDE (file_row_number), n.line FROM {parquet_source(staged_path)} s "
+        "JOIN line_numbers n ON n.idx = s.file_row_number ORDER BY s.file_row_number) "
+        f"TO {quote_literal(str(numbered))} {PARQUET_OPTIONS}"
     )
     con.unregister("line_numbers")
-    con.execute(f"DROP TABLE {STAGED_TABLE}; ALTER TABLE numbered RENAME TO {STAGED_TABLE}")
+    numbered.replace(staged_path)
 
 
 _DECIMAL_COMMA = re.compile(r",\d{1,2}-?\)?$")
@@ -369,12 +365,13 @@ _DECIMAL_POINT = re.compile(r"\.\d{1,2}-?\)?$")
 
 
 def sniff_decimal_separator(
-    con: duckdb.DuckDBPyConnection, mapping: Mapping, delimiter: str
+    con: duckdb.DuckDBPyConnection, staged_path: Path, mapping: Mapping, delimiter: str
 ) -> str:
     """The decimal separator the amounts use, judged from a sample of them."""
     roles = [r for r in ("amount", "debit", "credit") if r in mapping.columns]
     union = " UNION ALL ".join(
-        f"SELECT {quote_ident(r)} AS v FROM {STAGED_TABLE} WHERE {quote_ident(r)} IS NOT NULL"
+        f"SELECT {quote_ident(r)} AS v FROM read_parquet({quote_literal(str(staged_path))}) "
+        f"WHERE {quote_ident(r)} IS NOT NULL"
         for r in roles
     )
     sample = [v for (v,) in con.execute(f"SELECT v FROM ({union}) LIMIT 20000").fetchall()]
@@ -415,15 +412,16 @@ def _stage_parquet(
     select = ", ".join(
         f"{as_text(index)} AS {quote_ident(role)}" for role, index in sorted(positions.items())
     )
-    con.execute(
-        f"CREATE TABLE {STAGED_TABLE} AS SELECT {select} "
-        f"FROM read_parquet({quote_literal(str(source))})"
-    )
-    rows = _count(con)
+    staged_path = work_dir / STAGED_FILE
+    rows = con.execute(
+        f"COPY (SELECT {select} FROM read_parquet({quote_literal(str(source))})) "
+        f"TO {quote_literal(str(staged_path))} {PARQUET_OPTIONS}"
+    ).fetchall()[0][0]
     if rows == 0:
         raise _empty(display_name, "filen har inga rader")
     # A Parquet file has no lines: a row is named by its number, counting from 1.
-    return Staged(None, rows, sha256_of(source), source.stat().st_size, decimal_separator, 1)
+    size = source.stat().st_size
+    return Staged(staged_path, rows, sha256_of(source), size, decimal_separator, 1)
 
 
 def _cell_text(value: object, decimal_separator: str) -> str | None:
@@ -485,7 +483,7 @@ def _stage_xlsx(
             "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
         )
         schema = pa.schema([(role, pa.string()) for role in roles] + [("line", pa.int64())])
-        staged_path = work_dir / "sheet.parquet"
+        staged_path = work_dir / STAGED_FILE
         count = 0
         with pq.ParquetWriter(staged_path, schema, compression="zstd") as writer:
             batch: dict[str, list] = {name: [] for name in schema.names}
@@ -507,7 +505,5 @@ def _stage_xlsx(
         workbook.close()
     if count == 0:
         raise _empty(display_name, "bladet har inga rader under rubrikraden")
-    sheet_rows = quote_literal(str(staged_path))
-    con.execute(f"CREATE TABLE {STAGED_TABLE} AS SELECT * FROM read_parquet({sheet_rows})")
     size = source.stat().st_size
-    return Staged(None, count, sha256_of(source), size, decimal_separator, None)
+    return Staged(staged_path, count, sha256_of(source), size, decimal_separator, None)
