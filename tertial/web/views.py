@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 
 from tertial.access.rules import (
@@ -189,17 +190,21 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 "state": status.submission.state,
                 "state_label": state_labels[status.submission.state],
                 "overdue": status.overdue,
-                "cells": [
-                    fast_tkr(value)
-                    for value in (
-                        unit_fig.actual,
-                        unit_fig.budget,
-                        unit_fig.deviation,
-                        forecast.net_result if forecast else None,
-                        unit_fig.full_year_budget,
-                        unit_fig.forecast_deviation,
-                    )
-                ],
+                "cells": format_html_join(
+                    "",
+                    '<td class="num">{}</td>',
+                    (
+                        (fast_tkr(value),)
+                        for value in (
+                            unit_fig.actual,
+                            unit_fig.budget,
+                            unit_fig.deviation,
+                            forecast.net_result if forecast else None,
+                            unit_fig.full_year_budget,
+                            unit_fig.forecast_deviation,
+                        )
+                    ),
+                ),
             }
         )
         total.actual += unit_fig.actual or 0
