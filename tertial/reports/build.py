@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from tertial.core.formatting import decimals_of
 from tertial.core.tables import ColumnKind, RowRole, Table
+from tertial.economy import tables as economy
+from tertial.economy.models import Forecast
+from tertial.goals import tables as goals
 from tertial.organisation.models import Period
 from tertial.reports import charts
 from tertial.reports.definition import (
@@ -41,22 +44,18 @@ KIND_TITLES = {
 }
 
 
-def _table_functions() -> dict[str, Callable[[Period], Table]]:
-    from tertial.economy import tables as economy
-    from tertial.goals import tables as goals
-
-    return {
-        "operating_summary": economy.operating_summary,
-        "full_year_forecast": economy.full_year_forecast,
-        "economy_summary": economy.economy_summary,
-        "investments": economy.investments,
-        "revenue_by_kind": economy.revenue_by_kind,
-        "cost_by_kind": economy.cost_by_kind,
-        "net_result_per_unit": economy.net_result_per_unit,
-        "goal_overview": goals.goal_overview,
-        "core_volumes": goals.core_volumes,
-        "personnel": goals.personnel,
-    }
+TABLE_FUNCTIONS: dict[str, Callable[[Period], Table]] = {
+    "operating_summary": economy.operating_summary,
+    "full_year_forecast": economy.full_year_forecast,
+    "economy_summary": economy.economy_summary,
+    "investments": economy.investments,
+    "revenue_by_kind": economy.revenue_by_kind,
+    "cost_by_kind": economy.cost_by_kind,
+    "net_result_per_unit": economy.net_result_per_unit,
+    "goal_overview": goals.goal_overview,
+    "core_volumes": goals.core_volumes,
+    "personnel": goals.personnel,
+}
 
 
 def title_context(period: Period) -> dict[str, str]:
@@ -86,21 +85,18 @@ class _Assembler:
     def __init__(self, period: Period):
         self.period = period
         self.context = title_context(period)
-        self._functions = _table_functions()
         self._tables: dict[str, Table] = {}
         self._texts = {s.key: s for s in period.narrative_sections.all()}
         self._indicator_tables: list[Table] | None = None
 
     def table(self, name: str) -> Table:
         if name not in self._tables:
-            self._tables[name] = self._functions[name](self.period)
+            self._tables[name] = TABLE_FUNCTIONS[name](self.period)
         return self._tables[name]
 
     def indicator_tables(self) -> list[Table]:
         if self._indicator_tables is None:
-            from tertial.goals.tables import indicator_tables
-
-            self._indicator_tables = list(indicator_tables(self.period))
+            self._indicator_tables = list(goals.indicator_tables(self.period))
         return self._indicator_tables
 
     # -- content kinds --------------------------------------------------------------------
@@ -149,8 +145,6 @@ class _Assembler:
         )
 
     def forecast_comments(self, title: str) -> list[Block]:
-        from tertial.economy.models import Forecast
-
         forecasts = (
             Forecast.objects.filter(period=self.period, is_current=True)
             .exclude(comment="")
@@ -170,8 +164,6 @@ class _Assembler:
         return [ItemList(kind, items, title)] if items else []
 
     def goal_follow_up(self) -> GoalFollowUpBlock:
-        from tertial.goals.tables import goal_follow_up
-
         return GoalFollowUpBlock(
             [
                 PerspectiveFollowUp(
@@ -190,7 +182,7 @@ class _Assembler:
                         for g in p.goals
                     ],
                 )
-                for p in goal_follow_up(self.period)
+                for p in goals.goal_follow_up(self.period)
             ]
         )
 
@@ -276,18 +268,20 @@ def build_report(period: Period, *, definition: ReportDefinition | None = None) 
     organisation = period.organisation
     if definition is None:
         definition = definition_for(organisation.settings or {})
-    assembler = _Assembler(period)
-    sections = _without_empty(
-        [
-            Section(
-                key=spec.id,
-                title=spec.title.format(**assembler.context),
-                level=level,
-                blocks=_section_blocks(assembler, spec.content),
-            )
-            for spec, level in definition.walk()
-        ]
-    )
+    # the economy tables of one period read the ledger, budget and forecasts once for all
+    with economy.shared_figures():
+        assembler = _Assembler(period)
+        sections = _without_empty(
+            [
+                Section(
+                    key=spec.id,
+                    title=spec.title.format(**assembler.context),
+                    level=level,
+                    blocks=_section_blocks(assembler, spec.content),
+                )
+                for spec, level in definition.walk()
+            ]
+        )
     return Report(
         organisation=organisation.name,
         organisation_slug=organisation.slug,
