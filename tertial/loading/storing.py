@@ -103,6 +103,16 @@ def _sync(queryset, key, rows: dict, fields: list[str]) -> tuple[dict, list]:
     return result, [obj for k, obj in existing.items() if k not in rows]
 
 
+def _coded(i: int, item, values) -> dict:
+    return {"code": item.code, "sort_order": i, **values(item)}
+
+
+def _changed(rows: dict) -> list[str]:
+    """The fields an upsert writes to existing rows: all but the keys it finds them by."""
+    keys = ("organisation", "fiscal_year", "code")
+    return [name for name in next(iter(rows.values()), {}) if name not in keys]
+
+
 def insert_rows(model, field_names: list[str], rows, rows_per_statement: int = 500) -> None:
     """Insert plain value tuples (foreign keys as ids): COPY or many rows per INSERT.
 
@@ -234,20 +244,28 @@ class _Store:
         them are written to rows that already exist.
         """
         rows = {
-            item.code: {
-                "organisation": self.org,
-                "code": item.code,
-                "sort_order": i,
-                **values(item),
+            item.code: {"organisation": self.org, **_coded(i, item, values)}
+            for i, item in enumerate(items)
+        }
+        return _sync(
+            model.objects.filter(organisation=self.org), lambda o: o.code, rows, _changed(rows)
+        )
+
+    def _sync_by_year_and_code(self, model, items, values) -> tuple[dict, list]:
+        """The same for rows of a fiscal year (goals), upserted by year and code."""
+        rows = {
+            (item.year, item.code): {
+                "fiscal_year": self.fiscal_years[item.year],
+                **_coded(i, item, values),
             }
             for i, item in enumerate(items)
         }
-        fields = [
-            name for name in next(iter(rows.values()), {}) if name not in ("organisation", "code")
-        ]
-        return _sync(model.objects.filter(organisation=self.org), lambda o: o.code, rows, fields)
-
-    # -- replacing data rows --
+        return _sync(
+            model.objects.filter(fiscal_year__organisation=self.org).select_related("fiscal_year"),
+            lambda o: (o.fiscal_year.year, o.code),
+            rows,
+            _changed(rows),
+        )
 
     def delete_replaced_rows(self) -> None:
         org = self.org
@@ -370,43 +388,21 @@ class _Store:
         self.perspectives, self.vanished_perspectives = self._sync_by_code(
             Perspective, d.perspectives, lambda p: {"name": p.name, "long_name": p.long_name}
         )
-        rows = {
-            (g.year, g.code): {
-                "fiscal_year": self.fiscal_years[g.year],
-                "code": g.code,
-                "name": g.name,
-                "perspective": self.perspectives[g.perspective],
-                "sort_order": i,
-            }
-            for i, g in enumerate(d.council_goals)
-        }
-        self.council_goals, self.vanished_council_goals = _sync(
-            CouncilGoal.objects.filter(fiscal_year__organisation=self.org).select_related(
-                "fiscal_year"
-            ),
-            lambda o: (o.fiscal_year.year, o.code),
-            rows,
-            ["name", "perspective", "sort_order"],
+        self.council_goals, self.vanished_council_goals = self._sync_by_year_and_code(
+            CouncilGoal,
+            d.council_goals,
+            lambda g: {"name": g.name, "perspective": self.perspectives[g.perspective]},
         )
-        rows = {
-            (g.year, g.code): {
-                "fiscal_year": self.fiscal_years[g.year],
-                "code": g.code,
+        self.board_goals, self.vanished_goals = self._sync_by_year_and_code(
+            BoardGoal,
+            d.board_goals,
+            lambda g: {
                 "name": g.name,
                 "description": g.description,
                 "council_goal": self.council_goals[(g.year, g.council_goal)],
-                "sort_order": i,
+                # set below, once every goal it may point to exists
                 "carried_over_from": None,
-            }
-            for i, g in enumerate(d.board_goals)
-        }
-        self.board_goals, self.vanished_goals = _sync(
-            BoardGoal.objects.filter(fiscal_year__organisation=self.org).select_related(
-                "fiscal_year"
-            ),
-            lambda o: (o.fiscal_year.year, o.code),
-            rows,
-            ["name", "description", "council_goal", "sort_order"],
+            },
         )
         for g in d.board_goals:
             if g.carried_over_from:
