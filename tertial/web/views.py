@@ -343,43 +343,15 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             indicator = get_indicator_for(
                 request, period, _int(form_key[len("indicator-") :]), Action.EDIT_INDICATOR
             )
+            # Only the page's own unit's indicators: its submission decides whether they
+            # may still change, so another unit's page must not open them.
+            if indicator.unit_id != unit.pk:
+                raise Http404
             if not _indicator_editable(request, unit, period, submission):
                 return _refuse_state(request, unit)
-            form = IndicatorValueForm(request.POST, indicator=indicator)
-            if form.is_valid():
-                try:
-                    editing.update_indicator_value(
-                        indicator,
-                        period,
-                        base_version=form.cleaned_data["base_version"],
-                        value=form.cleaned_data["value"],
-                        note=form.cleaned_data["note"],
-                        actor=request.user,
-                    )
-                    return _done(
-                        request, _("Värdet för %(name)s är sparat.") % {"name": indicator.name}
-                    )
-                except ValidationError as error:
-                    form.add_error("value", error)
-                    status = 400
-                except editing.StaleVersion as stale:
-                    conflicts[form_key] = {
-                        "theirs": _value_text(stale.current),
-                        "who": stale.current.entered_by if stale.current else None,
-                        "when": stale.current.entered_at if stale.current else None,
-                        "mine": request.POST.get("value", "") or "I.U.",
-                    }
-                    form = IndicatorValueForm(
-                        initial={
-                            **request.POST.dict(),
-                            "base_version": editing.version_of(stale.current),
-                        },
-                        indicator=indicator,
-                    )
-                    status = 409
-            else:
-                status = 400
-            bound[form_key] = form
+            response, status = _save_indicator_value(request, period, indicator, bound, conflicts)
+            if response is not None:
+                return response
         else:
             return HttpResponse(status=400)
 
@@ -405,41 +377,10 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
     # The unit's own indicators, also its row of an indicator split by unit.
     own = Indicator.objects.filter(unit=unit).select_related("parent")
     rows = indicator_rows(period, list(own.order_by("sort_order", "code")))
-    indicator_items = []
     indicator_editable = _indicator_editable(request, unit, period, submission)
-    for row in rows:
-        form_key = f"indicator-{row.indicator.pk}"
-        form = bound.get(form_key)
-        if (
-            form is None
-            and indicator_editable
-            and not row.indicator.formula
-            and can(request.user, Action.EDIT_INDICATOR, row.indicator)
-        ):
-            value = row.current_value
-            form = IndicatorValueForm(
-                initial=_initial(
-                    stashed,
-                    form_key,
-                    {
-                        "form": form_key,
-                        "base_version": editing.version_of(row.current),
-                        "value": "" if value is None else _plain(value),
-                        "note": row.current.note if row.current else "",
-                    },
-                ),
-                indicator=row.indicator,
-            )
-        indicator_items.append(
-            {
-                "row": row,
-                "form": form,
-                "form_key": form_key,
-                "conflict": conflicts.get(form_key),
-                "history": history.audited(row.current) if row.current else [],
-                "status_label": STATUS_LABELS.get(row.status, ""),
-            }
-        )
+    indicator_items = _indicator_items(
+        request, rows, bound, conflicts, stashed, lambda indicator: indicator_editable
+    )
     context = page_context(request, period, "dashboard")
     context.update(
         {
@@ -502,6 +443,82 @@ def _indicator_editable(request, unit, period, submission) -> bool:
     return submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED}
 
 
+def _save_indicator_value(request, period, indicator, bound, conflicts):
+    """Save one posted indicator value; returns (response, status): a redirect when saved,
+    else None with the bound form (and any conflict) left in ``bound``/``conflicts``."""
+    form_key = f"indicator-{indicator.pk}"
+    form = IndicatorValueForm(request.POST, indicator=indicator)
+    status = 400
+    if form.is_valid():
+        try:
+            editing.update_indicator_value(
+                indicator,
+                period,
+                base_version=form.cleaned_data["base_version"],
+                value=form.cleaned_data["value"],
+                note=form.cleaned_data["note"],
+                actor=request.user,
+            )
+            message = _("Värdet för %(name)s är sparat.") % {"name": indicator.name}
+            return _done(request, message), 302
+        except ValidationError as error:
+            form.add_error("value", error)
+        except editing.StaleVersion as stale:
+            conflicts[form_key] = {
+                "theirs": _value_text(stale.current),
+                "who": stale.current.entered_by if stale.current else None,
+                "when": stale.current.entered_at if stale.current else None,
+                "mine": request.POST.get("value", "") or "I.U.",
+            }
+            form = IndicatorValueForm(
+                initial={**request.POST.dict(), "base_version": editing.version_of(stale.current)},
+                indicator=indicator,
+            )
+            status = 409
+    bound[form_key] = form
+    return None, status
+
+
+def _indicator_items(request, rows, bound, conflicts, stashed, editable) -> list[dict]:
+    """Each row with its entry form where the user may enter a value (``editable(indicator)``
+    says whether the state allows it), its conflict and its history."""
+    items = []
+    for row in rows:
+        form_key = f"indicator-{row.indicator.pk}"
+        form = bound.get(form_key)
+        if (
+            form is None
+            and not row.indicator.formula
+            and editable(row.indicator)
+            and can(request.user, Action.EDIT_INDICATOR, row.indicator)
+        ):
+            value = row.current_value
+            form = IndicatorValueForm(
+                initial=_initial(
+                    stashed,
+                    form_key,
+                    {
+                        "form": form_key,
+                        "base_version": editing.version_of(row.current),
+                        "value": "" if value is None else _plain(value),
+                        "note": row.current.note if row.current else "",
+                    },
+                ),
+                indicator=row.indicator,
+            )
+        items.append(
+            {
+                "row": row,
+                "form": form,
+                "form_key": form_key,
+                "conflict": conflicts.get(form_key),
+                "history": history.audited(row.current) if row.current else [],
+                "status_label": STATUS_LABELS.get(row.status, ""),
+            }
+        )
+    return items
+
+
 def _refuse_state(request: HttpRequest, unit) -> HttpResponse:
     messages.error(
         request,
@@ -546,7 +563,28 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
     form = None
     conflict = None
     status = 200
-    if request.method == "POST":
+    bound: dict[str, object] = {}
+    conflicts: dict[str, dict] = {}
+    if request.method == "POST" and request.POST.get("form", "").startswith("indicator-"):
+        indicator = get_indicator_for(
+            request,
+            period,
+            _int(request.POST["form"][len("indicator-") :]),
+            Action.EDIT_INDICATOR,
+        )
+        # Here only the administration's own indicators of this goal; a unit's indicators
+        # are entered on the unit's page, where its submission decides.
+        if indicator.unit_id is not None or indicator.pk not in {
+            i.pk for i in goal_indicators(goal)
+        }:
+            raise Http404
+        if period.is_locked:
+            messages.error(request, _("Perioden är låst: värdet kan inte ändras."))
+            return redirect(request.path, permanent=False)
+        response, status = _save_indicator_value(request, period, indicator, bound, conflicts)
+        if response is not None:
+            return response
+    elif request.method == "POST":
         require(request, Action.ASSESS_GOAL, goal)
         if request.POST.get("form") != "assessment":
             return HttpResponse(status=400)
@@ -614,6 +652,18 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
                 ),
             }
         )
+    value_items = [
+        item
+        for item in _indicator_items(
+            request,
+            [row for row in rows if row.indicator.unit_id is None],
+            bound,
+            conflicts,
+            stashed,
+            lambda indicator: not period.is_locked,
+        )
+        if item["form"] is not None
+    ]
     # The goals service's proposal, from the statuses the rows already hold.
     rule = settings_for(period.fiscal_year.organisation).assessment_rule
     proposed = evaluation.propose([row.status for row in rows], rule)
@@ -627,6 +677,7 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             "form": form if editable else None,
             "conflict": conflict,
             "indicators": indicator_items,
+            "value_items": value_items,
             "history": history.kept_rows(
                 Assessment.objects.filter(board_goal=goal, period=period).select_related("author"),
                 _assessment_text,

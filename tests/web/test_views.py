@@ -246,3 +246,52 @@ def test_report_approval_publishing_and_public_page(client, people, period_2020_
     as_user(client, people.admin).post(target, {"form": "unlock", "reason": "Rättelse."})
     period_2020_08.refresh_from_db()
     assert not period_2020_08.is_locked
+
+
+def test_indicator_only_through_its_own_units_page(client, people, period_2020_08):
+    """A unit head cannot change their submitted unit's value through another unit's page."""
+    indicator = Indicator.objects.get(
+        organisation=people.lkdata.organisation, code="arenden-lkdata-support"
+    )
+    workflow.submit_unit(people.lkdata, period_2020_08, actor=people.lkdata_head)
+    other_page = url("unit", period_2020_08, people.kontakt.pk)
+    data = {"form": f"indicator-{indicator.pk}", "base_version": "", "value": "1", "note": ""}
+    assert as_user(client, people.lkdata_head).post(other_page, data).status_code == 404
+    assert as_user(client, people.controller).post(other_page, data).status_code == 404
+
+
+def test_administration_wide_values_on_the_goal_page(client, people, period_2020_08):
+    goal = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="goda-arbetsplatser")
+    from tertial.goals.services import goal_indicators
+
+    shared = [i for i in goal_indicators(goal) if i.unit_id is None and not i.formula]
+    assert shared
+    indicator = shared[0]
+    target = url("goal", period_2020_08, goal.pk)
+    page = as_user(client, people.controller).get(target).content.decode()
+    assert f'value="indicator-{indicator.pk}"' in page
+    assert (
+        f'value="indicator-{indicator.pk}"'
+        not in as_user(client, people.reader).get(target).content.decode()
+    )
+    current = IndicatorValue.objects.filter(
+        indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
+    ).first()
+    data = {
+        "form": f"indicator-{indicator.pk}",
+        "base_version": current.entered_at.isoformat() if current else "",
+        "value": "4,4",
+        "note": "",
+    }
+    for user in (people.reader, people.lkdata_head):
+        assert as_user(client, user).post(target, data).status_code == 403
+    assert as_user(client, people.controller).post(target, data).status_code == 302
+    saved = IndicatorValue.objects.get(
+        indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
+    )
+    assert str(saved.value).rstrip("0").rstrip(".") == "4.4"
+    unit_bound = Indicator.objects.get(
+        organisation=indicator.organisation, code="arenden-lkdata-support"
+    )
+    other = {**data, "form": f"indicator-{unit_bound.pk}"}
+    assert client.post(target, other).status_code == 404
