@@ -494,51 +494,54 @@ class _Analysis:
         ).fetchall()[0]
         ledger = self.kind == ImportBatch.Kind.LEDGER
         model = LedgerBalance if ledger else BudgetEntry
-        with transaction.atomic():
-            batch = ImportBatch.objects.create(
-                organisation=self.organisation,
-                kind=self.kind,
-                source_name=source_name[:500],
-                checksum=self.staged.sha256,
-                row_count=int(row_count),
-                total=Decimal(total),
-                months=[f"{y:04d}-{m:02d}" for y, m in months],
-                mapping=self.mapping.name[:200],
-                imported_by=actor if actor is not None and actor.is_authenticated else None,
-            )
-            if ledger and self.new_accounts:
-                Account.objects.bulk_create(
-                    Account(organisation=self.organisation, number=code, account_class_id=class_id)
-                    for code, class_id in sorted(self.new_accounts.items())
+        target: Path | None = None
+        try:
+            with transaction.atomic():
+                batch = ImportBatch.objects.create(
+                    organisation=self.organisation,
+                    kind=self.kind,
+                    source_name=source_name[:500],
+                    checksum=self.staged.sha256,
+                    row_count=int(row_count),
+                    total=Decimal(total),
+                    months=[f"{y:04d}-{m:02d}" for y, m in months],
+                    mapping=self.mapping.name[:200],
+                    imported_by=actor if actor is not None and actor.is_authenticated else None,
                 )
-            replaced_batches = sorted(
-                {
-                    b
-                    for b in model.objects.filter(self._months_filter(months))
-                    .values_list("batch_id", flat=True)
-                    .distinct()
-                    if b is not None
-                }
-            )
-            if not replace and model.objects.filter(self._months_filter(months)).exists():
-                raise InputErrors(
-                    [
-                        InputError(
-                            self.display,
-                            None,
-                            "",
-                            "det finns redan värden för månaderna i filen; "
-                            "välj att ersätta dem (--replace) för att importera den",
+                if ledger and self.new_accounts:
+                    Account.objects.bulk_create(
+                        Account(
+                            organisation=self.organisation, number=code, account_class_id=class_id
                         )
-                    ]
+                        for code, class_id in sorted(self.new_accounts.items())
+                    )
+                replaced_batches = sorted(
+                    {
+                        b
+                        for b in model.objects.filter(self._months_filter(months))
+                        .values_list("batch_id", flat=True)
+                        .distinct()
+                        if b is not None
+                    }
                 )
-            replaced, _ = model.objects.filter(self._months_filter(months)).delete()
-            progress(80, "Sparar summorna")
-            stored = self._insert(batch)
-            progress(90, "Sparar raderna för spårning")
-            target = raw_dir() / f"{batch.pk}.parquet"
-            shutil.move(self.staged.path, target)
-            try:
+                if not replace and model.objects.filter(self._months_filter(months)).exists():
+                    raise InputErrors(
+                        [
+                            InputError(
+                                self.display,
+                                None,
+                                "",
+                                "det finns redan värden för månaderna i filen; "
+                                "välj att ersätta dem (--replace) för att importera den",
+                            )
+                        ]
+                    )
+                replaced, _ = model.objects.filter(self._months_filter(months)).delete()
+                progress(80, "Sparar summorna")
+                stored = self._insert(batch)
+                progress(90, "Sparar raderna för spårning")
+                target = raw_dir() / f"{batch.pk}.parquet"
+                shutil.move(self.staged.path, target)
                 info = _RawInfo(
                     batch=batch.pk,
                     kind=self.kind,
@@ -571,10 +574,12 @@ class _Analysis:
                     },
                 )
                 progress(95, "Bekräftar")
-            except BaseException:
+        except BaseException:
+            # Nothing is stored, so neither are the raw rows.
+            if target is not None:
                 target.unlink(missing_ok=True)
                 target.with_suffix(".json").unlink(missing_ok=True)
-                raise
+            raise
         return batch
 
     def _months_filter(self, months: list[tuple[int, int]]) -> Q:

@@ -88,3 +88,17 @@ def test_batch_is_audited_and_raw_rows_kept(org, tmp_path, data_dir):
     undo_import(batch)
     assert AuditEntry.objects.filter(action="economy.ledger.undone").exists()
     assert ImportBatch.objects.get(pk=batch.pk).undone_at is not None
+
+
+def test_refused_import_leaves_no_files(org, tmp_path, data_dir):
+    from tertial.core.errors import InputErrors
+
+    path = write(tmp_path / "hb.csv", LINES)
+    first = import_ledger(org, path, mapping=agresso())
+    with pytest.raises(InputErrors):
+        import_ledger(org, path, mapping=agresso(), replace=False)
+    assert sorted(p.name for p in (data_dir / "raw").iterdir()) == [
+        f"{first.pk}.json",
+        f"{first.pk}.parquet",
+    ]
+    assert ImportBatch.objects.filter(organisation=org).count() == 1
