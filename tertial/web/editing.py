@@ -104,39 +104,62 @@ def update_assessment(
         return save_assessment(goal, period, value, justification, items, actor=actor)
 
 
+def genders_of(indicator: Indicator) -> list[str]:
+    genders = [IndicatorValue.Gender.TOTAL]
+    if indicator.gender_split:
+        genders += [IndicatorValue.Gender.WOMEN, IndicatorValue.Gender.MEN]
+    return genders
+
+
+def value_rows(indicator: Indicator, period: Period) -> dict[str, IndicatorValue | None]:
+    """The indicator's values for the period by gender (None where there is no row)."""
+    rows = {
+        row.gender: row
+        for row in IndicatorValue.objects.filter(
+            indicator=indicator,
+            year=period.year,
+            through_month=period.end_month,
+            kind=IndicatorValue.Kind.ACTUAL,
+        )
+    }
+    return {gender: rows.get(gender) for gender in genders_of(indicator)}
+
+
+def values_version(rows: dict[str, IndicatorValue | None]) -> str:
+    return "|".join(version_of(row) for row in rows.values())
+
+
 def update_indicator_value(
     indicator: Indicator,
     period: Period,
     *,
     base_version: str,
-    value: Decimal | None,
+    values: dict[str, Decimal | None],
     note: str,
     actor,
 ) -> IndicatorValue:
+    """Save the period's value (and the women's and men's for a split indicator)."""
     _refuse_locked(period)
-    key = {
-        "indicator": indicator,
-        "year": period.year,
-        "through_month": period.end_month,
-        "kind": IndicatorValue.Kind.ACTUAL,
-        "gender": IndicatorValue.Gender.TOTAL,
-    }
     with transaction.atomic():
         Indicator.objects.select_for_update().get(pk=indicator.pk)
-        current = IndicatorValue.objects.filter(**key).first()
-        if version_of(current) != base_version:
+        current = value_rows(indicator, period)
+        if values_version(current) != base_version:
             raise StaleVersion(current)
-        return set_indicator_value(
-            indicator,
-            period.year,
-            period.end_month,
-            IndicatorValue.Kind.ACTUAL,
-            IndicatorValue.Gender.TOTAL,
-            value,
-            note,
-            _("inmatat i tertial"),
-            actor=actor,
-        )
+        saved = {
+            gender: set_indicator_value(
+                indicator,
+                period.year,
+                period.end_month,
+                IndicatorValue.Kind.ACTUAL,
+                gender,
+                values.get(gender),
+                note if gender == IndicatorValue.Gender.TOTAL else "",
+                _("inmatat i tertial"),
+                actor=actor,
+            )
+            for gender in genders_of(indicator)
+        }
+        return saved[IndicatorValue.Gender.TOTAL]
 
 
 def update_section(

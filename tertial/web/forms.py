@@ -71,12 +71,20 @@ class IndicatorValueForm(VersionedForm):
     )
     note = forms.CharField(label=_("Anmärkning"), required=False, max_length=200)
 
+    # An indicator split by gender carries its women's and men's values beside the total.
+    GENDER_FIELDS = {"women": ("K", _("Kvinnor")), "men": ("M", _("Män"))}
+
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        if indicator.gender_split:
+            for name, (_code, label) in self.GENDER_FIELDS.items():
+                self.fields[name] = forms.CharField(label=label, required=False)
+            # The note belongs after the values.
+            self.order_fields(["form", "base_version", "value", "women", "men", "note"])
 
-    def clean_value(self):
-        text = self.cleaned_data["value"].strip()
+    def _number(self, text: str):
+        text = text.strip()
         if not text:
             return None
         for suffix in ("%", "tkr", "sekunder", "sek", "s"):
@@ -91,6 +99,23 @@ class IndicatorValueForm(VersionedForm):
         if problem:
             raise ValidationError(problem)
         return value
+
+    def clean_value(self):
+        return self._number(self.cleaned_data["value"])
+
+    def clean_women(self):
+        return self._number(self.cleaned_data["women"])
+
+    def clean_men(self):
+        return self._number(self.cleaned_data["men"])
+
+    def values(self) -> dict:
+        """The cleaned values by gender code (T, and K and M when split)."""
+        values = {"T": self.cleaned_data["value"]}
+        if self.indicator.gender_split:
+            for name, (code, _label) in self.GENDER_FIELDS.items():
+                values[code] = self.cleaned_data[name]
+        return values
 
 
 class AssessmentForm(VersionedForm):

@@ -11,6 +11,7 @@ from tertial.core import evaluation
 from tertial.goals.models import Indicator, IndicatorTarget, IndicatorValue
 from tertial.goals.services import settings_for, value_status
 from tertial.organisation.models import Period
+from tertial.web.editing import genders_of
 
 MONTHS = ["jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec"]
 
@@ -31,6 +32,8 @@ class IndicatorRow:
     current: IndicatorValue | None = None
     target: IndicatorTarget | None = None
     status: str | None = None  # met, partly_met, not_met, no_data; None without target
+    # The period's value rows by gender (T; and K, M for a split indicator), None if missing.
+    current_by_gender: dict[str, IndicatorValue | None] = field(default_factory=dict)
 
     @property
     def current_value(self) -> Decimal | None:
@@ -46,9 +49,14 @@ def indicator_rows(period: Period, indicators: list[Indicator]) -> list[Indicato
         indicator_id__in=ids,
         year__in=[year - 2, year - 1, year],
         kind=IndicatorValue.Kind.ACTUAL,
-        gender=IndicatorValue.Gender.TOTAL,
     )
-    by_key = {(v.indicator_id, v.year, v.through_month): v for v in values}
+    by_key = {}
+    by_gender: dict[int, dict[str, IndicatorValue]] = {}
+    for v in values:
+        if v.gender == IndicatorValue.Gender.TOTAL:
+            by_key[(v.indicator_id, v.year, v.through_month)] = v
+        if v.year == year and v.through_month == month:
+            by_gender.setdefault(v.indicator_id, {})[v.gender] = v
     targets = {
         t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator_id__in=ids, year=year)
     }
@@ -71,7 +79,11 @@ def indicator_rows(period: Period, indicators: list[Indicator]) -> list[Indicato
             through_month=month,
         )
         level = 1 if indicator.parent_id in listed else 0
-        rows.append(IndicatorRow(indicator, level, series, current, target, status))
+        genders = by_gender.get(indicator.pk, {})
+        current_by_gender = {gender: genders.get(gender) for gender in genders_of(indicator)}
+        rows.append(
+            IndicatorRow(indicator, level, series, current, target, status, current_by_gender)
+        )
     return rows
 
 

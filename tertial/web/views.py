@@ -17,6 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from tertial.access.rules import (
     Action,
@@ -428,10 +429,22 @@ def _tkr_input(amount: Decimal | None) -> str:
     return _plain(amount / 1000)
 
 
-def _value_text(value: IndicatorValue | None) -> str:
-    if value is None or value.value is None:
-        return "I.U."
-    return _plain(value.value)
+GENDER_WORDS = {"T": _lazy("Totalt"), "K": _lazy("Kvinnor"), "M": _lazy("Män")}
+
+
+def _values_text(values: dict) -> str:
+    """Values by gender as text, rows or typed text alike ("Totalt: 4,3; Kvinnor: 5,6")."""
+
+    def text(value) -> str:
+        if isinstance(value, str):
+            return value
+        if value is None or value.value is None:
+            return "I.U."
+        return _plain(value.value)
+
+    if list(values) == ["T"]:
+        return text(values["T"])
+    return "; ".join(f"{GENDER_WORDS[gender]}: {text(value)}" for gender, value in values.items())
 
 
 def _indicator_editable(request, unit, period, submission) -> bool:
@@ -455,7 +468,7 @@ def _save_indicator_value(request, period, indicator, bound, conflicts):
                 indicator,
                 period,
                 base_version=form.cleaned_data["base_version"],
-                value=form.cleaned_data["value"],
+                values=form.values(),
                 note=form.cleaned_data["note"],
                 actor=request.user,
             )
@@ -464,14 +477,28 @@ def _save_indicator_value(request, period, indicator, bound, conflicts):
         except ValidationError as error:
             form.add_error("value", error)
         except editing.StaleVersion as stale:
+            latest = max(
+                (row for row in stale.current.values() if row is not None),
+                key=lambda row: row.entered_at,
+                default=None,
+            )
             conflicts[form_key] = {
-                "theirs": _value_text(stale.current),
-                "who": stale.current.entered_by if stale.current else None,
-                "when": stale.current.entered_at if stale.current else None,
-                "mine": request.POST.get("value", "") or "I.U.",
+                "theirs": _values_text(stale.current),
+                "who": latest.entered_by if latest else None,
+                "when": latest.entered_at if latest else None,
+                "mine": _values_text(
+                    {
+                        gender: request.POST.get(field, "") or "I.U."
+                        for gender, field in (("T", "value"), ("K", "women"), ("M", "men"))
+                        if gender in stale.current
+                    }
+                ),
             }
             form = IndicatorValueForm(
-                initial={**request.POST.dict(), "base_version": editing.version_of(stale.current)},
+                initial={
+                    **request.POST.dict(),
+                    "base_version": editing.values_version(stale.current),
+                },
                 indicator=indicator,
             )
             status = 409
@@ -492,15 +519,21 @@ def _indicator_items(request, rows, bound, conflicts, stashed, editable) -> list
             and editable(row.indicator)
             and can(request.user, Action.EDIT_INDICATOR, row.indicator)
         ):
-            value = row.current_value
+            rows_now = row.current_by_gender
+            shown = {
+                gender: "" if value is None or value.value is None else _plain(value.value)
+                for gender, value in rows_now.items()
+            }
             form = IndicatorValueForm(
                 initial=_initial(
                     stashed,
                     form_key,
                     {
                         "form": form_key,
-                        "base_version": editing.version_of(row.current),
-                        "value": "" if value is None else _plain(value),
+                        "base_version": editing.values_version(rows_now),
+                        "value": shown.get("T", ""),
+                        "women": shown.get("K", ""),
+                        "men": shown.get("M", ""),
                         "note": row.current.note if row.current else "",
                     },
                 ),

@@ -2,12 +2,15 @@
 outsiders and anonymous visitors. Refusals are checked on the server (403/404), not by
 hidden buttons."""
 
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
 from tertial.economy.models import Forecast
 from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
 from tertial.narrative.models import DecisionEvent, NarrativeSection
+from tertial.web.editing import value_rows, values_version
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
 
@@ -138,10 +141,7 @@ def test_indicator_value_entry(client, people, period_2020_08):
     )
     target = url("unit", period_2020_08, people.lkdata.pk)
     key = f"indicator-{indicator.pk}"
-    current = IndicatorValue.objects.filter(
-        indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
-    ).first()
-    base = current.entered_at.isoformat() if current else ""
+    base = values_version(value_rows(indicator, period_2020_08))
     data = {"form": key, "base_version": base, "value": "42 300", "note": ""}
     assert as_user(client, people.kontakt_head).post(target, data).status_code == 403
     assert as_user(client, people.reader).post(target, data).status_code == 403
@@ -150,7 +150,11 @@ def test_indicator_value_entry(client, people, period_2020_08):
         indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
     )
     assert value.value == 42300 and value.entered_by == people.lkdata_head
-    bad = {**data, "base_version": value.entered_at.isoformat(), "value": "−5"}
+    bad = {
+        **data,
+        "base_version": values_version(value_rows(indicator, period_2020_08)),
+        "value": "−5",
+    }
     assert client.post(target, bad).status_code == 400
 
 
@@ -274,12 +278,9 @@ def test_administration_wide_values_on_the_goal_page(client, people, period_2020
         f'value="indicator-{indicator.pk}"'
         not in as_user(client, people.reader).get(target).content.decode()
     )
-    current = IndicatorValue.objects.filter(
-        indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
-    ).first()
     data = {
         "form": f"indicator-{indicator.pk}",
-        "base_version": current.entered_at.isoformat() if current else "",
+        "base_version": values_version(value_rows(indicator, period_2020_08)),
         "value": "4,4",
         "note": "",
     }
@@ -295,3 +296,29 @@ def test_administration_wide_values_on_the_goal_page(client, people, period_2020
     )
     other = {**data, "form": f"indicator-{unit_bound.pk}"}
     assert client.post(target, other).status_code == 404
+
+
+def test_gender_split_values(client, people, period_2020_08):
+    indicator = Indicator.objects.filter(
+        organisation=people.lkdata.organisation, gender_split=True, unit=None, formula=""
+    ).first()
+    goal = indicator.board_goals.get(fiscal_year=period_2020_08.fiscal_year)
+    target = url("goal", period_2020_08, goal.pk)
+    page = as_user(client, people.controller).get(target).content.decode()
+    assert f'id="id_indicator-{indicator.pk}_women"' in page
+    base = values_version(value_rows(indicator, period_2020_08))
+    data = {
+        "form": f"indicator-{indicator.pk}",
+        "base_version": base,
+        "value": "4,3",
+        "women": "5,6",
+        "men": "",
+        "note": "",
+    }
+    assert client.post(target, data).status_code == 302
+    rows = value_rows(indicator, period_2020_08)
+    assert rows["K"].value == Decimal("5.6") and rows["M"].value is None
+    # The same stale version again: a conflict naming the genders, nothing overwritten.
+    response = client.post(target, {**data, "women": "9"})
+    assert response.status_code == 409 and "Kvinnor: 5,6" in response.content.decode()
+    assert value_rows(indicator, period_2020_08)["K"].value == Decimal("5.6")
