@@ -59,10 +59,6 @@ class ForecastForm(VersionedForm):
     )
 
 
-class ReturnForm(forms.Form):
-    comment = forms.CharField(label=_("Vad ska rättas?"), widget=forms.Textarea)
-
-
 class IndicatorValueForm(VersionedForm):
     value = forms.CharField(
         label=_("Värde"),

@@ -46,7 +46,6 @@ from tertial.web.forms import (
     DecisionEventForm,
     ForecastForm,
     IndicatorValueForm,
-    ReturnForm,
     SectionForm,
 )
 from tertial.web.indicators import STATUS_LABELS, indicator_rows
@@ -402,7 +401,6 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             and can(request.user, Action.SUBMIT_UNIT, unit)
             and submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED},
             "can_review": can(request.user, Action.REVIEW_UNIT, unit) and not period.is_locked,
-            "return_form": ReturnForm(),
             "missing": workflow.missing_for_submission(unit, period, figures),
             "submission_history": history.audited(submission) if submission.pk else [],
             "volumes": [i for i in indicator_items if i["row"].indicator.in_core_volumes],
@@ -778,6 +776,9 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 return HttpResponse(status=400)
             status = 400
             bound[form_key] = form
+        except editing.PeriodLocked as error:
+            messages.error(request, str(error))
+            return redirect(request.path, permanent=False)
         except editing.StaleVersion as stale:
             current = stale.current
             theirs = current.body if isinstance(current, NarrativeSection) else current.text

@@ -54,15 +54,6 @@ def tkr(amount) -> str:
 
 
 @register.filter
-def kr_as_tkr_input(amount) -> str:
-    """An exact amount in kronor as the tkr a person types back (2600000 → "2600")."""
-    if amount is None:
-        return ""
-    value = (Decimal(amount) / 1000).normalize()
-    return format(value, "f")
-
-
-@register.filter
 def number(value, decimals=None) -> str:
     if value is None:
         return format_number(None)
