@@ -69,8 +69,28 @@ def _amount(value: Decimal | None, source: str) -> Cell:
     return Cell(format_tkr(value), value, source if value is not None else "")
 
 
+def _with_deviation(
+    formula: DeviationFormula, **terms: tuple[Decimal | None, str]
+) -> dict[str, Cell]:
+    """A cell per term of ``formula`` (value and source) and the deviation between them."""
+    cells = {key: _amount(value, source) for key, (value, source) in terms.items()}
+    deviation = formula.apply({key: value for key, (value, _source) in terms.items()})
+    cells["deviation"] = _amount(deviation, f"formula:{formula.text}")
+    return cells
+
+
 def _blank(columns: Iterable[Column]) -> dict[str, Cell]:
     return {c.key: Cell("") for c in columns}
+
+
+def _unit_rows(units: Iterable[Unit], cells: Callable[[Unit], dict[str, Cell]]) -> list[Row]:
+    """A row per unit with a figure in any column; a unit with none is left out."""
+    rows = []
+    for unit in units:
+        unit_cells = cells(unit)
+        if any(cell.value is not None for cell in unit_cells.values()):
+            rows.append(Row(label=unit.name, ref=f"unit:{unit.code}", cells=unit_cells))
+    return rows
 
 
 def sum_present(values: Iterable[Decimal | None]) -> Decimal | None:
@@ -278,35 +298,29 @@ def operating_summary(period: Period) -> Table:
         },
         notes=[_note(formula)],
     )
-    deviation_source = f"formula:{formula.text}"
-    for unit in ctx.units:
-        a, b, p = actual.get(unit.id), budgeted.get(unit.id), previous.get(unit.id)
-        if a is None and b is None and p is None:
-            continue
-        table.rows.append(
-            Row(
-                label=unit.name,
-                ref=f"unit:{unit.code}",
-                cells={
-                    "actual": _amount(a, ctx.ledger_source(y, m, unit=unit.code)),
-                    "budget": _amount(b, ctx.budget_source(m, unit=unit.code)),
-                    "deviation": _amount(
-                        formula.apply({"actual": a, "budget": b}), deviation_source
-                    ),
-                    "previous_year": _amount(p, ctx.ledger_source(y - 1, m, unit=unit.code)),
-                },
-            )
-        )
-    total_a, total_b = sum_present(actual.values()), sum_present(budgeted.values())
+
+    def cells(unit: Unit) -> dict[str, Cell]:
+        return {
+            **_with_deviation(
+                formula,
+                actual=(actual.get(unit.id), ctx.ledger_source(y, m, unit=unit.code)),
+                budget=(budgeted.get(unit.id), ctx.budget_source(m, unit=unit.code)),
+            ),
+            "previous_year": _amount(
+                previous.get(unit.id), ctx.ledger_source(y - 1, m, unit=unit.code)
+            ),
+        }
+
+    table.rows.extend(_unit_rows(ctx.units, cells))
     table.rows.append(
         Row(
             label=_("Summa"),
             role=RowRole.SUM,
             cells={
-                "actual": _amount(total_a, ctx.ledger_source(y, m)),
-                "budget": _amount(total_b, ctx.budget_source(m)),
-                "deviation": _amount(
-                    formula.apply({"actual": total_a, "budget": total_b}), deviation_source
+                **_with_deviation(
+                    formula,
+                    actual=(sum_present(actual.values()), ctx.ledger_source(y, m)),
+                    budget=(sum_present(budgeted.values()), ctx.budget_source(m)),
                 ),
                 "previous_year": _amount(
                     sum_present(previous.values()), ctx.ledger_source(y - 1, m)
@@ -375,6 +389,17 @@ class _ForecastData:
     def budget_source(self, **where: str) -> str:
         return self.ctx.budget_source(12, **where)
 
+    def net_total_cells(self, formula: DeviationFormula) -> dict[str, Cell]:
+        """The organisation's forecast net result against its full-year budget."""
+        return _with_deviation(
+            formula,
+            forecast=(
+                sum_present(f["net_result"] for f in self.forecasts.values()),
+                self.forecast_source("net_result"),
+            ),
+            budget=(sum_present(self.budget.full_year.values()), self.budget_source()),
+        )
+
     def closed_source(self, **where: str) -> str:
         return self.ctx.ledger_source(self.ctx.year - 1, 12, **where)
 
@@ -382,17 +407,12 @@ class _ForecastData:
 def _of_which_rows(data: _ForecastData, formula: DeviationFormula, closed: bool) -> list[Row]:
     rows = []
     for label, field in ((_("varav kostnader"), "costs"), (_("varav intäkter"), "revenues")):
-        forecast = data.forecast_total(field)
-        budgeted = getattr(data.budget.full_year_gross, field)
         kind = "cost" if field == "costs" else "revenue"
-        cells = {
-            "forecast": _amount(forecast, data.forecast_source(field)),
-            "budget": _amount(budgeted, data.budget_source(side=kind)),
-            "deviation": _amount(
-                formula.apply({"forecast": forecast, "budget": budgeted}),
-                f"formula:{formula.text}",
-            ),
-        }
+        cells = _with_deviation(
+            formula,
+            forecast=(data.forecast_total(field), data.forecast_source(field)),
+            budget=(getattr(data.budget.full_year_gross, field), data.budget_source(side=kind)),
+        )
         if closed:
             cells["closed"] = _amount(
                 getattr(data.closed_gross, field), data.closed_source(side=kind)
@@ -423,41 +443,24 @@ def full_year_forecast(period: Period) -> Table:
         caption=_("Driftsammandrag, netto tkr"),
         notes=notes,
     )
-    deviation_source = f"formula:{formula.text}"
-    for unit in ctx.units:
-        f, b, c = (
-            data.forecast_net(unit.id),
-            data.budget.full_year.get(unit.id),
-            data.closed_net.get(unit.id),
-        )
-        if f is None and b is None and c is None:
-            continue
-        table.rows.append(
-            Row(
-                label=unit.name,
-                ref=f"unit:{unit.code}",
-                cells={
-                    "forecast": _amount(f, data.forecast_source("net_result", unit)),
-                    "budget": _amount(b, data.budget_source(unit=unit.code)),
-                    "deviation": _amount(
-                        formula.apply({"forecast": f, "budget": b}), deviation_source
-                    ),
-                    "closed": _amount(c, data.closed_source(unit=unit.code)),
-                },
-            )
-        )
-    total_f = sum_present(f["net_result"] for f in data.forecasts.values())
-    total_b = sum_present(data.budget.full_year.values())
+
+    def cells(unit: Unit) -> dict[str, Cell]:
+        return {
+            **_with_deviation(
+                formula,
+                forecast=(data.forecast_net(unit.id), data.forecast_source("net_result", unit)),
+                budget=(data.budget.full_year.get(unit.id), data.budget_source(unit=unit.code)),
+            ),
+            "closed": _amount(data.closed_net.get(unit.id), data.closed_source(unit=unit.code)),
+        }
+
+    table.rows.extend(_unit_rows(ctx.units, cells))
     table.rows.append(
         Row(
             label=_("Summa nettokostnader, tkr"),
             role=RowRole.SUM,
             cells={
-                "forecast": _amount(total_f, data.forecast_source("net_result")),
-                "budget": _amount(total_b, data.budget_source()),
-                "deviation": _amount(
-                    formula.apply({"forecast": total_f, "budget": total_b}), deviation_source
-                ),
+                **data.net_total_cells(formula),
                 "closed": _amount(sum_present(data.closed_net.values()), data.closed_source()),
             },
         )
@@ -482,20 +485,17 @@ def net_result_per_unit(period: Period) -> Table:
             Column("closed", _("Bokslut %(year)s") % {"year": ctx.year - 1}),
         ],
     )
-    for unit in ctx.units:
-        f, c = data.forecast_net(unit.id), data.closed_net.get(unit.id)
-        if f is None and c is None:
-            continue
-        table.rows.append(
-            Row(
-                label=unit.name,
-                ref=f"unit:{unit.code}",
-                cells={
-                    "forecast": _amount(f, data.forecast_source("net_result", unit)),
-                    "closed": _amount(c, data.closed_source(unit=unit.code)),
-                },
-            )
+    table.rows.extend(
+        _unit_rows(
+            ctx.units,
+            lambda unit: {
+                "forecast": _amount(
+                    data.forecast_net(unit.id), data.forecast_source("net_result", unit)
+                ),
+                "closed": _amount(data.closed_net.get(unit.id), data.closed_source(unit=unit.code)),
+            },
         )
+    )
     return table
 
 
@@ -701,20 +701,8 @@ def economy_summary(period: Period) -> Table:
         columns=columns,
         notes=notes,
     )
-    total_f = sum_present(f["net_result"] for f in data.forecasts.values())
-    total_b = sum_present(data.budget.full_year.values())
     table.rows.append(
-        Row(
-            label=_("Verksamhetens nettokostnader"),
-            cells={
-                "forecast": _amount(total_f, data.forecast_source("net_result")),
-                "budget": _amount(total_b, data.budget_source()),
-                "deviation": _amount(
-                    formula.apply({"forecast": total_f, "budget": total_b}),
-                    f"formula:{formula.text}",
-                ),
-            },
-        )
+        Row(label=_("Verksamhetens nettokostnader"), cells=data.net_total_cells(formula))
     )
     # A pandemic cost has no budget of its own: only the forecast is shown, "-" when no
     # unit reported one.
