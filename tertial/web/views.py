@@ -397,6 +397,7 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             "comment_needed": figures.forecast_deviation is not None
             and abs(figures.forecast_deviation) > threshold,
             "submission": submission,
+            "overdue": workflow.is_overdue(period, submission),
             "can_submit": editable
             and can(request.user, Action.SUBMIT_UNIT, unit)
             and submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED},

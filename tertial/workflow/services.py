@@ -298,13 +298,21 @@ def unit_statuses(period: Period, today: datetime.date | None = None) -> list[Un
     """Every reporting unit's submission state and whether it is overdue."""
     today = today or timezone.localdate()
     submissions = {s.unit_id: s for s in UnitSubmission.objects.filter(period=period)}
-    past_deadline = period.deadline is not None and today > period.deadline
     result = []
     for unit in reporting_units(period):
         submission = submissions.get(unit.pk) or UnitSubmission(unit=unit, period=period)
-        overdue = past_deadline and submission.state in {State.DRAFT, State.RETURNED}
-        result.append(UnitStatus(unit, submission, overdue))
+        result.append(UnitStatus(unit, submission, is_overdue(period, submission, today)))
     return result
+
+
+def is_overdue(period: Period, submission: UnitSubmission, today=None) -> bool:
+    """Past the period's deadline and not handed in (a returned unit is not handed in)."""
+    today = today or timezone.localdate()
+    return (
+        period.deadline is not None
+        and today > period.deadline
+        and submission.state in {State.DRAFT, State.RETURNED}
+    )
 
 
 def report_overdue(period: Period, approval: ReportApproval, today=None) -> bool:
