@@ -174,18 +174,21 @@ def indicator_statuses(goal: BoardGoal, period: Period) -> list[IndicatorStatus]
     return goals_statuses([goal], period).get(goal.pk, [])
 
 
+def proposal_of(statuses: list[IndicatorStatus], settings: evaluation.GoalSettings) -> str:
+    """The system's proposal from a goal's indicator statuses (see tertial.core.evaluation)."""
+    return evaluation.propose([s.status for s in statuses], settings.assessment_rule)
+
+
 def propose_assessment(goal: BoardGoal, period: Period) -> str:
-    """The system's proposal for the goal at this follow-up (see tertial.core.evaluation)."""
-    settings = settings_for(period.organisation)
-    statuses = [s.status for s in indicator_statuses(goal, period)]
-    return evaluation.propose(statuses, settings.assessment_rule)
+    """The system's proposal for the goal at this follow-up."""
+    return proposal_of(indicator_statuses(goal, period), settings_for(period.organisation))
 
 
 def propose_assessments(goals: list[BoardGoal], period: Period) -> dict[int, str]:
     """The system's proposal for each goal, read at once."""
-    rule = settings_for(period.organisation).assessment_rule
+    settings = settings_for(period.organisation)
     return {
-        goal_id: evaluation.propose([s.status for s in statuses], rule)
+        goal_id: proposal_of(statuses, settings)
         for goal_id, statuses in goals_statuses(goals, period).items()
     }
 

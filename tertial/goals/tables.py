@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 from babel.dates import format_date
 from django.utils.translation import gettext as _
 
-from tertial.core.evaluation import propose
 from tertial.core.formatting import NBSP, NO_DATA, NOT_EXISTING, decimals_of, format_number
 from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
 from tertial.goals import services
@@ -125,6 +124,14 @@ class _Values:
     def target(self, indicator: Indicator, year: int) -> IndicatorTarget | None:
         return self.targets.get((indicator.pk, year))
 
+    def status(self, indicator: Indicator, row: IndicatorValue | None, month: int, settings) -> str:
+        """The status of ``row`` against its year's target, "" without a row or a status."""
+        if row is None:
+            return ""
+        target = self.target(indicator, row.year)
+        status = services.value_status(indicator, row.value, target, settings, through_month=month)
+        return status or ""
+
 
 # ---- Indicator tables ---------------------------------------------------------------------
 
@@ -179,23 +186,11 @@ def indicator_tables(period: Period) -> list[Table]:
             show_values = not is_group or indicator.pk in values.has_values
             for key, y, month in columns_years:
                 row = values.get(indicator, y, month)
-                status = ""
-                if show_values and row is not None:
-                    status = (
-                        services.value_status(
-                            indicator,
-                            row.value,
-                            values.target(indicator, y),
-                            settings,
-                            through_month=month,
-                        )
-                        or ""
-                    )
                 cells[key] = Cell(
                     format_value(indicator, row, percent_sign=percent_sign) if show_values else "",
                     row.value if row is not None else None,
                     _source(indicator, row, key),
-                    status,
+                    values.status(indicator, row, month, settings) if show_values else "",
                 )
             cells["target"] = Cell(
                 " ".join(target.text.split()) if target else "",
@@ -307,24 +302,12 @@ def personnel(period: Period) -> Table:
         cells = {}
         for key, y in (("period", year), ("previous", year - 1)):
             row = values.get(indicator, y, month)
-            status = ""
-            if row is not None:
-                status = (
-                    services.value_status(
-                        indicator,
-                        row.value,
-                        values.target(indicator, y),
-                        settings,
-                        through_month=month,
-                    )
-                    or ""
-                )
             text = format_value(indicator, row, percent_sign=percent_sign)
             cells[key] = Cell(
                 text or NOT_EXISTING,
                 row.value if row is not None else None,
                 _source(indicator, row, f"{y}-{month:02d}"),
-                status,
+                values.status(indicator, row, month, settings),
             )
         cells["target"] = Cell(
             " ".join(target.text.split()) if target else NOT_EXISTING,
@@ -446,7 +429,7 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
             )
         assessment = assessments.get(goal.pk)
         statuses = all_statuses[goal.pk]
-        proposal = propose([s.status for s in statuses], settings.assessment_rule)
+        proposal = services.proposal_of(statuses, settings)
         value = assessment.value if assessment else ""
         section.goals.append(
             GoalFollowUp(
