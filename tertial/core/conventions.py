@@ -112,16 +112,17 @@ def parse_formula(key: str, text: Any) -> DeviationFormula:
     return DeviationFormula(parts[0], parts[1])
 
 
-def _parse_decimal(key: str, value: Any) -> Decimal:
+def setting_decimal(key: str, value: Any, error: type[ValueError] = ConventionsError) -> Decimal:
+    """A number of the organisation's settings; ``error`` names ``settings.<key>`` if it is none."""
     # a float from YAML (0.8) is read through its shortest text, which is what was written
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise ConventionsError(f"settings.{key}: {value!r} is not a number")
+        raise error(f"settings.{key}: {value!r} is not a number")
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise ConventionsError(f"settings.{key}: {value!r} is not a number") from exc
+        raise error(f"settings.{key}: {value!r} is not a number") from exc
     if not number.is_finite():
-        raise ConventionsError(f"settings.{key}: {value!r} is not a number")
+        raise error(f"settings.{key}: {value!r} is not a number")
     return number
 
 
@@ -140,7 +141,7 @@ def conventions_from_settings(settings: Mapping[str, Any] | None) -> Conventions
         if key in settings:
             values[key] = parse_formula(key, settings[key])
     if "forecast_comment_threshold_kr" in settings:
-        threshold = _parse_decimal(
+        threshold = setting_decimal(
             "forecast_comment_threshold_kr", settings["forecast_comment_threshold_kr"]
         )
         if threshold < 0:

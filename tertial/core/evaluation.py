@@ -40,9 +40,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from tertial.core.conventions import setting_decimal
 from tertial.core.targets import ABOVE, AT_LEAST, AT_MOST, BELOW, EQUAL, is_zero_result
 
 MET, PARTLY_MET, NOT_MET, NO_DATA = "met", "partly_met", "not_met", "no_data"
@@ -111,15 +112,7 @@ class GoalSettings:
 
 
 def _decimal(key: str, value: Any) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise SettingsError(f"settings.{key}: {value!r} is not a number")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation as exc:
-        raise SettingsError(f"settings.{key}: {value!r} is not a number") from exc
-    if not number.is_finite():
-        raise SettingsError(f"settings.{key}: {value!r} is not a number")
-    return number
+    return setting_decimal(key, value, SettingsError)
 
 
 def check_threshold(value: Any, key: str = "partly_met_threshold") -> Decimal:
