@@ -12,6 +12,7 @@ earlier status. With ``force`` the folder wins, as for any other period.
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import attrgetter
 
 from tertial.core.errors import InputError
 from tertial.economy.models import Forecast, InvestmentOutcome
@@ -22,6 +23,12 @@ from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollow
 from tertial.organisation.models import Organisation, Period
 
 STATUS_RANK = {status: rank for rank, status in enumerate(Period.Status.values)}
+# What is compared of a forecast and of an investment outcome; the folder's rows and the
+# models name these fields alike.
+_forecast_figures = attrgetter("net_result", "revenues", "costs", "pandemic_net_cost", "comment")
+_outcome_figures = attrgetter(
+    "expenditure_to_date", "income_to_date", "forecast_expenditure", "forecast_income", "comment"
+)
 
 
 def protected_periods(organisation: Organisation) -> dict[str, Period]:
@@ -89,13 +96,7 @@ def _followups_in_database(periods: dict[str, Period]) -> dict[str, dict]:
     ids = list(key_of)
     result = {key: _empty_followup() for key in periods}
     for f in Forecast.objects.filter(period__in=ids, is_current=True).select_related("unit"):
-        result[key_of[f.period_id]]["forecasts"][f.unit.code] = (
-            f.net_result,
-            f.revenues,
-            f.costs,
-            f.pandemic_net_cost,
-            f.comment,
-        )
+        result[key_of[f.period_id]]["forecasts"][f.unit.code] = _forecast_figures(f)
     assessments = (
         Assessment.objects.filter(period__in=ids, is_current=True)
         .select_related("board_goal")
@@ -122,13 +123,7 @@ def _followups_in_folder(data: FolderData, periods: dict[str, Period]) -> dict[s
     result = {key: _empty_followup() for key in periods}
     for f in data.forecasts:
         if f.period in result:
-            result[f.period]["forecasts"][f.unit] = (
-                f.net_result,
-                f.revenues,
-                f.costs,
-                f.pandemic_net_cost,
-                f.comment,
-            )
+            result[f.period]["forecasts"][f.unit] = _forecast_figures(f)
     for a in data.assessments:
         if a.period in result:
             result[a.period]["assessments"][a.goal] = (a.value, a.justification, list(a.items))
@@ -188,13 +183,7 @@ def _outcomes_in_database(periods: dict[str, Period]) -> dict[str, dict]:
     ids = list(key_of)
     result: dict[str, dict] = {key: {} for key in periods}
     for o in InvestmentOutcome.objects.filter(period__in=ids).select_related("project"):
-        result[key_of[o.period_id]][o.project.code] = (
-            o.expenditure_to_date,
-            o.income_to_date,
-            o.forecast_expenditure,
-            o.forecast_income,
-            o.comment,
-        )
+        result[key_of[o.period_id]][o.project.code] = _outcome_figures(o)
     return result
 
 
@@ -203,11 +192,5 @@ def _outcomes_in_folder(data: FolderData, periods: dict[str, Period]) -> dict[st
     for project in data.investment_projects:
         for o in project.outcomes:
             if o.period in result:
-                result[o.period][project.code] = (
-                    o.expenditure_to_date,
-                    o.income_to_date,
-                    o.forecast_expenditure,
-                    o.forecast_income,
-                    o.comment,
-                )
+                result[o.period][project.code] = _outcome_figures(o)
     return result
