@@ -16,10 +16,10 @@ from tertial.core.evaluation import split_unit, validate_value
 from tertial.core.numbers import NumberFormatError, parse_decimal
 from tertial.goals import services
 from tertial.goals.models import Indicator, IndicatorValue
+from tertial.loading.fields import MISSING_TEXTS
 from tertial.loading.reading import FileError, decode, parse_csv
 from tertial.organisation.models import Organisation, Period
 
-MISSING = {"", "i.u.", "iu", "i.u", "n/a", "na"}
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
 
 
@@ -100,7 +100,7 @@ def read_indicator_values(
 
 def _value(indicator: Indicator, text: str, error) -> Decimal | None | bool:
     """The value of a cell; False (after reporting the error) when it cannot be one."""
-    if text.strip().lower() in MISSING:
+    if text.strip().lower() in MISSING_TEXTS:
         return None
     number, unit_problem = split_unit(indicator.measure, text)
     if unit_problem:
