@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 
 from tertial.core.targets import parse_target
 from tertial.economy.models import (
@@ -41,6 +41,7 @@ from tertial.goals.models import (
     IndicatorValue,
     Perspective,
 )
+from tertial.loading.storing import insert_rows
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 
@@ -262,18 +263,6 @@ def _paragraphs(rng: random.Random, subject: str, count: int = 2) -> str:
 
 def _bulk(model: type[models.Model], objects: Iterable[models.Model]) -> list:
     return model.objects.bulk_create(list(objects), batch_size=2000)
-
-
-def _insert(model: type[models.Model], field_names: list[str], rows: list[tuple]) -> None:
-    """Insert plain tuples without building model instances: the ledger's hundreds of thousands
-    of rows would otherwise spend most of their time in the ORM, not in the database."""
-    meta = model._meta
-    columns = ", ".join(connection.ops.quote_name(meta.get_field(f).column) for f in field_names)
-    marks = ", ".join(["%s"] * len(field_names))
-    sql = f"INSERT INTO {connection.ops.quote_name(meta.db_table)} ({columns}) VALUES ({marks})"
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), 10000):
-            cursor.executemany(sql, rows[start : start + 10000])
 
 
 def build_municipality(
@@ -707,11 +696,11 @@ class _Builder:
         )
 
     def flush(self) -> None:
-        _insert(
+        insert_rows(
             LedgerBalance,
             ["organisation", "unit", "account", "year", "month", "activity", "project", "amount"],
             self.ledger,
         )
-        _insert(BudgetEntry, ["unit", "account_class", "year", "month", "amount"], self.budget)
+        insert_rows(BudgetEntry, ["unit", "account_class", "year", "month", "amount"], self.budget)
         _bulk(IndicatorValue, self.values)
         self.ledger, self.budget, self.values = [], [], []
