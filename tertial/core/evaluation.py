@@ -51,15 +51,6 @@ STATUSES = (MET, PARTLY_MET, NOT_MET, NO_DATA)
 NOT_ASSESSABLE = "not_assessable"
 ASSESSMENTS = (MET, PARTLY_MET, NOT_MET, NOT_ASSESSABLE)
 
-# The words of the report for each status and assessment.
-STATUS_LABELS = {
-    MET: "uppnås",
-    PARTLY_MET: "uppnås delvis",
-    NOT_MET: "uppnås ej",
-    NO_DATA: "inget underlag",
-    NOT_ASSESSABLE: "kan ej bedömas",
-}
-
 PERCENT, COUNT, INDEX, KSEK, SECONDS, SCORE, RATIO = (
     "percent",
     "count",
