@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tertial.audit.log import record
 from tertial.core import forecast as core_forecast
+from tertial.core.actors import person
 from tertial.core.money import ZERO, to_decimal
 from tertial.core.periodisation import (
     PeriodisationError,
@@ -350,7 +351,7 @@ def save_forecast(
             pandemic_net_cost=_optional(pandemic_net_cost),
             comment=comment,
             is_current=True,
-            author=actor if actor is not None and actor.is_authenticated else None,
+            author=person(actor),
         )
         record(
             "economy.forecast.saved",

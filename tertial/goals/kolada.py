@@ -39,6 +39,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from tertial.audit.log import record
+from tertial.core.actors import person
 from tertial.core.evaluation import validate_value
 from tertial.goals.models import Indicator, IndicatorValue, KoladaKpi, KoladaValue
 from tertial.organisation.models import Organisation
@@ -250,7 +251,7 @@ def import_response(
                 gender=point.gender,
                 defaults={"value": point.value, "status": point.status},
             )
-        entered_by = actor if actor is not None and actor.is_authenticated else None
+        entered_by = person(actor)
         for indicator, point in rows:
             IndicatorValue.objects.update_or_create(
                 indicator=indicator,

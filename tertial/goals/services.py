@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from tertial.audit.log import record
 from tertial.core import evaluation, formula
+from tertial.core.actors import person
 from tertial.goals.models import (
     Assessment,
     AssessmentItem,
@@ -272,7 +273,7 @@ def save_assessment(
             justification=justification.strip(),
             proposed_value=proposal,
             is_current=True,
-            author=actor if actor is not None and actor.is_authenticated else None,
+            author=person(actor),
         )
         AssessmentItem.objects.bulk_create(
             AssessmentItem(assessment=assessment, kind=kind, text=text, sort_order=i)
@@ -378,7 +379,7 @@ def set_indicator_value(
             indicator=indicator, year=year, through_month=through_month, kind=kind, gender=gender
         )
         row.value, row.note, row.source = value, note or "", source or ""
-        row.entered_by = actor if actor is not None and actor.is_authenticated else None
+        row.entered_by = person(actor)
         row.save()
         record(
             "goals.indicator_value.saved",
@@ -439,7 +440,7 @@ def store_values(
             )
         }
         new, changed = [], []
-        entered_by = actor if actor is not None and actor.is_authenticated else None
+        entered_by = person(actor)
         for key, r in zip(keys, rows, strict=True):
             row = existing.get(key)
             if row is None:

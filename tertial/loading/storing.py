@@ -22,6 +22,7 @@ from django.db.models import DecimalField, Model, Q
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from tertial.audit.log import record
+from tertial.core.actors import person
 from tertial.core.errors import InputError, InputErrors
 from tertial.economy.models import (
     Account,
@@ -73,10 +74,6 @@ def store_folder(data: FolderData, *, actor=None, force: bool = False) -> LoadRe
     """
     with transaction.atomic():
         return _Store(data, actor, force).run()
-
-
-def _person(actor):
-    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
 
 
 def _sync(queryset, key, rows: dict, fields: list[str]) -> tuple[dict, list]:
@@ -171,7 +168,7 @@ class _Store:
     def __init__(self, data: FolderData, actor, force: bool = False):
         self.data = data
         self.actor = actor
-        self.person = _person(actor)
+        self.person = person(actor)
         self.force = force
         self.errors: list[InputError] = []
         self.notes: list[str] = []

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import Max
 
 from tertial.audit.log import record
+from tertial.core.actors import person
 from tertial.organisation.models import Period
 from tertial.reports.build import build_report
 from tertial.reports.html import render_html
@@ -44,7 +45,7 @@ def freeze_edition(period: Period, *, actor=None, reason: str = "") -> Edition:
         edition = Edition.objects.create(
             period=period,
             number=number,
-            created_by=actor if actor is not None and actor.is_authenticated else None,
+            created_by=person(actor),
             reason=reason,
             content=content,
             html=render_html(report, standalone=True),
