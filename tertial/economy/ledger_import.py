@@ -11,9 +11,11 @@ lines behind any figure. ``import_budget`` does the same for the monthly budget.
 
 from __future__ import annotations
 
+import csv
 import json
 import shutil
 import tempfile
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
@@ -30,7 +32,18 @@ from tertial.core.errors import InputError, InputErrors
 from tertial.economy.importing import bulk
 from tertial.economy.importing import expressions as expr
 from tertial.economy.importing.mapping import Mapping, load_mapping, mapping_from_dict
-from tertial.economy.importing.staging import Staged, parquet_source, stage
+from tertial.economy.importing.staging import (
+    CsvPlan,
+    Staged,
+    csv_select,
+    judge_decimal_separator,
+    parquet_source,
+    plan_csv,
+    read_head,
+    scan_file,
+    stage,
+    transcode_cp1252,
+)
 from tertial.economy.models import (
     Account,
     AccountClass,
@@ -110,19 +123,26 @@ def _import(
     report = progress or (lambda percent, message: None)
     raw_dir().mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=raw_dir()))
-    con = duckdb.connect()
+    con = _duckdb(work_dir)
     try:
-        con.execute(
-            f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
-            f"SET temp_directory = {expr.quote_literal(str(work_dir / 'spill'))}; "
-            "SET preserve_insertion_order = true"
-        )
         report(0, "Läser filen")
-        staged = stage(path, mapping, work_dir, con, display_name=display, progress=report)
-        report(45, "Summerar per månad")
-        analysis = _Analysis(con, staged, organisation, mapping, display, kind, work_dir)
-        report(60, "Kontrollerar koder och belopp")
-        analysis.validate()
+        analysis = None
+        if mapping.source_format(path) == "csv" and "amount" in mapping.columns:
+            analysis = _single_pass(con, path, mapping, work_dir, organisation, display, kind)
+        if analysis is None:
+            # Something is not as it should be (or the file is not a plain CSV file): the
+            # rows are staged with their line numbers, to name every problem exactly.
+            con.close()
+            con = _duckdb(work_dir)
+            staged = stage(path, mapping, work_dir, con, display_name=display, progress=report)
+            report(45, "Summerar per månad")
+            source = parquet_source(staged.path)
+            analysis = _Analysis(
+                con, staged, source, organisation, mapping, display, kind, work_dir
+            )
+            analysis.aggregate()
+            report(60, "Kontrollerar koder och belopp")
+            analysis.validate()
         report(75, "Sparar")
         batch = analysis.store(actor, source_name=display, replace=replace, progress=report)
         report(100, "Klar")
@@ -130,6 +150,110 @@ def _import(
     finally:
         con.close()
         shutil.rmtree(work_dir, ignore_errors=True)
+
+
+def _duckdb(work_dir: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute(
+        f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
+        f"SET temp_directory = {expr.quote_literal(str(work_dir / 'spill'))}; "
+        "SET preserve_insertion_order = true"
+    )
+    return con
+
+
+def _single_pass(
+    con, path: Path, mapping: Mapping, work_dir: Path, organisation, display: str, kind
+) -> _Analysis | None:
+    """Read, check and sum a CSV file in one DuckDB query, or None if anything is wrong.
+
+    This is the path of a good file, which is nearly every file: no line numbers, no staged
+    copy of the rows. The checksum is computed, and the file copied to be kept as the raw
+    rows, by a thread beside DuckDB. Any problem at all (a line DuckDB cannot read, an amount
+    not written plainly, an unknown code …) returns None, and the caller takes the slower
+    path that finds each problem with its line, or reads the unusual amounts.
+    """
+    head, size = read_head(path)
+    plan = plan_csv(head, size, mapping, display)
+    decimal_separator = mapping.decimal_separator
+    if decimal_separator == "auto":
+        decimal_separator = _sniff_decimal_separator(head, size, plan, mapping)
+    copy = work_dir / "source.csv"
+    scanner = _Background(scan_file, path, copy)
+    duck_encoding = "utf-8" if plan.encoding == "utf-8" else "latin-1"
+    analysis = _Analysis(
+        con,
+        None,
+        csv_select(path, duck_encoding, plan, mapping, rejects=False),
+        organisation,
+        mapping,
+        display,
+        kind,
+        work_dir,
+        decimal_separator=decimal_separator,
+    )
+    try:
+        analysis.aggregate()
+    except duckdb.Error:
+        scanner.result()
+        return None
+    scan = scanner.result()
+    if plan.encoding == "windows-1252" and scan.has_c1:
+        # Latin-1 read one of the 27 characters Windows-1252 has where Latin-1 has control
+        # codes: codes and texts are read again from the file transcoded to UTF-8.
+        utf8 = work_dir / "source-utf8.csv"
+        transcode_cp1252(path, utf8, display)
+        con.execute("DROP TABLE agg")
+        analysis.source = csv_select(utf8, "utf-8", plan, mapping, rejects=False)
+        try:
+            analysis.aggregate()
+        except duckdb.Error:
+            return None
+    if not analysis.is_clean():
+        return None
+    analysis.staged = Staged(
+        copy, analysis.row_count(), scan.sha256, scan.size, decimal_separator, None
+    )
+    analysis.raw_format = "csv"
+    return analysis
+
+
+def _sniff_decimal_separator(head: bytes, size: int, plan: CsvPlan, mapping: Mapping) -> str:
+    """The decimal separator of the amounts in the file's first megabyte."""
+    text = head.decode("utf-8-sig" if plan.encoding == "utf-8" else "cp1252", "replace")
+    lines = text.splitlines()[mapping.header_row :]
+    if len(head) < size and lines:
+        lines.pop()  # cut off by the end of the sample
+    indexes = [plan.positions[r] for r in mapping.amount_roles]
+    sample = [
+        record[i].strip()
+        for record in csv.reader(lines, delimiter=plan.delimiter, quotechar=mapping.quote or '"')
+        for i in indexes
+        if i < len(record) and record[i].strip()
+    ]
+    return judge_decimal_separator(sample, plan.delimiter)
+
+
+class _Background:
+    """``function(*args)`` in a thread; ``result()`` waits for it and returns or raises."""
+
+    def __init__(self, function, *args):
+        self._outcome: list = []
+        self._thread = threading.Thread(target=self._run, args=(function, args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function, args) -> None:
+        try:
+            self._outcome.append((True, function(*args)))
+        except BaseException as exc:  # handed to the caller of result()
+            self._outcome.append((False, exc))
+
+    def result(self):
+        self._thread.join()
+        ok, value = self._outcome[0]
+        if not ok:
+            raise value
+        return value
 
 
 @dataclass(frozen=True)
@@ -142,6 +266,8 @@ class _RawInfo:
     mapping: dict
     decimal_separator: str
     line_offset: int | None
+    # "parquet": the staged rows; "csv": a copy of the source file, staged when first traced.
+    format: str = "parquet"
 
 
 def time_sql(mapping: Mapping) -> tuple[str, str]:
@@ -178,53 +304,109 @@ def with_amount(mapping: Mapping, decimal_separator: str, source: str) -> str:
 
 
 class _Analysis:
-    """Parses, validates and aggregates one staged file inside one DuckDB connection."""
+    """Parses, validates and aggregates one file's rows inside one DuckDB connection.
+
+    ``source`` is the relation of the mapped columns as text: the staged Parquet file, whose
+    rows have line numbers (``staged`` given), or the CSV file read directly (``staged``
+    None), which only ``is_clean`` can judge.
+    """
 
     def __init__(
-        self, con, staged: Staged, organisation, mapping: Mapping, display: str, kind, work_dir
+        self,
+        con,
+        staged: Staged | None,
+        source: str,
+        organisation,
+        mapping: Mapping,
+        display: str,
+        kind,
+        work_dir: Path,
+        *,
+        decimal_separator: str | None = None,
     ):
         self.con = con
         self.work_dir = work_dir
         self.staged = staged
+        self.source = source
+        self.decimal_separator = staged.decimal_separator if staged else decimal_separator
+        self.raw_format = "parquet"
         self.organisation = organisation
         self.mapping = mapping
         self.display = display
         self.kind = kind
         self.columns = mapping.columns
         self.new_accounts: dict[str, int] = {}
-        self._create_parsed_view()
+        ledger = kind == ImportBatch.Kind.LEDGER
+        self.target = "account" if ledger or "account" in self.columns else "account_class"
+        self.dims = ", activity, project" if ledger else ""
 
     # Parsing ------------------------------------------------------------------------------
 
-    def _create_parsed_view(self) -> None:
+    def aggregate(self) -> None:
+        """The table ``agg``: sums and row counts per unit, account, dimensions and month."""
         year, month = time_sql(self.mapping)
-        ledger = self.kind == ImportBatch.Kind.LEDGER
-        target = "account" if ledger or "account" in self.columns else "account_class"
-        self.target = target
         fields = [
-            f"{self.staged.line_sql()} AS line",
             f"{expr.code('unit')} AS unit_code",
-            f"{expr.code(target)} AS target_code",
+            f"{expr.code(self.target)} AS target_code",
             f"{year} AS year",
             f"{month} AS month",
-            "_amount AS amount",
         ]
         if self.kind == ImportBatch.Kind.LEDGER:
             for role in ("activity", "project"):
                 fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
-        self.con.execute(f"CREATE VIEW raw AS SELECT * FROM {parquet_source(self.staged.path)}")
+        if self.staged is None:
+            # Only plainly written amounts are read here; a row with any other (or none)
+            # counts as a bad amount, which sends the file to the full parser.
+            plain, value = expr.plain_amount("amount", self.decimal_separator)
+            fields.append(f"CASE WHEN {plain} THEN {value} END AS amount")
+            self.con.execute(
+                f"CREATE TABLE agg AS SELECT unit_code, target_code, year, month{self.dims}, "
+                "sum(amount) AS amount, count(*) AS n, count(*) - count(amount) AS bad_amounts "
+                f"FROM (SELECT {', '.join(fields)} FROM {self.source}) GROUP BY ALL"
+            )
+            return
+        fields.insert(0, f"{self.staged.line_sql()} AS line")
+        fields.append("_amount AS amount")
+        self.con.execute(f"CREATE VIEW raw AS SELECT * FROM {self.source}")
         # The values as read stay beside the parsed ones, for the error messages.
         fields += [f"{expr.quote_ident(r)} AS {expr.quote_ident('raw_' + r)}" for r in self.columns]
-        source = with_amount(self.mapping, self.staged.decimal_separator, "raw")
+        source = with_amount(self.mapping, self.decimal_separator, "raw")
         self.con.execute(f"CREATE VIEW parsed AS SELECT {', '.join(fields)} FROM {source}")
-        dims = ", activity, project" if self.kind == ImportBatch.Kind.LEDGER else ""
-        self.dims = dims
         self.con.execute(
-            f"CREATE TABLE agg AS SELECT unit_code, target_code, year, month{dims}, "
+            f"CREATE TABLE agg AS SELECT unit_code, target_code, year, month{self.dims}, "
             "sum(amount) AS amount, count(*) AS n, min(line) AS first_line, "
             "count(*) - count(amount) AS bad_amounts "
             f"FROM parsed GROUP BY ALL"
         )
+
+    def row_count(self) -> int:
+        return int(self.con.execute("SELECT coalesce(sum(n), 0) FROM agg").fetchall()[0][0])
+
+    def is_clean(self) -> bool:
+        """Whether ``agg`` has no problem at all; checks what ``validate`` checks, by counts."""
+        too_long = (
+            "length(activity) > 40 OR length(project) > 40"
+            if self.kind == ImportBatch.Kind.LEDGER
+            else "false"
+        )
+        years = ", ".join(str(y) for y in self.fiscal_years()) or "NULL"
+        (rows, problems) = self.con.execute(
+            "SELECT coalesce(sum(n), 0), count(*) FILTER (WHERE bad_amounts > 0 OR year IS NULL "
+            f"OR year NOT IN ({years}) OR unit_code IS NULL OR target_code IS NULL "
+            f"OR {too_long} OR abs(amount) > {MAX_AMOUNT}) FROM agg"
+        ).fetchall()[0]
+        if not rows or problems:
+            return False
+        for column, table in (
+            ("unit_code", self._register_units()),
+            ("target_code", self._register_targets()[0]),
+        ):
+            (unknown,) = self.con.execute(
+                f"SELECT count(*) FROM agg WHERE {column} NOT IN (SELECT code FROM {table})"
+            ).fetchall()[0]
+            if unknown:
+                return False
+        return True
 
     # Validation ---------------------------------------------------------------------------
 
@@ -270,7 +452,7 @@ class _Analysis:
                 text = " / ".join(repr(v) for v in values if v is not None and str(v).strip())
                 message = (
                     f"beloppet {text} är inte ett belopp "
-                    f"(decimaltecken {self.staged.decimal_separator!r}, högst två decimaler)"
+                    f"(decimaltecken {self.decimal_separator!r}, högst två decimaler)"
                 )
             field = ", ".join(self._column(r) for r in roles if shown[r] is not None) or ", ".join(
                 self._column(r) for r in roles
@@ -384,15 +566,19 @@ class _Analysis:
             codes.setdefault(source_code, unit_id)
         return codes
 
-    def _unknown_units(self) -> list[InputError]:
+    def _register_units(self) -> str:
+        """Registers the unit codes and aliases as a DuckDB table; returns its name."""
         self.units = self._unit_map()
         self._register(
             "unit_map",
             {"code": list(self.units), "unit_id": list(self.units.values())},
         )
+        return "unit_map"
+
+    def _unknown_units(self) -> list[InputError]:
         return self._unknown(
             "unit_code",
-            "unit_map",
+            self._register_units(),
             "unit",
             lambda code: f"ansvarskoden {code!r} finns inte i förvaltningen",
         )
@@ -404,7 +590,12 @@ class _Analysis:
             )
         )
 
-    def _unknown_targets(self) -> list[InputError]:
+    def _register_targets(self) -> tuple[str, str, Callable[[str], str]]:
+        """Registers the known account classes or accounts as a DuckDB table.
+
+        An account not in the chart but inside an account range counts as known: it is
+        created in the import. Returns the table's name, the role and the error message.
+        """
         if self.target == "account_class":
             classes = dict(
                 AccountClass.objects.filter(organisation=self.organisation).values_list(
@@ -413,8 +604,7 @@ class _Analysis:
             )
             self.classes = classes
             self._register("class_map", {"code": list(classes), "class_id": list(classes.values())})
-            return self._unknown(
-                "target_code",
+            return (
                 "class_map",
                 "account_class",
                 lambda code: f"kontoklassen {code!r} finns inte i förvaltningens kontoplan",
@@ -431,6 +621,7 @@ class _Analysis:
                 "SELECT DISTINCT target_code FROM agg WHERE target_code IS NOT NULL"
             ).fetchall()
         ]
+        self.new_accounts = {}
         for code in codes:
             if code in accounts or not code.isdigit():
                 continue
@@ -445,12 +636,15 @@ class _Analysis:
             "account_known",
             {"code": list(account_classes), "class_id": list(account_classes.values())},
         )
-        return self._unknown(
-            "target_code",
+        return (
             "account_known",
             "account",
             lambda code: f"kontot {code!r} finns inte och ligger inte i något kontointervall",
         )
+
+    def _unknown_targets(self) -> list[InputError]:
+        table, role, describe = self._register_targets()
+        return self._unknown("target_code", table, role, describe)
 
     def _too_long_dimensions(self) -> list[InputError]:
         if self.kind != ImportBatch.Kind.LEDGER:
@@ -540,7 +734,7 @@ class _Analysis:
                 progress(80, "Sparar summorna")
                 stored = self._insert(batch)
                 progress(90, "Sparar raderna för spårning")
-                target = raw_dir() / f"{batch.pk}.parquet"
+                target = raw_dir() / f"{batch.pk}.{self.raw_format}"
                 shutil.move(self.staged.path, target)
                 info = _RawInfo(
                     batch=batch.pk,
@@ -549,6 +743,7 @@ class _Analysis:
                     mapping=_mapping_dict(self.mapping),
                     decimal_separator=self.staged.decimal_separator,
                     line_offset=self.staged.line_offset,
+                    format=self.raw_format,
                 )
                 target.with_suffix(".json").write_text(
                     json.dumps(asdict(info), ensure_ascii=False, indent=1), encoding="utf-8"
@@ -736,10 +931,45 @@ def rows_behind(
             info = raw_info(batch)
             if info is None:
                 continue
+            if info.get("format") == "csv":
+                info = _stage_kept_file(batch, info)
             rows += _read_raw(con, batch, info, codes, year, month_list, account)
     finally:
         con.close()
     return rows
+
+
+def _stage_kept_file(batch: ImportBatch, info: dict) -> dict:
+    """Stage the kept copy of a batch's CSV file once, as the slow import path would have.
+
+    The import of a good file keeps the file as it came; the first trace of its rows gives
+    them their line numbers and replaces the copy with the staged Parquet file.
+    """
+    kept = Path(batch.raw_path)
+    work_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=raw_dir()))
+    con = _duckdb(work_dir)
+    try:
+        mapping = mapping_from_dict(info["mapping"])
+        staged = stage(kept, mapping, work_dir, con, display_name=info["source_name"])
+        if staged.sha256 != batch.checksum:
+            raise RuntimeError(f"the kept file of import {batch.pk} has changed: {kept}")
+        target = kept.with_suffix(".parquet")
+        shutil.move(staged.path, target)
+    finally:
+        con.close()
+        shutil.rmtree(work_dir, ignore_errors=True)
+    info = {
+        **info,
+        "line_offset": staged.line_offset,
+        "format": "parquet",
+    }
+    target.with_suffix(".json").write_text(
+        json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    batch.raw_path = str(target)
+    batch.save(update_fields=["raw_path"])
+    kept.unlink()
+    return info
 
 
 def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:

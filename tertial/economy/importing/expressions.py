@@ -102,6 +102,19 @@ def amount_relation(source: str, column: str, decimal_separator: str, name: str)
     """
     layers = Layers()
     amount(layers, column, decimal_separator, name)
+    plain, value = plain_amount(column, decimal_separator)
+    rest = f"(SELECT * FROM {source} WHERE NOT {plain})"
+    return (
+        f"(SELECT *, {value} AS {quote_ident(name)} FROM {source} WHERE {plain} "
+        f"UNION ALL BY NAME SELECT * FROM {layers.sql(rest)})"
+    )
+
+
+def plain_amount(column: str, decimal_separator: str) -> tuple[str, str]:
+    """Whether ``column`` holds a plainly written amount ("-1234,50"), and its value if so.
+
+    The value is right only where the condition holds; other rows need ``amount``.
+    """
     c = f"CAST({quote_ident(column)} AS VARCHAR)"
     d = quote_literal(decimal_separator)
     number = c if decimal_separator == "." else f"replace({c}, {d}, '.')"
@@ -109,11 +122,7 @@ def amount_relation(source: str, column: str, decimal_separator: str, name: str)
     escaped = "\\." if decimal_separator == "." else ","
     # regexp_full_match is cheaper here than ltrim with a set of characters.
     plain = f"coalesce(regexp_full_match({c}, '-?[0-9]+({escaped}[0-9]{{1,2}})?'), false)"
-    rest = f"(SELECT * FROM {source} WHERE NOT {plain})"
-    return (
-        f"(SELECT *, {value} AS {quote_ident(name)} FROM {source} WHERE {plain} "
-        f"UNION ALL BY NAME SELECT * FROM {layers.sql(rest)})"
-    )
+    return plain, value
 
 
 def period_year_month(column: str) -> tuple[str, str]:

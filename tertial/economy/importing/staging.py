@@ -22,6 +22,7 @@ import decimal
 import hashlib
 import re
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -78,16 +79,21 @@ class Staged:
         return f"({row_index} + {self.line_offset})"
 
 
-def scan_file(path: Path) -> FileScan:
-    """Checksum, line counts and a sample, in one streaming pass over the file."""
+def scan_file(path: Path, copy_to: Path | None = None) -> FileScan:
+    """Checksum, line counts and a sample, in one streaming pass over the file.
+
+    With ``copy_to`` the file is copied there in the same pass.
+    """
     digest = hashlib.sha256()
     size = newlines = blank = 0
     has_c1 = False
     head = b""
     previous_end = b"\n"  # a blank first line counts as blank
-    with path.open("rb") as f:
+    with path.open("rb") as f, copy_to.open("wb") if copy_to else nullcontext() as copy:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
+            if copy is not None:
+                copy.write(chunk)
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
             size += len(chunk)
@@ -185,6 +191,64 @@ def _empty(display_name: str, message: str = "filen är tom") -> InputErrors:
     return InputErrors([InputError(display_name, None, "", message)])
 
 
+@dataclass(frozen=True)
+class CsvPlan:
+    """How to read a CSV file by its mapping, decided from its first megabyte."""
+
+    encoding: str  # "utf-8" or "windows-1252"
+    delimiter: str
+    header: list[str]
+    positions: dict[str, int]
+
+
+def read_head(path: Path) -> tuple[bytes, int]:
+    """The first ``SNIFF_BYTES`` of the file and its size."""
+    with path.open("rb") as f:
+        head = f.read(SNIFF_BYTES)
+    return head, path.stat().st_size
+
+
+def plan_csv(head: bytes, size: int, mapping: Mapping, display_name: str) -> CsvPlan:
+    """Encoding, delimiter and columns of a CSV file; raises when it does not fit the mapping."""
+    if size == 0 or not head.strip():
+        raise _empty(display_name)
+    encoding = mapping.encoding
+    if encoding == "auto":
+        encoding = sniff_encoding(head, complete=len(head) == size)
+    text_head = head.decode("utf-8-sig" if encoding == "utf-8" else "cp1252", "replace")
+    head_lines = text_head.splitlines()
+    if len(head_lines) < mapping.header_row:
+        raise _empty(display_name, f"filen har ingen rubrikrad på rad {mapping.header_row}")
+    header_line = head_lines[mapping.header_row - 1]
+    delimiter = mapping.delimiter if mapping.delimiter != "auto" else sniff_delimiter(header_line)
+    header = next(csv.reader([header_line], delimiter=delimiter, quotechar=mapping.quote or '"'))
+    positions = _match_columns(mapping, header, display_name, mapping.header_row)
+    return CsvPlan(encoding, delimiter, header, positions)
+
+
+def csv_select(
+    read_path: Path, duck_encoding: str, plan: CsvPlan, mapping: Mapping, *, rejects: bool
+) -> str:
+    """The mapped columns of the CSV file as text, one column per role.
+
+    With ``rejects`` the lines DuckDB cannot read are collected in ``reject_errors``;
+    without, the first one raises.
+    """
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(plan.header)))
+    quote = quote_literal(mapping.quote) if mapping.quote else "''"
+    collect = f", store_rejects=true, rejects_limit={MAX_LISTED}" if rejects else ""
+    reader = (
+        f"read_csv({quote_literal(str(read_path))}, delim={quote_literal(plan.delimiter)}, "
+        f"quote={quote}, escape={quote}, header=false, skip={mapping.header_row}, "
+        f"columns={{{columns}}}, auto_detect=false, encoding={quote_literal(duck_encoding)}, "
+        f"strict_mode=true{collect})"
+    )
+    select = ", ".join(
+        f"c{index} AS {quote_ident(role)}" for role, index in sorted(plan.positions.items())
+    )
+    return f"(SELECT {select} FROM {reader})"
+
+
 def _stage_csv(
     source: Path,
     mapping: Mapping,
@@ -196,45 +260,22 @@ def _stage_csv(
     scan = scan_file(source)
     if progress:
         progress(10, "Filen är läst och kontrollsumman beräknad")
-    if scan.size == 0 or not scan.head.strip():
-        raise _empty(display_name)
-    encoding = mapping.encoding
-    if encoding == "auto":
-        encoding = sniff_encoding(scan.head, complete=len(scan.head) == scan.size)
-    text_head = scan.head.decode("utf-8-sig" if encoding == "utf-8" else "cp1252", "replace")
-    head_lines = text_head.splitlines()
-    if len(head_lines) < mapping.header_row:
-        raise _empty(display_name, f"filen har ingen rubrikrad på rad {mapping.header_row}")
-    header_line = head_lines[mapping.header_row - 1]
-    delimiter = mapping.delimiter if mapping.delimiter != "auto" else sniff_delimiter(header_line)
-    header = next(csv.reader([header_line], delimiter=delimiter, quotechar=mapping.quote or '"'))
-    positions = _match_columns(mapping, header, display_name, mapping.header_row)
+    plan = plan_csv(scan.head, scan.size, mapping, display_name)
 
     read_path, duck_encoding = source, "utf-8"
-    if encoding == "windows-1252":
+    if plan.encoding == "windows-1252":
         if scan.has_c1:
             read_path = work_dir / "source-utf8.csv"
-            _transcode_cp1252(source, read_path, display_name)
+            transcode_cp1252(source, read_path, display_name)
         else:
             duck_encoding = "latin-1"
 
-    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
-    quote = quote_literal(mapping.quote) if mapping.quote else "''"
-    reader = (
-        f"read_csv({quote_literal(str(read_path))}, delim={quote_literal(delimiter)}, "
-        f"quote={quote}, escape={quote}, header=false, skip={mapping.header_row}, "
-        f"columns={{{columns}}}, auto_detect=false, encoding={quote_literal(duck_encoding)}, "
-        f"store_rejects=true, rejects_limit={MAX_LISTED}, strict_mode=true)"
-    )
-    select = ", ".join(
-        f"c{index} AS {quote_ident(role)}" for role, index in sorted(positions.items())
-    )
+    select = csv_select(read_path, duck_encoding, plan, mapping, rejects=True)
     staged_path = work_dir / STAGED_FILE
     rows = con.execute(
-        f"COPY (SELECT {select} FROM {reader}) TO {quote_literal(str(staged_path))} "
-        f"{PARQUET_OPTIONS}"
+        f"COPY {select} TO {quote_literal(str(staged_path))} {PARQUET_OPTIONS}"
     ).fetchall()[0][0]
-    _raise_rejects(con, header, display_name, scan)
+    _raise_rejects(con, plan.header, display_name, scan)
     if rows == 0:
         raise _empty(display_name, "filen har inga rader under rubrikraden")
     if progress:
@@ -243,12 +284,12 @@ def _stage_csv(
     regular = scan.blank_lines == 0 and scan.physical_lines == mapping.header_row + rows
     line_offset: int | None = mapping.header_row + 1
     if not regular:
-        starts = _record_start_lines(read_path, duck_encoding, delimiter, mapping, rows)
+        starts = _record_start_lines(read_path, duck_encoding, plan.delimiter, mapping, rows)
         _add_line_column(con, staged_path, starts)
         line_offset = None
     decimal_separator = mapping.decimal_separator
     if decimal_separator == "auto":
-        decimal_separator = sniff_decimal_separator(con, staged_path, mapping, delimiter)
+        decimal_separator = sniff_decimal_separator(con, staged_path, mapping, plan.delimiter)
     return Staged(staged_path, rows, scan.sha256, scan.size, decimal_separator, line_offset)
 
 
@@ -257,7 +298,7 @@ def parquet_source(path: Path) -> str:
     return f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
 
 
-def _transcode_cp1252(source: Path, target: Path, display_name: str) -> None:
+def transcode_cp1252(source: Path, target: Path, display_name: str) -> None:
     decoder = codecs.getincrementaldecoder("cp1252")()
     offset = 0
     with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
@@ -375,6 +416,11 @@ def sniff_decimal_separator(
         for r in roles
     )
     sample = [v for (v,) in con.execute(f"SELECT v FROM ({union}) LIMIT 20000").fetchall()]
+    return judge_decimal_separator(sample, delimiter)
+
+
+def judge_decimal_separator(sample: list[str], delimiter: str) -> str:
+    """The decimal separator most of the amounts in ``sample`` are written with."""
     commas = sum(1 for v in sample if _DECIMAL_COMMA.search(v.strip()))
     points = sum(1 for v in sample if _DECIMAL_POINT.search(v.strip()))
     if commas or points:
