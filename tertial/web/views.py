@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -38,7 +39,7 @@ from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValu
 from tertial.goals.services import goal_indicators, propose_assessments, settings_for
 from tertial.narrative.models import DecisionEvent, NarrativeSection
 from tertial.organisation.models import Organisation, Period
-from tertial.web import editing, history
+from tertial.web import dataversion, editing, history
 from tertial.web.charts import trend_svg
 from tertial.web.forms import (
     AssessmentForm,
@@ -133,7 +134,6 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required_keep_post
 def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     period = get_period_for(request, slug, key)
-    organisation = period.fiscal_year.organisation
     approval = workflow.approval_for(period)
     deadlines_form = None
     if can(request.user, Action.MANAGE_PERIOD, period):
@@ -152,6 +152,23 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             )
             return _done(request, _("Sista dagarna är sparade."))
 
+    context = page_context(request, period, "dashboard")
+    context.update(
+        {
+            "data": dataversion.cached(("dashboard", period.pk), lambda: _dashboard_data(period)),
+            "deadlines_form": deadlines_form,
+        }
+    )
+    return render(
+        request, "web/dashboard.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+def _dashboard_data(period: Period) -> str:
+    """The dashboard's figures, statuses and what is missing: the same for every viewer, so
+    rendered once per data version (tertial.web.dataversion)."""
+    organisation = period.fiscal_year.organisation
+    approval = workflow.approval_for(period)
     statuses = workflow.unit_statuses(period)
     figures = unit_figures(period)
     threshold = comment_threshold(period)
@@ -255,9 +272,12 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         .select_related("unit")
         .distinct()
     )
-    context = page_context(request, period, "dashboard")
-    context.update(
+    return render_to_string(
+        "web/partials/dashboard_data.html",
         {
+            "organisation": organisation,
+            "period": period,
+            "approval": approval,
             "units": units,
             "total": total,
             "forecast_sum": forecast_sum,
@@ -265,13 +285,9 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "goal_rows": goal_rows,
             "missing": missing,
             "indicators_without_value": indicators_without_value,
-            "deadlines_form": deadlines_form,
             "report_overdue": workflow.report_overdue(period, approval),
             "unit_deadline_passed": bool(statuses and any(s.overdue for s in statuses)),
-        }
-    )
-    return render(
-        request, "web/dashboard.html", context, status=400 if request.method == "POST" else 200
+        },
     )
 
 

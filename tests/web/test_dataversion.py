@@ -1,0 +1,159 @@
+"""The data version and the page parts kept under it: every kind of write raises the version,
+and a kept part is never shown after the data changed."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.urls import reverse
+
+from tertial.core.formatting import format_tkr
+from tertial.economy.models import LedgerBalance
+from tertial.goals.models import BoardGoal
+from tertial.loading.storing import insert_rows
+from tertial.narrative.models import DecisionEvent
+from tertial.organisation.models import Unit
+from tertial.web import dataversion, editing
+from tertial.web.models import DataVersion
+from tertial.workflow.figures import unit_figures
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_watched_tables_are_tertials_and_the_users_not_sessions_or_tasks():
+    tables = dataversion.watched_tables()
+    assert {"economy_ledgerbalance", "goals_indicatorvalue", "auth_user"} <= set(tables)
+    assert "goals_boardgoal_responsible_units" in tables  # many-to-many links too
+    assert not {"django_session", "web_dataversion"} & set(tables)
+    assert not [t for t in tables if t.startswith(("django_tasks", "axes_"))]
+
+
+def _update(vss):
+    Unit.objects.filter(organisation=vss).update(name="X")
+
+
+def _delete(vss):
+    DecisionEvent.objects.filter(period__fiscal_year__organisation=vss).delete()
+
+
+def _many_to_many(vss):
+    goal = BoardGoal.objects.filter(fiscal_year__organisation=vss).first()
+    goal.responsible_units.add(*Unit.objects.filter(organisation=vss).exclude(board_goals=goal))
+
+
+def _user(vss):
+    get_user_model().objects.create_user(username="ny")
+
+
+def _bulk_insert(vss):
+    # The loader's path for the ledger: COPY on PostgreSQL, multi-row INSERT on SQLite.
+    row = LedgerBalance.objects.filter(organisation=vss).first()
+    fields = ["organisation_id", "unit_id", "account_id", "year", "month", "amount"]
+    fields += ["activity", "project"]
+    insert_rows(
+        LedgerBalance,
+        fields,
+        [(vss.pk, row.unit_id, row.account_id, 2031, 1, Decimal("1.00"), "", "")],
+    )
+
+
+def _raw_sql(vss):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE organisation_unit SET name = name || '!' WHERE organisation_id = %s", [vss.pk]
+        )
+
+
+@pytest.mark.parametrize("write", [_update, _delete, _many_to_many, _user, _bulk_insert, _raw_sql])
+def test_every_kind_of_write_raises_the_version(vss, write):
+    before = dataversion.current()
+    write(vss)
+    assert dataversion.current() > before
+
+
+def test_a_write_in_a_web_service_raises_the_version(vss, period_2020_08):
+    unit = Unit.objects.get(organisation=vss, code="1800")
+    current = unit_figures(period_2020_08, [unit.pk])[unit.pk].forecast
+    before = dataversion.current()
+    editing.update_forecast(
+        unit,
+        period_2020_08,
+        base_version=editing.version_of(current),
+        net_result=Decimal("123000"),
+        revenues=None,
+        costs=None,
+        comment="Ny.",
+        actor=None,
+    )
+    assert dataversion.current() > before
+
+
+def test_without_the_counter_row_there_is_no_version_and_nothing_is_kept(vss, monkeypatch):
+    DataVersion.objects.all().delete()
+    assert dataversion.current() is None
+    monkeypatch.setattr(dataversion, "_in_transaction", lambda: False)
+    calls = []
+    dataversion.cached("k", lambda: calls.append(1))
+    dataversion.cached("k", lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+def test_nothing_is_kept_inside_a_transaction(vss):
+    # Tests run inside one; so does a service that could still roll back.
+    calls = []
+    with transaction.atomic():
+        dataversion.cached("k", lambda: calls.append(1))
+        dataversion.cached("k", lambda: calls.append(1))
+    assert len(calls) == 2
+
+
+@pytest.fixture
+def keeping(monkeypatch):
+    """Parts kept as outside a transaction (in a test, the version's writes are rolled back
+    after each test, so the store starts and ends empty)."""
+    monkeypatch.setattr(dataversion, "_in_transaction", lambda: False)
+    dataversion.parts.clear()
+    yield
+    dataversion.parts.clear()
+
+
+def test_a_part_is_computed_once_per_version_and_language(vss, keeping):
+    from django.utils import translation
+
+    calls = []
+
+    def compute():
+        calls.append(1)
+        return len(calls)
+
+    assert dataversion.cached("k", compute) == 1
+    assert dataversion.cached("k", compute) == 1
+    with translation.override("en"):
+        assert dataversion.cached("k", compute) == 2
+    Unit.objects.filter(organisation=vss).update(name="Y")
+    assert dataversion.cached("k", compute) == 3
+    assert dataversion.cached("other", compute) == 4
+
+
+def test_the_dashboard_never_shows_a_kept_figure_after_a_forecast_is_saved(
+    client, people, period_2020_08, keeping
+):
+    client.force_login(people.controller)
+    page = reverse("dashboard", args=[period_2020_08.fiscal_year.organisation.slug, "2020-08"])
+    shown = format_tkr(Decimal("98765000"))
+    assert shown not in client.get(page).content.decode()
+    assert len(dataversion.parts.entries) == 1
+    unit = people.lkdata
+    current = unit_figures(period_2020_08, [unit.pk])[unit.pk].forecast
+    editing.update_forecast(
+        unit,
+        period_2020_08,
+        base_version=editing.version_of(current),
+        net_result=Decimal("98765000"),
+        revenues=None,
+        costs=None,
+        comment="Ny prognos.",
+        actor=people.controller,
+    )
+    assert shown in client.get(page).content.decode()
