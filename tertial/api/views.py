@@ -243,16 +243,18 @@ def current_of(goal: BoardGoal) -> Assessment | None:
     return next((a for a in goal.period_assessments if a.is_current), None)
 
 
-def proposal_json(goal: BoardGoal, period: Period) -> dict[str, str]:
-    value = Assessment.Value(goals_services.propose_assessment(goal, period))
+def proposal_json(proposal: str) -> dict[str, str]:
+    value = Assessment.Value(proposal)
     return {"value": value.value, "label": str(value.label)}
 
 
 @period_view
 def goals(request: HttpRequest, period: Period) -> JsonResponse:
     organisation = period.fiscal_year.organisation
+    board_goals = list(board_goals_of(period))
+    proposals = goals_services.propose_assessments(board_goals, period)
     by_council_goal: dict[int, list[BoardGoal]] = {}
-    for goal in board_goals_of(period):
+    for goal in board_goals:
         by_council_goal.setdefault(goal.council_goal_id, []).append(goal)
     council_goals = period.fiscal_year.council_goals.order_by("sort_order")
     perspectives = []
@@ -267,7 +269,7 @@ def goals(request: HttpRequest, period: Period) -> JsonResponse:
                         "code": council_goal.code,
                         "name": council_goal.name,
                         "board_goals": [
-                            board_goal_json(goal, period)
+                            board_goal_json(goal, proposals[goal.pk])
                             for goal in by_council_goal.get(council_goal.pk, [])
                         ],
                     }
@@ -279,7 +281,7 @@ def goals(request: HttpRequest, period: Period) -> JsonResponse:
     return json_response({"period": period.key, "perspectives": perspectives})
 
 
-def board_goal_json(goal: BoardGoal, period: Period) -> dict[str, Any]:
+def board_goal_json(goal: BoardGoal, proposal: str) -> dict[str, Any]:
     current = current_of(goal)
     return {
         "code": goal.code,
@@ -289,7 +291,7 @@ def board_goal_json(goal: BoardGoal, period: Period) -> dict[str, Any]:
         "carried_over_from": goal.carried_over_from.code if goal.carried_over_from else None,
         "indicators": [indicator.code for indicator in goal.indicators.all()],
         "assessment": assessment_json(current) if current else None,
-        "proposal": proposal_json(goal, period),
+        "proposal": proposal_json(proposal),
     }
 
 

@@ -68,6 +68,30 @@ def test_goals_have_the_reference_assessments_and_a_proposal(api):
         assert goal["proposal"]["value"] in {"met", "partly_met", "not_met", "not_assessable"}
 
 
+def test_goals_take_the_same_queries_however_many_goals(api, period_2020_08):
+    """Proposals are computed for all goals at once, not goal by goal."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    api(f"{PERIOD}/goals")  # the token's first use of the minute is written down
+    with CaptureQueriesContext(connection) as before:
+        assert api(f"{PERIOD}/goals").status_code == 200
+    model = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="god-service")
+    for number in range(3):
+        goal = BoardGoal.objects.create(
+            fiscal_year=model.fiscal_year,
+            council_goal=model.council_goal,
+            code=f"extra-{number}",
+            name=f"Extra {number}",
+            sort_order=100 + number,
+        )
+        goal.indicators.set(model.indicators.all())
+    with CaptureQueriesContext(connection) as after:
+        goals = board_goals(api(f"{PERIOD}/goals").json())
+    assert {"extra-0", "extra-1", "extra-2"} <= set(goals)
+    assert len(after.captured_queries) == len(before.captured_queries)
+
+
 def test_assessments_keep_history_newest_first(api, period_2020_08):
     goal = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="god-styrning")
     Assessment.objects.filter(board_goal=goal, period=period_2020_08).update(is_current=False)
