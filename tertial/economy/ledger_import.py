@@ -730,9 +730,10 @@ class _Analysis:
                             )
                         ]
                     )
-                replaced, _ = model.objects.filter(self._months_filter(months)).delete()
-                progress(80, "Sparar summorna")
-                stored = self._insert(batch)
+                with bulk.row_triggers_suspended(model._meta.db_table):
+                    replaced, _ = model.objects.filter(self._months_filter(months)).delete()
+                    progress(80, "Sparar summorna")
+                    stored = self._insert(batch)
                 progress(90, "Sparar raderna för spårning")
                 target = raw_dir() / f"{batch.pk}.{self.raw_format}"
                 shutil.move(self.staged.path, target)

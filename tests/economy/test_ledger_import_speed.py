@@ -1,0 +1,90 @@
+"""What the fast paths of the import must not change: triggers, raw rows, line numbers."""
+
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+
+from tertial.core.errors import InputErrors
+from tertial.economy.ledger_import import import_ledger, raw_info, rows_behind
+from tertial.economy.models import ImportBatch
+from tests.economy import test_ledger_import_support as support
+from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
+
+data_dir = support.data_dir
+org = support.org
+
+
+def _triggers(table: str) -> list[tuple[str, str]]:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s "
+                "ORDER BY name",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT tgname, pg_get_triggerdef(oid) FROM pg_trigger "
+                "WHERE tgrelid = %s::regclass AND NOT tgisinternal ORDER BY tgname",
+                [table],
+            )
+        return cursor.fetchall()
+
+
+def _data_version() -> int | None:
+    from tertial.web import dataversion
+
+    return dataversion.current()
+
+
+def test_import_keeps_the_tables_triggers_and_moves_the_data_version(org, tmp_path):
+    before = _triggers("economy_ledgerbalance")
+    version = _data_version()
+    path = write(tmp_path / "ok.csv", [AGRESSO_HEADER, "202001;5010;1100;;;1234,50;Lön"])
+    import_ledger(org, path, mapping=agresso())
+    import_ledger(org, path, mapping=agresso())  # the re-import deletes and inserts again
+    assert _triggers("economy_ledgerbalance") == before
+    if version is not None:
+        assert _data_version() != version
+    assert balances(org) == {("1100", "5010", 2020, 1, "", ""): Decimal("1234.50")}
+
+
+def test_failed_store_keeps_the_triggers(org, tmp_path):
+    before = _triggers("economy_ledgerbalance")
+    path = write(tmp_path / "ok.csv", [AGRESSO_HEADER, "202001;5010;1100;;;1,00;x"])
+    import_ledger(org, path, mapping=agresso())
+    with pytest.raises(InputErrors):
+        import_ledger(org, path, mapping=agresso(), replace=False)
+    assert _triggers("economy_ledgerbalance") == before
+
+
+def test_good_csv_is_kept_as_it_came_and_staged_on_the_first_trace(org, tmp_path):
+    lines = [AGRESSO_HEADER, "202001;5010;1100;;;10,00;a", "", "202001;5010;1100;;;-2,50;b"]
+    batch = import_ledger(org, write(tmp_path / "blank.csv", lines), mapping=agresso())
+    assert batch.raw_path.endswith(".csv")
+    assert raw_info(batch)["format"] == "csv"
+    rows = rows_behind(org, "1100", 2020, 1)
+    assert [(r["line"], r["amount"], r["text"]) for r in rows] == [
+        (2, Decimal("10.00"), "a"),
+        (4, Decimal("-2.50"), "b"),
+    ]
+    batch = ImportBatch.objects.get(pk=batch.pk)
+    assert batch.raw_path.endswith(".parquet")
+    assert raw_info(batch)["format"] == "parquet"
+    assert [r["line"] for r in rows_behind(org, "1100", 2020, 1)] == [2, 4]
+
+
+def test_amount_not_written_plainly_takes_the_full_parser(org, tmp_path):
+    lines = [AGRESSO_HEADER, "202001;5010;1100;;;1.234,50-;a", "202001;5010;1100;;;(10,00);b"]
+    batch = import_ledger(org, write(tmp_path / "odd.csv", lines), mapping=agresso())
+    assert balances(org) == {("1100", "5010", 2020, 1, "", ""): Decimal("-1244.50")}
+    assert batch.raw_path.endswith(".parquet")
+
+
+def test_one_bad_line_in_a_good_file_is_named_by_its_line(org, tmp_path):
+    lines = [AGRESSO_HEADER] + ["202001;5010;1100;;;1,00;x"] * 500
+    lines[301] = "202001;5010;1100;;;1,0O;x"
+    with pytest.raises(InputErrors) as caught:
+        import_ledger(org, write(tmp_path / "bad.csv", lines), mapping=agresso())
+    assert [(e.line, e.field) for e in caught.value.errors] == [(302, "Belopp")]
