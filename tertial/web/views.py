@@ -51,6 +51,7 @@ from tertial.web.forms import (
 )
 from tertial.web.indicators import STATUS_LABELS, indicator_rows
 from tertial.web.stash import login_required_keep_post, take_stashed
+from tertial.web.templatetags.tertial_web import markdown_safe
 from tertial.web.templatetags.tertial_web import tkr as fast_tkr
 from tertial.workflow import services as workflow
 from tertial.workflow.figures import UnitFigures, comment_threshold, unit_figures
@@ -89,9 +90,22 @@ def _stashed_for(request: HttpRequest) -> dict | None:
 
 
 def _initial(stashed: dict | None, form_key: str, initial: dict) -> dict:
-    if stashed and stashed.get("form") == form_key:
-        return stashed
-    return initial
+    return stashed if _is_stashed(stashed, form_key) else initial
+
+
+def _is_stashed(stashed: dict | None, form_key: str) -> bool:
+    return bool(stashed and stashed.get("form") == form_key)
+
+
+def _form_html(form, key: tuple, from_data: bool) -> str:
+    """The form's fields as HTML. A form filled from the data alone (not posted, not restored
+    after a log-out) is the same for everyone who may edit, and rendering Django's form
+    templates costs milliseconds per form: it is kept per data version."""
+    if form is None:
+        return ""
+    if from_data:
+        return dataversion.cached(key, form.as_div)
+    return form.as_div()
 
 
 # ---------------------------------------------------------------------------------------
@@ -170,7 +184,7 @@ def _dashboard_data(period: Period) -> str:
     organisation = period.fiscal_year.organisation
     approval = workflow.approval_for(period)
     statuses = workflow.unit_statuses(period)
-    figures = unit_figures(period)
+    figures = _period_figures(period)
     threshold = comment_threshold(period)
     units = []
     missing = []
@@ -372,8 +386,10 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             return HttpResponse(status=400)
 
     stashed = _stashed_for(request) if request.method == "GET" else None
-    figures = unit_figures(period, [unit.pk]).get(unit.pk, UnitFigures())
+    data = dataversion.cached(("unit", period.pk, unit.pk), lambda: _unit_data(period, unit))
+    figures = data["figures"]
     current = figures.forecast
+    forecast_from_data = "forecast" not in bound and not _is_stashed(stashed, "forecast")
     forecast_form = bound.get("forecast") or ForecastForm(
         initial=_initial(
             stashed,
@@ -388,43 +404,77 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             },
         )
     )
-    forecasts = Forecast.objects.filter(unit=unit, period=period).select_related("author")
-    threshold = comment_threshold(period)
-    # The unit's own indicators, also its row of an indicator split by unit.
-    own = Indicator.objects.filter(unit=unit).select_related("parent")
-    rows = indicator_rows(period, list(own.order_by("sort_order", "code")))
     indicator_editable = _indicator_editable(request, unit, period, submission)
     indicator_items = _indicator_items(
-        request, rows, bound, conflicts, stashed, lambda indicator: indicator_editable
+        request,
+        period,
+        data["rows"],
+        bound,
+        conflicts,
+        stashed,
+        lambda indicator: indicator_editable,
+        data["row_histories"],
     )
     context = page_context(request, period, "dashboard")
     context.update(
         {
             "unit": unit,
-            "figures": figures,
-            "proposals": [
-                (proposal, reason_text(proposal))
-                for proposal in propose_forecast(unit, period).proposals
-            ],
+            **data,
             "forecast_form": forecast_form if editable else None,
+            "forecast_form_html": _form_html(
+                forecast_form if editable else None,
+                ("forecast-form", period.pk, unit.pk),
+                forecast_from_data,
+            ),
             "forecast_conflict": conflicts.get("forecast"),
-            "forecast_history": history.kept_rows(forecasts, _forecast_text),
-            "threshold": threshold,
-            "comment_needed": figures.forecast_deviation is not None
-            and abs(figures.forecast_deviation) > threshold,
             "submission": submission,
             "overdue": workflow.is_overdue(period, submission),
             "can_submit": editable
             and can(request.user, Action.SUBMIT_UNIT, unit)
             and submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED},
             "can_review": can(request.user, Action.REVIEW_UNIT, unit) and not period.is_locked,
-            "missing": workflow.missing_for_submission(unit, period, figures),
-            "submission_history": history.audited(submission) if submission.pk else [],
             "volumes": [i for i in indicator_items if i["row"].indicator.in_core_volumes],
             "indicators": [i for i in indicator_items if not i["row"].indicator.in_core_volumes],
         }
     )
     return render(request, "web/unit.html", context, status=status)
+
+
+def _period_figures(period: Period) -> dict[int, UnitFigures]:
+    """Every unit's figures, in one set of grouped queries per data version: as cheap as
+    one unit's, and kept for all the unit pages of the period."""
+    return dataversion.cached(("figures", period.pk), lambda: unit_figures(period))
+
+
+def _unit_data(period: Period, unit) -> dict:
+    """What a unit's page shows that is the same for every viewer: kept per data version
+    (tertial.web.dataversion), so only read, never changed, by the views."""
+    figures = _period_figures(period).get(unit.pk, UnitFigures())
+    threshold = comment_threshold(period)
+    submission = workflow.submission_for(unit, period)
+    forecasts = Forecast.objects.filter(unit=unit, period=period).select_related("author")
+    # The unit's own indicators, also its row of an indicator split by unit.
+    own = Indicator.objects.filter(unit=unit).select_related("parent")
+    rows = indicator_rows(period, list(own.order_by("sort_order", "code")))
+    return {
+        "figures": figures,
+        "proposals": [
+            (proposal, reason_text(proposal))
+            for proposal in propose_forecast(unit, period).proposals
+        ],
+        "forecast_history": history.kept_rows(forecasts, _forecast_text),
+        "threshold": threshold,
+        "comment_needed": figures.forecast_deviation is not None
+        and abs(figures.forecast_deviation) > threshold,
+        "missing": workflow.missing_for_submission(unit, period, figures),
+        "submission_history": history.audited(submission) if submission.pk else [],
+        "rows": rows,
+        "row_histories": _row_histories(rows),
+    }
+
+
+def _row_histories(rows) -> dict[int, list]:
+    return {row.indicator.pk: history.audited(row.current) if row.current else [] for row in rows}
 
 
 def _int(text: str) -> int:
@@ -521,19 +571,26 @@ def _save_indicator_value(request, period, indicator, bound, conflicts):
     return None, status
 
 
-def _indicator_items(request, rows, bound, conflicts, stashed, editable) -> list[dict]:
+def _indicator_items(
+    request, period, rows, bound, conflicts, stashed, editable, histories=None
+) -> list[dict]:
     """Each row with its entry form where the user may enter a value (``editable(indicator)``
-    says whether the state allows it), its conflict and its history."""
+    says whether the state allows it), its conflict and its history (``histories``: by
+    indicator id, when the caller has them already)."""
+    if histories is None:
+        histories = _row_histories(rows)
     items = []
     for row in rows:
         form_key = f"indicator-{row.indicator.pk}"
         form = bound.get(form_key)
+        from_data = False
         if (
             form is None
             and not row.indicator.formula
             and editable(row.indicator)
             and can(request.user, Action.EDIT_INDICATOR, row.indicator)
         ):
+            from_data = not _is_stashed(stashed, form_key)
             rows_now = row.current_by_gender
             shown = {
                 gender: "" if value is None or value.value is None else _plain(value.value)
@@ -558,9 +615,12 @@ def _indicator_items(request, rows, bound, conflicts, stashed, editable) -> list
             {
                 "row": row,
                 "form": form,
+                "form_html": _form_html(
+                    form, ("indicator-form", period.pk, row.indicator.pk), from_data
+                ),
                 "form_key": form_key,
                 "conflict": conflicts.get(form_key),
-                "history": history.audited(row.current) if row.current else [],
+                "history": histories[row.indicator.pk],
                 "status_label": STATUS_LABELS.get(row.status, ""),
             }
         )
@@ -673,7 +733,9 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             status = 400
 
     stashed = _stashed_for(request) if request.method == "GET" else None
-    current = Assessment.objects.filter(board_goal=goal, period=period, is_current=True).first()
+    data = dataversion.cached(("goal", period.pk, goal.pk), lambda: _goal_data(period, goal))
+    current = data["current"]
+    assessment_from_data = form is None and not _is_stashed(stashed, "assessment")
     if form is None and editable:
         form = AssessmentForm(
             initial=_initial(
@@ -687,6 +749,42 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
                 },
             )
         )
+    value_items = [
+        item
+        for item in _indicator_items(
+            request,
+            period,
+            data["own_rows"],
+            bound,
+            conflicts,
+            stashed,
+            lambda indicator: not period.is_locked,
+            data["own_histories"],
+        )
+        if item["form"] is not None
+    ]
+    context = page_context(request, period, "dashboard")
+    context.update(
+        {
+            **data,
+            "goal": goal,
+            "form": form if editable else None,
+            "form_html": _form_html(
+                form if editable else None,
+                ("assessment-form", period.pk, goal.pk),
+                assessment_from_data,
+            ),
+            "conflict": conflict,
+            "value_items": value_items,
+        }
+    )
+    return render(request, "web/goal.html", context, status=status)
+
+
+def _goal_data(period: Period, goal: BoardGoal) -> dict:
+    """What a goal's page shows that is the same for every viewer, the indicator table with
+    its charts rendered: kept per data version (tertial.web.dataversion), only read."""
+    current = Assessment.objects.filter(board_goal=goal, period=period, is_current=True).first()
     rows = indicator_rows(period, goal_indicators(goal))
     indicator_items = []
     for row in rows:
@@ -700,40 +798,31 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
                 ),
             }
         )
-    value_items = [
-        item
-        for item in _indicator_items(
-            request,
-            [row for row in rows if row.indicator.unit_id is None],
-            bound,
-            conflicts,
-            stashed,
-            lambda indicator: not period.is_locked,
-        )
-        if item["form"] is not None
-    ]
     # The goals service's proposal, from the statuses the rows already hold.
     rule = settings_for(period.fiscal_year.organisation).assessment_rule
     proposed = evaluation.propose([row.status for row in rows], rule)
-    context = page_context(request, period, "dashboard")
-    context.update(
+    own_rows = [row for row in rows if row.indicator.unit_id is None]
+    data_html = render_to_string(
+        "web/partials/goal_data.html",
         {
             "goal": goal,
-            "current": current,
-            "proposed": proposed,
-            "proposed_label": STATUS_LABELS.get(proposed, ""),
-            "form": form if editable else None,
-            "conflict": conflict,
             "indicators": indicator_items,
-            "value_items": value_items,
-            "history": history.kept_rows(
-                Assessment.objects.filter(board_goal=goal, period=period).select_related("author"),
-                _assessment_text,
-            ),
-            "responsible": goal.responsible_units.all(),
-        }
+            "responsible": list(goal.responsible_units.all()),
+        },
     )
-    return render(request, "web/goal.html", context, status=status)
+    return {
+        "data_html": data_html,
+        "current": current,
+        "justification_html": markdown_safe(current.justification) if current else "",
+        "proposed": proposed,
+        "proposed_label": STATUS_LABELS.get(proposed, ""),
+        "history": history.kept_rows(
+            Assessment.objects.filter(board_goal=goal, period=period).select_related("author"),
+            _assessment_text,
+        ),
+        "own_rows": own_rows,
+        "own_histories": _row_histories(own_rows),
+    }
 
 
 def _assessment_text(assessment: Assessment) -> str:

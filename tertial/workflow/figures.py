@@ -45,15 +45,19 @@ class UnitFigures:
 def unit_figures(period: Period, unit_ids: Iterable[int] | None = None) -> dict[int, UnitFigures]:
     organisation_id = period.fiscal_year.organisation_id
     year, month = period.year, period.end_month
-    ledger = LedgerBalance.objects.filter(
-        organisation_id=organisation_id, year__in=[year - 1, year], month__lte=month
-    )
-    budget = BudgetEntry.objects.filter(unit__organisation_id=organisation_id, year=year)
+    ledger = LedgerBalance.objects.filter(year__in=[year - 1, year], month__lte=month)
+    budget = BudgetEntry.objects.filter(year=year)
     forecasts = Forecast.objects.filter(period=period, is_current=True).select_related("author")
-    if unit_ids is not None:
+    if unit_ids is None:
+        ledger = ledger.filter(organisation_id=organisation_id)
+        budget = budget.filter(unit__organisation_id=organisation_id)
+    else:
+        # Units only, not also the organisation: given both, SQLite's planner reads the
+        # whole organisation's ledger through the (organisation, year, month) index, 14 ms
+        # for one unit of a hundred, instead of the unit's own rows.
         unit_ids = list(unit_ids)
-        ledger = ledger.filter(unit_id__in=unit_ids)
-        budget = budget.filter(unit_id__in=unit_ids)
+        ledger = ledger.filter(unit_id__in=unit_ids, unit__organisation_id=organisation_id)
+        budget = budget.filter(unit_id__in=unit_ids, unit__organisation_id=organisation_id)
         forecasts = forecasts.filter(unit_id__in=unit_ids)
     result: dict[int, UnitFigures] = {}
 
