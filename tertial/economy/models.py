@@ -200,23 +200,40 @@ class LedgerBalance(models.Model):
 
     An import inserts hundreds of thousands of these at once, and every index costs time on
     each: organisation and unit have no index of their own because the composite indexes
-    below start with them.
+    below start with them. The foreign keys have no constraint in the database: the import
+    checks every code before it stores a row, and deletes go through the ORM, which
+    protects and cascades as declared (docs/decisions/0003-ledger-balances-without-db-foreign-keys.md).
     """
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="ledger_balances", db_index=False
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="ledger_balances",
+        db_index=False,
+        db_constraint=False,
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.PROTECT, related_name="ledger_balances", db_index=False
+        Unit,
+        on_delete=models.PROTECT,
+        related_name="ledger_balances",
+        db_index=False,
+        db_constraint=False,
     )
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="ledger_balances")
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="ledger_balances", db_constraint=False
+    )
     year = models.PositiveSmallIntegerField(_("år"))
     month = models.PositiveSmallIntegerField(_("månad"))
     activity = models.CharField(_("verksamhetskod"), max_length=40, blank=True, default="")
     project = models.CharField(_("projekt"), max_length=40, blank=True, default="")
     amount = models.DecimalField(_("belopp"), **AMOUNT)
     batch = models.ForeignKey(
-        ImportBatch, on_delete=models.CASCADE, null=True, blank=True, related_name="balances"
+        ImportBatch,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="balances",
+        db_constraint=False,
     )
 
     class Meta:
