@@ -305,15 +305,21 @@ def _assessment_state(assessment: Assessment) -> dict:
 
 def fill_missing_proposals(organisation: Organisation) -> int:
     """Store the system's proposal on current assessments that have none (loaded ones)."""
-    count = 0
-    assessments = Assessment.objects.filter(
-        period__fiscal_year__organisation=organisation, is_current=True, proposed_value=""
-    ).select_related("board_goal", "period__fiscal_year__organisation")
+    assessments = list(
+        Assessment.objects.filter(
+            period__fiscal_year__organisation=organisation, is_current=True, proposed_value=""
+        ).select_related("board_goal__fiscal_year", "period__fiscal_year__organisation")
+    )
+    by_period: dict[int, list[Assessment]] = defaultdict(list)
     for assessment in assessments:
-        assessment.proposed_value = propose_assessment(assessment.board_goal, assessment.period)
-        assessment.save(update_fields=["proposed_value"])
-        count += 1
-    return count
+        by_period[assessment.period_id].append(assessment)
+    for same_period in by_period.values():
+        period = same_period[0].period
+        proposals = propose_assessments([a.board_goal for a in same_period], period)
+        for assessment in same_period:
+            assessment.proposed_value = proposals[assessment.board_goal_id]
+    Assessment.objects.bulk_update(assessments, ["proposed_value"], batch_size=1000)
+    return len(assessments)
 
 
 # ---- Indicator values ---------------------------------------------------------------------

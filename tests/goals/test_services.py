@@ -102,6 +102,23 @@ def test_fill_missing_proposals(vss, period_2020_08):
     assert stored.proposed_value == "partly_met"
 
 
+def test_fill_missing_proposals_reads_a_period_at_once(vss, period_2020_08):
+    """Proposing for every goal of a period costs what proposing for one goal does."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    current = Assessment.objects.filter(period=period_2020_08, is_current=True)
+    expected = {a.board_goal_id: a.proposed_value for a in current}
+    current.filter(board_goal__code="god-service").update(proposed_value="")
+    with CaptureQueriesContext(connection) as one:
+        assert services.fill_missing_proposals(vss) == 1
+    current.update(proposed_value="")
+    with CaptureQueriesContext(connection) as all_of_them:
+        assert services.fill_missing_proposals(vss) == len(expected) > 1
+    assert {a.board_goal_id: a.proposed_value for a in current} == expected
+    assert len(all_of_them.captured_queries) == len(one.captured_queries)
+
+
 def indicator(vss, code):
     return Indicator.objects.get(organisation=vss, code=code)
 
