@@ -70,13 +70,14 @@ def title_context(period: Period) -> dict[str, str]:
     }
 
 
-def report_title(period: Period, definition: ReportDefinition) -> str:
+def report_title(period: Period, definition: ReportDefinition, context: dict[str, str]) -> str:
+    """The definition's title, else the period's, else one made of its kind and months."""
     if definition.title:
-        return definition.title.format(**title_context(period))
+        return definition.title.format(**context)
     if period.title:
         return period.title
-    month = format_date(period.end_date, "MMMM", locale="sv")
-    return f"{KIND_TITLES.get(period.kind, 'Uppföljning')} januari–{month} {period.year}"
+    kind = KIND_TITLES.get(period.kind, "Uppföljning")
+    return f"{kind} januari–{context['month']} {context['year']}"
 
 
 class _Assembler:
@@ -289,7 +290,7 @@ def build_report(period: Period, *, definition: ReportDefinition | None = None) 
         municipality=organisation.municipality,
         board=organisation.board,
         period_key=period.key,
-        title=report_title(period, definition),
+        title=report_title(period, definition, assembler.context),
         cover=definition.cover,
         toc=definition.toc,
         sections=sections,
