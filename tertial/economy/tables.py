@@ -13,13 +13,10 @@ never one query per cell, so a table costs the same for ten units as for a thous
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TypeVar
 
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils.dates import MONTHS
@@ -29,6 +26,7 @@ from tertial.core.conventions import Conventions, DeviationFormula, conventions_
 from tertial.core.economy import REVENUE, Gross, gross_from_sums
 from tertial.core.formatting import format_tkr
 from tertial.core.money import ZERO, exact_sum
+from tertial.core.sharing import shared
 from tertial.core.tables import Cell, Column, Row, RowRole, Table
 from tertial.economy.models import (
     AccountClass,
@@ -39,8 +37,6 @@ from tertial.economy.models import (
 )
 from tertial.economy.services import ORE, budget, ledger, months_text, ore_sums, split_sums
 from tertial.organisation.models import Organisation, Period, Unit
-
-T = TypeVar("T")
 
 
 def _term_labels() -> dict[str, str]:
@@ -99,33 +95,6 @@ def sum_present(values: Iterable[Decimal | None]) -> Decimal | None:
     return exact_sum(present) if present else None
 
 
-_SHARED: ContextVar[dict | None] = ContextVar("economy_tables_shared", default=None)
-
-
-@contextmanager
-def shared_figures() -> Iterator[None]:
-    """Within this block, tables of the same period share their queries.
-
-    A report shows several economy tables of one period; inside the block the ledger,
-    budget, forecasts and investments are read once for all of them. The data must not
-    change inside the block (build a report in it, not a save-and-show round trip).
-    """
-    token = _SHARED.set({})
-    try:
-        yield
-    finally:
-        _SHARED.reset(token)
-
-
-def _shared(key: tuple, compute: Callable[[], T]) -> T:
-    cache = _SHARED.get()
-    if cache is None:
-        return compute()
-    if key not in cache:
-        cache[key] = compute()
-    return cache[key]
-
-
 @dataclass(frozen=True)
 class _Context:
     period: Period
@@ -137,7 +106,7 @@ class _Context:
 
     @classmethod
     def of(cls, period: Period) -> _Context:
-        return _shared(("context", period.pk), lambda: cls._read(period))
+        return shared(("context", period.pk), lambda: cls._read(period))
 
     @classmethod
     def _read(cls, period: Period) -> _Context:
@@ -183,7 +152,7 @@ class _Accounts:
                 classes=classes,
             )
 
-        return _shared(("accounts", ctx.organisation.pk), read)
+        return shared(("accounts", ctx.organisation.pk), read)
 
 
 # Each table asks only for the sums it shows, each sum a query of its own grouped as coarsely
@@ -215,7 +184,7 @@ def _gross_by(
 
 def _ledger_net_by_unit(ctx: _Context, year: int, last_month: int) -> dict[int, Decimal]:
     """Net result per unit id with ledger rows in ``year``, January to ``last_month``."""
-    return _shared(
+    return shared(
         ("ledger-units", ctx.organisation.pk, year, last_month),
         lambda: _net_by_unit(ore_sums(ledger(ctx.organisation, year, last_month), ["unit_id"])),
     )
@@ -228,7 +197,7 @@ def _ledger_by_account(ctx: _Context, year: int, last_month: int) -> dict[int, t
         sums = ore_sums(ledger(ctx.organisation, year, last_month), ["account_id"])
         return {account_id: pair for (account_id,), pair in sums.items()}
 
-    return _shared(("ledger-accounts", ctx.organisation.pk, year, last_month), read)
+    return shared(("ledger-accounts", ctx.organisation.pk, year, last_month), read)
 
 
 @dataclass(frozen=True)
@@ -257,7 +226,7 @@ class _Budget:
                 ),
             )
 
-        return _shared(("budget", ctx.period.pk), read)
+        return shared(("budget", ctx.period.pk), read)
 
 
 def _to_date(end_month: int) -> Case:
@@ -344,7 +313,7 @@ class _ForecastData:
 
     @classmethod
     def of(cls, period: Period) -> _ForecastData:
-        return _shared(("forecast", period.pk), lambda: cls._read(period))
+        return shared(("forecast", period.pk), lambda: cls._read(period))
 
     @classmethod
     def _read(cls, period: Period) -> _ForecastData:
@@ -512,7 +481,7 @@ class _InvestmentData:
 
     @classmethod
     def of(cls, period: Period) -> _InvestmentData:
-        return _shared(("investments", period.pk), lambda: cls._read(period))
+        return shared(("investments", period.pk), lambda: cls._read(period))
 
     @classmethod
     def _read(cls, period: Period) -> _InvestmentData:

@@ -20,6 +20,7 @@ from babel.dates import format_date
 from django.utils.translation import gettext as _
 
 from tertial.core.formatting import NBSP, NO_DATA, NOT_EXISTING, decimals_of, format_number
+from tertial.core.sharing import shared
 from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
 from tertial.goals import services
 from tertial.goals.models import (
@@ -321,20 +322,35 @@ def personnel(period: Period) -> Table:
 
 
 def _goals(period: Period) -> list[BoardGoal]:
-    return list(
-        BoardGoal.objects.filter(fiscal_year=period.fiscal_year)
-        .select_related("council_goal__perspective", "fiscal_year")
-        .order_by("council_goal__perspective__sort_order", "council_goal__sort_order", "sort_order")
+    return shared(
+        ("board-goals", period.pk),
+        lambda: list(
+            BoardGoal.objects.filter(fiscal_year=period.fiscal_year)
+            .select_related("council_goal__perspective", "fiscal_year")
+            .order_by(
+                "council_goal__perspective__sort_order", "council_goal__sort_order", "sort_order"
+            )
+        ),
     )
 
 
 def _current_assessments(period: Period) -> dict[int, Assessment]:
-    return {
-        a.board_goal_id: a
-        for a in Assessment.objects.filter(period=period, is_current=True)
-        .select_related("author")
-        .prefetch_related(ITEMS)
-    }
+    return shared(
+        ("current-assessments", period.pk),
+        lambda: {
+            a.board_goal_id: a
+            for a in Assessment.objects.filter(period=period, is_current=True)
+            .select_related("author")
+            .prefetch_related(ITEMS)
+        },
+    )
+
+
+def _statuses(period: Period) -> dict[int, list[services.IndicatorStatus]]:
+    """Each goal's indicator statuses, which the overview and the follow-up both propose from."""
+    return shared(
+        ("goal-statuses", period.pk), lambda: services.goals_statuses(_goals(period), period)
+    )
 
 
 def goal_overview(period: Period) -> Table:
@@ -348,12 +364,12 @@ def goal_overview(period: Period) -> Table:
     ]
     table = Table("goal-overview", _("Nämndens måluppfyllelse för året"), columns)
     assessments = _current_assessments(period)
-    goals = _goals(period)
-    proposals = services.propose_assessments(goals, period)
-    for goal in goals:
+    settings = services.settings_for(period.organisation)
+    statuses = _statuses(period)
+    for goal in _goals(period):
         assessment = assessments.get(goal.pk)
         value = assessment.value if assessment else ""
-        proposal = proposals[goal.pk]
+        proposal = services.proposal_of(statuses[goal.pk], settings)
         differs = bool(value) and value != proposal
         table.rows.append(
             Row(
@@ -415,9 +431,8 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
     assessments = _current_assessments(period)
     settings = services.settings_for(period.organisation)
     perspectives: dict[int, PerspectiveFollowUp] = {}
-    goals = _goals(period)
-    all_statuses = services.goals_statuses(goals, period)
-    for goal in goals:
+    all_statuses = _statuses(period)
+    for goal in _goals(period):
         perspective = goal.council_goal.perspective
         section = perspectives.get(perspective.pk)
         if section is None:

@@ -8,6 +8,7 @@ from babel.dates import format_date
 from django.utils import timezone
 
 from tertial.core.formatting import decimals_of
+from tertial.core.sharing import sharing
 from tertial.core.tables import ColumnKind, RowRole, Table
 from tertial.economy import tables as economy
 from tertial.economy.models import Forecast
@@ -269,8 +270,8 @@ def build_report(period: Period, *, definition: ReportDefinition | None = None) 
     organisation = period.organisation
     if definition is None:
         definition = definition_for(organisation.settings or {})
-    # the economy tables of one period read the ledger, budget and forecasts once for all
-    with economy.shared_figures():
+    # the tables of one period read the ledger, budget, forecasts and goal statuses once
+    with sharing():
         assembler = _Assembler(period)
         sections = _without_empty(
             [

@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from tertial.core.formatting import normalise_spaces
+from tertial.core.sharing import sharing
 from tertial.core.tables import RowRole
 from tertial.economy import tables
 from tertial.organisation.models import Period
@@ -153,6 +154,6 @@ ALL = [
 
 def test_tables_of_one_report_share_their_queries(p08, django_assert_max_num_queries):
     alone = [texts(build(p08)) for build in ALL]
-    with django_assert_max_num_queries(14), tables.shared_figures():
+    with django_assert_max_num_queries(14), sharing():
         shared = [texts(build(p08)) for build in ALL]
     assert shared == alone
