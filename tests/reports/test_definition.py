@@ -114,3 +114,11 @@ def test_the_built_in_definition_is_not_changed_by_overrides():
     before = repr(DEFAULT_DEFINITION)
     parse_definition({"sections": [{"use": "economy", "title": "Annat"}]})
     assert repr(DEFAULT_DEFINITION) == before
+
+
+def test_every_table_a_definition_may_name_is_built():
+    from tertial.reports.build import TABLE_FUNCTIONS
+    from tertial.reports.definition import CHARTS, TABLES
+
+    assert set(TABLE_FUNCTIONS) == set(TABLES)
+    assert set(CHARTS) <= set(TABLES)
