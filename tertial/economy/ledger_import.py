@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import shutil
 import tempfile
 import threading
@@ -168,18 +169,26 @@ def _single_pass(
     """Read, check and sum a CSV file in one DuckDB query, or None if anything is wrong.
 
     This is the path of a good file, which is nearly every file: no line numbers, no staged
-    copy of the rows. The checksum is computed, and the file copied to be kept as the raw
-    rows, by a thread beside DuckDB. Any problem at all (a line DuckDB cannot read, an amount
-    not written plainly, an unknown code …) returns None, and the caller takes the slower
-    path that finds each problem with its line, or reads the unusual amounts.
+    copy of the rows. The file itself is kept as the raw rows (a hard link, or a copy made
+    by the thread that computes the checksum beside DuckDB). Any problem at all (a line
+    DuckDB cannot read, an amount not written plainly, an unknown code …) returns None, and
+    the caller takes the slower path that finds each problem with its line, or reads the
+    unusual amounts.
     """
     head, size = read_head(path)
     plan = plan_csv(head, size, mapping, display)
     decimal_separator = mapping.decimal_separator
     if decimal_separator == "auto":
         decimal_separator = _sniff_decimal_separator(head, size, plan, mapping)
-    copy = work_dir / "source.csv"
-    scanner = _Background(scan_file, path, copy)
+    kept = work_dir / "source.csv"
+    try:
+        # A second name for the file: no copying. A file changed in place afterwards is
+        # noticed by its checksum when its rows are first traced.
+        os.link(path, kept)
+        copy_to = None
+    except OSError:  # another file system, or one without hard links
+        copy_to = kept
+    scanner = _Background(scan_file, path, copy_to)
     duck_encoding = "utf-8" if plan.encoding == "utf-8" else "latin-1"
     analysis = _Analysis(
         con,
@@ -212,7 +221,7 @@ def _single_pass(
     if not analysis.is_clean():
         return None
     analysis.staged = Staged(
-        copy, analysis.row_count(), scan.sha256, scan.size, decimal_separator, None
+        kept, analysis.row_count(), scan.sha256, scan.size, decimal_separator, None
     )
     analysis.raw_format = "csv"
     return analysis
