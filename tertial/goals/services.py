@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tertial.audit.log import record
@@ -542,21 +543,8 @@ def compute_indicator_values(organisation: Organisation, *, actor=None) -> int:
                         f"{code} ({year}-{month:02d}, {kind}, {gender}): {exc}"
                     ) from exc
             series[code] = results
-            for (year, month, kind, gender), value in results.items():
-                IndicatorValue.objects.update_or_create(
-                    indicator=indicator,
-                    year=year,
-                    through_month=month,
-                    kind=kind,
-                    gender=gender,
-                    defaults={"value": value, "source": FORMULA_SOURCE, "note": ""},
-                )
-                stored += 1
-            # Values of keys whose inputs are gone are stale, not data.
-            stale = IndicatorValue.objects.filter(indicator=indicator, source=FORMULA_SOURCE)
-            for row in stale:
-                if (row.year, row.through_month, row.kind, row.gender) not in results:
-                    row.delete()
+            _store_computed(indicator, results)
+            stored += len(results)
         record(
             "goals.indicator_values.computed",
             actor=actor,
@@ -564,6 +552,48 @@ def compute_indicator_values(organisation: Organisation, *, actor=None) -> int:
             after={"indicators": sorted(computed), "values": stored},
         )
     return stored
+
+
+def _store_computed(indicator: Indicator, results: dict[tuple, Decimal | None]) -> None:
+    """Write a computed indicator's values by (year, month, kind, gender), in three queries.
+
+    A row already there keeps its id and who entered it; values of keys whose inputs are
+    gone are stale, not data, and are deleted.
+    """
+    existing = {
+        (row.year, row.through_month, row.kind, row.gender): row
+        for row in IndicatorValue.objects.filter(indicator=indicator)
+    }
+    new, changed = [], []
+    now = timezone.now()
+    for (year, month, kind, gender), value in results.items():
+        row = existing.get((year, month, kind, gender))
+        if row is None:
+            new.append(
+                IndicatorValue(
+                    indicator=indicator,
+                    year=year,
+                    through_month=month,
+                    kind=kind,
+                    gender=gender,
+                    value=value,
+                    source=FORMULA_SOURCE,
+                    note="",
+                )
+            )
+        else:
+            row.value, row.source, row.note, row.entered_at = value, FORMULA_SOURCE, "", now
+            changed.append(row)
+    IndicatorValue.objects.bulk_create(new, batch_size=1000)
+    IndicatorValue.objects.bulk_update(
+        changed, ["value", "source", "note", "entered_at"], batch_size=1000
+    )
+    stale = [
+        row.pk
+        for key, row in existing.items()
+        if row.source == FORMULA_SOURCE and key not in results
+    ]
+    IndicatorValue.objects.filter(pk__in=stale).delete()
 
 
 # ---- Carrying goals over to the next year -------------------------------------------------

@@ -181,6 +181,23 @@ def test_computed_chat_share(vss, user):
         services.set_indicator_value(share, 2020, 8, "actual", "T", Decimal(1), actor=user)
 
 
+def test_computing_again_keeps_the_rows_and_drops_stale_ones(vss, user):
+    share = add_computed(
+        vss, "chatt-andel-beraknad", "arenden-kontakt-chatt / arenden-kontakt × 100"
+    )
+    services.compute_indicator_values(vss, actor=user)
+    first = {(v.year, v.through_month, v.kind): v.pk for v in share.values.all()}
+    IndicatorValue.objects.filter(
+        indicator__code="arenden-kontakt-chatt", year=2020, through_month=12, kind="forecast"
+    ).delete()
+    IndicatorValue.objects.filter(
+        indicator__code="arenden-kontakt", year=2020, through_month=12, kind="forecast"
+    ).delete()
+    assert services.compute_indicator_values(vss, actor=user) == 3
+    again = {(v.year, v.through_month, v.kind): v.pk for v in share.values.all()}
+    assert again == {key: pk for key, pk in first.items() if key != (2020, 12, "forecast")}
+
+
 def test_computed_indicators_feed_each_other_in_order(vss):
     add_computed(vss, "z-double", "a-half * 2")
     add_computed(vss, "a-half", "arenden-stadsarkivet / 2")
