@@ -855,9 +855,18 @@ def undo_import(batch: ImportBatch, *, actor=None) -> int:
     """
     if batch.undone_at is not None:
         raise ValueError(f"importen {batch.pk} är redan ångrad")
-    model = LedgerBalance if batch.kind == ImportBatch.Kind.LEDGER else BudgetEntry
+    ledger = batch.kind == ImportBatch.Kind.LEDGER
+    model = LedgerBalance if ledger else BudgetEntry
+    rows = model.objects.filter(batch=batch)
+    if ledger:
+        # The balances have no index by batch; the batch's months narrow the search to them.
+        months = Q()
+        for text in batch.months:
+            year, month = text.split("-")
+            months |= Q(year=int(year), month=int(month))
+        rows = rows.filter(months, organisation=batch.organisation_id)
     with transaction.atomic():
-        removed, _ = model.objects.filter(batch=batch).delete()
+        removed, _ = rows.delete()
         batch.undone_at = timezone.now()
         batch.save(update_fields=["undone_at"])
         record(

@@ -200,7 +200,9 @@ class LedgerBalance(models.Model):
 
     An import inserts hundreds of thousands of these at once, and every index costs time on
     each: organisation and unit have no index of their own because the composite indexes
-    below start with them. The foreign keys have no constraint in the database: the import
+    below start with them; account and batch have none because only rare operations look
+    balances up by them (deleting an account, undoing an import, which also narrows by
+    organisation and months). The foreign keys have no constraint in the database: the import
     checks every code before it stores a row, and deletes go through the ORM, which
     protects and cascades as declared (docs/decisions/0003-ledger-balances-without-db-foreign-keys.md).
     """
@@ -220,7 +222,11 @@ class LedgerBalance(models.Model):
         db_constraint=False,
     )
     account = models.ForeignKey(
-        Account, on_delete=models.PROTECT, related_name="ledger_balances", db_constraint=False
+        Account,
+        on_delete=models.PROTECT,
+        related_name="ledger_balances",
+        db_index=False,
+        db_constraint=False,
     )
     year = models.PositiveSmallIntegerField(_("år"))
     month = models.PositiveSmallIntegerField(_("månad"))
@@ -233,6 +239,7 @@ class LedgerBalance(models.Model):
         null=True,
         blank=True,
         related_name="balances",
+        db_index=False,
         db_constraint=False,
     )
 
