@@ -473,8 +473,16 @@ def store_values(
                 )
                 changed.append(row)
         IndicatorValue.objects.bulk_create(new, batch_size=1000)
+        now = timezone.now()
         for row in changed:
-            row.save()
+            # what save() would do for each row
+            row.remember_written_decimals()
+            row.entered_at = now
+        IndicatorValue.objects.bulk_update(
+            changed,
+            ["value", "note", "source", "entered_by", "written_decimals", "entered_at"],
+            batch_size=1000,
+        )
         created, updated = len(new), len(changed)
         record(
             action,

@@ -44,6 +44,7 @@ def test_import_values(vss, tmp_path):
     assert value("svarsservice", 2020, 8).source == "Telefonisystemet"
     assert value("forvaltningens-resultat", 2020, 8).value == Decimal(8600)
     assert value("sjukfranvaro", 2020, 8, "K").value == Decimal("5.9")
+    assert value("sjukfranvaro", 2020, 8, "K").written_decimals == 1  # as typed: "5,9"
     assert value("sjukfranvaro", 2021, 12, kind="plan").value == Decimal("3.4")
     hme = value("hme", 2020, 8)
     assert hme.value is None and hme.note == "ny mätning i höst"
