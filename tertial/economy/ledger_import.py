@@ -37,11 +37,11 @@ from tertial.economy.importing.staging import (
     CsvPlan,
     Staged,
     csv_select,
+    fingerprint,
     judge_decimal_separator,
     parquet_source,
     plan_csv,
     read_head,
-    scan_file,
     stage,
     transcode_cp1252,
 )
@@ -188,7 +188,7 @@ def _single_pass(
         copy_to = None
     except OSError:  # another file system, or one without hard links
         copy_to = kept
-    scanner = _Background(scan_file, path, copy_to)
+    scanner = _Background(fingerprint, path, copy_to)
     duck_encoding = "utf-8" if plan.encoding == "utf-8" else "latin-1"
     analysis = _Analysis(
         con,

@@ -79,21 +79,43 @@ class Staged:
         return f"({row_index} + {self.line_offset})"
 
 
-def scan_file(path: Path, copy_to: Path | None = None) -> FileScan:
-    """Checksum, line counts and a sample, in one streaming pass over the file.
+@dataclass(frozen=True)
+class Fingerprint:
+    size: int
+    sha256: str
+    has_c1: bool
 
-    With ``copy_to`` the file is copied there in the same pass.
+
+def fingerprint(path: Path, copy_to: Path | None = None) -> Fingerprint:
+    """Checksum of the file and whether it has a byte 0x80–0x9F; copied to ``copy_to`` if given.
+
+    Less than ``scan_file`` (counting lines costs more than the checksum), for the import of
+    a good file, which needs no line numbers.
     """
     digest = hashlib.sha256()
-    size = newlines = blank = 0
+    size = 0
     has_c1 = False
-    head = b""
-    previous_end = b"\n"  # a blank first line counts as blank
     with path.open("rb") as f, copy_to.open("wb") if copy_to else nullcontext() as copy:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
             if copy is not None:
                 copy.write(chunk)
+            size += len(chunk)
+            if not has_c1 and len(chunk.translate(None, _C1)) != len(chunk):
+                has_c1 = True
+    return Fingerprint(size=size, sha256=digest.hexdigest(), has_c1=has_c1)
+
+
+def scan_file(path: Path) -> FileScan:
+    """Checksum, line counts and a sample, in one streaming pass over the file."""
+    digest = hashlib.sha256()
+    size = newlines = blank = 0
+    has_c1 = False
+    head = b""
+    previous_end = b"\n"  # a blank first line counts as blank
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            digest.update(chunk)
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
             size += len(chunk)
