@@ -12,6 +12,7 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 
 from tertial.core import evaluation, formula
@@ -1076,6 +1077,8 @@ class _FolderReader:
 
     def read_ledger(self) -> None:
         units = {u.code for u in self.data.units}
+        # a ledger names each account on many rows: classify each once, not on every row
+        class_of = cache(self.data.account_class_of)
         for file in self._csv_files("ledger"):
             content = self._text(file)
             if content is None:
@@ -1098,7 +1101,7 @@ class _FolderReader:
                     self.error(file, row.line, "unit", f"unknown unit {unit!r}")
                 if not account.isdigit() or len(account) > 20:
                     self.error(file, row.line, "account", f"{account!r} is not an account number")
-                elif self.data.account_class_of(account) is None:
+                elif class_of(account) is None:
                     self.error(
                         file,
                         row.line,
