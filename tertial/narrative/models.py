@@ -17,7 +17,9 @@ class NarrativeSection(models.Model):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="narrative_sections")
     key = models.SlugField(_("nyckel"), max_length=80)
     title = models.CharField(_("rubrik"), max_length=300, blank=True)
-    body = models.TextField(_("text"), blank=True, help_text=_("Markdown: stycken och punktlistor."))
+    body = models.TextField(
+        _("text"), blank=True, help_text=_("Markdown: stycken och punktlistor.")
+    )
     sort_order = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)
     updated_by = models.ForeignKey(
@@ -54,6 +56,9 @@ class DecisionEvent(models.Model):
         verbose_name = _("beslut eller händelse")
         verbose_name_plural = _("beslut och händelser")
         ordering = ["period", "kind", "sort_order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
 
 
 class PlanFollowUp(models.Model):

@@ -60,7 +60,9 @@ class Unit(models.Model):
 
     def clean(self) -> None:
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
-            raise ValidationError({"ends_on": _("En verksamhet kan inte upphöra innan den startar.")})
+            raise ValidationError(
+                {"ends_on": _("En verksamhet kan inte upphöra innan den startar.")}
+            )
 
 
 class FiscalYear(models.Model):
@@ -103,7 +105,9 @@ class Period(models.Model):
     kind = models.CharField(_("typ"), max_length=10, choices=Kind.choices)
     end_month = models.PositiveSmallIntegerField(_("till och med månad"))
     title = models.CharField(_("rubrik"), max_length=200, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
     deadline = models.DateField(_("sista dag"), null=True, blank=True)
 
     class Meta:
