@@ -83,16 +83,18 @@ def grants(user) -> dict[int, Grant]:
             pk: Grant(Role.ADMINISTRATOR, frozenset())
             for pk in Organisation.objects.values_list("pk", flat=True)
         }
-    unit_links = Membership.units.through.objects.filter(membership__user=user).values_list(
-        "membership_id", "unit_id"
-    )
-    units_by_membership: dict[int, set[int]] = {}
-    for membership_id, unit_id in unit_links:
-        units_by_membership.setdefault(membership_id, set()).add(unit_id)
-    for membership in Membership.objects.filter(user=user).only("pk", "organisation_id", "role"):
-        result[membership.organisation_id] = Grant(
-            membership.role, frozenset(units_by_membership.get(membership.pk, ()))
-        )
+    # One query, on every request: a row per membership and unit (unit None without units).
+    roles: dict[int, str] = {}
+    units: dict[int, set[int]] = {}
+    for organisation_id, role, unit_id in Membership.objects.filter(user=user).values_list(
+        "organisation_id", "role", "units"
+    ):
+        roles[organisation_id] = role
+        units.setdefault(organisation_id, set())
+        if unit_id is not None:
+            units[organisation_id].add(unit_id)
+    for organisation_id, role in roles.items():
+        result[organisation_id] = Grant(role, frozenset(units[organisation_id]))
     user._tertial_grants = result
     return result
 

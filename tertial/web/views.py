@@ -58,7 +58,9 @@ from tertial.workflow.figures import UnitFigures, comment_threshold, unit_figure
 from tertial.workflow.models import ReportApproval, UnitSubmission
 
 
-def page_context(request: HttpRequest, period: Period, nav: str) -> dict:
+def page_context(
+    request: HttpRequest, period: Period, nav: str, approval: ReportApproval | None = None
+) -> dict:
     organisation = period.fiscal_year.organisation
     return {
         "organisation": organisation,
@@ -66,7 +68,7 @@ def page_context(request: HttpRequest, period: Period, nav: str) -> dict:
         "nav": nav,
         "can_view": True,
         "can_import": can(request.user, Action.IMPORT, organisation),
-        "approval": workflow.approval_for(period),
+        "approval": approval or workflow.approval_for(period),
     }
 
 
@@ -166,11 +168,13 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             )
             return _done(request, _("Sista dagarna är sparade."))
 
-    context = page_context(request, period, "dashboard")
+    context = page_context(request, period, "dashboard", approval)
     context.update(
         {
             "data": dataversion.cached(("dashboard", period.pk), lambda: _dashboard_data(period)),
-            "deadlines_form": deadlines_form,
+            "deadlines_form_html": _form_html(
+                deadlines_form, ("deadlines-form", period.pk), request.method == "GET"
+            ),
         }
     )
     return render(
