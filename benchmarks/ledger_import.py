@@ -7,7 +7,8 @@ about 2 000 responsibility codes each booking on 30 of 400 accounts, 12 months, 
 project codes, free text with Swedish letters; Windows-1252, semicolons, decimal comma.
 Creates a fresh organisation with those units and Kommun-Bas account ranges, imports the
 file through ``tertial.economy.ledger_import.import_ledger`` (the real path: checksum,
-staging as Parquet, validation, aggregation, replacing the months in the database), and
+reading and checking every row, aggregation, replacing the months in the database, keeping
+the raw rows), and
 times DuckDB alone reading the same file and aggregating it to the same monthly balances.
 Then times the report tables of one administration from those data.
 
