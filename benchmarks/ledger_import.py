@@ -23,6 +23,7 @@ import argparse
 import multiprocessing
 import os
 import resource
+import shutil
 import sys
 import tempfile
 import time
@@ -288,6 +289,8 @@ def main() -> None:
     finally:
         if not args.keep:
             cleanup(organisation)
+            # The kept raw rows and, on SQLite, the database.
+            shutil.rmtree(work, ignore_errors=True)
     ratio = seconds / duckdb_seconds
     rate = f"{args.rows / seconds:,.0f}".replace(",", " ")
     print(
