@@ -88,3 +88,28 @@ def test_one_bad_line_in_a_good_file_is_named_by_its_line(org, tmp_path):
     with pytest.raises(InputErrors) as caught:
         import_ledger(org, write(tmp_path / "bad.csv", lines), mapping=agresso())
     assert [(e.line, e.field) for e in caught.value.errors] == [(302, "Belopp")]
+
+
+def test_file_on_another_file_system_is_copied_beside_the_checksum(org, tmp_path, monkeypatch):
+    import os
+
+    def no_link(source, target):
+        raise OSError("Invalid cross-device link")
+
+    monkeypatch.setattr(os, "link", no_link)
+    path = write(tmp_path / "ok.csv", [AGRESSO_HEADER, "202001;5010;1100;;;7,25;kopia"])
+    batch = import_ledger(org, path, mapping=agresso())
+    path.unlink()  # the kept copy does not depend on the imported file
+    assert [(r["line"], r["amount"]) for r in rows_behind(org, "1100", 2020, 1)] == [
+        (2, Decimal("7.25"))
+    ]
+    assert ImportBatch.objects.get(pk=batch.pk).raw_path.endswith(".parquet")
+
+
+def test_kept_file_changed_since_the_import_is_refused_on_trace(org, tmp_path):
+    path = write(tmp_path / "ok.csv", [AGRESSO_HEADER, "202001;5010;1100;;;7,25;a"])
+    batch = import_ledger(org, path, mapping=agresso())
+    with open(batch.raw_path, "ab") as kept:  # the same file as the imported one when linked
+        kept.write(b"202001;5010;1100;;;1,00;b\n")
+    with pytest.raises(RuntimeError, match="has changed"):
+        rows_behind(org, "1100", 2020, 1)
