@@ -204,7 +204,8 @@ class LedgerBalance(models.Model):
     balances up by them (deleting an account, undoing an import, which also narrows by
     organisation and months). The foreign keys have no constraint in the database: the import
     checks every code before it stores a row, and deletes go through the ORM, which
-    protects and cascades as declared (docs/decisions/0003-ledger-balances-without-db-foreign-keys.md).
+    protects and cascades as declared
+    (docs/decisions/0003-ledger-balances-without-db-foreign-keys.md).
     """
 
     organisation = models.ForeignKey(
@@ -251,6 +252,9 @@ class LedgerBalance(models.Model):
             models.Index(fields=["unit", "year", "month"]),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.unit_id}/{self.account_id} {self.amount}"
+
 
 class BudgetEntry(models.Model):
     """The budget of one month for one unit and account class, in the ledger's sign."""
@@ -275,6 +279,9 @@ class BudgetEntry(models.Model):
                 fields=["unit", "account_class", "year", "month"], name="budget_entry_unique"
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d} {self.unit_id}/{self.account_class_id} {self.amount}"
 
 
 class Forecast(models.Model):
@@ -311,6 +318,9 @@ class Forecast(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.unit} {self.period}: {self.net_result}"
+
 
 class ForecastLine(models.Model):
     """Optional breakdown of a forecast by account class, in the report's sign."""
@@ -318,6 +328,9 @@ class ForecastLine(models.Model):
     forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="lines")
     account_class = models.ForeignKey(AccountClass, on_delete=models.PROTECT)
     amount = models.DecimalField(_("belopp"), **AMOUNT)
+
+    def __str__(self) -> str:
+        return f"{self.account_class}: {self.amount}"
 
 
 class InvestmentProject(models.Model):
@@ -355,6 +368,9 @@ class InvestmentFrame(models.Model):
         verbose_name_plural = _("investeringsramar")
         ordering = ["project", "year", "approved_on"]
 
+    def __str__(self) -> str:
+        return f"{self.project} {self.year}: {self.amount}"
+
 
 class InvestmentOutcome(models.Model):
     """Expenditure and income to date, and the full-year forecast, at one follow-up."""
@@ -375,3 +391,6 @@ class InvestmentOutcome(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["project", "period"], name="investment_outcome_unique"),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.period}"
