@@ -56,7 +56,6 @@ class Command(BaseCommand):
         for fmt in REPORT_FORMATS:
             target = out_dir / f"vss-2020-08.{fmt}"
             call_command("report", "vss", "2020-08", format=fmt, output=str(target))
-            self.stdout.write(f"Report written: {target}")
 
         self.stdout.write("")
         self.stdout.write(f"Demo logins, all with the password {credentials['password']}:")
