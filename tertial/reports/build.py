@@ -20,6 +20,7 @@ from tertial.reports.definition import (
     ReportDefinition,
     definition_for,
 )
+from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
     Block,
     Chart,
@@ -265,6 +266,7 @@ def _without_empty(sections: list[Section]) -> list[Section]:
     return kept
 
 
+@in_report_language
 def build_report(period: Period, *, definition: ReportDefinition | None = None) -> Report:
     """The period's report, every figure and text read once, ready for any renderer."""
     organisation = period.organisation

@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from tertial.core.tables import ColumnKind, RowRole, Table
+from tertial.reports.language import in_report_language
 from tertial.reports.tree import Report
 
 ONE_THOUSAND = Decimal(1000)
@@ -104,6 +105,7 @@ def _write_table(sheet, table: Table) -> None:
     sheet.freeze_panes = sheet.cell(row=header_row + 1, column=2)
 
 
+@in_report_language
 def render_xlsx(report: Report) -> bytes:
     workbook = Workbook()
     workbook.remove(workbook.active)

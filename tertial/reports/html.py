@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from tertial.core.formatting import NO_DATA, NOT_EXISTING, format_number
 from tertial.core.tables import ColumnKind, RowRole, Table
 from tertial.reports import charts as chart_drawing
+from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
     ASSESSMENT_LEGEND,
     ASSESSMENT_SYMBOLS,
@@ -284,6 +285,7 @@ def report_context(report: Report) -> dict:
     }
 
 
+@in_report_language
 def render_html(report: Report, *, standalone: bool = True) -> str:
     """The report as HTML: a whole page with its stylesheet, or the fragment the web embeds."""
     context = report_context(report)

@@ -12,6 +12,7 @@ from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from tertial.reports.html import render_html
+from tertial.reports.language import in_report_language
 from tertial.reports.tree import Report
 
 
@@ -30,6 +31,7 @@ def html_to_pdf(html: str) -> bytes:
     )
 
 
+@in_report_language
 def render_pdf(report: Report, *, html: str | None = None) -> bytes:
     """The report as PDF; ``html`` is a frozen edition's standalone HTML when there is one."""
     return html_to_pdf(html if html is not None else render_html(report, standalone=True))

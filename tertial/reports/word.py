@@ -24,6 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from tertial.reports import charts as chart_drawing
 from tertial.reports.html import chart_data_view, markdown_to_html, table_view
+from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
     ASSESSMENT_LEGEND,
     ASSESSMENT_SYMBOLS,
@@ -405,6 +406,7 @@ def _open_template(template: Path, report: Report):
     return Document(str(template))
 
 
+@in_report_language
 def render_docx(report: Report, *, template: Path | str | None = None) -> bytes:
     document = _open_template(Path(template), report) if template else Document()
     _Writer(document, report, own_template=template is not None).write()
