@@ -14,6 +14,7 @@ from enum import StrEnum
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
 
 from tertial.access.models import Membership
 from tertial.goals.models import BoardGoal, Indicator
@@ -199,56 +200,49 @@ def _check(request: HttpRequest, obj: Model, action: Action | str) -> Model:
 def get_organisation_for(
     request: HttpRequest, slug: str, action: Action | str = Action.VIEW
 ) -> Organisation:
-    try:
-        organisation = Organisation.objects.get(slug=slug)
-    except Organisation.DoesNotExist:
-        raise Http404 from None
+    organisation = get_object_or_404(Organisation.objects, slug=slug)
     return _check(request, organisation, action)
 
 
 def get_period_for(
     request: HttpRequest, slug: str, key: str, action: Action | str = Action.VIEW
 ) -> Period:
-    try:
-        period = Period.objects.select_related("fiscal_year__organisation").get(
-            fiscal_year__organisation__slug=slug, key=key
-        )
-    except Period.DoesNotExist:
-        raise Http404 from None
+    period = get_object_or_404(
+        Period.objects.select_related("fiscal_year__organisation"),
+        fiscal_year__organisation__slug=slug,
+        key=key,
+    )
     return _check(request, period, action)
 
 
 def get_unit_for(
     request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
 ) -> Unit:
-    try:
-        unit = Unit.objects.select_related("organisation").get(
-            pk=pk, organisation_id=period.fiscal_year.organisation_id
-        )
-    except Unit.DoesNotExist:
-        raise Http404 from None
+    unit = get_object_or_404(
+        Unit.objects.select_related("organisation"),
+        pk=pk,
+        organisation_id=period.fiscal_year.organisation_id,
+    )
     return _check(request, unit, action)
 
 
 def get_goal_for(
     request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
 ) -> BoardGoal:
-    try:
-        goal = BoardGoal.objects.select_related(
-            "fiscal_year__organisation", "council_goal__perspective"
-        ).get(pk=pk, fiscal_year_id=period.fiscal_year_id)
-    except BoardGoal.DoesNotExist:
-        raise Http404 from None
+    goal = get_object_or_404(
+        BoardGoal.objects.select_related("fiscal_year__organisation", "council_goal__perspective"),
+        pk=pk,
+        fiscal_year_id=period.fiscal_year_id,
+    )
     return _check(request, goal, action)
 
 
 def get_indicator_for(
     request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
 ) -> Indicator:
-    try:
-        indicator = Indicator.objects.select_related("organisation", "parent").get(
-            pk=pk, organisation_id=period.fiscal_year.organisation_id
-        )
-    except Indicator.DoesNotExist:
-        raise Http404 from None
+    indicator = get_object_or_404(
+        Indicator.objects.select_related("organisation", "parent"),
+        pk=pk,
+        organisation_id=period.fiscal_year.organisation_id,
+    )
     return _check(request, indicator, action)
