@@ -465,15 +465,8 @@ class _FolderReader:
                 )
             if code is None:
                 continue
-            if code in unit_lines:
-                self.error(
-                    file,
-                    unit.line_of("code"),
-                    f"{path}.code",
-                    f"unit {code} is given twice (first on line {unit_lines[code][0]})",
-                )
+            if not self._first_in_tree(file, unit, path, unit_lines, "unit", code):
                 continue
-            unit_lines[code] = (unit.line_of("code"), path, unit.line_of("parent"))
             d.units.append(UnitData(code, name, parent, starts_on, ends_on))
         parents = {}
         for unit in d.units:
@@ -887,15 +880,8 @@ class _FolderReader:
                     )
             if code is None:
                 continue
-            if code in indicator_lines:
-                self.error(
-                    file,
-                    m.line_of("code"),
-                    f"{path}.code",
-                    f"indicator {code} is given twice (first on line {indicator_lines[code][0]})",
-                )
+            if not self._first_in_tree(file, m, path, indicator_lines, "indicator", code):
                 continue
-            indicator_lines[code] = (m.line_of("code"), path, m.line_of("parent"))
             d.indicators.append(indicator)
             if indicator.formula:
                 formula_lines[code] = (m.line_of("formula"), f"{path}.formula")
@@ -937,6 +923,22 @@ class _FolderReader:
         except formula.FormulaError as exc:
             first = min(_formula_cycle_members(readable), key=lambda code: formula_lines[code][0])
             self.error(file, *formula_lines[first], str(exc))
+
+    def _first_in_tree(
+        self, file: str, m: LineDict, path: str, seen: dict, label: str, code: str
+    ) -> bool:
+        """Record ``code`` of a unit or indicator, with the lines its tree checks report on;
+        False (and an error naming the first line) when the code was given before."""
+        if code in seen:
+            self.error(
+                file,
+                m.line_of("code"),
+                f"{path}.code",
+                f"{label} {code} is given twice (first on line {seen[code][0]})",
+            )
+            return False
+        seen[code] = (m.line_of("code"), path, m.line_of("parent"))
+        return True
 
     def _given_twice(
         self, file: str, m: LineDict, path: str, goals, label: str, code, year
