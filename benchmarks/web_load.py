@@ -46,7 +46,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--duration", type=float, default=25.0, help="seconds of measuring")
     parser.add_argument("--max-requests", type=int, default=20000, help="stop after this many")
-    parser.add_argument("--threads", type=int, default=8, help="threads per server process")
+    parser.add_argument(
+        "--threads", type=int, help="threads per server process (default: tertial serve's)"
+    )
     parser.add_argument(
         "--workers", type=int, help="server processes (default: tertial serve's, one per core)"
     )
@@ -131,10 +133,13 @@ def prepare(args: argparse.Namespace, workdir: Path) -> list[Account]:
 
 
 def start_server(
-    port: int, threads: int, workers: int | None, env: dict[str, str]
+    port: int, threads: int | None, workers: int | None, env: dict[str, str]
 ) -> subprocess.Popen:
+    """``tertial serve`` as it runs by default, but for the options given."""
     command = [sys.executable, "-m", "tertial.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--threads", str(threads), "--no-worker"]
+    command += ["--port", str(port), "--no-worker"]
+    if threads:
+        command += ["--threads", str(threads)]
     if workers:
         command += ["--workers", str(workers)]
     server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL)
@@ -303,14 +308,14 @@ def main() -> None:
 
     every = [ms for page in PAGES for ms in results.timings[page]]
     processes = f"{args.workers} processes" if args.workers else "one process per core"
+    threads = f"{args.threads} threads each" if args.threads else "tertial serve's threads"
     print(
         "one client alone, median ms: "
         + ", ".join(f"{page} {statistics.median(alone[page]):.0f}" for page in PAGES)
     )
     print(
         f"{args.clients} clients for {wall:.1f} s on loopback, "
-        f"{len(every) / wall:.0f} requests/s, gunicorn: {processes}, "
-        f"{args.threads} threads each"
+        f"{len(every) / wall:.0f} requests/s, gunicorn: {processes}, {threads}"
     )
     print(f"{'page':<10} {'count':>7} {'median':>8} {'p95':>8} {'max':>8} {'errors':>7}  (ms)")
     for page in PAGES:
