@@ -30,9 +30,10 @@ DEBUG = env_bool("TERTIAL_DEBUG", False)
 DATABASE_URL = (
     os.environ.get("TERTIAL_DATABASE_URL") or f"sqlite:///{Path.cwd() / 'tertial.sqlite3'}"
 )
+# Connections are kept for a minute by each server thread, on SQLite too: opening one costs
+# more than a page's queries (SQLite sets the journal mode and reads the schema anew: 2 ms).
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "transaction_mode": "IMMEDIATE",
