@@ -37,11 +37,11 @@ from tertial.economy.importing.staging import (
     CsvPlan,
     Staged,
     csv_select,
-    fingerprint,
     judge_decimal_separator,
     parquet_source,
     plan_csv,
     read_head,
+    sha256_of,
     stage,
     transcode_cp1252,
 )
@@ -54,6 +54,7 @@ from tertial.economy.models import (
     LedgerBalance,
     UnitCodeAlias,
 )
+from tertial.economy.services import units_of
 from tertial.organisation.models import FiscalYear, Organisation, Unit
 
 Progress = Callable[[int, str], None]
@@ -125,9 +126,9 @@ def _import(
     raw_dir().mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=raw_dir()))
     con = _duckdb(work_dir)
+    analysis = None
     try:
         report(0, "Läser filen")
-        analysis = None
         if mapping.source_format(path) == "csv" and "amount" in mapping.columns:
             analysis = _single_pass(con, path, mapping, work_dir, organisation, display, kind)
         if analysis is None:
@@ -149,6 +150,8 @@ def _import(
         report(100, "Klar")
         return batch
     finally:
+        if analysis is not None and analysis.pending_checksum is not None:
+            analysis.pending_checksum.join()  # it may be writing into work_dir
         con.close()
         shutil.rmtree(work_dir, ignore_errors=True)
 
@@ -170,25 +173,16 @@ def _single_pass(
 
     This is the path of a good file, which is nearly every file: no line numbers, no staged
     copy of the rows. The file itself is kept as the raw rows (a hard link, or a copy made
-    by the thread that computes the checksum beside DuckDB). Any problem at all (a line
-    DuckDB cannot read, an amount not written plainly, an unknown code …) returns None, and
-    the caller takes the slower path that finds each problem with its line, or reads the
-    unusual amounts.
+    by the thread that computes the checksum while the balances are stored). Any problem at
+    all (a line DuckDB cannot read, an amount not written plainly, an unknown code …)
+    returns None, and the caller takes the slower path that finds each problem with its
+    line, or reads the unusual amounts.
     """
     head, size = read_head(path)
     plan = plan_csv(head, size, mapping, display)
     decimal_separator = mapping.decimal_separator
     if decimal_separator == "auto":
         decimal_separator = _sniff_decimal_separator(head, size, plan, mapping)
-    kept = work_dir / "source.csv"
-    try:
-        # A second name for the file: no copying. A file changed in place afterwards is
-        # noticed by its checksum when its rows are first traced.
-        os.link(path, kept)
-        copy_to = None
-    except OSError:  # another file system, or one without hard links
-        copy_to = kept
-    scanner = _Background(fingerprint, path, copy_to)
     duck_encoding = "utf-8" if plan.encoding == "utf-8" else "latin-1"
     analysis = _Analysis(
         con,
@@ -203,16 +197,14 @@ def _single_pass(
     )
     try:
         analysis.aggregate()
-    except duckdb.Error:
-        scanner.result()
-        return None
-    scan = scanner.result()
-    if plan.encoding == "windows-1252" and scan.has_c1:
-        # Latin-1 read one of the 27 characters Windows-1252 has where Latin-1 has control
-        # codes: codes and texts are read again from the file transcoded to UTF-8.
+    except duckdb.Error as error:
+        # DuckDB's Latin-1 refuses the 27 bytes where Windows-1252 has characters and
+        # Latin-1 control codes (€, –, ’ …), naming the encoding; anything else is a problem
+        # for the slower path to name.
+        if plan.encoding != "windows-1252" or "latin-1" not in str(error):
+            return None
         utf8 = work_dir / "source-utf8.csv"
         transcode_cp1252(path, utf8, display)
-        con.execute("DROP TABLE agg")
         analysis.source = csv_select(utf8, "utf-8", plan, mapping, rejects=False)
         try:
             analysis.aggregate()
@@ -220,9 +212,18 @@ def _single_pass(
             return None
     if not analysis.is_clean():
         return None
-    analysis.staged = Staged(
-        kept, analysis.row_count(), scan.sha256, scan.size, decimal_separator, None
-    )
+    kept = work_dir / "source.csv"
+    try:
+        # A second name for the file: no copying. A file changed in place afterwards is
+        # noticed by its checksum when its rows are first traced.
+        os.link(path, kept)
+        copy_to = None
+    except OSError:  # another file system, or one without hard links
+        copy_to = kept
+    # The checksum (and the copy) are computed while the balances are stored, which keeps
+    # one core busy; DuckDB's reading, before, keeps both.
+    analysis.pending_checksum = _Background(sha256_of, path, copy_to)
+    analysis.staged = Staged(kept, analysis.row_count(), "", size, decimal_separator, None)
     analysis.raw_format = "csv"
     return analysis
 
@@ -256,6 +257,9 @@ class _Background:
             self._outcome.append((True, function(*args)))
         except BaseException as exc:  # handed to the caller of result()
             self._outcome.append((False, exc))
+
+    def join(self) -> None:
+        self._thread.join()
 
     def result(self):
         self._thread.join()
@@ -339,6 +343,7 @@ class _Analysis:
         self.source = source
         self.decimal_separator = staged.decimal_separator if staged else decimal_separator
         self.raw_format = "parquet"
+        self.pending_checksum: _Background | None = None
         self.organisation = organisation
         self.mapping = mapping
         self.display = display
@@ -353,6 +358,9 @@ class _Analysis:
 
     def aggregate(self) -> None:
         """The table ``agg``: sums and row counts per unit, account, dimensions and month."""
+        if self.staged is None:
+            self._aggregate_as_written()
+            return
         year, month = time_sql(self.mapping)
         fields = [
             f"{expr.code('unit')} AS unit_code",
@@ -363,17 +371,6 @@ class _Analysis:
         if self.kind == ImportBatch.Kind.LEDGER:
             for role in ("activity", "project"):
                 fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
-        if self.staged is None:
-            # Only plainly written amounts are read here; a row with any other (or none)
-            # counts as a bad amount, which sends the file to the full parser.
-            plain, value = expr.plain_amount("amount", self.decimal_separator)
-            fields.append(f"CASE WHEN {plain} THEN {value} END AS amount")
-            self.con.execute(
-                f"CREATE TABLE agg AS SELECT unit_code, target_code, year, month{self.dims}, "
-                "sum(amount) AS amount, count(*) AS n, count(*) - count(amount) AS bad_amounts "
-                f"FROM (SELECT {', '.join(fields)} FROM {self.source}) GROUP BY ALL"
-            )
-            return
         fields.insert(0, f"{self.staged.line_sql()} AS line")
         fields.append("_amount AS amount")
         self.con.execute(f"CREATE VIEW raw AS SELECT * FROM {self.source}")
@@ -387,6 +384,53 @@ class _Analysis:
             "count(*) - count(amount) AS bad_amounts "
             f"FROM parsed GROUP BY ALL"
         )
+
+    def _aggregate_as_written(self) -> None:
+        """``agg`` from the CSV file read directly, for ``is_clean`` to judge.
+
+        Ten million rows hold only some hundred thousand distinct codes, so the rows are
+        first summed by their codes as written, and codes, periods and dimensions are parsed
+        once per distinct value instead of once per row. Only the amount is read per row,
+        and only a plainly written one; any other (or none) counts as a bad amount, which
+        sends the file to the full parser.
+        """
+        per_row = [f"{expr.quote_ident(role)}" for role in self._codes_as_written()]
+        if "date" in self.columns:  # hundreds of distinct dates: parsed per row, kept as months
+            year, month = time_sql(self.mapping)
+            per_row += [f"{year} AS year", f"{month} AS month"]
+            year, month = "year", "month"
+        else:
+            year, month = time_sql(self.mapping)
+        plain, value = expr.plain_amount("amount", self.decimal_separator)
+        as_written = (
+            f"SELECT {', '.join(per_row)}, sum(amount) AS amount, count(*) AS n, "
+            "count(*) - count(amount) AS bad_amounts "
+            f"FROM (SELECT {', '.join(per_row)}, CASE WHEN {plain} THEN {value} END AS amount "
+            f"FROM {self.source}) GROUP BY ALL"
+        )
+        fields = [
+            f"{expr.code('unit')} AS unit_code",
+            f"{expr.code(self.target)} AS target_code",
+            f"{year} AS year",
+            f"{month} AS month",
+        ]
+        if self.kind == ImportBatch.Kind.LEDGER:
+            for role in ("activity", "project"):
+                fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
+        self.con.execute(
+            f"CREATE TABLE agg AS SELECT unit_code, target_code, year, month{self.dims}, "
+            "sum(amount) AS amount, CAST(sum(n) AS BIGINT) AS n, "
+            "CAST(sum(bad_amounts) AS BIGINT) AS bad_amounts "
+            f"FROM (SELECT {', '.join(fields)}, amount, n, bad_amounts FROM ({as_written})) "
+            "GROUP BY ALL"
+        )
+
+    def _codes_as_written(self) -> list[str]:
+        """The mapped columns ``agg`` is grouped by: all but the amount and the free text."""
+        time = () if "date" in self.columns else self.mapping.time_roles
+        dims = ("activity", "project") if self.kind == ImportBatch.Kind.LEDGER else ()
+        wanted = (*time, "unit", self.target, *dims)
+        return [role for role in wanted if role in self.columns]
 
     def row_count(self) -> int:
         return int(self.con.execute("SELECT coalesce(sum(n), 0) FROM agg").fetchall()[0][0])
@@ -704,7 +748,7 @@ class _Analysis:
                     organisation=self.organisation,
                     kind=self.kind,
                     source_name=source_name[:500],
-                    checksum=self.staged.sha256,
+                    checksum=self.staged.sha256,  # or, if still computed, set below
                     row_count=int(row_count),
                     total=Decimal(total),
                     months=[f"{y:04d}-{m:02d}" for y, m in months],
@@ -744,6 +788,8 @@ class _Analysis:
                     progress(80, "Sparar summorna")
                     stored = self._insert(batch)
                 progress(90, "Sparar raderna för spårning")
+                if self.pending_checksum is not None:
+                    batch.checksum = self.pending_checksum.result()
                 target = raw_dir() / f"{batch.pk}.{self.raw_format}"
                 shutil.move(self.staged.path, target)
                 info = _RawInfo(
@@ -759,7 +805,7 @@ class _Analysis:
                     json.dumps(asdict(info), ensure_ascii=False, indent=1), encoding="utf-8"
                 )
                 batch.raw_path = str(target)
-                batch.save(update_fields=["raw_path"])
+                batch.save(update_fields=["raw_path", "checksum"])
                 record(
                     f"economy.{self.kind}.imported",
                     actor=actor,
@@ -795,7 +841,7 @@ class _Analysis:
         for y, ms in by_year.items():
             condition |= Q(year=y, month__in=ms)
         owner = (
-            Q(organisation=self.organisation)
+            Q(organisation=self.organisation, unit_id__in=units_of(self.organisation))
             if self.kind == ImportBatch.Kind.LEDGER
             else Q(unit__organisation=self.organisation)
         )
@@ -805,9 +851,8 @@ class _Analysis:
         work_dir = self.work_dir
         if self.kind == ImportBatch.Kind.LEDGER:
             query = (
-                f"SELECT {self.organisation.pk} AS organisation_id, u.unit_id, a.account_id, "
-                "agg.year, agg.month, agg.activity, agg.project, "
-                f"CAST(sum(agg.amount) AS VARCHAR) AS amount, {batch.pk} AS batch_id "
+                "SELECT u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project, "
+                "CAST(sum(agg.amount) AS DECIMAL(18, 2)) AS amount "
                 "FROM agg JOIN unit_map u ON u.code = agg.unit_code "
                 "JOIN account_ids a ON a.code = agg.target_code "
                 "GROUP BY u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project "
@@ -821,10 +866,8 @@ class _Analysis:
             self._register(
                 "account_ids", {"code": list(accounts), "account_id": list(accounts.values())}
             )
-            columns = [
-                "organisation_id", "unit_id", "account_id", "year", "month",
-                "activity", "project", "amount", "batch_id",
-            ]  # fmt: skip
+            columns = ["unit_id", "account_id", "year", "month", "activity", "project", "amount"]
+            constants = {"organisation_id": self.organisation.pk, "batch_id": batch.pk}
             table = LedgerBalance._meta.db_table
         else:
             if self.target == "account_class":
@@ -833,13 +876,14 @@ class _Analysis:
                 join = "JOIN account_known c ON c.code = agg.target_code"
             query = (
                 "SELECT u.unit_id, c.class_id AS account_class_id, agg.year, agg.month, "
-                f"CAST(sum(agg.amount) AS VARCHAR) AS amount, {batch.pk} AS batch_id "
+                "CAST(sum(agg.amount) AS DECIMAL(18, 2)) AS amount "
                 f"FROM agg JOIN unit_map u ON u.code = agg.unit_code {join} "
                 "GROUP BY u.unit_id, c.class_id, agg.year, agg.month"
             )
-            columns = ["unit_id", "account_class_id", "year", "month", "amount", "batch_id"]
+            columns = ["unit_id", "account_class_id", "year", "month", "amount"]
+            constants = {"batch_id": batch.pk}
             table = BudgetEntry._meta.db_table
-        return bulk.insert_rows(self.con, query, table, columns, work_dir)
+        return bulk.insert_rows(self.con, query, table, columns, work_dir, constants=constants)
 
 
 def _mapping_dict(mapping: Mapping) -> dict:
@@ -859,12 +903,16 @@ def undo_import(batch: ImportBatch, *, actor=None) -> int:
     model = LedgerBalance if ledger else BudgetEntry
     rows = model.objects.filter(batch=batch)
     if ledger:
-        # The balances have no index by batch; the batch's months narrow the search to them.
+        # The balances have no index by batch; the units and months narrow the search to them.
         months = Q()
         for text in batch.months:
             year, month = text.split("-")
             months |= Q(year=int(year), month=int(month))
-        rows = rows.filter(months, organisation=batch.organisation_id)
+        rows = rows.filter(
+            months,
+            organisation=batch.organisation_id,
+            unit_id__in=units_of(batch.organisation),
+        )
     with transaction.atomic():
         removed, _ = rows.delete()
         batch.undone_at = timezone.now()

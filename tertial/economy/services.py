@@ -129,7 +129,8 @@ def split_sums(queryset: QuerySet, group: Sequence[str]) -> dict[tuple, Sums]:
     }
 
 
-def _units_of(organisation: Organisation) -> QuerySet:
+def units_of(organisation: Organisation | int) -> QuerySet:
+    """The ids of the organisation's units, as a subquery to filter balances by."""
     # Filtering by the organisation's units (a subquery) lets the database search the
     # (unit, year, month) index unit by unit, instead of skipping through every unit of every
     # organisation in the database: ten times faster for an administration in a municipality.
@@ -140,7 +141,7 @@ def ledger(organisation: Organisation, year: int, last_month: int = 12) -> Query
     """Ledger balances of ``year`` from January to ``last_month``."""
     return LedgerBalance.objects.filter(
         organisation=organisation,
-        unit_id__in=_units_of(organisation),
+        unit_id__in=units_of(organisation),
         year=year,
         month__lte=last_month,
     )
@@ -148,7 +149,7 @@ def ledger(organisation: Organisation, year: int, last_month: int = 12) -> Query
 
 def budget(organisation: Organisation, year: int, last_month: int = 12) -> QuerySet:
     return BudgetEntry.objects.filter(
-        unit_id__in=_units_of(organisation), year=year, month__lte=last_month
+        unit_id__in=units_of(organisation), year=year, month__lte=last_month
     )
 
 

@@ -16,6 +16,7 @@ from django.db.models import Q, Sum
 
 from tertial.core.conventions import conventions_from_settings
 from tertial.economy.models import BudgetEntry, Forecast, LedgerBalance
+from tertial.economy.services import units_of
 from tertial.organisation.models import Period
 
 
@@ -49,7 +50,10 @@ def unit_figures(period: Period, unit_ids: Iterable[int] | None = None) -> dict[
     budget = BudgetEntry.objects.filter(year=year)
     forecasts = Forecast.objects.filter(period=period, is_current=True).select_related("author")
     if unit_ids is None:
-        ledger = ledger.filter(organisation_id=organisation_id)
+        ledger = ledger.filter(
+            organisation_id=organisation_id,
+            unit_id__in=units_of(organisation_id),
+        )
         budget = budget.filter(unit__organisation_id=organisation_id)
     else:
         # Units only, not also the organisation: given both, SQLite's planner reads the

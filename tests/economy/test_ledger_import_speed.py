@@ -113,3 +113,42 @@ def test_kept_file_changed_since_the_import_is_refused_on_trace(org, tmp_path):
         kept.write(b"202001;5010;1100;;;1,00;b\n")
     with pytest.raises(RuntimeError, match="has changed"):
         rows_behind(org, "1100", 2020, 1)
+
+
+def test_windows_1252_character_in_a_code_is_read_as_windows_1252(org, tmp_path):
+    # "–" is 0x96 in Windows-1252, a control code in the Latin-1 the fast path reads with.
+    lines = [AGRESSO_HEADER, "202001;5010;1100;V–1;P€;10,00;a", "202001;5010;1100;V–1;P€;2,50;b"]
+    batch = import_ledger(org, write(tmp_path / "c1.csv", lines), mapping=agresso())
+    assert balances(org) == {("1100", "5010", 2020, 1, "V–1", "P€"): Decimal("12.50")}
+    assert batch.raw_path.endswith(".csv")  # the fast path, on the file transcoded to UTF-8
+
+
+def test_checksum_is_the_sha256_of_the_file_as_it_came(org, tmp_path):
+    import hashlib
+
+    path = write(tmp_path / "ok.csv", [AGRESSO_HEADER, "202001;5010;1100;;;7,25;a"])
+    batch = import_ledger(org, path, mapping=agresso())
+    expected = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert ImportBatch.objects.get(pk=batch.pk).checksum == expected
+
+
+def test_codes_written_differently_are_one_balance(org, tmp_path):
+    # Summed first by the codes as written, then once more by the codes as read.
+    lines = [
+        AGRESSO_HEADER,
+        "202001;5010;1100;A;;1,00;a",
+        "202001; 5010;1100 ;A ;;2,00;b",
+        "2020-01;5010;1100;A;;4,00;c",
+    ]
+    import_ledger(org, write(tmp_path / "spaces.csv", lines), mapping=agresso())
+    assert balances(org) == {("1100", "5010", 2020, 1, "A", ""): Decimal("7.00")}
+
+
+def test_amounts_stay_exact_to_the_ore(org, tmp_path):
+    amounts = ["0,10", "0,20", "1234567890,01", "-0,01", "99999999999,99"]
+    lines = [AGRESSO_HEADER] + [f"2020{m + 1:02d};5010;1100;;;{a};x" for m, a in enumerate(amounts)]
+    import_ledger(org, write(tmp_path / "exact.csv", lines), mapping=agresso())
+    stored = balances(org)
+    assert [stored[("1100", "5010", 2020, m + 1, "", "")] for m in range(5)] == [
+        Decimal(a.replace(",", ".")) for a in amounts
+    ]

@@ -1,7 +1,8 @@
 """Writing many rows from DuckDB into the database without an ORM object per row.
 
 PostgreSQL gets them through COPY (psycopg's ``cursor.copy``) from a CSV file DuckDB writes;
-SQLite through ``executemany`` on the raw connection in the caller's transaction. Both run
+SQLite through ``executemany`` on the raw connection in the caller's transaction, decimals as
+doubles. Both run
 inside the caller's ``transaction.atomic`` block, so a failure stores nothing.
 """
 
@@ -26,12 +27,20 @@ def insert_rows(
     table: str,
     columns: list[str],
     work_dir: Path,
+    *,
+    constants: dict[str, int] | None = None,
 ) -> int:
-    """Insert the rows of the DuckDB ``query`` (in ``columns`` order) into ``table``."""
+    """Insert the rows of the DuckDB ``query`` (in ``columns`` order) into ``table``.
+
+    ``constants`` are columns with the same whole number in every row, not in the query.
+    """
     connection.ensure_connection()
+    constants = constants or {}
     if connection.vendor == "postgresql":
-        return _copy_postgresql(con, query, table, columns, work_dir)
-    return _executemany(con, query, table, columns)
+        values = ", ".join(f"{int(v)} AS {quote_ident(c)}" for c, v in constants.items())
+        query = f"SELECT *{', ' if values else ''}{values} FROM ({query})"
+        return _copy_postgresql(con, query, table, [*columns, *constants], work_dir)
+    return _executemany(con, query, table, columns, constants)
 
 
 def _copy_postgresql(
@@ -54,16 +63,23 @@ def _copy_postgresql(
     return count
 
 
-def _executemany(con: duckdb.DuckDBPyConnection, query: str, table: str, columns: list[str]) -> int:
-    names = ", ".join(quote_ident(c) for c in columns)
-    marks = ", ".join("?" for _ in columns)
+def _executemany(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    table: str,
+    columns: list[str],
+    constants: dict[str, int],
+) -> int:
+    names = ", ".join(quote_ident(c) for c in [*columns, *constants])
+    # Constants in the statement itself: fewer values for Python to fetch and SQLite to bind.
+    marks = ", ".join(["?"] * len(columns) + [str(int(v)) for v in constants.values()])
     sql = f"INSERT INTO {quote_ident(table)} ({names}) VALUES ({marks})"
     raw = connection.connection.cursor()
     # Every row updates several indexes at random places; with SQLite's default 2 MiB page
     # cache each insert would read its index pages back from the file.
     (cache_size,) = raw.execute("PRAGMA cache_size").fetchone()
     raw.execute(f"PRAGMA cache_size = {-SQLITE_CACHE_KIB}")
-    result = con.execute(query)
+    result = con.execute(_decimals_as_doubles(con, query))
     count = 0
     try:
         while rows := result.fetchmany(FETCH_ROWS):
@@ -73,6 +89,25 @@ def _executemany(con: duckdb.DuckDBPyConnection, query: str, table: str, columns
         raw.execute(f"PRAGMA cache_size = {int(cache_size)}")
         raw.close()
     return count
+
+
+def _decimals_as_doubles(con: duckdb.DuckDBPyConnection, query: str) -> str:
+    """``query`` with its DECIMAL columns as DOUBLE, for SQLite.
+
+    SQLite keeps a Django DecimalField's value as REAL whatever it is given (NUMERIC
+    affinity; Django reads it back rounded to the field's decimals, exact below 10^13), so
+    the nearest double is what SQLite would have made of the decimal's text, without
+    Python creating a Decimal or a string per row on the way.
+    """
+    relation = con.sql(query)
+    decimals = [
+        name for name, kind in zip(relation.columns, relation.dtypes, strict=True)
+        if str(kind).startswith("DECIMAL")
+    ]  # fmt: skip
+    if not decimals:
+        return query
+    casts = ", ".join(f"CAST({quote_ident(c)} AS DOUBLE) AS {quote_ident(c)}" for c in decimals)
+    return f"SELECT * REPLACE ({casts}) FROM ({query})"
 
 
 @contextmanager

@@ -79,33 +79,6 @@ class Staged:
         return f"({row_index} + {self.line_offset})"
 
 
-@dataclass(frozen=True)
-class Fingerprint:
-    size: int
-    sha256: str
-    has_c1: bool
-
-
-def fingerprint(path: Path, copy_to: Path | None = None) -> Fingerprint:
-    """Checksum of the file and whether it has a byte 0x80–0x9F; copied to ``copy_to`` if given.
-
-    Less than ``scan_file`` (counting lines costs more than the checksum), for the import of
-    a good file, which needs no line numbers.
-    """
-    digest = hashlib.sha256()
-    size = 0
-    has_c1 = False
-    with path.open("rb") as f, copy_to.open("wb") if copy_to else nullcontext() as copy:
-        while chunk := f.read(CHUNK):
-            digest.update(chunk)
-            if copy is not None:
-                copy.write(chunk)
-            size += len(chunk)
-            if not has_c1 and len(chunk.translate(None, _C1)) != len(chunk):
-                has_c1 = True
-    return Fingerprint(size=size, sha256=digest.hexdigest(), has_c1=has_c1)
-
-
 def scan_file(path: Path) -> FileScan:
     """Checksum, line counts and a sample, in one streaming pass over the file."""
     digest = hashlib.sha256()
@@ -138,11 +111,14 @@ def scan_file(path: Path) -> FileScan:
     )
 
 
-def sha256_of(path: Path) -> str:
+def sha256_of(path: Path, copy_to: Path | None = None) -> str:
+    """The checksum of the file; copied to ``copy_to`` on the way if given."""
     digest = hashlib.sha256()
-    with path.open("rb") as f:
+    with path.open("rb") as f, copy_to.open("wb") if copy_to else nullcontext() as copy:
         while chunk := f.read(CHUNK):
             digest.update(chunk)
+            if copy is not None:
+                copy.write(chunk)
     return digest.hexdigest()
 
 
