@@ -8,8 +8,10 @@ about other organisations leaks) and 403 when it is visible but the action is no
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from types import MappingProxyType
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
@@ -19,6 +21,7 @@ from django.shortcuts import get_object_or_404
 from tertial.access.models import Membership
 from tertial.goals.models import BoardGoal, Indicator
 from tertial.organisation.models import Organisation, Period, Unit
+from tertial.web import dataversion
 
 Role = Membership.Role
 
@@ -71,13 +74,22 @@ class Grant:
     unit_ids: frozenset[int]
 
 
-def grants(user) -> dict[int, Grant]:
-    """The user's role per organisation id, read once per request and kept on the user."""
+def grants(user) -> Mapping[int, Grant]:
+    """The user's role per organisation id: read once per data version (memberships and users
+    are data: any change to them raises the version) and kept on the user for the request."""
     if not user.is_authenticated or not user.is_active:
         return {}
     cached = getattr(user, "_tertial_grants", None)
     if cached is not None:
         return cached
+    result = dataversion.cached(
+        ("access.grants", user.pk, user.is_superuser), lambda: _read_grants(user)
+    )
+    user._tertial_grants = result
+    return result
+
+
+def _read_grants(user) -> Mapping[int, Grant]:
     result: dict[int, Grant] = {}
     if user.is_superuser:
         result = {
@@ -96,8 +108,7 @@ def grants(user) -> dict[int, Grant]:
             units[organisation_id].add(unit_id)
     for organisation_id, role in roles.items():
         result[organisation_id] = Grant(role, frozenset(units[organisation_id]))
-    user._tertial_grants = result
-    return result
+    return MappingProxyType(result)  # shared by the user's requests: read only
 
 
 def role_in(user, organisation: Organisation) -> str | None:
@@ -197,6 +208,16 @@ def _check(request: HttpRequest, obj: Model, action: Action | str) -> Model:
     return obj
 
 
+def _fetch(kept_as: tuple, queryset: QuerySet, /, **lookup) -> Model:
+    """The one object of ``queryset`` matching ``lookup``, or 404. Kept per data version
+    (each caller gets a copy of its own), as the pages ask for the same few again and again;
+    whoever asks, the rights are checked on every request."""
+    found = dataversion.cached_copy(kept_as, lambda: queryset.filter(**lookup).first())
+    if found is None:
+        raise Http404
+    return found
+
+
 def get_organisation_for(
     request: HttpRequest, slug: str, action: Action | str = Action.VIEW
 ) -> Organisation:
@@ -207,7 +228,8 @@ def get_organisation_for(
 def get_period_for(
     request: HttpRequest, slug: str, key: str, action: Action | str = Action.VIEW
 ) -> Period:
-    period = get_object_or_404(
+    period = _fetch(
+        ("access.period", slug, key),
         Period.objects.select_related("fiscal_year__organisation"),
         fiscal_year__organisation__slug=slug,
         key=key,
@@ -218,10 +240,12 @@ def get_period_for(
 def get_unit_for(
     request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
 ) -> Unit:
-    unit = get_object_or_404(
+    organisation_id = period.fiscal_year.organisation_id
+    unit = _fetch(
+        ("access.unit", organisation_id, pk),
         Unit.objects.select_related("organisation"),
         pk=pk,
-        organisation_id=period.fiscal_year.organisation_id,
+        organisation_id=organisation_id,
     )
     return _check(request, unit, action)
 
@@ -229,7 +253,8 @@ def get_unit_for(
 def get_goal_for(
     request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
 ) -> BoardGoal:
-    goal = get_object_or_404(
+    goal = _fetch(
+        ("access.goal", period.fiscal_year_id, pk),
         BoardGoal.objects.select_related("fiscal_year__organisation", "council_goal__perspective"),
         pk=pk,
         fiscal_year_id=period.fiscal_year_id,

@@ -157,3 +157,45 @@ def test_the_dashboard_never_shows_a_kept_figure_after_a_forecast_is_saved(
         actor=people.controller,
     )
     assert shown in client.get(page).content.decode()
+
+
+def test_a_page_reads_the_version_once(client, people, period_2020_08, keeping):
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(people.controller)
+    page = reverse("unit", args=["vss", "2020-08", people.lkdata.pk])
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    assert sum(dataversion.TABLE in query["sql"] for query in queries) == 1
+
+
+def test_each_caller_gets_its_own_copy_of_a_kept_object(vss, keeping):
+    def first_unit():
+        return Unit.objects.filter(organisation=vss).select_related("organisation").first()
+
+    mine = dataversion.cached_copy("k", first_unit)
+    mine.name = "Ändrad"
+    mine.organisation.name = "Ändrad"
+    theirs = dataversion.cached_copy("k", first_unit)
+    assert theirs.pk == mine.pk
+    assert theirs.name != "Ändrad" and theirs.organisation.name != "Ändrad"
+
+
+def test_rights_are_not_kept_past_a_change_of_membership(client, people, keeping):
+    from tertial.access.models import Membership
+
+    client.force_login(people.reader)
+    page = reverse("dashboard", args=["vss", "2020-08"])
+    assert client.get(page).status_code == 200
+    Membership.objects.filter(user=people.reader).delete()
+    assert client.get(page).status_code == 404
+
+
+def test_a_kept_period_is_not_shown_after_it_changed(client, people, period_2020_08, keeping):
+    from tertial.organisation.models import Period
+
+    client.force_login(people.controller)
+    page = reverse("unit", args=["vss", "2020-08", people.lkdata.pk])
+    assert 'name="net_result"' in client.get(page).content.decode()
+    Period.objects.filter(pk=period_2020_08.pk).update(status=Period.Status.APPROVED)
+    assert 'name="net_result"' not in client.get(page).content.decode()
