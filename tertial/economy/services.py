@@ -274,10 +274,14 @@ def _net_by_month(queryset: QuerySet) -> dict[int, Decimal]:
 def propose_forecast(unit: Unit, period: Period) -> ForecastProposals:
     """Both proposals of a unit's full-year net result at ``period`` (report sign)."""
     year, end = period.year, period.end_month
-    this_year = _net_by_month(LedgerBalance.objects.filter(unit=unit, year=year, month__lte=end))
+    # Both years' ledger in one query, split here.
+    ledger_by_month = split_sums(
+        LedgerBalance.objects.filter(unit=unit, year__in=[year - 1, year]), ["year", "month"]
+    )
+    this_year = {m: sums.net for (y, m), sums in ledger_by_month.items() if y == year and m <= end}
+    last_year = {m: sums.net for (y, m), sums in ledger_by_month.items() if y == year - 1}
     actual = sum(this_year.values(), ZERO) if this_year else None
     budget_by_month = _net_by_month(BudgetEntry.objects.filter(unit=unit, year=year))
-    last_year = _net_by_month(LedgerBalance.objects.filter(unit=unit, year=year - 1))
     return ForecastProposals(
         actual_to_date=actual,
         remaining_budget=core_forecast.remaining_budget(actual or ZERO, budget_by_month, end),

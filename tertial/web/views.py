@@ -68,8 +68,22 @@ def page_context(
         "nav": nav,
         "can_view": True,
         "can_import": can(request.user, Action.IMPORT, organisation),
-        "approval": approval or workflow.approval_for(period),
+        "approval": approval or _approval(period),
     }
+
+
+def _approval(period: Period) -> ReportApproval:
+    """The period's report approval: every page shows its state; kept per data version."""
+    return dataversion.cached_copy(
+        ("workflow.approval", period.pk), lambda: workflow.approval_for(period)
+    )
+
+
+def _submission(unit, period: Period) -> UnitSubmission:
+    """The unit's submission, kept per data version."""
+    return dataversion.cached_copy(
+        ("workflow.submission", period.pk, unit.pk), lambda: workflow.submission_for(unit, period)
+    )
 
 
 def _done(request: HttpRequest, message: str) -> HttpResponse:
@@ -150,7 +164,7 @@ def organisation_page(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required_keep_post
 def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     period = get_period_for(request, slug, key)
-    approval = workflow.approval_for(period)
+    approval = _approval(period)
     deadlines_form = None
     if can(request.user, Action.MANAGE_PERIOD, period):
         deadlines_form = DeadlinesForm(
@@ -324,7 +338,7 @@ def _forecast_text(forecast: Forecast) -> str:
 def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
     period = get_period_for(request, slug, key)
     unit = get_unit_for(request, period, pk)
-    submission = workflow.submission_for(unit, period)
+    submission = _submission(unit, period)
     editable = workflow.unit_is_editable(request.user, unit, period, submission)
     bound: dict[str, object] = {}
     conflicts: dict[str, dict] = {}
@@ -455,7 +469,8 @@ def _unit_data(period: Period, unit) -> dict:
     (tertial.web.dataversion), so only read, never changed, by the views."""
     figures = _period_figures(period).get(unit.pk, UnitFigures())
     threshold = comment_threshold(period)
-    submission = workflow.submission_for(unit, period)
+    # Kept by the view under the same data version on a GET: no second query.
+    submission = _submission(unit, period)
     forecasts = Forecast.objects.filter(unit=unit, period=period).select_related("author")
     # The unit's own indicators, also its row of an indicator split by unit.
     own = Indicator.objects.filter(unit=unit).select_related("parent")
