@@ -152,3 +152,14 @@ def test_amounts_stay_exact_to_the_ore(org, tmp_path):
     assert [stored[("1100", "5010", 2020, m + 1, "", "")] for m in range(5)] == [
         Decimal(a.replace(",", ".")) for a in amounts
     ]
+
+
+def test_thousands_of_balances_are_stored_each_once(org, tmp_path):
+    # More balances than one INSERT statement of the SQLite path holds, and a remainder.
+    lines = [AGRESSO_HEADER] + [f"202003;5010;1100;A{i};;{i},01;x" for i in range(2345)]
+    batch = import_ledger(org, write(tmp_path / "many.csv", lines), mapping=agresso())
+    stored = balances(org)
+    assert len(stored) == 2345 == batch.balances.count()
+    assert stored[("1100", "5010", 2020, 3, "A0", "")] == Decimal("0.01")
+    assert stored[("1100", "5010", 2020, 3, "A2344", "")] == Decimal("2344.01")
+    assert sum(stored.values()) == sum(Decimal(f"{i}.01") for i in range(2345))
