@@ -606,10 +606,13 @@ class _Analysis:
             )
         return errors
 
-    def _register(self, name: str, columns: dict[str, list]) -> None:
-        import pyarrow as pa
-
-        self.con.register(name, pa.table(columns))
+    def _register(self, name: str, ids: dict[str, int], id_column: str) -> None:
+        """The DuckDB table ``name`` of codes (``code``) and the ids they stand for."""
+        self.con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest(CAST($1 AS VARCHAR[])) AS code, "
+            f"unnest(CAST($2 AS BIGINT[])) AS {expr.quote_ident(id_column)}",
+            [list(ids), list(ids.values())],
+        )
 
     def _unit_map(self) -> dict[str, int]:
         codes = dict(Unit.objects.filter(organisation=self.organisation).values_list("code", "id"))
@@ -622,10 +625,7 @@ class _Analysis:
     def _register_units(self) -> str:
         """Registers the unit codes and aliases as a DuckDB table; returns its name."""
         self.units = self._unit_map()
-        self._register(
-            "unit_map",
-            {"code": list(self.units), "unit_id": list(self.units.values())},
-        )
+        self._register("unit_map", self.units, "unit_id")
         return "unit_map"
 
     def _unknown_units(self) -> list[InputError]:
@@ -656,7 +656,7 @@ class _Analysis:
                 )
             )
             self.classes = classes
-            self._register("class_map", {"code": list(classes), "class_id": list(classes.values())})
+            self._register("class_map", classes, "class_id")
             return (
                 "class_map",
                 "account_class",
@@ -685,10 +685,7 @@ class _Analysis:
                     break
         account_classes = {**accounts, **self.new_accounts}
         self.account_classes = account_classes
-        self._register(
-            "account_known",
-            {"code": list(account_classes), "class_id": list(account_classes.values())},
-        )
+        self._register("account_known", account_classes, "class_id")
         return (
             "account_known",
             "account",
@@ -863,9 +860,7 @@ class _Analysis:
             accounts = dict(
                 Account.objects.filter(organisation=self.organisation).values_list("number", "id")
             )
-            self._register(
-                "account_ids", {"code": list(accounts), "account_id": list(accounts.values())}
-            )
+            self._register("account_ids", accounts, "account_id")
             columns = ["unit_id", "account_id", "year", "month", "activity", "project", "amount"]
             constants = {"organisation_id": self.organisation.pk, "batch_id": batch.pk}
             table = LedgerBalance._meta.db_table
