@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
 from tertial.core.evaluation import validate_value
@@ -30,8 +31,16 @@ class TkrField(forms.CharField):
             ) from None
 
 
+# Django's own form templates rendered by Jinja2: the same HTML, but for the white space
+# between a radio button and its label, in 60 % of the time Django's template engine takes
+# (0.6 ms instead of 1 ms a form). The pages render their forms whenever the data changed.
+RENDERER = Jinja2()
+
+
 class VersionedForm(forms.Form):
     """A form that names itself (``form``) and the version it was based on."""
+
+    default_renderer = RENDERER
 
     form = forms.CharField(widget=forms.HiddenInput)
     base_version = forms.CharField(widget=forms.HiddenInput, required=False)
@@ -150,6 +159,8 @@ class DecisionEventForm(VersionedForm):
 
 
 class DeadlinesForm(forms.Form):
+    default_renderer = RENDERER
+
     unit_deadline = forms.DateField(
         label=_("Verksamheterna lämnar in senast"),
         required=False,
