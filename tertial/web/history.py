@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Model
@@ -49,6 +50,16 @@ def _as_text(value) -> str:
     return str(value)
 
 
+def _change(entry: AuditEntry) -> Change:
+    return Change(
+        entry.created_at,
+        _name(entry.actor),
+        _as_text(entry.before),
+        _as_text(entry.after),
+        entry.reason,
+    )
+
+
 def audited(obj: Model | None, *, object_type: str | None = None, object_id=None) -> list[Change]:
     """History of an object from the audit log, newest first."""
     if obj is not None:
@@ -58,7 +69,19 @@ def audited(obj: Model | None, *, object_type: str | None = None, object_id=None
     entries = AuditEntry.objects.filter(
         object_type=object_type, object_id=str(object_id)
     ).select_related("actor")
-    return [
-        Change(e.created_at, _name(e.actor), _as_text(e.before), _as_text(e.after), e.reason)
-        for e in entries
-    ]
+    return [_change(e) for e in entries]
+
+
+def audited_each(objects: Iterable[Model]) -> dict[object, list[Change]]:
+    """``audited()`` of each of ``objects`` (of one model) in one query, by primary key."""
+    pks = {str(obj.pk): obj.pk for obj in objects if obj.pk is not None}
+    result: dict[object, list[Change]] = {pk: [] for pk in pks.values()}
+    if not pks:
+        return result
+    object_type = next(obj for obj in objects if obj.pk is not None)._meta.label_lower
+    entries = AuditEntry.objects.filter(
+        object_type=object_type, object_id__in=list(pks)
+    ).select_related("actor")
+    for entry in entries:
+        result[pks[entry.object_id]].append(_change(entry))
+    return result

@@ -493,7 +493,9 @@ def _unit_data(period: Period, unit) -> dict:
 
 
 def _row_histories(rows) -> dict[int, list]:
-    return {row.indicator.pk: history.audited(row.current) if row.current else [] for row in rows}
+    """Each row's value history by indicator id, in one query for all the rows."""
+    changes = history.audited_each([row.current for row in rows if row.current])
+    return {row.indicator.pk: changes[row.current.pk] if row.current else [] for row in rows}
 
 
 def _int(text: str) -> int:
@@ -803,7 +805,10 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
 def _goal_data(period: Period, goal: BoardGoal) -> dict:
     """What a goal's page shows that is the same for every viewer, the indicator table with
     its charts rendered: kept per data version (tertial.web.dataversion), only read."""
-    current = Assessment.objects.filter(board_goal=goal, period=period, is_current=True).first()
+    assessments = list(
+        Assessment.objects.filter(board_goal=goal, period=period).select_related("author")
+    )
+    current = next((a for a in assessments if a.is_current), None)
     rows = indicator_rows(period, goal_indicators(goal))
     indicator_items = []
     for row in rows:
@@ -835,10 +840,7 @@ def _goal_data(period: Period, goal: BoardGoal) -> dict:
         "justification_html": markdown_safe(current.justification) if current else "",
         "proposed": proposed,
         "proposed_label": STATUS_LABELS.get(proposed, ""),
-        "history": history.kept_rows(
-            Assessment.objects.filter(board_goal=goal, period=period).select_related("author"),
-            _assessment_text,
-        ),
+        "history": history.kept_rows(assessments, _assessment_text),
         "own_rows": own_rows,
         "own_histories": _row_histories(own_rows),
     }
