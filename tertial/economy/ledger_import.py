@@ -386,7 +386,8 @@ class _Analysis:
         )
 
     def _aggregate_as_written(self) -> None:
-        """``agg`` from the CSV file read directly, for ``is_clean`` to judge.
+        """``agg`` from the CSV file read directly, for ``is_clean`` to judge, with a row per
+        distinct way the codes are written.
 
         Ten million rows hold only some hundred thousand distinct codes, so the rows are
         first summed by their codes as written, and codes, periods and dimensions are parsed
@@ -417,12 +418,11 @@ class _Analysis:
         if self.kind == ImportBatch.Kind.LEDGER:
             for role in ("activity", "project"):
                 fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
+        # Not summed again here: codes written differently that read the same ("5010 " and
+        # "5010") are summed when the balances are stored, by the ids they stand for.
         self.con.execute(
-            f"CREATE TABLE agg AS SELECT unit_code, target_code, year, month{self.dims}, "
-            "sum(amount) AS amount, CAST(sum(n) AS BIGINT) AS n, "
-            "CAST(sum(bad_amounts) AS BIGINT) AS bad_amounts "
-            f"FROM (SELECT {', '.join(fields)}, amount, n, bad_amounts FROM ({as_written})) "
-            "GROUP BY ALL"
+            f"CREATE TABLE agg AS SELECT {', '.join(fields)}, amount, n, bad_amounts "
+            f"FROM ({as_written})"
         )
 
     def _codes_as_written(self) -> list[str]:
