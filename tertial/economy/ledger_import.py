@@ -853,9 +853,9 @@ class _Analysis:
                 "FROM agg JOIN unit_map u ON u.code = agg.unit_code "
                 "JOIN account_ids a ON a.code = agg.target_code "
                 "GROUP BY u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project "
-                # In the order of the (unit, year, month) index: SQLite then appends to it
+                # In the order of the primary key: the database then appends to its index
                 # instead of updating it at random places.
-                "ORDER BY u.unit_id, agg.year, agg.month"
+                "ORDER BY u.unit_id, agg.year, agg.month, a.account_id, agg.activity, agg.project"
             )
             accounts = dict(
                 Account.objects.filter(organisation=self.organisation).values_list("number", "id")

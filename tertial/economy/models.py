@@ -20,10 +20,11 @@ class RowIdField(models.BigAutoField):
     AUTOINCREMENT.
 
     With AUTOINCREMENT, SQLite looks up and rewrites the table's highest id ever used in a
-    table of its own on every insert: a third of the time an import takes to store 700 000
-    balances. Without it SQLite still numbers the rows itself, and only an id freed by
-    deleting the newest rows can come again, which nothing refers to (balances and budget
-    rows are replaced by months, never named by id). PostgreSQL's identity is unchanged.
+    table of its own on every insert: a third of the time it took to store 700 000 rows.
+    Without it SQLite still numbers the rows itself, and only an id freed by deleting the
+    newest rows can come again, which nothing refers to (budget rows are replaced by months,
+    never named by id). PostgreSQL's identity is unchanged
+    (docs/decisions/0004-ledger-balances-keyed-by-what-they-sum.md).
     """
 
     def db_type_suffix(self, connection):
@@ -215,19 +216,21 @@ class ImportJob(models.Model):
 class LedgerBalance(models.Model):
     """The sum of one month's ledger rows for one unit, account, activity and project.
 
-    An import inserts hundreds of thousands of these at once, and every index costs time on
-    each, so there is one: (unit, year, month). An organisation's balances are found through
-    its units (``tertial.economy.services.ledger``); account, batch and organisation have no
-    index because only rare operations look balances up by them alone (deleting an account
-    or an organisation; undoing an import narrows by units and months). The foreign keys have
-    no constraint in the database: the import checks every code before it stores a row, and
-    deletes go through the ORM, which protects and cascades as declared
+    Those six are the primary key: the database itself refuses a second balance for the
+    same unit, account, month and dimensions, so an import can replace balances but never
+    double them. The key is also the one index, which an import of hundreds of thousands of
+    balances maintains on every row: it begins with (unit, year, month), by which the tables
+    read balances, an organisation's through its units (``tertial.economy.services.units_of``).
+    Account, batch and organisation have no index because only rare operations look
+    balances up by them alone (deleting an account or an organisation; undoing an import
+    narrows by units and months). The foreign keys have no constraint in the database: the
+    import checks every code before it stores a row, and deletes go through the ORM, which
+    protects and cascades as declared
     (docs/decisions/0003-ledger-balances-without-db-foreign-keys.md,
-    docs/decisions/0004-ledger-balances-one-index-no-autoincrement.md).
+    docs/decisions/0004-ledger-balances-keyed-by-what-they-sum.md).
     """
 
-    id = RowIdField(primary_key=True)
-
+    pk = models.CompositePrimaryKey("unit", "year", "month", "account", "activity", "project")
     organisation = models.ForeignKey(
         Organisation,
         on_delete=models.CASCADE,
@@ -267,7 +270,6 @@ class LedgerBalance(models.Model):
     class Meta:
         verbose_name = _("huvudbokssaldo")
         verbose_name_plural = _("huvudbokssaldon")
-        indexes = [models.Index(fields=["unit", "year", "month"])]
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.unit_id}/{self.account_id} {self.amount}"

@@ -1081,6 +1081,7 @@ class _FolderReader:
         units = {u.code for u in self.data.units}
         # a ledger names each account on many rows: classify each once, not on every row
         class_of = cache(self.data.account_class_of)
+        seen: dict[tuple, tuple[str, int]] = {}
         for file in self._csv_files("ledger"):
             content = self._text(file)
             if content is None:
@@ -1114,18 +1115,23 @@ class _FolderReader:
                     if len(row.get(column)) > 40:
                         self.error(file, row.line, column, "longer than 40 characters")
                 amount = csv_decimal(row, "amount", file, self.errors)
-                if len(self.errors) == errors_before:
-                    rows.append(
-                        LedgerRow(
-                            month[0],
-                            month[1],
-                            unit,
-                            account,
-                            row.get("activity"),
-                            row.get("project"),
-                            amount,
-                        )
+                if len(self.errors) > errors_before:
+                    continue
+                activity, project = row.get("activity"), row.get("project")
+                key = (month, unit, account, activity, project)
+                if key in seen:
+                    dimensions = "/".join(d for d in (activity, project) if d)
+                    self.error(
+                        file,
+                        row.line,
+                        "month",
+                        f"a second balance for {unit} {account}"
+                        f"{' ' + dimensions if dimensions else ''} {month[0]}-{month[1]:02} "
+                        f"(first in {seen[key][0]} line {seen[key][1]})",
                     )
+                    continue
+                seen[key] = (file, row.line)
+                rows.append(LedgerRow(month[0], month[1], unit, account, activity, project, amount))
             self.data.ledger_files.append(
                 SourceFile(file, hashlib.sha256(content[1]).hexdigest(), rows)
             )

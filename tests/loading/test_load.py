@@ -328,7 +328,7 @@ def test_encodings_load_identically(db, tmp_path, encoding):
 def test_many_ledger_rows(db, tmp_path):
     folder = copy_small(tmp_path)
     lines = [
-        f"2021;{1 + i % 12};{(100, 200, 300)[i % 3]};{5010 + i % 3};{i % 40};;{i},{i % 100:02}"
+        f"2021;{1 + i % 12};{(100, 200, 300)[i % 3]};{5010 + i % 3};A{i};;{i},{i % 100:02}"
         for i in range(2345)
     ]
     (folder / "ledger" / "2021.csv").write_text(
@@ -341,4 +341,20 @@ def test_many_ledger_rows(db, tmp_path):
     expected = sum(Decimal(f"{i}.{i % 100:02}") for i in range(2345))
     assert balances.aggregate(s=Sum("amount"))["s"] == expected
     row = balances.get(unit__code="300", month=12, amount=Decimal("1199.99"))
-    assert (row.account.number, row.activity, row.project) == ("5012", "39", "")
+    assert (row.account.number, row.activity, row.project) == ("5012", "A1199", "")
+
+
+def test_a_second_balance_for_the_same_month_unit_and_account_is_refused(db, tmp_path):
+    folder = copy_small(tmp_path)
+    (folder / "ledger" / "2021.csv").write_text(
+        "year;month;unit;account;activity;project;amount\n"
+        "2021;1;100;5010;;;10,00\n"
+        "2021;1;100;5010;7;;1,00\n"
+        "2021;1;100;5010;;;2,00\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputErrors) as caught:
+        load_organisation(folder)
+    errors = [e for e in caught.value.errors if "second balance" in e.message]
+    assert [(e.file, e.line, e.field) for e in errors] == [("ledger/2021.csv", 4, "month")]
+    assert "first in ledger/2021.csv line 2" in errors[0].message
