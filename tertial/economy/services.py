@@ -267,21 +267,51 @@ def reason_text(proposal: core_forecast.Proposal) -> str:
     return str(PROPOSAL_REASONS[proposal.reason]) if proposal.reason else ""
 
 
-def _net_by_month(queryset: QuerySet) -> dict[int, Decimal]:
-    return {month: sums.net for (month,), sums in split_sums(queryset, ["month"]).items()}
+def unit_month_sums(unit_id: int, year: int) -> dict[tuple[str, int, int], Sums]:
+    """A unit's ledger of ``year`` and the year before and its budget of ``year``, summed per
+    month as ``ore_sums`` sums them, by ("ledger" or "budget", year, month).
+
+    One plain statement for both tables: a unit's page shows the forecast proposals on every
+    view, and building the equivalent ORM queries took ten times as long as running them.
+    """
+    connection = connections[LedgerBalance.objects.db]
+    in_ore = connection.vendor == "sqlite"  # as in ore_sums
+    amount = "ROUND(amount * 100)" if in_ore else "amount"
+    sums = f"year, month, SUM({amount}), SUM(CASE WHEN amount < 0 THEN {amount} ELSE 0 END)"
+    ledger = connection.ops.quote_name(LedgerBalance._meta.db_table)
+    budget = connection.ops.quote_name(BudgetEntry._meta.db_table)
+    sql = (
+        f"SELECT 'ledger', {sums} FROM {ledger} WHERE unit_id = %s AND year IN (%s, %s) "
+        "GROUP BY year, month UNION ALL "
+        f"SELECT 'budget', {sums} FROM {budget} WHERE unit_id = %s AND year = %s "
+        "GROUP BY year, month"
+    )
+    result = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [unit_id, year - 1, year, unit_id, year])
+        for kind, row_year, month, total, credit in cursor:
+            total, credit = total or 0, credit or 0
+            if not in_ore:
+                total, credit = total * 100, credit * 100
+            total, credit = int(total), int(credit)
+            result[(kind, row_year, month)] = Sums(
+                Decimal(total - credit) * ORE, Decimal(credit) * ORE
+            )
+    return result
 
 
 def propose_forecast(unit: Unit, period: Period) -> ForecastProposals:
     """Both proposals of a unit's full-year net result at ``period`` (report sign)."""
     year, end = period.year, period.end_month
-    # Both years' ledger in one query, split here.
-    ledger_by_month = split_sums(
-        LedgerBalance.objects.filter(unit=unit, year__in=[year - 1, year]), ["year", "month"]
-    )
-    this_year = {m: sums.net for (y, m), sums in ledger_by_month.items() if y == year and m <= end}
-    last_year = {m: sums.net for (y, m), sums in ledger_by_month.items() if y == year - 1}
+    this_year, last_year, budget_by_month = {}, {}, {}
+    for (kind, row_year, month), sums in unit_month_sums(unit.pk, year).items():
+        if kind == "budget":
+            budget_by_month[month] = sums.net
+        elif row_year == year - 1:
+            last_year[month] = sums.net
+        elif month <= end:
+            this_year[month] = sums.net
     actual = sum(this_year.values(), ZERO) if this_year else None
-    budget_by_month = _net_by_month(BudgetEntry.objects.filter(unit=unit, year=year))
     return ForecastProposals(
         actual_to_date=actual,
         remaining_budget=core_forecast.remaining_budget(actual or ZERO, budget_by_month, end),

@@ -28,6 +28,8 @@ from tertial.economy.services import (
     reason_text,
     save_forecast,
     set_budget_from_year_figure,
+    split_sums,
+    unit_month_sums,
 )
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 
@@ -218,6 +220,23 @@ def test_propose_forecast(small):
     assert beta.last_year_profile.reason == NO_ROWS_LAST_YEAR
     assert "inga bokförda belopp" in reason_text(beta.last_year_profile)
     assert beta.remaining_budget.net_result == D("-79998.00")
+
+
+def test_a_units_month_sums_are_those_of_ore_sums(small):
+    for unit in Unit.objects.filter(organisation=small):
+        expected = {
+            ("ledger", year, month): sums
+            for (year, month), sums in split_sums(
+                LedgerBalance.objects.filter(unit=unit, year__in=[2019, 2020]), ["year", "month"]
+            ).items()
+        }
+        expected |= {
+            ("budget", year, month): sums
+            for (year, month), sums in split_sums(
+                BudgetEntry.objects.filter(unit=unit, year=2020), ["year", "month"]
+            ).items()
+        }
+        assert unit_month_sums(unit.pk, 2020) == expected
 
 
 def test_forecast_accuracy_against_closed_accounts(small):
