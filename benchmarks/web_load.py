@@ -241,6 +241,32 @@ def service_times(session: requests.Session, base_url: str, account: Account) ->
     return timings
 
 
+def connections_per_process(server: subprocess.Popen, port: int) -> list[int]:
+    """How many of the clients' connections each server process holds (Linux; else []).
+
+    A client keeps its connection alive, and with it the process that accepted it: when the
+    processes hold unequal shares, the clients of the busier one wait longer."""
+    try:
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        sockets = set()
+        for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+            fields = line.split()
+            if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "01":
+                sockets.add(f"socket:[{fields[9]}]")
+        counts = []
+        for child in children:
+            held = 0
+            for fd in Path(f"/proc/{child}/fd").iterdir():
+                try:
+                    held += os.readlink(fd) in sockets
+                except OSError:
+                    pass
+            counts.append(held)
+        return sorted(counts, reverse=True)
+    except OSError:
+        return []
+
+
 def percentile(values: list[float], share: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(values)
@@ -297,6 +323,7 @@ def main() -> None:
         for thread in threads:
             thread.join()
         wall = time.perf_counter() - began
+        spread = connections_per_process(server, port)
     finally:
         if server is not None:
             server.terminate()
@@ -317,6 +344,8 @@ def main() -> None:
         f"{args.clients} clients for {wall:.1f} s on loopback, "
         f"{len(every) / wall:.0f} requests/s, gunicorn: {processes}, {threads}"
     )
+    if spread:
+        print("client connections per server process: " + ", ".join(map(str, spread)))
     print(f"{'page':<10} {'count':>7} {'median':>8} {'p95':>8} {'max':>8} {'errors':>7}  (ms)")
     for page in PAGES:
         timings = results.timings[page]
