@@ -163,3 +163,12 @@ def test_thousands_of_balances_are_stored_each_once(org, tmp_path):
     assert stored[("1100", "5010", 2020, 3, "A0", "")] == Decimal("0.01")
     assert stored[("1100", "5010", 2020, 3, "A2344", "")] == Decimal("2344.01")
     assert sum(stored.values()) == sum(Decimal(f"{i}.01") for i in range(2345))
+
+
+def test_a_sum_too_large_only_together_is_refused_and_nothing_stored(org, tmp_path):
+    big = "9999999999999999,00"
+    lines = [AGRESSO_HEADER, f"202001;5010;1100;;;{big};a", f"202001;5010 ;1100;;;{big};b"]
+    with pytest.raises(InputErrors, match="för stor"):
+        import_ledger(org, write(tmp_path / "big.csv", lines), mapping=agresso())
+    assert balances(org) == {}
+    assert not ImportBatch.objects.filter(organisation=org).exists()
