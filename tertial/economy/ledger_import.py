@@ -443,12 +443,12 @@ class _Analysis:
             else "false"
         )
         years = ", ".join(str(y) for y in self.fiscal_years()) or "NULL"
-        (rows, problems) = self.con.execute(
+        (rows, problems, total) = self.con.execute(
             "SELECT coalesce(sum(n), 0), count(*) FILTER (WHERE bad_amounts > 0 OR year IS NULL "
             f"OR year NOT IN ({years}) OR unit_code IS NULL OR target_code IS NULL "
-            f"OR {too_long} OR abs(amount) > {MAX_AMOUNT}) FROM agg"
+            f"OR {too_long} OR abs(amount) > {MAX_AMOUNT}), coalesce(sum(amount), 0) FROM agg"
         ).fetchall()[0]
-        if not rows or problems:
+        if not rows or problems or abs(total) > MAX_AMOUNT:
             return False
         for column, table in (
             ("unit_code", self._register_units()),
@@ -714,11 +714,17 @@ class _Analysis:
                     for line, value in self._lines(f"length({role}) > 40", role)
                 ]
                 errors += self._listed(int(total), found, "med för lång kod")
-        (too_large,) = self.con.execute(
-            f"SELECT count(*) FROM agg WHERE abs(amount) > {MAX_AMOUNT}"
+        (too_large, total) = self.con.execute(
+            f"SELECT count(*) FILTER (WHERE abs(amount) > {MAX_AMOUNT}), coalesce(sum(amount), 0) "
+            "FROM agg"
         ).fetchall()[0]
         if too_large:
             errors.append(InputError(self.display, None, "", "en summa är för stor för att lagras"))
+        elif abs(total) > MAX_AMOUNT:
+            # The batch keeps the file's total in a field as large as a balance's.
+            errors.append(
+                InputError(self.display, None, "", "filens summa är för stor för att lagras")
+            )
         return errors
 
     # Storing ------------------------------------------------------------------------------
