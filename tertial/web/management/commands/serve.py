@@ -36,7 +36,18 @@ class Command(BaseCommand):
             default=os.cpu_count() or 1,
             help="Server processes; one per core uses the whole machine (default).",
         )
-        parser.add_argument("--threads", type=int, default=4, help="Threads per process.")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=2,
+            help=(
+                "Threads per process (default 2). The pages are CPU-bound Python, which a process "
+                "runs one thread at a time: more threads only share the core and stretch every "
+                "page they overlap, so the slowest pages wait longest; a second thread works "
+                "while the first waits on the database over the network (PostgreSQL). "
+                "Measured in docs/deployment.md."
+            ),
+        )
         parser.add_argument(
             "--no-worker",
             action="store_true",
