@@ -13,7 +13,10 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
     )
     organisation = models.ForeignKey(
-        "organisation.Organisation", on_delete=models.CASCADE, null=True, blank=True,
+        "organisation.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="audit_entries",
     )
     object_type = models.CharField(_("objekttyp"), max_length=80, blank=True)
