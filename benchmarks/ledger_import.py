@@ -12,7 +12,9 @@ the raw rows), and
 times DuckDB alone reading the same file and aggregating it to the same monthly balances.
 Then times the report tables of one administration from those data.
 
-Without --database-url a new SQLite file in a temporary directory is used. The DuckDB
+Without --database-url a new SQLite file in a temporary directory is used. A PostgreSQL
+database given should be new for each run: the balances a run deletes at its end stay in the
+table's files until a vacuum, and the next run's COPY was a third slower into them. The DuckDB
 baseline and the file generation run in child processes, so the peak RSS printed is the
 import's (and the report tables') own. The last line is the summary.
 """

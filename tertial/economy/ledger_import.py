@@ -60,6 +60,8 @@ from tertial.organisation.models import FiscalYear, Organisation, Unit
 Progress = Callable[[int, str], None]
 
 MAX_LINES_LISTED = 50
+# The balances are stored in this many parts by unit (see bulk.insert_rows).
+PARTS = 4
 LINES_PER_CODE = 5
 DUCKDB_MEMORY_LIMIT = "1GB"
 # DECIMAL(18,2) holds at most 16 integer digits.
@@ -864,16 +866,18 @@ class _Analysis:
     def _insert(self, batch: ImportBatch) -> int:
         work_dir = self.work_dir
         if self.kind == ImportBatch.Kind.LEDGER:
-            query = (
+            queries = [
                 "SELECT u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project, "
                 "CAST(sum(agg.amount) AS DECIMAL(18, 2)) AS amount "
                 "FROM agg JOIN unit_map u ON u.code = agg.unit_code "
                 "JOIN account_ids a ON a.code = agg.target_code "
+                f"WHERE u.unit_id BETWEEN {first} AND {last} "
                 "GROUP BY u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project "
                 # In the order of the primary key: the database then appends to its index
                 # instead of updating it at random places.
                 "ORDER BY u.unit_id, agg.year, agg.month, a.account_id, agg.activity, agg.project"
-            )
+                for first, last in self._unit_id_ranges(PARTS)
+            ]
             accounts = dict(
                 Account.objects.filter(organisation=self.organisation).values_list("number", "id")
             )
@@ -886,16 +890,25 @@ class _Analysis:
                 join = "JOIN class_map c ON c.code = agg.target_code"
             else:
                 join = "JOIN account_known c ON c.code = agg.target_code"
-            query = (
+            queries = [
                 "SELECT u.unit_id, c.class_id AS account_class_id, agg.year, agg.month, "
                 "CAST(sum(agg.amount) AS DECIMAL(18, 2)) AS amount "
                 f"FROM agg JOIN unit_map u ON u.code = agg.unit_code {join} "
                 "GROUP BY u.unit_id, c.class_id, agg.year, agg.month"
-            )
+            ]
             columns = ["unit_id", "account_class_id", "year", "month", "amount"]
             constants = {"batch_id": batch.pk}
             table = BudgetEntry._meta.db_table
-        return bulk.insert_rows(self.con, query, table, columns, work_dir, constants=constants)
+        return bulk.insert_rows(self.con, queries, table, columns, work_dir, constants=constants)
+
+    def _unit_id_ranges(self, parts: int) -> list[tuple[int, int]]:
+        """The units' ids in ``parts`` ranges of about as many units, in order: each range's
+        balances can be stored while the next range's are computed."""
+        ids = sorted(set(self.units.values()))
+        size = max(1, -(-len(ids) // parts))
+        return [
+            (chunk[0], chunk[-1]) for chunk in (ids[i : i + size] for i in range(0, len(ids), size))
+        ]
 
 
 def _mapping_dict(mapping: Mapping) -> dict:
