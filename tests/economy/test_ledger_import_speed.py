@@ -181,3 +181,20 @@ def test_a_file_whose_total_is_too_large_is_refused(org, tmp_path):
     with pytest.raises(InputErrors, match="filens summa är för stor"):
         import_ledger(org, write(tmp_path / "big.csv", lines), mapping=agresso())
     assert balances(org) == {}
+
+
+def test_balances_of_every_unit_are_stored_once_when_stored_in_parts(org, tmp_path):
+    # Three units: each is a part of its own (ledger_import.PARTS), stored while the next is
+    # computed.
+    lines = [AGRESSO_HEADER] + [
+        f"2020{m:02d};5010;{unit};A{i};;{i},50;x"
+        for unit in ("3100", "1100", "2100")
+        for m in (1, 2)
+        for i in range(700)
+    ]
+    batch = import_ledger(org, write(tmp_path / "parts.csv", lines), mapping=agresso())
+    stored = balances(org)
+    assert len(stored) == 3 * 2 * 700 == batch.balances.count()
+    assert {key[0] for key in stored} == {"1100", "2100", "3100"}
+    assert stored[("2100", "5010", 2020, 2, "A699", "")] == Decimal("699.50")
+    assert sum(stored.values()) == 6 * sum(Decimal(f"{i}.50") for i in range(700))
