@@ -12,11 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Q, Sum
-
 from tertial.core.conventions import conventions_from_settings
 from tertial.economy.models import BudgetEntry, Forecast, LedgerBalance
-from tertial.economy.services import units_of
+from tertial.economy.services import split_sums, units_of
 from tertial.organisation.models import Period
 
 
@@ -68,27 +66,17 @@ def unit_figures(period: Period, unit_ids: Iterable[int] | None = None) -> dict[
     def figures(unit_id: int) -> UnitFigures:
         return result.setdefault(unit_id, UnitFigures())
 
-    # One grouped query per table; the ledger's sign turned into the report's (net = −sum).
-    for row in (
-        ledger.values("unit_id")
-        .annotate(
-            this_year=Sum("amount", filter=Q(year=year)),
-            last_year=Sum("amount", filter=Q(year=year - 1)),
-        )
-        .order_by()
-    ):
-        if row["this_year"] is not None:
-            figures(row["unit_id"]).actual = -row["this_year"]
-        if row["last_year"] is not None:
-            figures(row["unit_id"]).previous_year = -row["last_year"]
-    for row in (
-        budget.values("unit_id")
-        .annotate(to_date=Sum("amount", filter=Q(month__lte=month)), whole_year=Sum("amount"))
-        .order_by()
-    ):
-        if row["to_date"] is not None:
-            figures(row["unit_id"]).budget = -row["to_date"]
-        figures(row["unit_id"]).full_year_budget = -row["whole_year"]
+    # Grouped queries summed exactly (in öre on SQLite, whose decimals are floating point),
+    # as the report's tables sum; the ledger's sign turned into the report's (net = −sum).
+    for (unit_id, row_year), sums in split_sums(ledger, ["unit_id", "year"]).items():
+        if row_year == year:
+            figures(unit_id).actual = sums.net
+        else:
+            figures(unit_id).previous_year = sums.net
+    for (unit_id,), sums in split_sums(budget.filter(month__lte=month), ["unit_id"]).items():
+        figures(unit_id).budget = sums.net
+    for (unit_id,), sums in split_sums(budget, ["unit_id"]).items():
+        figures(unit_id).full_year_budget = sums.net
     for forecast in forecasts:
         figures(forecast.unit_id).forecast = forecast
     return result

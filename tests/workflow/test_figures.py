@@ -36,3 +36,30 @@ def test_one_unit_alone(vss, period_2020_08):
     alone = unit_figures(period_2020_08, [lkdata.pk])
     assert list(alone) == [lkdata.pk]
     assert alone[lkdata.pk].actual == unit_figures(period_2020_08)[lkdata.pk].actual
+
+
+def test_unit_figures_are_exact_to_the_ore_at_any_size(vss, period_2020_08):
+    # SQLite keeps decimals as floating point: a plain SUM of these a hundred balances is
+    # off by öre; the dashboard sums in whole öre, as the report does.
+    from decimal import Decimal
+
+    from tertial.economy.models import Account, LedgerBalance
+
+    unit = vss.units.get(code="1800")
+    account = Account.objects.filter(organisation=vss).first()
+    before = unit_figures(period_2020_08, [unit.pk])[unit.pk].actual
+    amount = Decimal("123456789012.37")
+    LedgerBalance.objects.bulk_create(
+        LedgerBalance(
+            organisation=vss,
+            unit=unit,
+            account=account,
+            year=2020,
+            month=1,
+            activity=f"E{i}",
+            amount=amount,
+        )
+        for i in range(100)
+    )
+    after = unit_figures(period_2020_08, [unit.pk])[unit.pk].actual
+    assert after == before - 100 * amount
