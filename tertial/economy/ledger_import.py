@@ -363,18 +363,11 @@ class _Analysis:
         if self.staged is None:
             self._aggregate_as_written()
             return
-        year, month = time_sql(self.mapping)
         fields = [
-            f"{expr.code('unit')} AS unit_code",
-            f"{expr.code(self.target)} AS target_code",
-            f"{year} AS year",
-            f"{month} AS month",
+            f"{self.staged.line_sql()} AS line",
+            *self._parsed_codes(*time_sql(self.mapping)),
+            "_amount AS amount",
         ]
-        if self.kind == ImportBatch.Kind.LEDGER:
-            for role in ("activity", "project"):
-                fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
-        fields.insert(0, f"{self.staged.line_sql()} AS line")
-        fields.append("_amount AS amount")
         self.con.execute(f"CREATE VIEW raw AS SELECT * FROM {self.source}")
         # The values as read stay beside the parsed ones, for the error messages.
         fields += [f"{expr.quote_ident(r)} AS {expr.quote_ident('raw_' + r)}" for r in self.columns]
@@ -411,6 +404,16 @@ class _Analysis:
             f"FROM (SELECT {', '.join(per_row)}, CASE WHEN {plain} THEN {value} END AS amount "
             f"FROM {self.source}) GROUP BY ALL"
         )
+        fields = self._parsed_codes(year, month)
+        # Not summed again here: codes written differently that read the same ("5010 " and
+        # "5010") are summed when the balances are stored, by the ids they stand for.
+        self.con.execute(
+            f"CREATE TABLE agg AS SELECT {', '.join(fields)}, amount, n, bad_amounts "
+            f"FROM ({as_written})"
+        )
+
+    def _parsed_codes(self, year: str, month: str) -> list[str]:
+        """The columns of ``agg`` other than the sums, as expressions on the mapped columns."""
         fields = [
             f"{expr.code('unit')} AS unit_code",
             f"{expr.code(self.target)} AS target_code",
@@ -420,12 +423,7 @@ class _Analysis:
         if self.kind == ImportBatch.Kind.LEDGER:
             for role in ("activity", "project"):
                 fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
-        # Not summed again here: codes written differently that read the same ("5010 " and
-        # "5010") are summed when the balances are stored, by the ids they stand for.
-        self.con.execute(
-            f"CREATE TABLE agg AS SELECT {', '.join(fields)}, amount, n, bad_amounts "
-            f"FROM ({as_written})"
-        )
+        return fields
 
     def _codes_as_written(self) -> list[str]:
         """The mapped columns ``agg`` is grouped by: all but the amount and the free text."""
