@@ -54,9 +54,8 @@ def unit_figures(period: Period, unit_ids: Iterable[int] | None = None) -> dict[
         )
         budget = budget.filter(unit__organisation_id=organisation_id)
     else:
-        # Units only, not also the organisation: given both, SQLite's planner reads the
-        # whole organisation's ledger through the (organisation, year, month) index, 14 ms
-        # for one unit of a hundred, instead of the unit's own rows.
+        # The units' own rows, through the key's (unit, year, month); the organisation is
+        # checked through the units, so that units of another organisation give nothing.
         unit_ids = list(unit_ids)
         ledger = ledger.filter(unit_id__in=unit_ids, unit__organisation_id=organisation_id)
         budget = budget.filter(unit_id__in=unit_ids, unit__organisation_id=organisation_id)
