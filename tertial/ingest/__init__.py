@@ -1,0 +1,1 @@
+"""Files in: the organisation folder, ledger and budget exports, indicator files, Kolada."""
