@@ -134,7 +134,7 @@ def _render_administration(slug: str, output: str) -> tuple[str, float, float, i
 def benchmark_municipality(workdir: Path, database: Path, count: int, workers: int) -> None:
     from django.db import connections
 
-    from tertial.loading import load_organisation
+    from tertial.ingest.folder import load_organisation
 
     folders = workdir / "folders"
     output = workdir / "output"
@@ -182,7 +182,7 @@ def main() -> None:
         _setup(database, workdir / "data")
         from django.core.management import call_command
 
-        from tertial.loading import load_organisation
+        from tertial.ingest.folder import load_organisation
 
         call_command("migrate", verbosity=0)
         load_organisation(EXAMPLE)

@@ -41,7 +41,7 @@ from tertial.goals.models import (
     IndicatorValue,
     Perspective,
 )
-from tertial.loading.storing import insert_rows
+from tertial.ingest.folder.storing import insert_rows
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 

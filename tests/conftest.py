@@ -14,7 +14,7 @@ EXAMPLE_DIR = REPO_ROOT / "examples" / "vss-2020"
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from tertial.loading import load_organisation
+    from tertial.ingest.folder import load_organisation
 
     with django_db_blocker.unblock():
         load_organisation(EXAMPLE_DIR)

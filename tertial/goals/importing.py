@@ -16,8 +16,8 @@ from tertial.core.evaluation import split_unit, validate_value
 from tertial.core.numbers import NumberFormatError, parse_decimal
 from tertial.goals import services
 from tertial.goals.models import Indicator, IndicatorValue
-from tertial.loading.fields import MISSING_TEXTS
-from tertial.loading.reading import FileError, decode, parse_csv
+from tertial.ingest.folder.fields import MISSING_TEXTS
+from tertial.ingest.folder.reading import FileError, decode, parse_csv
 from tertial.organisation.models import Organisation, Period
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")

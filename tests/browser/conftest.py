@@ -31,7 +31,7 @@ def example(transactional_db):
     """The example organisation with demo people. Transactional tests empty the database
     after each test, so the example is loaded again when it is gone."""
     from tertial.access.demo import create_demo_users
-    from tertial.loading import load_organisation
+    from tertial.ingest.folder import load_organisation
     from tertial.organisation.models import Organisation
     from tests.conftest import EXAMPLE_DIR
 

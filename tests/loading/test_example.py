@@ -8,7 +8,7 @@ from django.apps import apps
 from django.db.models import Sum
 
 from tertial.economy.models import ImportBatch, LedgerBalance
-from tertial.loading import load_folder, read_folder
+from tertial.ingest.folder import load_folder, read_folder
 from tertial.organisation.models import Unit
 
 from ..conftest import EXAMPLE_DIR, REPO_ROOT

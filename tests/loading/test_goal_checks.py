@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tertial.core.conventions import OTHER_PARTS_KEYS, Conventions
-from tertial.loading import read_folder
+from tertial.ingest.folder import read_folder
 
 from ..conftest import REPO_ROOT
 from .helpers import append, copy_small, replace

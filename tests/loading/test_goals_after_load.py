@@ -7,7 +7,7 @@ import pytest
 from tertial.core.errors import InputErrors
 from tertial.goals.models import Assessment, Indicator, IndicatorValue
 from tertial.goals.services import propose_assessment
-from tertial.loading import load_folder, load_organisation
+from tertial.ingest.folder import load_folder, load_organisation
 
 from .helpers import SMALL, append, copy_small
 from .test_goal_checks import add_indicator

@@ -10,8 +10,8 @@ from django.db.models import Sum
 from tertial.core.errors import InputErrors
 from tertial.economy.models import ImportBatch, LedgerBalance
 from tertial.goals.models import Assessment, Indicator, IndicatorTarget, IndicatorValue
-from tertial.loading import load_folder, load_organisation
-from tertial.loading.storing import _Store
+from tertial.ingest.folder import load_folder, load_organisation
+from tertial.ingest.folder.storing import _Store
 from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Organisation, Period, Unit
 

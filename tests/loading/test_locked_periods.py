@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from tertial.core.errors import InputErrors
 from tertial.economy.models import Forecast
 from tertial.goals.models import Assessment, IndicatorValue
-from tertial.loading import load_folder, load_organisation
+from tertial.ingest.folder import load_folder, load_organisation
 from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Period, Unit
 

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tertial.core.numbers import parse_decimal
-from tertial.loading.reading import FileError, decode, parse_csv, parse_yaml
+from tertial.ingest.folder.reading import FileError, decode, parse_csv, parse_yaml
 
 SWEDISH = "Åsa Öberg på Ängsvägen får 1 000 kr för kaffe & smörgås"
 

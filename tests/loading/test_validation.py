@@ -3,7 +3,7 @@
 import pytest
 
 from tertial.core.errors import InputError, InputErrors
-from tertial.loading import read_folder
+from tertial.ingest.folder import read_folder
 
 from .helpers import SMALL, append, copy_small, replace
 

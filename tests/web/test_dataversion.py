@@ -11,7 +11,7 @@ from django.urls import reverse
 from tertial.core.formatting import format_tkr
 from tertial.economy.models import LedgerBalance
 from tertial.goals.models import BoardGoal
-from tertial.loading.storing import insert_rows
+from tertial.ingest.folder.storing import insert_rows
 from tertial.narrative.models import DecisionEvent
 from tertial.organisation.models import Unit
 from tertial.web import dataversion, editing

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tertial.loading.folder import FolderData, read_folder
+from tertial.ingest.folder.folder import FolderData, read_folder
 
 
 def load_folder(path: Path, *, actor=None, force: bool = False):
@@ -17,7 +17,7 @@ def load_folder(path: Path, *, actor=None, force: bool = False):
 
     ``force`` replaces the data of periods approved or locked in the database too.
     """
-    from tertial.loading.storing import store_folder
+    from tertial.ingest.folder.storing import store_folder
 
     return store_folder(read_folder(Path(path)), actor=actor, force=force)
 

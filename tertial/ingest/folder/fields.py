@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from tertial.core.errors import InputError
 from tertial.core.numbers import NumberFormatError, parse_decimal
-from tertial.loading.reading import CsvRow, LineDict, LineList
+from tertial.ingest.folder.reading import CsvRow, LineDict, LineList
 
 CODE = re.compile(r"^[\w-]+$")
 PERIOD_KEY = re.compile(r"^(\d{4})-(\d{2})$")

@@ -19,7 +19,7 @@ from tertial.core import evaluation, formula
 from tertial.core.conventions import ConventionsError, conventions_from_settings
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.targets import TargetFormatError, parse_target
-from tertial.loading.fields import (
+from tertial.ingest.folder.fields import (
     MISSING_TEXTS,
     YamlFields,
     check_amount,
@@ -28,7 +28,14 @@ from tertial.loading.fields import (
     number_at,
     parse_period_key,
 )
-from tertial.loading.reading import CsvRow, FileError, LineDict, parse_csv, parse_yaml, read_text
+from tertial.ingest.folder.reading import (
+    CsvRow,
+    FileError,
+    LineDict,
+    parse_csv,
+    parse_yaml,
+    read_text,
+)
 from tertial.reports.definition import ReportDefinitionError, parse_definition
 
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")

@@ -18,7 +18,7 @@ from tertial.core.errors import InputError
 from tertial.economy.models import Forecast, InvestmentOutcome
 from tertial.goals.models import Assessment, IndicatorValue
 from tertial.goals.services import FORMULA_SOURCE
-from tertial.loading.folder import FolderData
+from tertial.ingest.folder.folder import FolderData
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import Organisation, Period
 

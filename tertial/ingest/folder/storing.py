@@ -5,7 +5,7 @@ goals, indicators, projects) are updated in place by their codes, so their prima
 everything attached to them survive a re-load. The data rows the folder defines (ledger rows
 loaded from the folder, budget, current forecasts and assessments, targets, indicator values,
 texts, investment figures) are deleted and written anew, except those of periods approved or
-locked in the database (tertial.loading.locked) unless the load is forced. Then the goals
+locked in the database (tertial.ingest.folder.locked) unless the load is forced. Then the goals
 engine computes the formula indicators and proposes an assessment for each loaded one.
 """
 
@@ -47,8 +47,8 @@ from tertial.goals.models import (
     Perspective,
 )
 from tertial.goals.services import compute_indicator_values, fill_missing_proposals
-from tertial.loading import locked
-from tertial.loading.folder import FolderData, SourceFile
+from tertial.ingest.folder import locked
+from tertial.ingest.folder.folder import FolderData, SourceFile
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from tertial.core.errors import InputErrors
-from tertial.loading import load_folder
+from tertial.ingest.folder import load_folder
 
 
 class Command(BaseCommand):
