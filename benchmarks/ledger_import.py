@@ -6,7 +6,7 @@ Generates (once per N, cached in the temp directory) a synthetic Unit4-style led
 about 2 000 responsibility codes each booking on 30 of 400 accounts, 12 months, activity and
 project codes, free text with Swedish letters; Windows-1252, semicolons, decimal comma.
 Creates a fresh organisation with those units and Kommun-Bas account ranges, imports the
-file through ``tertial.economy.ledger_import.import_ledger`` (the real path: checksum,
+file through ``tertial.ingest.ledger.importer.import_ledger`` (the real path: checksum,
 reading and checking every row, aggregation, replacing the months in the database, keeping
 the raw rows), and
 times DuckDB alone reading the same file and aggregating it to the same monthly balances.
@@ -265,8 +265,8 @@ def main() -> None:
     setup_django(args.database_url, work)
     from django.db import connection
 
-    from tertial.economy.ledger_import import import_ledger
     from tertial.economy.models import LedgerBalance
+    from tertial.ingest.ledger.importer import import_ledger
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})", flush=True)
     organisation = create_organisation(f"bench-{os.getpid()}-{int(time.time())}")

@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from tertial.economy.ledger_import import undo_import
 from tertial.economy.models import (
     Account,
     AccountClass,
@@ -12,6 +11,7 @@ from tertial.economy.models import (
     ImportJob,
     UnitCodeAlias,
 )
+from tertial.ingest.ledger.importer import undo_import
 
 
 class AccountRangeInline(admin.TabularInline):

@@ -20,7 +20,7 @@ from typing import TypeVar
 import duckdb
 from django.db import connection
 
-from tertial.economy.importing.expressions import quote_ident, quote_literal
+from tertial.core.sql import quote_ident, quote_literal
 
 T = TypeVar("T")
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django_tasks import task
 
 from tertial.core.errors import InputErrors
-from tertial.economy.importing.mapping import MappingError
 from tertial.economy.models import ImportBatch, ImportJob
+from tertial.ingest.ledger.mapping import MappingError
 
 
 def create_job(
@@ -32,7 +32,7 @@ def create_job(
 
 def execute_job(job: ImportJob, progress=None) -> ImportJob:
     """Run ``job`` in this process, keeping its status, progress and errors up to date."""
-    from tertial.economy.ledger_import import import_budget, import_ledger
+    from tertial.ingest.ledger.importer import import_budget, import_ledger
 
     def report(percent: int, message: str) -> None:
         ImportJob.objects.filter(pk=job.pk).update(progress=percent, message=message[:500])

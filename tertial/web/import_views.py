@@ -1,6 +1,6 @@
 """Imports: upload a ledger or budget file, follow its progress, see errors by line, add
 unknown unit codes as aliases, undo a batch. The import itself runs as a background task
-(tertial.economy.tasks); the page polls the job with htmx."""
+(tertial.ingest.tasks); the page polls the job with htmx."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tertial.access.rules import Action, get_period_for
-from tertial.economy.importing.mapping import shipped_mappings
-from tertial.economy.ledger_import import add_unit_alias, undo_import
 from tertial.economy.models import ImportBatch, ImportJob, UnitCodeAlias
-from tertial.economy.tasks import create_job
+from tertial.ingest.ledger.importer import add_unit_alias, undo_import
+from tertial.ingest.ledger.mapping import shipped_mappings
+from tertial.ingest.tasks import create_job
 from tertial.organisation.models import Unit
 from tertial.web.forms import UploadForm
 from tertial.web.stash import login_required_keep_post

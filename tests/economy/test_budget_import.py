@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 
 from tertial.core.errors import InputErrors
-from tertial.economy.ledger_import import import_budget, undo_import
 from tertial.economy.models import BudgetEntry
+from tertial.ingest.ledger.importer import import_budget, undo_import
 from tests.economy import test_ledger_import_support as support
 from tests.economy.test_ledger_import_support import write
 

@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from tertial.economy.ledger_import import import_ledger, rows_behind, undo_import
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
+from tertial.ingest.ledger.importer import import_ledger, rows_behind, undo_import
 from tests.economy import test_ledger_import_support as support
 from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
 

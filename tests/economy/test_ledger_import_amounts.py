@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tertial.core.numbers import NumberFormatError, parse_decimal
-from tertial.economy.importing.expressions import Layers, amount, amount_relation
+from tertial.ingest.ledger.expressions import Layers, amount, amount_relation
 
 AMOUNTS = st.decimals(
     min_value=Decimal("-9999999999999.99"),

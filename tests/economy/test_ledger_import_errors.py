@@ -3,8 +3,8 @@
 import pytest
 
 from tertial.core.errors import InputErrors
-from tertial.economy.ledger_import import add_unit_alias, import_ledger
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
+from tertial.ingest.ledger.importer import add_unit_alias, import_ledger
 from tertial.organisation.models import Unit
 from tests.economy import test_ledger_import_support as support
 from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, write

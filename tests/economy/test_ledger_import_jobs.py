@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
-from tertial.economy.tasks import execute_job
+from tertial.ingest.tasks import execute_job
 from tests.economy import test_ledger_import_support as support
 from tests.economy.test_ledger_import_support import AGRESSO_HEADER, write
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from tertial.economy.importing.mapping import load_mapping, mapping_from_dict
-from tertial.economy.ledger_import import import_ledger, rows_behind
+from tertial.ingest.ledger.importer import import_ledger, rows_behind
+from tertial.ingest.ledger.mapping import load_mapping, mapping_from_dict
 from tests.economy import test_ledger_import_support as support
 from tests.economy.test_ledger_import_support import agresso, balances, write
 
@@ -190,7 +190,7 @@ def test_shipped_mappings_load():
     ],
 )
 def test_bad_mappings_refused(data):
-    from tertial.economy.importing.mapping import MappingError
+    from tertial.ingest.ledger.mapping import MappingError
 
     with pytest.raises(MappingError):
         mapping_from_dict(data)

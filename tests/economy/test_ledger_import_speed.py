@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 
 from tertial.core.errors import InputErrors
-from tertial.economy.ledger_import import import_ledger, raw_info, rows_behind
 from tertial.economy.models import ImportBatch
+from tertial.ingest.ledger.importer import import_ledger, raw_info, rows_behind
 from tests.economy import test_ledger_import_support as support
 from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tertial.economy.importing.mapping import mapping_from_dict
+from tertial.ingest.ledger.mapping import mapping_from_dict
 
 AGRESSO_HEADER = "Period;Konto;Ansvar;Verksamhet;Projekt;Belopp;Text"
 

@@ -6,7 +6,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
-from tertial.economy.tasks import execute_job
+from tertial.ingest.tasks import execute_job
 from tertial.reports.editions import freeze_edition
 from tests.web.test_views import as_user, url
 from tests.workflow.test_transitions import approve_all_units

@@ -8,16 +8,10 @@ than two decimals is refused rather than rounded.
 
 from __future__ import annotations
 
+from tertial.core.sql import quote_ident, quote_literal
+
 # Characters that may group thousands besides the thousands separator itself.
 _SPACES = (" ", "\u00a0", "\u202f", "\u2009", "'")
-
-
-def quote_ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def quote_literal(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 class Layers:

@@ -30,10 +30,21 @@ from django.utils import timezone
 
 from tertial.audit.log import record
 from tertial.core.errors import InputError, InputErrors
-from tertial.economy.importing import bulk
-from tertial.economy.importing import expressions as expr
-from tertial.economy.importing.mapping import Mapping, load_mapping, mapping_from_dict
-from tertial.economy.importing.staging import (
+from tertial.core.sql import quote_ident, quote_literal
+from tertial.economy import bulk
+from tertial.economy.models import (
+    Account,
+    AccountClass,
+    AccountRange,
+    BudgetEntry,
+    ImportBatch,
+    LedgerBalance,
+    UnitCodeAlias,
+)
+from tertial.economy.services import units_of
+from tertial.ingest.ledger import expressions as expr
+from tertial.ingest.ledger.mapping import Mapping, load_mapping, mapping_from_dict
+from tertial.ingest.ledger.staging import (
     CsvPlan,
     Staged,
     csv_select,
@@ -45,16 +56,6 @@ from tertial.economy.importing.staging import (
     stage,
     transcode_cp1252,
 )
-from tertial.economy.models import (
-    Account,
-    AccountClass,
-    AccountRange,
-    BudgetEntry,
-    ImportBatch,
-    LedgerBalance,
-    UnitCodeAlias,
-)
-from tertial.economy.services import units_of
 from tertial.organisation.models import FiscalYear, Organisation, Unit
 
 Progress = Callable[[int, str], None]
@@ -162,7 +163,7 @@ def _duckdb(work_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(
         f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
-        f"SET temp_directory = {expr.quote_literal(str(work_dir / 'spill'))}; "
+        f"SET temp_directory = {quote_literal(str(work_dir / 'spill'))}; "
         "SET preserve_insertion_order = true"
     )
     return con
@@ -370,7 +371,7 @@ class _Analysis:
         ]
         self.con.execute(f"CREATE VIEW raw AS SELECT * FROM {self.source}")
         # The values as read stay beside the parsed ones, for the error messages.
-        fields += [f"{expr.quote_ident(r)} AS {expr.quote_ident('raw_' + r)}" for r in self.columns]
+        fields += [f"{quote_ident(r)} AS {quote_ident('raw_' + r)}" for r in self.columns]
         source = with_amount(self.mapping, self.decimal_separator, "raw")
         self.con.execute(f"CREATE VIEW parsed AS SELECT {', '.join(fields)} FROM {source}")
         self.con.execute(
@@ -390,7 +391,7 @@ class _Analysis:
         and only a plainly written one; any other (or none) counts as a bad amount, which
         sends the file to the full parser.
         """
-        per_row = [f"{expr.quote_ident(role)}" for role in self._codes_as_written()]
+        per_row = [f"{quote_ident(role)}" for role in self._codes_as_written()]
         if "date" in self.columns:  # hundreds of distinct dates: parsed per row, kept as months
             year, month = time_sql(self.mapping)
             per_row += [f"{year} AS year", f"{month} AS month"]
@@ -610,7 +611,7 @@ class _Analysis:
         """The DuckDB table ``name`` of codes (``code``) and the ids they stand for."""
         self.con.execute(
             f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest(CAST($1 AS VARCHAR[])) AS code, "
-            f"unnest(CAST($2 AS BIGINT[])) AS {expr.quote_ident(id_column)}",
+            f"unnest(CAST($2 AS BIGINT[])) AS {quote_ident(id_column)}",
             [list(ids), list(ids.values())],
         )
 
@@ -1076,12 +1077,12 @@ def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
     account_sql = expr.code("account")
     text = expr.dimension("text" if "text" in mapping.columns else None)
     where = [
-        f"{expr.code('unit')} IN ({', '.join(expr.quote_literal(c) for c in codes)})",
+        f"{expr.code('unit')} IN ({', '.join(quote_literal(c) for c in codes)})",
         f"{y} = {int(year)}",
         f"{m} IN ({', '.join(str(int(x)) for x in months)})",
     ]
     if account is not None:
-        where.append(f"{account_sql} = {expr.quote_literal(account)}")
+        where.append(f"{account_sql} = {quote_literal(account)}")
     source = parquet_source(Path(batch.raw_path))
     query = (
         f"SELECT {staged.line_sql()} AS line, {y} AS year, {m} AS month, "

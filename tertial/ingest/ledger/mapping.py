@@ -1,7 +1,7 @@
 """Column mappings: which column of a source system's export holds what.
 
 A mapping is a small YAML file (docs/ledger-import.md documents every key). Mappings shipped
-with tertial live in ``tertial/economy/mappings/`` and are named by their file stem
+with tertial live in ``tertial/ingest/ledger/mappings/`` and are named by their file stem
 (``unit4-agresso``); an installation can use its own by giving a path.
 """
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import yaml
 
-MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
+MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
 KINDS = ("ledger", "budget")
 FORMATS = ("auto", "csv", "xlsx", "parquet")

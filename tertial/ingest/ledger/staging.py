@@ -29,8 +29,8 @@ from pathlib import Path
 import duckdb
 
 from tertial.core.errors import InputError, InputErrors
-from tertial.economy.importing.expressions import quote_ident, quote_literal
-from tertial.economy.importing.mapping import Mapping
+from tertial.core.sql import quote_ident, quote_literal
+from tertial.ingest.ledger.mapping import Mapping
 
 CHUNK = 1 << 22
 SNIFF_BYTES = 1 << 20

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tertial.core.errors import InputErrors
-from tertial.economy.importing.mapping import MappingError
 from tertial.economy.models import ImportBatch, ImportJob
-from tertial.economy.tasks import execute_job
+from tertial.ingest.ledger.mapping import MappingError
+from tertial.ingest.tasks import execute_job
 from tertial.organisation.models import Organisation
 
 

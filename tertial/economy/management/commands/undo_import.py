@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tertial.economy.ledger_import import undo_import
 from tertial.economy.models import ImportBatch
+from tertial.ingest.ledger.importer import undo_import
 
 
 class Command(BaseCommand):
