@@ -7,8 +7,8 @@ import pytest
 from tertial.core.errors import InputErrors
 from tertial.economy.models import BudgetEntry
 from tertial.ingest.ledger.importer import import_budget, undo_import
-from tests.economy import test_ledger_import_support as support
-from tests.economy.test_ledger_import_support import write
+from tests.ingest.ledger import test_ledger_import_support as support
+from tests.ingest.ledger.test_ledger_import_support import write
 
 data_dir = support.data_dir
 org = support.org

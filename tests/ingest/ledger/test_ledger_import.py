@@ -6,8 +6,8 @@ import pytest
 
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
 from tertial.ingest.ledger.importer import import_ledger, rows_behind, undo_import
-from tests.economy import test_ledger_import_support as support
-from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
+from tests.ingest.ledger import test_ledger_import_support as support
+from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
 
 data_dir = support.data_dir
 org = support.org

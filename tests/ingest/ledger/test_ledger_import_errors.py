@@ -6,8 +6,8 @@ from tertial.core.errors import InputErrors
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
 from tertial.ingest.ledger.importer import add_unit_alias, import_ledger
 from tertial.organisation.models import Unit
-from tests.economy import test_ledger_import_support as support
-from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, write
+from tests.ingest.ledger import test_ledger_import_support as support
+from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, write
 
 data_dir = support.data_dir
 org = support.org

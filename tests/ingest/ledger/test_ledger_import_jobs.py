@@ -5,8 +5,8 @@ from django.core.management import CommandError, call_command
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
 from tertial.ingest.tasks import execute_job
-from tests.economy import test_ledger_import_support as support
-from tests.economy.test_ledger_import_support import AGRESSO_HEADER, write
+from tests.ingest.ledger import test_ledger_import_support as support
+from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, write
 
 data_dir = support.data_dir
 org = support.org

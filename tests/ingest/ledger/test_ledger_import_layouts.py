@@ -7,8 +7,8 @@ import pytest
 
 from tertial.ingest.ledger.importer import import_ledger, rows_behind
 from tertial.ingest.ledger.mapping import load_mapping, mapping_from_dict
-from tests.economy import test_ledger_import_support as support
-from tests.economy.test_ledger_import_support import agresso, balances, write
+from tests.ingest.ledger import test_ledger_import_support as support
+from tests.ingest.ledger.test_ledger_import_support import agresso, balances, write
 
 data_dir = support.data_dir
 org = support.org

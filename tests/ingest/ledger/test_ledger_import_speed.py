@@ -8,8 +8,8 @@ from django.db import connection
 from tertial.core.errors import InputErrors
 from tertial.economy.models import ImportBatch
 from tertial.ingest.ledger.importer import import_ledger, raw_info, rows_behind
-from tests.economy import test_ledger_import_support as support
-from tests.economy.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
+from tests.ingest.ledger import test_ledger_import_support as support
+from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
 
 data_dir = support.data_dir
 org = support.org
