@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tertial.workflow",
     "tertial.web",
     "tertial.api",
+    "tertial.cli",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,8 @@
 """The ``tertial`` command.
 
-Each sub-command is a Django management command of the same name (``tertial load`` runs
-``load``), so the CLI, the web views and the tests share one set of service functions.
+Each sub-command is a management command of this app (``tertial/cli/management/commands``)
+of the same name (``tertial load`` runs ``load``), a thin call of the ingestion's or the
+domain's functions, so the CLI, the web views and the tests share one set of them.
 Two-word commands of the documented CLI (``tertial import ledger``) map to one management
 command (``import_ledger``).
 """
@@ -38,7 +39,3 @@ def _use_demo_database() -> None:
     leaves an earlier demo's database alone).
     """
     os.environ["TERTIAL_DATABASE_URL"] = f"sqlite:///{Path.cwd() / DEMO_DATABASE}"
-
-
-if __name__ == "__main__":
-    main()

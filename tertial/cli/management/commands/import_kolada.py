@@ -10,8 +10,8 @@ from urllib.error import URLError
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from tertial.cli.management.commands.import_indicators import organisation_by_slug
 from tertial.goals import kolada
-from tertial.goals.management.commands.import_indicators import organisation_by_slug
 
 
 class Command(BaseCommand):

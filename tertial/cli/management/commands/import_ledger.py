@@ -1,6 +1,6 @@
 """tertial import ledger FILE --org ORG [--mapping NAME_OR_FILE] [--replace]"""
 
-from tertial.economy.management.commands._importing import ImportCommand
+from tertial.cli.management.commands._importing import ImportCommand
 from tertial.economy.models import ImportBatch
 
 
