@@ -59,8 +59,8 @@ OTHER_PARTS_KEYS = {
     "partly_met_threshold": "tertial.core.evaluation",
     "zero_result_tolerance": "tertial.core.evaluation",
     "assessment_rule": "tertial.core.evaluation",
-    "kolada_municipality": "tertial.goals.kolada",
-    "kolada_ou": "tertial.goals.kolada",
+    "kolada_municipality": "tertial.ingest.kolada",
+    "kolada_ou": "tertial.ingest.kolada",
     "report": "tertial.reports.definition",
     "word_template": "tertial.reports.services",
 }

@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tertial.core.errors import InputErrors
-from tertial.goals.importing import import_indicator_file
 from tertial.goals.services import compute_indicator_values
+from tertial.ingest.indicators import import_indicator_file
 from tertial.organisation.models import Organisation
 
 

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tertial.cli.management.commands.import_indicators import organisation_by_slug
-from tertial.goals import kolada
+from tertial.ingest import kolada
 
 
 class Command(BaseCommand):

@@ -8,8 +8,8 @@ from django.core.management.base import CommandError
 
 from tertial.audit.models import AuditEntry
 from tertial.core.errors import InputErrors
-from tertial.goals.importing import import_indicator_file
 from tertial.goals.models import Indicator, IndicatorValue
+from tertial.ingest.indicators import import_indicator_file
 
 pytestmark = pytest.mark.django_db
 

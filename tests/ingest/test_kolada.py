@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from tertial.goals import kolada
 from tertial.goals.models import Indicator, IndicatorValue, KoladaKpi, KoladaValue
+from tertial.ingest import kolada
 
 FIXTURES = Path(__file__).parent / "fixtures" / "kolada"
 
