@@ -266,7 +266,7 @@ def main() -> None:
     from django.db import connection
 
     from tertial.economy.models import LedgerBalance
-    from tertial.ingest.ledger.importer import import_ledger
+    from tertial.ingest.ledger.importer import Progress, import_ledger
 
     print(f"database: {connection.vendor} ({connection.settings_dict['NAME']})", flush=True)
     organisation = create_organisation(f"bench-{os.getpid()}-{int(time.time())}")
@@ -279,7 +279,9 @@ def main() -> None:
         def progress(percent: int, message: str) -> None:
             print(f"  {time.perf_counter() - started:7.2f} s {percent:3d} % {message}", flush=True)
 
-        batch = import_ledger(organisation, path, mapping="unit4-agresso", progress=progress)
+        batch = import_ledger(
+            organisation, path, mapping="unit4-agresso", progress=Progress(shown=progress)
+        )
         seconds = time.perf_counter() - started
         stored = LedgerBalance.objects.filter(batch=batch).count()
         print(f"import: {seconds:.2f} s, {stored} balances stored, batch {batch.pk}", flush=True)

@@ -11,7 +11,7 @@ from tertial.economy.models import (
     ImportJob,
     UnitCodeAlias,
 )
-from tertial.ingest.ledger.importer import undo_import
+from tertial.economy.services.imports import undo_import
 
 
 class AccountRangeInline(admin.TabularInline):

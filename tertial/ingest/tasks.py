@@ -1,83 +1,78 @@
-"""Imports as background tasks: the web UI creates an ImportJob, enqueues it, polls it."""
+"""Imports as background tasks: the web UI creates an ImportJob, enqueues it, polls it.
+
+The job's progress is written only between the import's steps outside its transaction
+(reading and checking the file, which take most of the time), each step committed at once,
+so the page polling it from another connection sees it move; the steps of storing, inside
+the transaction, reach only a progress bar on the screen (``Progress.in_transaction``).
+"""
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from django.contrib.auth import get_user_model
-from django.utils import timezone
 from django_tasks import task
 
 from tertial.core.errors import InputErrors
-from tertial.economy.models import ImportBatch, ImportJob
+from tertial.economy.services import jobs
+from tertial.economy.services.imports import LEDGER
+from tertial.ingest.ledger.importer import Progress, import_budget, import_ledger
 from tertial.ingest.ledger.mapping import MappingError
 
 
-def create_job(
-    organisation, path, *, kind, mapping, source_name="", user=None, replace=True
-) -> ImportJob:
+def create_job(organisation, path, *, kind, mapping, source_name="", user=None, replace=True):
     """Record an import to run and enqueue it; returns the job the page polls."""
-    job = ImportJob.objects.create(
-        organisation=organisation,
+    job = jobs.create_import_job(
+        organisation,
+        path,
         kind=kind,
-        file_path=str(path),
-        source_name=source_name or Path(path).name,
-        mapping=str(mapping),
+        mapping=mapping,
+        source_name=source_name,
         replace=replace,
-        created_by=user if user is not None and user.is_authenticated else None,
+        user=user,
     )
     run_import_job.enqueue(job.pk)
     return job
 
 
-def execute_job(job: ImportJob, progress=None) -> ImportJob:
-    """Run ``job`` in this process, keeping its status, progress and errors up to date."""
-    from tertial.ingest.ledger.importer import import_budget, import_ledger
+def execute_job(job, progress=None):
+    """Run ``job`` in this process, keeping its status, progress and errors up to date.
 
-    def report(percent: int, message: str) -> None:
-        ImportJob.objects.filter(pk=job.pk).update(progress=percent, message=message[:500])
-        if progress is not None:
-            progress(percent, message)
-
-    job.status, job.started_at = ImportJob.Status.RUNNING, timezone.now()
-    job.save(update_fields=["status", "started_at"])
-    run = import_ledger if job.kind == ImportBatch.Kind.LEDGER else import_budget
-    actor = get_user_model().objects.filter(pk=job.created_by_id).first()
+    ``progress(percent, message)`` hears of every step, those inside the import's
+    transaction too (a progress bar).
+    """
+    jobs.start_import_job(job)
+    steps = Progress(
+        saved=lambda percent, message: jobs.report_import_progress(job, percent, message),
+        shown=progress,
+    )
+    run = import_ledger if job.kind == LEDGER else import_budget
     try:
         batch = run(
             job.organisation,
             job.file_path,
             mapping=job.mapping,
-            actor=actor,
-            progress=report,
+            actor=job.created_by,
+            progress=steps,
             source_name=job.source_name or None,
             replace=job.replace,
         )
     except InputErrors as exc:
-        job.status, job.errors = (
-            ImportJob.Status.FAILED,
+        jobs.fail_import_job(
+            job,
+            f"{len(exc.errors)} fel; inget har sparats",
             [
                 {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
                 for e in exc.errors
             ],
         )
-        job.message = f"{len(exc.errors)} fel; inget har sparats"
     except MappingError as exc:
-        job.status, job.message = ImportJob.Status.FAILED, str(exc)[:500]
+        jobs.fail_import_job(job, str(exc))
     except Exception as exc:
-        job.status, job.message = ImportJob.Status.FAILED, f"oväntat fel: {exc}"[:500]
-        job.finished_at = timezone.now()
-        job.save()
+        jobs.fail_import_job(job, f"oväntat fel: {exc}")
         raise
     else:
-        job.status, job.batch, job.progress = ImportJob.Status.DONE, batch, 100
-        job.message = f"{batch.row_count} rader importerade för {', '.join(batch.months)}"[:500]
-    job.finished_at = timezone.now()
-    job.save()
+        jobs.finish_import_job(job, batch)
     return job
 
 
 @task()
 def run_import_job(job_id: int) -> str:
-    job = ImportJob.objects.select_related("organisation").get(pk=job_id)
-    return execute_job(job).status
+    return execute_job(jobs.import_job(job_id)).status

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from tertial.access.rules import Action, get_period_for
 from tertial.economy.models import ImportBatch, ImportJob, UnitCodeAlias
-from tertial.ingest.ledger.importer import add_unit_alias, undo_import
+from tertial.economy.services.imports import add_unit_alias, undo_import
 from tertial.ingest.ledger.mapping import shipped_mappings
 from tertial.ingest.tasks import create_job
 from tertial.organisation.models import Unit

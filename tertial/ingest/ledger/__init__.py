@@ -1,8 +1,8 @@
-"""Reading ledger and budget exports at municipal scale.
+"""Ledger and budget exports in: read, checked and summed by DuckDB at municipal scale.
 
-The public service functions are in ``tertial.ingest.ledger.importer``. This package holds
-the parts they are built from: column mappings (``mapping``), the DuckDB expressions that
-parse amounts and periods exactly (``expressions``), staging a source file as Parquet with
-its line numbers (``staging``) and writing the aggregated rows into the database fast
-(``bulk``). Only ``bulk`` uses Django.
+``importer`` reads a file through its column ``mapping`` (``tertial/ingest/ledger/mappings/``
+ships the known layouts), with the DuckDB ``expressions`` that parse amounts and periods
+exactly and, for a file that needs its line numbers, ``staging`` as Parquet; it hands the sums
+to ``tertial.economy.services.imports``, which stores them. ``tracing`` finds the rows of the
+files behind a stored balance.
 """

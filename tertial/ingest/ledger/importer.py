@@ -1,80 +1,110 @@
-"""Importing ledger and budget exports: validate everything, then replace the months covered.
+"""Reading ledger and budget exports: every row read, checked and summed by DuckDB.
 
 ``import_ledger`` reads a CSV, Excel or Parquet export through a column mapping (see
-``importing.mapping`` and docs/ledger-import.md), finds every problem in one pass, and
-either raises ``InputErrors`` naming file, line and column of each, storing nothing, or, in
-one transaction, replaces the organisation's monthly balances of the months the file covers
-by the file's exact sums per unit, account, activity and project. The file's rows are kept
-as Parquet under ``settings.DATA_DIR/raw/<batch id>.parquet`` so ``rows_behind`` can show the
-lines behind any figure. ``import_budget`` does the same for the monthly budget.
+``mapping`` and docs/ledger-import.md), finds every problem in one pass, and either raises
+``InputErrors`` naming file, line and column of each, storing nothing, or hands the file's
+exact sums per unit, account, activity, project and month to
+``tertial.economy.services.imports.store_imports``, which replaces the balances of the months
+the file covers in one transaction. ``import_budget`` does the same for the monthly budget.
+
+``read_export`` is the reading alone, for a caller that stores several files in a
+transaction of its own (the organisation folder): it checks the codes against the
+``KnownCodes`` it is given, which need not be in the database yet, and by ``Rules`` that may
+be stricter than an export's.
 """
 
 from __future__ import annotations
 
 import csv
-import json
 import os
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-from django.conf import settings
-from django.db import transaction
-from django.db.models import Q
-from django.utils import timezone
 
-from tertial.audit.log import record
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.sql import quote_ident, quote_literal
-from tertial.economy import bulk
-from tertial.economy.models import (
-    Account,
-    AccountClass,
-    AccountRange,
-    BudgetEntry,
-    ImportBatch,
-    LedgerBalance,
-    UnitCodeAlias,
+from tertial.economy.services.imports import (
+    BUDGET,
+    LEDGER,
+    ImportFile,
+    KnownCodes,
+    known_codes,
+    raw_dir,
+    store_imports,
 )
-from tertial.economy.services import units_of
 from tertial.ingest.ledger import expressions as expr
-from tertial.ingest.ledger.mapping import Mapping, load_mapping, mapping_from_dict
+from tertial.ingest.ledger.mapping import Mapping, load_mapping
 from tertial.ingest.ledger.staging import (
     CsvPlan,
     Staged,
     csv_select,
+    has_comment_lines,
     judge_decimal_separator,
     parquet_source,
     plan_csv,
     read_head,
     sha256_of,
     stage,
-    transcode_cp1252,
+    write_copy,
 )
-from tertial.organisation.models import FiscalYear, Organisation, Unit
-
-Progress = Callable[[int, str], None]
 
 MAX_LINES_LISTED = 50
-# The balances are stored in this many parts by unit (see bulk.insert_rows).
-PARTS = 4
 LINES_PER_CODE = 5
 DUCKDB_MEMORY_LIMIT = "1GB"
 # DECIMAL(18,2) holds at most 16 integer digits.
 MAX_AMOUNT = Decimal("9999999999999999.99")
+# The longest account number the chart keeps (Account.number).
+MAX_ACCOUNT_LENGTH = 20
 
 
-def raw_dir() -> Path:
-    return Path(settings.DATA_DIR) / "raw"
+@dataclass(frozen=True)
+class Rules:
+    """How strictly a file is read; an export's rules by default.
+
+    ``one_row_per_key``: a second row for the same unit, account (or class), month and
+    dimensions is an error naming both lines, where an export's rows are summed. Such a file
+    is always read by the exact path, which knows every row's line.
+    ``only_mapped_columns``: a column the mapping does not name, or a column named twice, is
+    an error, where an export's other columns are ignored.
+    """
+
+    one_row_per_key: bool = False
+    only_mapped_columns: bool = False
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an import has come, told to whoever follows it.
+
+    ``saved`` hears of the steps outside the import's transaction only: it may write them
+    where another connection reads them (the job a web page polls), which that connection
+    could not see before the transaction ends. ``shown`` hears of every step (a progress
+    bar on the screen).
+    """
+
+    saved: Callable[[int, str], None] | None = None
+    shown: Callable[[int, str], None] | None = None
+
+    def __call__(self, percent: int, message: str) -> None:
+        """A step outside the import's transaction."""
+        if self.saved is not None:
+            self.saved(percent, message)
+        if self.shown is not None:
+            self.shown(percent, message)
+
+    def in_transaction(self, percent: int, message: str) -> None:
+        if self.shown is not None:
+            self.shown(percent, message)
 
 
 def import_ledger(
-    organisation: Organisation,
+    organisation,
     path: str | Path,
     *,
     mapping: Mapping | str | Path,
@@ -82,17 +112,17 @@ def import_ledger(
     progress: Progress | None = None,
     source_name: str | None = None,
     replace: bool = True,
-) -> ImportBatch:
+):
     """Import a ledger export; replaces the organisation's balances of the months it covers.
 
     With ``replace=False`` a file covering a month that already has balances is refused.
+    Returns the ImportBatch.
     """
-    kind = ImportBatch.Kind.LEDGER
-    return _import(kind, organisation, path, mapping, actor, progress, source_name, replace)
+    return _import(LEDGER, organisation, path, mapping, actor, progress, source_name, replace)
 
 
 def import_budget(
-    organisation: Organisation,
+    organisation,
     path: str | Path,
     *,
     mapping: Mapping | str | Path,
@@ -100,22 +130,57 @@ def import_budget(
     progress: Progress | None = None,
     source_name: str | None = None,
     replace: bool = True,
-) -> ImportBatch:
+):
     """Import a budget file; replaces the organisation's budget of the months it covers.
 
     With ``replace=False`` a file covering a month that already has a budget is refused.
+    Returns the ImportBatch.
     """
-    kind = ImportBatch.Kind.BUDGET
-    return _import(kind, organisation, path, mapping, actor, progress, source_name, replace)
+    return _import(BUDGET, organisation, path, mapping, actor, progress, source_name, replace)
+
+
+def _import(kind, organisation, path, mapping, actor, progress, source_name, replace):
+    progress = progress or Progress()
+    codes = known_codes(organisation)
+    with read_export(
+        path,
+        kind=kind,
+        mapping=mapping,
+        codes=codes,
+        source_name=source_name,
+        progress=progress,
+    ) as export:
+        progress(75, "Sparar")
+        [batch] = store_imports(
+            organisation,
+            [export.to_store()],
+            replace=replace,
+            actor=actor,
+            progress=progress.in_transaction,
+        )
+    progress(100, "Klar")
+    return batch
 
 
 def resolve_mapping(mapping: Mapping | str | Path) -> Mapping:
     return mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
 
 
-def _import(
-    kind, organisation, path, mapping, actor, progress, source_name, replace
-) -> ImportBatch:
+def read_export(
+    path: str | Path,
+    *,
+    kind: str,
+    mapping: Mapping | str | Path,
+    codes: KnownCodes,
+    source_name: str | None = None,
+    rules: Rules = Rules(),  # noqa: B008 - frozen
+    progress: Progress | None = None,
+) -> Export:
+    """The file read, checked against ``codes`` and ``rules`` and summed, ready to store.
+
+    Raises InputErrors with every problem found. The result holds temporary files until it
+    is closed (it is a context manager); storing it moves the rows it keeps for tracing.
+    """
     mapping = resolve_mapping(mapping)
     path = Path(path)
     display = source_name or path.name
@@ -125,41 +190,153 @@ def _import(
         )
     if not path.is_file():
         raise InputErrors([InputError(display, None, "", "filen finns inte")])
-    report = progress or (lambda percent, message: None)
     raw_dir().mkdir(parents=True, exist_ok=True)
-    work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=raw_dir()))
-    con = _duckdb(work_dir)
-    analysis = None
+    export = Export(kind, mapping, codes, display, rules)
     try:
-        report(0, "Läser filen")
-        if mapping.source_format(path) == "csv" and "amount" in mapping.columns:
-            analysis = _single_pass(con, path, mapping, work_dir, organisation, display, kind)
-        if analysis is None:
+        export.read(path, progress or Progress())
+    except BaseException:
+        export.close()
+        raise
+    return export
+
+
+class Export:
+    """A ledger or budget file read, checked and summed in a DuckDB connection of its own."""
+
+    def __init__(self, kind: str, mapping: Mapping, codes: KnownCodes, display: str, rules):
+        self.kind = kind
+        self.mapping = mapping
+        self.codes = codes
+        self.display = display
+        self.rules = rules
+        self.work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=raw_dir()))
+        self.con = duckdb_connection(self.work_dir)
+        self.analysis: _Analysis | None = None
+
+    def __enter__(self) -> Export:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def read(self, path: Path, progress: Progress) -> None:
+        progress(0, "Läser filen")
+        single_pass = (
+            self.mapping.source_format(path) == "csv"
+            and "amount" in self.mapping.columns
+            and not self.rules.one_row_per_key
+        )
+        if single_pass:
+            self.analysis = _single_pass(self, path)
+        if self.analysis is None:
             # Something is not as it should be (or the file is not a plain CSV file): the
             # rows are staged with their line numbers, to name every problem exactly.
-            con.close()
-            con = _duckdb(work_dir)
-            staged = stage(path, mapping, work_dir, con, display_name=display, progress=report)
-            report(45, "Summerar per månad")
-            source = parquet_source(staged.path)
-            analysis = _Analysis(
-                con, staged, source, organisation, mapping, display, kind, work_dir
+            self.con.close()
+            self.con = duckdb_connection(self.work_dir)
+            staged = stage(
+                path,
+                self.mapping,
+                self.work_dir,
+                self.con,
+                display_name=self.display,
+                only_mapped_columns=self.rules.only_mapped_columns,
+                progress=progress,
             )
-            analysis.aggregate()
-            report(60, "Kontrollerar koder och belopp")
-            analysis.validate()
-        report(75, "Sparar")
-        batch = analysis.store(actor, source_name=display, replace=replace, progress=report)
-        report(100, "Klar")
-        return batch
+            progress(45, "Summerar per månad")
+            self.analysis = _Analysis(self, staged, parquet_source(staged.path), staged.mapping)
+            self.analysis.aggregate()
+            progress(60, "Kontrollerar koder och belopp")
+            self.analysis.validate()
+
+    @property
+    def row_count(self) -> int:
+        return self.analysis.row_count()
+
+    def keys(self):
+        """The file's keys with their first line, as an Arrow table (the exact path only)."""
+        return self.con.execute(
+            f"SELECT unit_code, target_code, year, month{self.analysis.dims}, first_line FROM agg"
+        ).arrow()
+
+    def to_store(self) -> ImportFile:
+        analysis = self.analysis
+        target = analysis.target
+        dims = ", activity, project" if self.kind == LEDGER else ""
+        self.con.execute(
+            "CREATE OR REPLACE VIEW sums AS SELECT unit_code AS unit, "
+            f"target_code AS {target}, year, month{dims}, amount FROM agg"
+        )
+        staged = analysis.staged
+        pending = analysis.pending_checksum
+        info = {
+            "kind": self.kind,
+            "source_name": self.display,
+            "mapping": _mapping_dict(analysis.mapping),
+            "decimal_separator": staged.decimal_separator,
+            "line_offset": staged.line_offset,
+            # "parquet": the staged rows; "csv": the file itself, staged when first traced.
+            "format": analysis.raw_format,
+        }
+        return ImportFile(
+            kind=self.kind,
+            source_name=self.display,
+            mapping=self.mapping.name,
+            row_count=analysis.row_count(),
+            con=self.con,
+            sums="sums",
+            checksum=pending.result if pending is not None else (lambda: staged.sha256),
+            raw_rows=staged.path,
+            raw_info=info,
+        )
+
+    def close(self) -> None:
+        if self.analysis is not None and self.analysis.pending_checksum is not None:
+            self.analysis.pending_checksum.join()  # it may be writing into work_dir
+        self.con.close()
+        shutil.rmtree(self.work_dir, ignore_errors=True)
+
+
+def doubled_keys(exports: list[Export]) -> list[InputError]:
+    """An error for each key that one of ``exports`` has and an earlier one has too.
+
+    For files that each have a key once (read by ``Rules(one_row_per_key=True)``) but are
+    stored together, as the organisation folder's are.
+    """
+    if len(exports) < 2:
+        return []
+    con = duckdb.connect()
+    try:
+        for index, export in enumerate(exports):
+            con.register(f"keys_{index}", export.keys())
+        union = " UNION ALL ".join(
+            f"SELECT *, {index} AS file FROM keys_{index}" for index in range(len(exports))
+        )
+        dims = exports[0].analysis.dims
+        key = f"unit_code, target_code, year, month{dims}"
+        rows = con.execute(
+            f"SELECT {key}, file, first_line, "
+            "first_value(file) OVER w AS first_file, first_value(first_line) OVER w AS first "
+            f"FROM ({union}) WINDOW w AS (PARTITION BY {key} ORDER BY file, first_line) "
+            "QUALIFY row_number() OVER w > 1 ORDER BY file, first_line"
+        ).fetchall()
     finally:
-        if analysis is not None and analysis.pending_checksum is not None:
-            analysis.pending_checksum.join()  # it may be writing into work_dir
         con.close()
-        shutil.rmtree(work_dir, ignore_errors=True)
+    errors = []
+    for *values, file, line, first_file, first in rows:
+        export = exports[file]
+        errors.append(
+            InputError(
+                export.display,
+                line,
+                export.analysis.time_field(),
+                f"en andra rad för {export.analysis.describe_key(values)} "
+                f"(den första i {exports[first_file].display} på rad {first})",
+            )
+        )
+    return errors
 
 
-def _duckdb(work_dir: Path) -> duckdb.DuckDBPyConnection:
+def duckdb_connection(work_dir: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
     con.execute(
         f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'; "
@@ -169,9 +346,7 @@ def _duckdb(work_dir: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def _single_pass(
-    con, path: Path, mapping: Mapping, work_dir: Path, organisation, display: str, kind
-) -> _Analysis | None:
+def _single_pass(export: Export, path: Path) -> _Analysis | None:
     """Read, check and sum a CSV file in one DuckDB query, or None if anything is wrong.
 
     This is the path of a good file, which is nearly every file: no line numbers, no staged
@@ -181,21 +356,21 @@ def _single_pass(
     returns None, and the caller takes the slower path that finds each problem with its
     line, or reads the unusual amounts.
     """
+    display, work_dir = export.display, export.work_dir
     head, size = read_head(path)
-    plan = plan_csv(head, size, mapping, display)
+    plan = plan_csv(head, size, export.mapping, display, export.rules.only_mapped_columns)
+    mapping = plan.mapping
+    if mapping.comment is not None and has_comment_lines(path, mapping.comment):
+        return None  # DuckDB would read a comment line with enough separators as a row
     decimal_separator = mapping.decimal_separator
     if decimal_separator == "auto":
         decimal_separator = _sniff_decimal_separator(head, size, plan, mapping)
     duck_encoding = "utf-8" if plan.encoding == "utf-8" else "latin-1"
     analysis = _Analysis(
-        con,
+        export,
         None,
         csv_select(path, duck_encoding, plan, mapping, rejects=False),
-        organisation,
         mapping,
-        display,
-        kind,
-        work_dir,
         decimal_separator=decimal_separator,
     )
     try:
@@ -207,7 +382,7 @@ def _single_pass(
         if plan.encoding != "windows-1252" or "latin-1" not in str(error):
             return None
         utf8 = work_dir / "source-utf8.csv"
-        transcode_cp1252(path, utf8, display)
+        write_copy(path, utf8, display, encoding="windows-1252")
         analysis.source = csv_select(utf8, "utf-8", plan, mapping, rejects=False)
         try:
             analysis.aggregate()
@@ -226,7 +401,7 @@ def _single_pass(
     # The checksum (and the copy) are computed while the balances are stored, which keeps
     # one core busy; DuckDB's reading, before, keeps both.
     analysis.pending_checksum = _Background(sha256_of, path, copy_to)
-    analysis.staged = Staged(kept, analysis.row_count(), "", size, decimal_separator, None)
+    analysis.staged = Staged(kept, analysis.row_count(), "", size, decimal_separator, None, mapping)
     analysis.raw_format = "csv"
     return analysis
 
@@ -272,20 +447,6 @@ class _Background:
         return value
 
 
-@dataclass(frozen=True)
-class _RawInfo:
-    """What is needed to read a batch's kept rows again, stored beside them as JSON."""
-
-    batch: int
-    kind: str
-    source_name: str
-    mapping: dict
-    decimal_separator: str
-    line_offset: int | None
-    # "parquet": the staged rows; "csv": a copy of the source file, staged when first traced.
-    format: str = "parquet"
-
-
 def time_sql(mapping: Mapping) -> tuple[str, str]:
     """Year and month of a staged row, by the mapping's time columns."""
     if "period" in mapping.columns:
@@ -320,7 +481,7 @@ def with_amount(mapping: Mapping, decimal_separator: str, source: str) -> str:
 
 
 class _Analysis:
-    """Parses, validates and aggregates one file's rows inside one DuckDB connection.
+    """Parses, validates and aggregates one file's rows inside its export's DuckDB connection.
 
     ``source`` is the relation of the mapped columns as text: the staged Parquet file, whose
     rows have line numbers (``staged`` given), or the CSV file read directly (``staged``
@@ -329,31 +490,28 @@ class _Analysis:
 
     def __init__(
         self,
-        con,
+        export: Export,
         staged: Staged | None,
         source: str,
-        organisation,
         mapping: Mapping,
-        display: str,
-        kind,
-        work_dir: Path,
         *,
         decimal_separator: str | None = None,
     ):
-        self.con = con
-        self.work_dir = work_dir
+        self.con = export.con
+        self.work_dir = export.work_dir
+        self.codes = export.codes
+        self.rules = export.rules
+        self.display = export.display
+        self.kind = export.kind
         self.staged = staged
         self.source = source
         self.decimal_separator = staged.decimal_separator if staged else decimal_separator
         self.raw_format = "parquet"
         self.pending_checksum: _Background | None = None
-        self.organisation = organisation
+        # The export's mapping less the optional columns the file lacks.
         self.mapping = mapping
-        self.display = display
-        self.kind = kind
         self.columns = mapping.columns
-        self.new_accounts: dict[str, int] = {}
-        ledger = kind == ImportBatch.Kind.LEDGER
+        ledger = self.kind == LEDGER
         self.target = "account" if ledger or "account" in self.columns else "account_class"
         self.dims = ", activity, project" if ledger else ""
 
@@ -421,7 +579,7 @@ class _Analysis:
             f"{year} AS year",
             f"{month} AS month",
         ]
-        if self.kind == ImportBatch.Kind.LEDGER:
+        if self.kind == LEDGER:
             for role in ("activity", "project"):
                 fields.append(f"{expr.dimension(role if role in self.columns else None)} AS {role}")
         return fields
@@ -429,7 +587,7 @@ class _Analysis:
     def _codes_as_written(self) -> list[str]:
         """The mapped columns ``agg`` is grouped by: all but the amount and the free text."""
         time = () if "date" in self.columns else self.mapping.time_roles
-        dims = ("activity", "project") if self.kind == ImportBatch.Kind.LEDGER else ()
+        dims = ("activity", "project") if self.kind == LEDGER else ()
         wanted = (*time, "unit", self.target, *dims)
         return [role for role in wanted if role in self.columns]
 
@@ -439,9 +597,7 @@ class _Analysis:
     def is_clean(self) -> bool:
         """Whether ``agg`` has no problem at all; checks what ``validate`` checks, by counts."""
         too_long = (
-            "length(activity) > 40 OR length(project) > 40"
-            if self.kind == ImportBatch.Kind.LEDGER
-            else "false"
+            "length(activity) > 40 OR length(project) > 40" if self.kind == LEDGER else "false"
         )
         years = ", ".join(str(y) for y in self.fiscal_years()) or "NULL"
         (rows, problems, total) = self.con.execute(
@@ -481,6 +637,7 @@ class _Analysis:
         errors += self._unknown_units()
         errors += self._unknown_targets()
         errors += self._too_long_dimensions()
+        errors += self._doubled_keys()
         if errors:
             raise InputErrors(errors)
 
@@ -517,6 +674,45 @@ class _Analysis:
     def _time_columns(self) -> list[str]:
         return list(self.mapping.time_roles)
 
+    def time_field(self) -> str:
+        """The time's column(s), as an error names them."""
+        return ", ".join(self._column(r) for r in self._time_columns())
+
+    def describe_key(self, values) -> str:
+        """A key (unit, account or class, year, month and dimensions) as a message names it."""
+        unit, target, year, month, *dims = values
+        text = f"ansvar {unit}, {'konto' if self.target == 'account' else 'kontoklass'} {target}"
+        for role, value in zip(("verksamhet", "projekt"), dims, strict=False):
+            if value:
+                text += f", {role} {value}"
+        return f"{text}, {year}-{int(month):02d}"
+
+    def _doubled_keys(self) -> list[InputError]:
+        """With ``Rules.one_row_per_key``: every row after the first of the same key."""
+        if not self.rules.one_row_per_key:
+            return []
+        key = f"unit_code, target_code, year, month{self.dims}"
+        complete = "year IS NOT NULL AND unit_code IS NOT NULL AND target_code IS NOT NULL"
+        (total,) = self.con.execute(
+            f"SELECT coalesce(sum(n - 1), 0) FROM agg WHERE n > 1 AND {complete}"
+        ).fetchall()[0]
+        if not total:
+            return []
+        rows = self.con.execute(
+            f"SELECT line, {key}, min(line) OVER (PARTITION BY {key}) AS first FROM parsed "
+            f"WHERE {complete} QUALIFY line > first ORDER BY line LIMIT {MAX_LINES_LISTED}"
+        ).fetchall()
+        found = [
+            InputError(
+                self.display,
+                line,
+                self.time_field(),
+                f"en andra rad för {self.describe_key(values)} (den första på rad {first})",
+            )
+            for line, *values, first in rows
+        ]
+        return self._listed(int(total), found, "med en nyckel som redan finns")
+
     def _bad_times(self) -> list[InputError]:
         (total,) = self.con.execute(
             "SELECT coalesce(sum(n), 0) FROM agg WHERE year IS NULL"
@@ -537,11 +733,7 @@ class _Analysis:
         return self._listed(int(total), found, "med fel period")
 
     def fiscal_years(self) -> list[int]:
-        return list(
-            FiscalYear.objects.filter(organisation=self.organisation)
-            .order_by("year")
-            .values_list("year", flat=True)
-        )
+        return sorted(self.codes.fiscal_years)
 
     def _outside_fiscal_years(self) -> list[InputError]:
         years = self.fiscal_years()
@@ -551,7 +743,7 @@ class _Analysis:
             f"AND year NOT IN ({', '.join(str(y) for y in years) or 'NULL'}) "
             "GROUP BY year ORDER BY year"
         ).fetchall()
-        field = ", ".join(self._column(r) for r in self._time_columns())
+        field = self.time_field()
         return [
             InputError(
                 self.display,
@@ -607,27 +799,17 @@ class _Analysis:
             )
         return errors
 
-    def _register(self, name: str, ids: dict[str, int], id_column: str) -> None:
-        """The DuckDB table ``name`` of codes (``code``) and the ids they stand for."""
+    def _register(self, name: str, codes: list[str]) -> str:
+        """The DuckDB table ``name`` of the known ``codes`` (column ``code``); its name."""
         self.con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest(CAST($1 AS VARCHAR[])) AS code, "
-            f"unnest(CAST($2 AS BIGINT[])) AS {quote_ident(id_column)}",
-            [list(ids), list(ids.values())],
+            f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT unnest(CAST($1 AS VARCHAR[])) AS code",
+            [sorted(codes)],
         )
-
-    def _unit_map(self) -> dict[str, int]:
-        codes = dict(Unit.objects.filter(organisation=self.organisation).values_list("code", "id"))
-        for source_code, unit_id in UnitCodeAlias.objects.filter(
-            organisation=self.organisation
-        ).values_list("source_code", "unit_id"):
-            codes.setdefault(source_code, unit_id)
-        return codes
+        return name
 
     def _register_units(self) -> str:
         """Registers the unit codes and aliases as a DuckDB table; returns its name."""
-        self.units = self._unit_map()
-        self._register("unit_map", self.units, "unit_id")
-        return "unit_map"
+        return self._register("known_units", list(self.codes.units))
 
     def _unknown_units(self) -> list[InputError]:
         return self._unknown(
@@ -637,58 +819,36 @@ class _Analysis:
             lambda code: f"ansvarskoden {code!r} finns inte i förvaltningen",
         )
 
-    def _ranges(self) -> list[tuple[int, int, int]]:
-        return list(
-            AccountRange.objects.filter(account_class__organisation=self.organisation).values_list(
-                "first", "last", "account_class_id"
-            )
-        )
-
     def _register_targets(self) -> tuple[str, str, Callable[[str], str]]:
         """Registers the known account classes or accounts as a DuckDB table.
 
         An account not in the chart but inside an account range counts as known: it is
-        created in the import. Returns the table's name, the role and the error message.
+        created when the file is stored. Returns the table's name, the role and the error
+        message.
         """
         if self.target == "account_class":
-            classes = dict(
-                AccountClass.objects.filter(organisation=self.organisation).values_list(
-                    "code", "id"
-                )
-            )
-            self.classes = classes
-            self._register("class_map", classes, "class_id")
             return (
-                "class_map",
+                self._register("known_targets", list(self.codes.account_classes)),
                 "account_class",
                 lambda code: f"kontoklassen {code!r} finns inte i förvaltningens kontoplan",
             )
-        accounts = dict(
-            Account.objects.filter(organisation=self.organisation).values_list(
-                "number", "account_class_id"
-            )
-        )
-        ranges = self._ranges()
         codes = [
             code
             for (code,) in self.con.execute(
                 "SELECT DISTINCT target_code FROM agg WHERE target_code IS NOT NULL"
             ).fetchall()
         ]
-        self.new_accounts = {}
-        for code in codes:
-            if code in accounts or not code.isdigit():
-                continue
-            number = int(code)
-            for first, last, class_id in ranges:
-                if first <= number <= last:
-                    self.new_accounts[code] = class_id
-                    break
-        account_classes = {**accounts, **self.new_accounts}
-        self.account_classes = account_classes
-        self._register("account_known", account_classes, "class_id")
+        ranges = self.codes.ranges
+        in_range = [
+            code
+            for code in codes
+            if code not in self.codes.accounts
+            and code.isdigit()
+            and len(code) <= MAX_ACCOUNT_LENGTH
+            and any(first <= int(code) <= last for first, last in ranges)
+        ]
         return (
-            "account_known",
+            self._register("known_targets", [*self.codes.accounts, *in_range]),
             "account",
             lambda code: f"kontot {code!r} finns inte och ligger inte i något kontointervall",
         )
@@ -698,7 +858,7 @@ class _Analysis:
         return self._unknown("target_code", table, role, describe)
 
     def _too_long_dimensions(self) -> list[InputError]:
-        if self.kind != ImportBatch.Kind.LEDGER:
+        if self.kind != LEDGER:
             return []
         errors = []
         for role in ("activity", "project"):
@@ -728,374 +888,7 @@ class _Analysis:
             )
         return errors
 
-    # Storing ------------------------------------------------------------------------------
-
-    def months(self) -> list[tuple[int, int]]:
-        return [
-            (int(y), int(m))
-            for y, m in self.con.execute(
-                "SELECT DISTINCT year, month FROM agg ORDER BY year, month"
-            ).fetchall()
-        ]
-
-    def store(self, actor, *, source_name: str, replace: bool, progress: Progress) -> ImportBatch:
-        months = self.months()
-        total, row_count = self.con.execute(
-            "SELECT coalesce(sum(amount), 0), coalesce(sum(n), 0) FROM agg"
-        ).fetchall()[0]
-        ledger = self.kind == ImportBatch.Kind.LEDGER
-        model = LedgerBalance if ledger else BudgetEntry
-        target: Path | None = None
-        try:
-            with transaction.atomic():
-                batch = ImportBatch.objects.create(
-                    organisation=self.organisation,
-                    kind=self.kind,
-                    source_name=source_name[:500],
-                    checksum=self.staged.sha256,  # or, if still computed, set below
-                    row_count=int(row_count),
-                    total=Decimal(total),
-                    months=[f"{y:04d}-{m:02d}" for y, m in months],
-                    mapping=self.mapping.name[:200],
-                    imported_by=actor if actor is not None and actor.is_authenticated else None,
-                )
-                if ledger and self.new_accounts:
-                    Account.objects.bulk_create(
-                        Account(
-                            organisation=self.organisation, number=code, account_class_id=class_id
-                        )
-                        for code, class_id in sorted(self.new_accounts.items())
-                    )
-                replaced_batches = sorted(
-                    {
-                        b
-                        for b in model.objects.filter(self._months_filter(months))
-                        .values_list("batch_id", flat=True)
-                        .distinct()
-                        if b is not None
-                    }
-                )
-                if not replace and model.objects.filter(self._months_filter(months)).exists():
-                    raise InputErrors(
-                        [
-                            InputError(
-                                self.display,
-                                None,
-                                "",
-                                "det finns redan värden för månaderna i filen; "
-                                "välj att ersätta dem (--replace) för att importera den",
-                            )
-                        ]
-                    )
-                with bulk.row_triggers_suspended(model._meta.db_table):
-                    replaced, _ = model.objects.filter(self._months_filter(months)).delete()
-                    progress(80, "Sparar summorna")
-                    try:
-                        stored = self._insert(batch)
-                    except duckdb.ConversionException:
-                        # Codes written in two ways ("5010" and "5010 ") whose sums are each
-                        # small enough but not together: too rare to check before.
-                        raise InputErrors(
-                            [
-                                InputError(
-                                    self.display, None, "", "en summa är för stor för att lagras"
-                                )
-                            ]
-                        ) from None
-                progress(90, "Sparar raderna för spårning")
-                if self.pending_checksum is not None:
-                    batch.checksum = self.pending_checksum.result()
-                target = raw_dir() / f"{batch.pk}.{self.raw_format}"
-                shutil.move(self.staged.path, target)
-                info = _RawInfo(
-                    batch=batch.pk,
-                    kind=self.kind,
-                    source_name=source_name,
-                    mapping=_mapping_dict(self.mapping),
-                    decimal_separator=self.staged.decimal_separator,
-                    line_offset=self.staged.line_offset,
-                    format=self.raw_format,
-                )
-                target.with_suffix(".json").write_text(
-                    json.dumps(asdict(info), ensure_ascii=False, indent=1), encoding="utf-8"
-                )
-                batch.raw_path = str(target)
-                batch.save(update_fields=["raw_path", "checksum"])
-                record(
-                    f"economy.{self.kind}.imported",
-                    actor=actor,
-                    organisation=self.organisation,
-                    obj=batch,
-                    after={
-                        "file": source_name,
-                        "sha256": batch.checksum,
-                        "rows": batch.row_count,
-                        "total": str(batch.total),
-                        "months": batch.months,
-                        "mapping": batch.mapping,
-                        "stored": stored,
-                        "replaced": replaced,
-                        "replaced_batches": replaced_batches,
-                        "accounts_created": sorted(self.new_accounts) if ledger else [],
-                    },
-                )
-                progress(95, "Bekräftar")
-        except BaseException:
-            # Nothing is stored, so neither are the raw rows.
-            if target is not None:
-                target.unlink(missing_ok=True)
-                target.with_suffix(".json").unlink(missing_ok=True)
-            raise
-        return batch
-
-    def _months_filter(self, months: list[tuple[int, int]]) -> Q:
-        by_year: dict[int, list[int]] = {}
-        for y, m in months:
-            by_year.setdefault(y, []).append(m)
-        condition = Q()
-        for y, ms in by_year.items():
-            condition |= Q(year=y, month__in=ms)
-        owner = (
-            Q(organisation=self.organisation, unit_id__in=units_of(self.organisation))
-            if self.kind == ImportBatch.Kind.LEDGER
-            else Q(unit__organisation=self.organisation)
-        )
-        return owner & condition
-
-    def _insert(self, batch: ImportBatch) -> int:
-        work_dir = self.work_dir
-        if self.kind == ImportBatch.Kind.LEDGER:
-            queries = [
-                "SELECT u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project, "
-                "CAST(sum(agg.amount) AS DECIMAL(18, 2)) AS amount "
-                "FROM agg JOIN unit_map u ON u.code = agg.unit_code "
-                "JOIN account_ids a ON a.code = agg.target_code "
-                f"WHERE u.unit_id BETWEEN {first} AND {last} "
-                "GROUP BY u.unit_id, a.account_id, agg.year, agg.month, agg.activity, agg.project "
-                # In the order of the primary key: the database then appends to its index
-                # instead of updating it at random places.
-                "ORDER BY u.unit_id, agg.year, agg.month, a.account_id, agg.activity, agg.project"
-                for first, last in self._unit_id_ranges(PARTS)
-            ]
-            accounts = dict(
-                Account.objects.filter(organisation=self.organisation).values_list("number", "id")
-            )
-            self._register("account_ids", accounts, "account_id")
-            columns = ["unit_id", "account_id", "year", "month", "activity", "project", "amount"]
-            constants = {"organisation_id": self.organisation.pk, "batch_id": batch.pk}
-            table = LedgerBalance._meta.db_table
-        else:
-            if self.target == "account_class":
-                join = "JOIN class_map c ON c.code = agg.target_code"
-            else:
-                join = "JOIN account_known c ON c.code = agg.target_code"
-            queries = [
-                "SELECT u.unit_id, c.class_id AS account_class_id, agg.year, agg.month, "
-                "CAST(sum(agg.amount) AS DECIMAL(18, 2)) AS amount "
-                f"FROM agg JOIN unit_map u ON u.code = agg.unit_code {join} "
-                "GROUP BY u.unit_id, c.class_id, agg.year, agg.month"
-            ]
-            columns = ["unit_id", "account_class_id", "year", "month", "amount"]
-            constants = {"batch_id": batch.pk}
-            table = BudgetEntry._meta.db_table
-        return bulk.insert_rows(self.con, queries, table, columns, work_dir, constants=constants)
-
-    def _unit_id_ranges(self, parts: int) -> list[tuple[int, int]]:
-        """The units' ids in ``parts`` ranges of about as many units, in order: each range's
-        balances can be stored while the next range's are computed."""
-        ids = sorted(set(self.units.values()))
-        size = max(1, -(-len(ids) // parts))
-        return [
-            (chunk[0], chunk[-1]) for chunk in (ids[i : i + size] for i in range(0, len(ids), size))
-        ]
-
 
 def _mapping_dict(mapping: Mapping) -> dict:
     data = asdict(mapping)
     return {k: v for k, v in data.items() if v is not None}
-
-
-def undo_import(batch: ImportBatch, *, actor=None) -> int:
-    """Remove what ``batch`` stored and mark it undone; returns the number of rows removed.
-
-    What the batch replaced when it was imported is not restored: its months are left
-    without balances (or budget) until a file covering them is imported again.
-    """
-    if batch.undone_at is not None:
-        raise ValueError(f"importen {batch.pk} är redan ångrad")
-    ledger = batch.kind == ImportBatch.Kind.LEDGER
-    model = LedgerBalance if ledger else BudgetEntry
-    rows = model.objects.filter(batch=batch)
-    if ledger:
-        # The balances have no index by batch; the units and months narrow the search to them.
-        months = Q()
-        for text in batch.months:
-            year, month = text.split("-")
-            months |= Q(year=int(year), month=int(month))
-        rows = rows.filter(
-            months,
-            organisation=batch.organisation_id,
-            unit_id__in=units_of(batch.organisation),
-        )
-    with transaction.atomic():
-        removed, _ = rows.delete()
-        batch.undone_at = timezone.now()
-        batch.save(update_fields=["undone_at"])
-        record(
-            f"economy.{batch.kind}.undone",
-            actor=actor,
-            organisation=batch.organisation,
-            obj=batch,
-            before={"rows": removed, "months": batch.months},
-            after={"undone_at": batch.undone_at.isoformat()},
-            reason="månaderna står utan värden tills de importeras igen",
-        )
-    return removed
-
-
-def add_unit_alias(
-    organisation: Organisation, source_code: str, unit: Unit, actor=None
-) -> UnitCodeAlias:
-    """Let rows booked on ``source_code`` count for ``unit`` in later imports."""
-    source_code = source_code.strip()
-    if unit.organisation_id != organisation.pk:
-        raise ValueError("verksamheten hör inte till förvaltningen")
-    if not source_code:
-        raise ValueError("ange koden som den står i filen")
-    if Unit.objects.filter(organisation=organisation, code=source_code).exists():
-        raise ValueError(f"{source_code!r} är redan en verksamhets egen kod")
-    with transaction.atomic():
-        alias = UnitCodeAlias.objects.create(
-            organisation=organisation,
-            source_code=source_code,
-            unit=unit,
-            created_by=(actor if actor is not None and actor.is_authenticated else None),
-        )
-        record(
-            "economy.unit_alias.added",
-            actor=actor,
-            organisation=organisation,
-            obj=alias,
-            after={"source_code": source_code, "unit": unit.code},
-        )
-    return alias
-
-
-def raw_info(batch: ImportBatch) -> dict | None:
-    """The JSON kept beside a batch's raw rows, or None when they are gone."""
-    if not batch.raw_path:
-        return None
-    info = Path(batch.raw_path).with_suffix(".json")
-    if not Path(batch.raw_path).is_file() or not info.is_file():
-        return None
-    return json.loads(info.read_text(encoding="utf-8"))
-
-
-def rows_behind(
-    organisation: Organisation,
-    unit_code: str,
-    year: int,
-    months: int | Iterable[int],
-    account: str | None = None,
-) -> list[dict]:
-    """The imported ledger rows behind a unit's balances of ``months`` of ``year``.
-
-    ``months`` is one month or several; an int ``n`` alone means that month only. Rows come
-    from the batches whose balances are stored now, each with its file, line and values as
-    read; their amounts sum to the stored balances.
-    """
-    month_list = sorted({months} if isinstance(months, int) else set(months))
-    unit = Unit.objects.get(organisation=organisation, code=unit_code)
-    balances = LedgerBalance.objects.filter(
-        organisation=organisation, unit=unit, year=year, month__in=month_list
-    )
-    if account is not None:
-        balances = balances.filter(account__number=account)
-    batch_ids = sorted(
-        {b for b in balances.values_list("batch_id", flat=True).distinct() if b is not None}
-    )
-    codes = [unit.code, *unit.code_aliases.values_list("source_code", flat=True)]
-    rows: list[dict] = []
-    con = duckdb.connect()
-    try:
-        for batch in ImportBatch.objects.filter(pk__in=batch_ids).order_by("pk"):
-            info = raw_info(batch)
-            if info is None:
-                continue
-            if info.get("format") == "csv":
-                info = _stage_kept_file(batch, info)
-            rows += _read_raw(con, batch, info, codes, year, month_list, account)
-    finally:
-        con.close()
-    return rows
-
-
-def _stage_kept_file(batch: ImportBatch, info: dict) -> dict:
-    """Stage the kept copy of a batch's CSV file once, as the slow import path would have.
-
-    The import of a good file keeps the file as it came; the first trace of its rows gives
-    them their line numbers and replaces the copy with the staged Parquet file.
-    """
-    kept = Path(batch.raw_path)
-    work_dir = Path(tempfile.mkdtemp(prefix="stage-", dir=raw_dir()))
-    con = _duckdb(work_dir)
-    try:
-        mapping = mapping_from_dict(info["mapping"])
-        staged = stage(kept, mapping, work_dir, con, display_name=info["source_name"])
-        if staged.sha256 != batch.checksum:
-            raise RuntimeError(f"the kept file of import {batch.pk} has changed: {kept}")
-        target = kept.with_suffix(".parquet")
-        shutil.move(staged.path, target)
-    finally:
-        con.close()
-        shutil.rmtree(work_dir, ignore_errors=True)
-    info = {
-        **info,
-        "line_offset": staged.line_offset,
-        "format": "parquet",
-    }
-    target.with_suffix(".json").write_text(
-        json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8"
-    )
-    batch.raw_path = str(target)
-    batch.save(update_fields=["raw_path"])
-    kept.unlink()
-    return info
-
-
-def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
-    mapping = mapping_from_dict(info["mapping"])
-    staged = Staged(
-        path=Path(batch.raw_path),
-        rows=batch.row_count,
-        sha256=batch.checksum,
-        size=0,
-        decimal_separator=info["decimal_separator"],
-        line_offset=info["line_offset"],
-    )
-    y, m = time_sql(mapping)
-    account_sql = expr.code("account")
-    text = expr.dimension("text" if "text" in mapping.columns else None)
-    where = [
-        f"{expr.code('unit')} IN ({', '.join(quote_literal(c) for c in codes)})",
-        f"{y} = {int(year)}",
-        f"{m} IN ({', '.join(str(int(x)) for x in months)})",
-    ]
-    if account is not None:
-        where.append(f"{account_sql} = {quote_literal(account)}")
-    source = parquet_source(Path(batch.raw_path))
-    query = (
-        f"SELECT {staged.line_sql()} AS line, {y} AS year, {m} AS month, "
-        f"{expr.code('unit')} AS unit, {account_sql} AS account, "
-        f"{expr.dimension('activity' if 'activity' in mapping.columns else None)} AS activity, "
-        f"{expr.dimension('project' if 'project' in mapping.columns else None)} AS project, "
-        f"_amount AS amount, {text} AS text "
-        f"FROM {with_amount(mapping, staged.decimal_separator, source)} "
-        f"WHERE {' AND '.join(where)} ORDER BY line"
-    )
-    cursor = con.execute(query)
-    names = [d[0] for d in cursor.description]
-    return [
-        {"batch": batch.pk, "file": info["source_name"], **dict(zip(names, row, strict=True))}
-        for row in cursor.fetchall()
-    ]

@@ -7,7 +7,7 @@ with tertial live in ``tertial/ingest/ledger/mappings/`` and are named by their 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
@@ -24,6 +24,8 @@ DECIMAL_SEPARATORS = ("auto", ",", ".")
 TIME_ROLES = ("period", "date", "year", "month")
 LEDGER_ROLES = ("unit", "account", "activity", "project", "amount", "debit", "credit", "text")
 BUDGET_ROLES = ("unit", "account_class", "account", "amount", "debit", "credit", "text")
+# Roles a mapping may mark optional: a file without their column reads as if they were empty.
+OPTIONAL_ROLES = ("activity", "project", "text")
 
 _ENCODING_ALIASES = {
     "utf8": "utf-8",
@@ -56,6 +58,9 @@ class Mapping:
     sheet: str | None = None
     date_format: str = "%Y-%m-%d"
     columns: dict[str, str] = field(default_factory=dict)
+    optional: tuple[str, ...] = ()
+    # A line whose first character other than a space is this one is a comment, skipped.
+    comment: str | None = None
 
     @property
     def time_roles(self) -> tuple[str, ...]:
@@ -64,6 +69,14 @@ class Mapping:
     @property
     def amount_roles(self) -> tuple[str, ...]:
         return tuple(r for r in ("amount", "debit", "credit") if r in self.columns)
+
+    def without(self, roles: list[str]) -> Mapping:
+        """The mapping of a file that lacks the columns of ``roles`` (optional ones)."""
+        if not roles:
+            return self
+        columns = {role: name for role, name in self.columns.items() if role not in roles}
+        optional = tuple(role for role in self.optional if role not in roles)
+        return replace(self, columns=columns, optional=optional)
 
     def source_format(self, path: Path) -> str:
         if self.format != "auto":
@@ -104,7 +117,8 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
         raise MappingError(f"{where}en mappning ska vara en YAML-tabell med nycklar")
     allowed = {
         "name", "kind", "system", "format", "encoding", "delimiter", "quote",
-        "decimal_separator", "header_row", "sheet", "date_format", "columns",
+        "decimal_separator", "header_row", "sheet", "date_format", "columns", "optional",
+        "comment",
     }  # fmt: skip
     unknown = sorted(set(data) - allowed)
     if unknown:
@@ -152,6 +166,17 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
     quote = data.get("quote", '"')
     if not isinstance(quote, str) or len(quote) > 1:
         raise MappingError(f"{where}quote: ett tecken, eller tomt för inga citattecken")
+    optional = data.get("optional") or []
+    if not isinstance(optional, list) or any(
+        role not in OPTIONAL_ROLES or role not in columns for role in optional
+    ):
+        raise MappingError(
+            f"{where}optional: en lista av rollerna i columns som får saknas i filen "
+            f"({', '.join(OPTIONAL_ROLES)})"
+        )
+    comment = data.get("comment")
+    if comment is not None and (not isinstance(comment, str) or len(comment) != 1):
+        raise MappingError(f"{where}comment: ett tecken, som inleder en kommentarsrad")
     return Mapping(
         name=str(data.get("name") or default_name),
         kind=kind,
@@ -165,4 +190,6 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
         sheet=str(data["sheet"]) if data.get("sheet") is not None else None,
         date_format=str(data.get("date_format") or "%Y-%m-%d"),
         columns=columns,
+        optional=tuple(optional),
+        comment=comment,
     )

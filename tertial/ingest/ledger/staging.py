@@ -23,7 +23,7 @@ import hashlib
 import re
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -50,6 +50,7 @@ class FileScan:
     ends_with_newline: bool
     has_c1: bool
     head: bytes
+    has_comments: bool = False
 
     @property
     def physical_lines(self) -> int:
@@ -72,6 +73,9 @@ class Staged:
     size: int
     decimal_separator: str
     line_offset: int | None  # None: the file has a ``line`` column
+    # The mapping as it applies to this file: without the optional columns it lacks, and
+    # with the line of its header.
+    mapping: Mapping | None = None
 
     def line_sql(self, row_index: str = "file_row_number") -> str:
         if self.line_offset is None:
@@ -79,15 +83,18 @@ class Staged:
         return f"({row_index} + {self.line_offset})"
 
 
-def scan_file(path: Path) -> FileScan:
-    """Checksum, line counts and a sample, in one streaming pass over the file."""
+def scan_file(path: Path, comment: str | None = None) -> FileScan:
+    """Checksum, line counts and a sample, in one streaming pass over the file; whether it
+    has a line starting with ``comment`` (after spaces)."""
     digest = hashlib.sha256()
     size = newlines = blank = 0
-    has_c1 = False
+    has_c1 = has_comments = False
+    comments = _CommentLines(comment)
     head = b""
     previous_end = b"\n"  # a blank first line counts as blank
     with path.open("rb") as f:
         while chunk := f.read(CHUNK):
+            has_comments = has_comments or comments.found_in(chunk)
             digest.update(chunk)
             if len(head) < SNIFF_BYTES:
                 head += chunk[: SNIFF_BYTES - len(head)]
@@ -108,7 +115,34 @@ def scan_file(path: Path) -> FileScan:
         ends_with_newline=previous_end.endswith(b"\n"),
         has_c1=has_c1,
         head=head,
+        has_comments=has_comments,
     )
+
+
+class _CommentLines:
+    """Finds a line starting with ``comment`` (after spaces) in a file read chunk by chunk."""
+
+    def __init__(self, comment: str | None):
+        self.pattern = (
+            None if comment is None else re.compile(rb"\n[ \t]*" + re.escape(comment.encode()))
+        )
+        self.line_start = b"\n"  # the last chunk's unfinished line, after its line break
+
+    def found_in(self, chunk: bytes) -> bool:
+        if self.pattern is None:
+            return False
+        joined = self.line_start + chunk
+        self.line_start = joined[joined.rfind(b"\n") :][-SNIFF_BYTES:]
+        return self.pattern.search(joined) is not None
+
+
+def has_comment_lines(path: Path, comment: str) -> bool:
+    comments = _CommentLines(comment)
+    with path.open("rb") as f:
+        while chunk := f.read(CHUNK):
+            if comments.found_in(chunk):
+                return True
+    return False
 
 
 def sha256_of(path: Path, copy_to: Path | None = None) -> str:
@@ -139,32 +173,56 @@ def sniff_delimiter(header_line: str) -> str:
 
 
 def _match_columns(
-    mapping: Mapping, header: list[str], source: str, line: int | None
-) -> dict[str, int]:
-    """The index of each mapped column in ``header``; all missing ones named in one error."""
-    normalised = [h.strip().lstrip("\ufeff").casefold() for h in header]
+    mapping: Mapping,
+    header: list[str],
+    source: str,
+    line: int | None,
+    only_mapped_columns: bool = False,
+) -> tuple[dict[str, int], Mapping]:
+    """The index of each mapped column in ``header``, and the mapping less the optional
+    columns the file lacks; every column missing (or, with ``only_mapped_columns``, not
+    mapped or given twice) named in one InputErrors."""
+    shown = [h.strip().lstrip("\ufeff") for h in header]
+    normalised = [h.casefold() for h in shown]
     positions: dict[str, int] = {}
     missing: list[str] = []
+    absent: list[str] = []
     for role, name in mapping.columns.items():
         try:
             positions[role] = normalised.index(name.casefold())
         except ValueError:
-            missing.append(name)
+            (absent if role in mapping.optional else missing).append(role)
+    errors = []
     if missing:
-        found = "; ".join(h.strip().lstrip("\ufeff") for h in header) or "(tom)"
-        raise InputErrors(
-            [
-                InputError(
-                    source,
-                    line,
-                    ", ".join(missing),
-                    f"filen stämmer inte med mappningen {mapping.name!r}: "
-                    f"{'kolumnen' if len(missing) == 1 else 'kolumnerna'} "
-                    f"{', '.join(missing)} saknas. Rubrikraden som hittades: {found}",
-                )
-            ]
+        names = [mapping.columns[role] for role in missing]
+        found = "; ".join(shown) or "(tom)"
+        errors.append(
+            InputError(
+                source,
+                line,
+                ", ".join(names),
+                f"filen stämmer inte med mappningen {mapping.name!r}: "
+                f"{'kolumnen' if len(names) == 1 else 'kolumnerna'} "
+                f"{', '.join(names)} saknas. Rubrikraden som hittades: {found}",
+            )
         )
-    return positions
+    if only_mapped_columns:
+        known = {name.casefold() for name in mapping.columns.values()}
+        for index, (name, folded) in enumerate(zip(shown, normalised, strict=True)):
+            if folded in normalised[:index]:
+                errors.append(InputError(source, line, name, "kolumnen finns två gånger"))
+            elif folded not in known:
+                errors.append(
+                    InputError(
+                        source,
+                        line,
+                        name,
+                        f"okänd kolumn; kolumnerna är {', '.join(mapping.columns.values())}",
+                    )
+                )
+    if errors:
+        raise InputErrors(errors)
+    return positions, mapping.without(absent)
 
 
 def stage(
@@ -174,15 +232,19 @@ def stage(
     con: duckdb.DuckDBPyConnection,
     *,
     display_name: str,
+    only_mapped_columns: bool = False,
     progress: Progress | None = None,
 ) -> Staged:
-    """Write the mapped columns of ``source`` to ``work_dir/staged.parquet``, or raise."""
+    """Write the mapped columns of ``source`` to ``work_dir/staged.parquet``, or raise.
+
+    ``only_mapped_columns``: a column the mapping does not name is an error.
+    """
     fmt = mapping.source_format(source)
     if fmt == "xlsx":
-        return _stage_xlsx(source, mapping, work_dir, con, display_name)
+        return _stage_xlsx(source, mapping, work_dir, con, display_name, only_mapped_columns)
     if fmt == "parquet":
-        return _stage_parquet(source, mapping, work_dir, con, display_name)
-    return _stage_csv(source, mapping, work_dir, con, display_name, progress)
+        return _stage_parquet(source, mapping, work_dir, con, display_name, only_mapped_columns)
+    return _stage_csv(source, mapping, work_dir, con, display_name, only_mapped_columns, progress)
 
 
 def _empty(display_name: str, message: str = "filen är tom") -> InputErrors:
@@ -197,6 +259,7 @@ class CsvPlan:
     delimiter: str
     header: list[str]
     positions: dict[str, int]
+    mapping: Mapping  # as it applies to this file (``Staged.mapping``)
 
 
 def read_head(path: Path) -> tuple[bytes, int]:
@@ -206,22 +269,44 @@ def read_head(path: Path) -> tuple[bytes, int]:
     return head, path.stat().st_size
 
 
-def plan_csv(head: bytes, size: int, mapping: Mapping, display_name: str) -> CsvPlan:
+def plan_csv(
+    head: bytes,
+    size: int,
+    mapping: Mapping,
+    display_name: str,
+    only_mapped_columns: bool = False,
+) -> CsvPlan:
     """Encoding, delimiter and columns of a CSV file; raises when it does not fit the mapping."""
     if size == 0 or not head.strip():
         raise _empty(display_name)
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
+        raise _empty(
+            display_name,
+            "filen ser ut att vara UTF-16 eller binär (den har NUL-tecken); "
+            "spara den som UTF-8 eller Windows-1252",
+        )
     encoding = mapping.encoding
     if encoding == "auto":
         encoding = sniff_encoding(head, complete=len(head) == size)
     text_head = head.decode("utf-8-sig" if encoding == "utf-8" else "cp1252", "replace")
     head_lines = text_head.splitlines()
-    if len(head_lines) < mapping.header_row:
-        raise _empty(display_name, f"filen har ingen rubrikrad på rad {mapping.header_row}")
-    header_line = head_lines[mapping.header_row - 1]
+    header_row = mapping.header_row
+    if mapping.comment is not None:
+        # Comments and blank lines before the header are skipped too.
+        while header_row <= len(head_lines) and (
+            not head_lines[header_row - 1].strip()
+            or head_lines[header_row - 1].lstrip(" \t").startswith(mapping.comment)
+        ):
+            header_row += 1
+    if len(head_lines) < header_row:
+        raise _empty(display_name, f"filen har ingen rubrikrad på rad {header_row}")
+    header_line = head_lines[header_row - 1]
     delimiter = mapping.delimiter if mapping.delimiter != "auto" else sniff_delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter, quotechar=mapping.quote or '"'))
-    positions = _match_columns(mapping, header, display_name, mapping.header_row)
-    return CsvPlan(encoding, delimiter, header, positions)
+    positions, applied = _match_columns(
+        mapping, header, display_name, header_row, only_mapped_columns
+    )
+    return CsvPlan(encoding, delimiter, header, positions, replace(applied, header_row=header_row))
 
 
 def csv_select(
@@ -237,7 +322,7 @@ def csv_select(
     collect = f", store_rejects=true, rejects_limit={MAX_LISTED}" if rejects else ""
     reader = (
         f"read_csv({quote_literal(str(read_path))}, delim={quote_literal(plan.delimiter)}, "
-        f"quote={quote}, escape={quote}, header=false, skip={mapping.header_row}, "
+        f"quote={quote}, escape={quote}, header=false, skip={plan.mapping.header_row}, "
         f"columns={{{columns}}}, auto_detect=false, encoding={quote_literal(duck_encoding)}, "
         f"strict_mode=true{collect})"
     )
@@ -253,20 +338,21 @@ def _stage_csv(
     work_dir: Path,
     con: duckdb.DuckDBPyConnection,
     display_name: str,
+    only_mapped_columns: bool,
     progress: Progress | None,
 ) -> Staged:
-    scan = scan_file(source)
+    scan = scan_file(source, mapping.comment)
     if progress:
         progress(10, "Filen är läst och kontrollsumman beräknad")
-    plan = plan_csv(scan.head, scan.size, mapping, display_name)
+    plan = plan_csv(scan.head, scan.size, mapping, display_name, only_mapped_columns)
+    mapping = plan.mapping
 
     read_path, duck_encoding = source, "utf-8"
-    if plan.encoding == "windows-1252":
-        if scan.has_c1:
-            read_path = work_dir / "source-utf8.csv"
-            transcode_cp1252(source, read_path, display_name)
-        else:
-            duck_encoding = "latin-1"
+    if scan.has_comments or (plan.encoding == "windows-1252" and scan.has_c1):
+        read_path = work_dir / "source-utf8.csv"
+        write_copy(source, read_path, display_name, encoding=plan.encoding, comment=mapping.comment)
+    elif plan.encoding == "windows-1252":
+        duck_encoding = "latin-1"
 
     select = csv_select(read_path, duck_encoding, plan, mapping, rejects=True)
     staged_path = work_dir / STAGED_FILE
@@ -279,7 +365,11 @@ def _stage_csv(
     if progress:
         progress(40, "Raderna är lästa")
 
-    regular = scan.blank_lines == 0 and scan.physical_lines == mapping.header_row + rows
+    regular = (
+        not scan.has_comments
+        and scan.blank_lines == 0
+        and scan.physical_lines == mapping.header_row + rows
+    )
     line_offset: int | None = mapping.header_row + 1
     if not regular:
         starts = _record_start_lines(read_path, duck_encoding, plan.delimiter, mapping, rows)
@@ -288,7 +378,9 @@ def _stage_csv(
     decimal_separator = mapping.decimal_separator
     if decimal_separator == "auto":
         decimal_separator = sniff_decimal_separator(con, staged_path, mapping, plan.delimiter)
-    return Staged(staged_path, rows, scan.sha256, scan.size, decimal_separator, line_offset)
+    return Staged(
+        staged_path, rows, scan.sha256, scan.size, decimal_separator, line_offset, mapping
+    )
 
 
 def parquet_source(path: Path) -> str:
@@ -296,13 +388,22 @@ def parquet_source(path: Path) -> str:
     return f"read_parquet({quote_literal(str(path))}, file_row_number = true)"
 
 
-def transcode_cp1252(source: Path, target: Path, display_name: str) -> None:
-    decoder = codecs.getincrementaldecoder("cp1252")()
+def write_copy(
+    source: Path, target: Path, display_name: str, *, encoding: str, comment: str | None = None
+) -> None:
+    """``source`` in UTF-8 at ``target``, each comment line left empty.
+
+    A Windows-1252 file is transcoded; a comment line keeps its line break, so every line
+    keeps its number and DuckDB skips it as a blank line.
+    """
+    python_encoding = "cp1252" if encoding == "windows-1252" else "utf-8"
+    decoder = codecs.getincrementaldecoder(python_encoding)()
     offset = 0
+    unfinished = ""
     with source.open("rb") as src, target.open("w", encoding="utf-8", newline="") as dst:
         while chunk := src.read(CHUNK):
             try:
-                dst.write(decoder.decode(chunk))
+                text = decoder.decode(chunk)
             except UnicodeDecodeError as exc:
                 position = offset + exc.start
                 with source.open("rb") as again:
@@ -313,13 +414,27 @@ def transcode_cp1252(source: Path, target: Path, display_name: str) -> None:
                             display_name,
                             line,
                             "",
-                            f"byte 0x{chunk[exc.start]:02X} finns inte i Windows-1252; "
+                            f"byte 0x{chunk[exc.start]:02X} finns inte i "
+                            f"{'Windows-1252' if encoding == 'windows-1252' else 'UTF-8'}; "
                             "filen har en annan teckenkodning än mappningen anger",
                         )
                     ]
                 ) from exc
             offset += len(chunk)
-        dst.write(decoder.decode(b"", final=True))
+            if comment is None:
+                dst.write(text)
+                continue
+            *lines, unfinished = (unfinished + text).split("\n")
+            dst.writelines(_uncommented(line, comment) + "\n" for line in lines)
+        rest = unfinished + decoder.decode(b"", final=True)
+        dst.write(rest if comment is None else _uncommented(rest, comment))
+
+
+def _uncommented(line: str, comment: str) -> str:
+    """The line, or only its carriage return when it is a comment."""
+    if line.lstrip(" \t").startswith(comment):
+        return "\r" if line.endswith("\r") else ""
+    return line
 
 
 _REJECT_TEXT = {
@@ -432,6 +547,7 @@ def _stage_parquet(
     work_dir: Path,
     con: duckdb.DuckDBPyConnection,
     display_name: str,
+    only_mapped_columns: bool,
 ) -> Staged:
     try:
         described = con.execute(
@@ -441,7 +557,7 @@ def _stage_parquet(
         raise _empty(display_name, f"filen är inte en läsbar Parquet-fil: {exc}") from exc
     header = [row[0] for row in described]
     types = [row[1] for row in described]
-    positions = _match_columns(mapping, header, display_name, None)
+    positions, mapping = _match_columns(mapping, header, display_name, None, only_mapped_columns)
     decimal_separator = "." if mapping.decimal_separator == "auto" else mapping.decimal_separator
 
     def as_text(index: int) -> str:
@@ -465,7 +581,7 @@ def _stage_parquet(
         raise _empty(display_name, "filen har inga rader")
     # A Parquet file has no lines: a row is named by its number, counting from 1.
     size = source.stat().st_size
-    return Staged(staged_path, rows, sha256_of(source), size, decimal_separator, 1)
+    return Staged(staged_path, rows, sha256_of(source), size, decimal_separator, 1, mapping)
 
 
 def _cell_text(value: object, decimal_separator: str) -> str | None:
@@ -494,6 +610,7 @@ def _stage_xlsx(
     work_dir: Path,
     con: duckdb.DuckDBPyConnection,
     display_name: str,
+    only_mapped_columns: bool,
 ) -> Staged:
     import openpyxl
     import pyarrow as pa
@@ -519,7 +636,9 @@ def _stage_xlsx(
                 break
         if header is None:
             raise _empty(display_name)
-        positions = _match_columns(mapping, header, display_name, mapping.header_row)
+        positions, mapping = _match_columns(
+            mapping, header, display_name, mapping.header_row, only_mapped_columns
+        )
         roles = sorted(positions)
         # Numbers are converted to text with the mapping's decimal separator, so that text
         # cells written the same way read alike.
@@ -550,4 +669,4 @@ def _stage_xlsx(
     if count == 0:
         raise _empty(display_name, "bladet har inga rader under rubrikraden")
     size = source.stat().st_size
-    return Staged(staged_path, count, sha256_of(source), size, decimal_separator, None)
+    return Staged(staged_path, count, sha256_of(source), size, decimal_separator, None, mapping)

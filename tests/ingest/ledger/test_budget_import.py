@@ -6,7 +6,8 @@ import pytest
 
 from tertial.core.errors import InputErrors
 from tertial.economy.models import BudgetEntry
-from tertial.ingest.ledger.importer import import_budget, undo_import
+from tertial.economy.services.imports import undo_import
+from tertial.ingest.ledger.importer import import_budget
 from tests.ingest.ledger import test_ledger_import_support as support
 from tests.ingest.ledger.test_ledger_import_support import write
 

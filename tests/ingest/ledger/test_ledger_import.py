@@ -5,7 +5,9 @@ from decimal import Decimal
 import pytest
 
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
-from tertial.ingest.ledger.importer import import_ledger, rows_behind, undo_import
+from tertial.economy.services.imports import undo_import
+from tertial.ingest.ledger.importer import import_ledger
+from tertial.ingest.ledger.tracing import rows_behind
 from tests.ingest.ledger import test_ledger_import_support as support
 from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
 

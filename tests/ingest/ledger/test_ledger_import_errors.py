@@ -4,7 +4,8 @@ import pytest
 
 from tertial.core.errors import InputErrors
 from tertial.economy.models import Account, ImportBatch, LedgerBalance
-from tertial.ingest.ledger.importer import add_unit_alias, import_ledger
+from tertial.economy.services.imports import add_unit_alias
+from tertial.ingest.ledger.importer import import_ledger
 from tertial.organisation.models import Unit
 from tests.ingest.ledger import test_ledger_import_support as support
 from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, write

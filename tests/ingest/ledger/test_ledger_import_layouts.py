@@ -5,8 +5,9 @@ from decimal import Decimal
 
 import pytest
 
-from tertial.ingest.ledger.importer import import_ledger, rows_behind
+from tertial.ingest.ledger.importer import import_ledger
 from tertial.ingest.ledger.mapping import load_mapping, mapping_from_dict
+from tertial.ingest.ledger.tracing import rows_behind
 from tests.ingest.ledger import test_ledger_import_support as support
 from tests.ingest.ledger.test_ledger_import_support import agresso, balances, write
 

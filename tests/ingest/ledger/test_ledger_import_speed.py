@@ -7,7 +7,8 @@ from django.db import connection
 
 from tertial.core.errors import InputErrors
 from tertial.economy.models import ImportBatch
-from tertial.ingest.ledger.importer import import_ledger, raw_info, rows_behind
+from tertial.ingest.ledger.importer import import_ledger
+from tertial.ingest.ledger.tracing import raw_info, rows_behind
 from tests.ingest.ledger import test_ledger_import_support as support
 from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from tertial.core.errors import InputErrors
 from tertial.economy.models import ImportBatch, ImportJob
-from tertial.ingest.ledger.mapping import MappingError
+from tertial.economy.services.jobs import create_import_job
 from tertial.ingest.tasks import execute_job
 from tertial.organisation.models import Organisation
 
@@ -36,10 +35,10 @@ class ImportCommand(BaseCommand):
             organisation = Organisation.objects.get(slug=options["org"])
         except Organisation.DoesNotExist as exc:
             raise CommandError(f"ingen förvaltning med kortnamnet {options['org']!r}") from exc
-        job = ImportJob.objects.create(
-            organisation=organisation,
+        job = create_import_job(
+            organisation,
+            options["file"],
             kind=self.kind,
-            file_path=options["file"],
             mapping=options["mapping"],
             replace=options["replace"],
         )
@@ -51,10 +50,7 @@ class ImportCommand(BaseCommand):
             def progress(percent: int, message: str) -> None:
                 bar.update(task, completed=percent, description=message)
 
-            try:
-                job = execute_job(job, progress=progress)
-            except (InputErrors, MappingError) as exc:  # pragma: no cover - caught in the job
-                raise CommandError(str(exc)) from exc
+            job = execute_job(job, progress=progress)
         if job.status != ImportJob.Status.DONE:
             for error in job.errors:
                 where = error["file"] + (f":{error['line']}" if error["line"] else "")

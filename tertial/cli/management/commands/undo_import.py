@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from tertial.economy.models import ImportBatch
-from tertial.ingest.ledger.importer import undo_import
+from tertial.economy.services.imports import undo_import
 
 
 class Command(BaseCommand):
