@@ -8,11 +8,7 @@ from tertial.core.errors import InputErrors
 from tertial.economy.models import BudgetEntry
 from tertial.economy.services.imports import undo_import
 from tertial.ingest.ledger.importer import import_budget
-from tests.ingest.ledger import test_ledger_import_support as support
-from tests.ingest.ledger.test_ledger_import_support import write
-
-data_dir = support.data_dir
-org = support.org
+from tests.ingest.ledger.helpers import write
 
 
 def budget(org):

@@ -8,11 +8,7 @@ from tertial.economy.models import Account, ImportBatch, LedgerBalance
 from tertial.economy.services.imports import undo_import
 from tertial.ingest.ledger.importer import import_ledger
 from tertial.ingest.ledger.tracing import rows_behind
-from tests.ingest.ledger import test_ledger_import_support as support
-from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
-
-data_dir = support.data_dir
-org = support.org
+from tests.ingest.ledger.helpers import AGRESSO_HEADER, agresso, balances, write
 
 LINES = [
     AGRESSO_HEADER,

@@ -7,11 +7,7 @@ from tertial.economy.models import Account, ImportBatch, LedgerBalance
 from tertial.economy.services.imports import add_unit_alias
 from tertial.ingest.ledger.importer import import_ledger
 from tertial.organisation.models import Unit
-from tests.ingest.ledger import test_ledger_import_support as support
-from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, write
-
-data_dir = support.data_dir
-org = support.org
+from tests.ingest.ledger.helpers import AGRESSO_HEADER, agresso, write
 
 GOOD = "202001;5010;1100;;;100,00;ok"
 

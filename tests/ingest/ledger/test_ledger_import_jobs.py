@@ -5,11 +5,7 @@ from django.core.management import CommandError, call_command
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
 from tertial.ingest.tasks import execute_job
-from tests.ingest.ledger import test_ledger_import_support as support
-from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, write
-
-data_dir = support.data_dir
-org = support.org
+from tests.ingest.ledger.helpers import AGRESSO_HEADER, write
 
 LINES = [AGRESSO_HEADER, "202001;5010;1100;;;100,00;Lön", "202002;5010;1100;;;50,00;Lön"]
 

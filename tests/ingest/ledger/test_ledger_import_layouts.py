@@ -8,11 +8,7 @@ import pytest
 from tertial.ingest.ledger.importer import import_ledger
 from tertial.ingest.ledger.mapping import load_mapping, mapping_from_dict
 from tertial.ingest.ledger.tracing import rows_behind
-from tests.ingest.ledger import test_ledger_import_support as support
-from tests.ingest.ledger.test_ledger_import_support import agresso, balances, write
-
-data_dir = support.data_dir
-org = support.org
+from tests.ingest.ledger.helpers import agresso, balances, write
 
 EXPECTED = {
     ("1100", "5010", 2020, 1, "", ""): Decimal("1234.50"),

@@ -9,11 +9,7 @@ from tertial.core.errors import InputErrors
 from tertial.economy.models import ImportBatch
 from tertial.ingest.ledger.importer import import_ledger
 from tertial.ingest.ledger.tracing import raw_info, rows_behind
-from tests.ingest.ledger import test_ledger_import_support as support
-from tests.ingest.ledger.test_ledger_import_support import AGRESSO_HEADER, agresso, balances, write
-
-data_dir = support.data_dir
-org = support.org
+from tests.ingest.ledger.helpers import AGRESSO_HEADER, agresso, balances, write
 
 
 def _triggers(table: str) -> list[tuple[str, str]]:
