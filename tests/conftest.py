@@ -1,7 +1,9 @@
 """Shared fixtures: the reference organisation (examples/vss-2020) loaded once per test run.
 
 Tests that use the database see the example as it is after ``tertial load``; each test runs
-in a transaction that is rolled back, so changes made by one test never reach another.
+in a transaction that is rolled back, so changes made by one test never reach another. A
+transactional test (``django_db(transaction=True)``) empties the database after it instead:
+its module uses ``restore_example``, which loads the example again after the module.
 """
 
 from pathlib import Path
@@ -12,12 +14,24 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = REPO_ROOT / "examples" / "vss-2020"
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def load_example() -> None:
     from tertial.ingest.folder import load_organisation
 
+    load_organisation(EXAMPLE_DIR)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
-        load_organisation(EXAMPLE_DIR)
+        load_example()
+
+
+@pytest.fixture(scope="module")
+def restore_example(django_db_blocker):
+    """The example loaded again after a module of transactional tests."""
+    yield
+    with django_db_blocker.unblock():
+        load_example()
 
 
 @pytest.fixture

@@ -8,6 +8,32 @@ from tertial.ingest.ledger.mapping import mapping_from_dict
 AGRESSO_HEADER = "Period;Konto;Ansvar;Verksamhet;Projekt;Belopp;Text"
 
 
+def create_organisation(slug: str):
+    """Three units, four account classes with their ranges, the fiscal years 2020 and 2021."""
+    from tertial.economy.models import AccountClass, AccountRange
+    from tertial.organisation.models import FiscalYear, Organisation, Unit
+
+    organisation = Organisation.objects.create(
+        slug=slug, name="Importförvaltningen", municipality="Testkommun"
+    )
+    for code, name in [("1100", "Ledning"), ("2100", "Kontakt"), ("3100", "Lokaler")]:
+        Unit.objects.create(organisation=organisation, code=code, name=name)
+    for kind, code, ranges in [
+        ("revenue", "sales", [(3000, 3999)]),
+        ("cost", "personnel", [(5000, 5999)]),
+        ("cost", "other", [(4000, 4999), (6000, 7999)]),
+        ("financial", "financial", [(8000, 8999)]),
+    ]:
+        account_class = AccountClass.objects.create(
+            organisation=organisation, code=code, name=code.title(), kind=kind
+        )
+        for first, last in ranges:
+            AccountRange.objects.create(account_class=account_class, first=first, last=last)
+    for year in (2020, 2021):
+        FiscalYear.objects.create(organisation=organisation, year=year)
+    return organisation
+
+
 def agresso(**overrides):
     data = {
         "name": "agresso-test",
