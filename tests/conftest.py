@@ -14,6 +14,15 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE_DIR = REPO_ROOT / "examples" / "vss-2020"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def test_run_data_dir(tmp_path_factory):
+    """The rows imports keep for tracing, in a folder of the test run's own."""
+    from django.test import override_settings
+
+    with override_settings(DATA_DIR=tmp_path_factory.mktemp("data")) as overridden:
+        yield overridden
+
+
 def load_example() -> None:
     from tertial.ingest.folder import load_organisation
 

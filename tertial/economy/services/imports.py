@@ -460,6 +460,42 @@ def undo_import(batch: ImportBatch, *, actor=None) -> int:
     return removed
 
 
+def delete_imports(batches: Iterable[ImportBatch], *, actor=None) -> int:
+    """Delete ``batches`` with what they stored, and the rows they keep for tracing once
+    the deletion is committed; returns the number of balances and budget rows deleted.
+
+    For a source that replaces all it imported before (the organisation folder), where
+    ``undo_import`` leaves the batches in the list of imports, marked undone.
+    """
+    batches = list(batches)
+    removed = 0
+    with transaction.atomic():
+        for organisation in {b.organisation for b in batches}:
+            own = [b for b in batches if b.organisation_id == organisation.pk]
+            ledger = [b.pk for b in own if b.kind == LEDGER]
+            budget = [b.pk for b in own if b.kind == BUDGET]
+            removed += LedgerBalance.objects.filter(
+                organisation=organisation, unit_id__in=units_of(organisation), batch__in=ledger
+            ).delete()[0]
+            removed += BudgetEntry.objects.filter(batch__in=budget).delete()[0]
+            ImportBatch.objects.filter(pk__in=[b.pk for b in own]).delete()
+            record(
+                "economy.imports.deleted",
+                actor=actor,
+                organisation=organisation,
+                before={"batches": [b.pk for b in own], "files": [b.source_name for b in own]},
+            )
+    kept = [Path(b.raw_path) for b in batches if b.raw_path]
+
+    def forget() -> None:
+        for path in kept:
+            path.unlink(missing_ok=True)
+            path.with_suffix(".json").unlink(missing_ok=True)
+
+    transaction.on_commit(forget)
+    return removed
+
+
 def add_unit_alias(
     organisation: Organisation, source_code: str, unit: Unit, actor=None
 ) -> UnitCodeAlias:

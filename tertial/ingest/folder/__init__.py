@@ -1,8 +1,8 @@
 """Loading an organisation folder (docs/input-format.md): `tertial load DIR`.
 
-``read_folder`` reads and validates every file without touching the database;
-``store_folder`` writes the result in one transaction. Nothing is stored unless the whole
-folder is valid.
+``read_folder`` reads and validates every file without touching the database (the ledger
+and budget files through the ledger importer, by the folder's rules); ``store_folder``
+writes the result in one transaction. Nothing is stored unless the whole folder is valid.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ def load_folder(path: Path, *, actor=None, force: bool = False):
     """
     from tertial.ingest.folder.storing import store_folder
 
-    return store_folder(read_folder(Path(path)), actor=actor, force=force)
+    with read_folder(Path(path)) as data:
+        return store_folder(data, actor=actor, force=force)
 
 
 def load_organisation(path: Path, *, actor=None, force: bool = False):

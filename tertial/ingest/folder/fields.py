@@ -298,19 +298,5 @@ def number_at(
     return number
 
 
-def csv_integer(
-    row: CsvRow, column: str, file: str, errors: list[InputError], minimum: int, maximum: int
-) -> int | None:
-    text = row.get(column)
-    if not text.isdigit() or not minimum <= int(text) <= maximum:
-        errors.append(
-            InputError(
-                file, row.line, column, f"{text!r} is not a whole number {minimum}–{maximum}"
-            )
-        )
-        return None
-    return int(text)
-
-
 def _join(path: str, key) -> str:
     return f"{path}.{key}" if path else str(key)

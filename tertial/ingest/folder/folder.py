@@ -8,34 +8,32 @@ InputErrors with every error it found, so a controller can fix a folder in one r
 from __future__ import annotations
 
 import datetime
-import hashlib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 
 from tertial.core import evaluation, formula
 from tertial.core.conventions import ConventionsError, conventions_from_settings
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.targets import TargetFormatError, parse_target
+from tertial.economy.services.imports import BUDGET, LEDGER, KnownCodes
 from tertial.ingest.folder.fields import (
     MISSING_TEXTS,
     YamlFields,
     check_amount,
     csv_decimal,
-    csv_integer,
     number_at,
     parse_period_key,
 )
 from tertial.ingest.folder.reading import (
-    CsvRow,
     FileError,
     LineDict,
     parse_csv,
     parse_yaml,
     read_text,
 )
+from tertial.ingest.ledger.importer import FOLDER_RULES, Export, doubled_keys, read_export
 from tertial.reports.definition import ReportDefinitionError, parse_definition
 
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
@@ -163,35 +161,6 @@ class IndicatorValueData:
 
 
 @dataclass
-class LedgerRow:
-    year: int
-    month: int
-    unit: str
-    account: str
-    activity: str
-    project: str
-    amount: Decimal
-
-
-@dataclass
-class BudgetRow:
-    year: int
-    month: int
-    unit: str
-    account_class: str
-    amount: Decimal
-
-
-@dataclass
-class SourceFile:
-    """One ledger or budget file: it becomes one ImportBatch."""
-
-    name: str
-    checksum: str
-    rows: list
-
-
-@dataclass
 class ForecastData:
     period: str
     unit: str
@@ -278,14 +247,36 @@ class FolderData:
     board_goals: list[BoardGoalData] = field(default_factory=list)
     indicators: list[IndicatorData] = field(default_factory=list)
     indicator_values: list[IndicatorValueData] = field(default_factory=list)
-    ledger_files: list[SourceFile] = field(default_factory=list)
-    budget_files: list[SourceFile] = field(default_factory=list)
+    # Read by the ledger importer, each holding its sums until stored or closed.
+    ledger_files: list[Export] = field(default_factory=list)
+    budget_files: list[Export] = field(default_factory=list)
     forecasts: list[ForecastData] = field(default_factory=list)
     sections: list[SectionData] = field(default_factory=list)
     assessments: list[AssessmentData] = field(default_factory=list)
     decisions_events: list[DecisionEventData] = field(default_factory=list)
     plans: list[PlanData] = field(default_factory=list)
     investment_projects: list[InvestmentProjectData] = field(default_factory=list)
+
+    def __enter__(self) -> FolderData:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Remove the temporary files of the ledger and budget files read."""
+        for export in [*self.ledger_files, *self.budget_files]:
+            export.close()
+
+    def known_codes(self) -> KnownCodes:
+        """The units, accounts, account classes and years the ledger and budget files may name."""
+        return KnownCodes(
+            units=frozenset(u.code for u in self.units),
+            account_classes=frozenset(c.code for c in self.account_classes),
+            accounts=frozenset(self.account_names),
+            ranges=tuple(r for c in self.account_classes for r in c.ranges),
+            fiscal_years=frozenset(self.years),
+        )
 
     def account_class_of(self, number: str) -> str | None:
         """The code of the account class whose range holds account ``number``."""
@@ -314,8 +305,8 @@ class FolderData:
             "goals": len(self.board_goals),
             "indicators": len(self.indicators),
             "indicator_values": len(self.indicator_values),
-            "ledger_rows": sum(len(f.rows) for f in self.ledger_files),
-            "budget_rows": sum(len(f.rows) for f in self.budget_files),
+            "ledger_rows": sum(f.row_count for f in self.ledger_files),
+            "budget_rows": sum(f.row_count for f in self.budget_files),
             "forecasts": len(self.forecasts),
             "assessments": len(self.assessments),
             "sections": len(self.sections),
@@ -327,10 +318,15 @@ class FolderData:
 
 
 def read_folder(path: Path) -> FolderData:
-    """Every file of the folder read and checked; InputErrors with all errors otherwise."""
+    """Every file of the folder read and checked; InputErrors with all errors otherwise.
+
+    The result holds the ledger and budget files' sums in temporary files until it is
+    closed (it is a context manager).
+    """
     reader = _FolderReader(Path(path))
     data = reader.read()
     if reader.errors:
+        data.close()
         raise InputErrors(reader.errors)
     return data
 
@@ -1067,128 +1063,36 @@ class _FolderReader:
             return None
         return parse_csv(content[0], file, self.errors, required=required, optional=optional)
 
-    def _month(self, row: CsvRow, file: str) -> tuple[int, int] | None:
-        year = csv_integer(row, "year", file, self.errors, 1901, 2099)
-        month = csv_integer(row, "month", file, self.errors, 1, 12)
-        if year is None or month is None:
-            return None
-        if year not in self.data.years:
-            self.error(
-                file,
-                row.line,
-                "year",
-                f"{year}-{month:02} is outside the organisation's fiscal years",
-            )
-            return None
-        return year, month
-
     # -- ledger/*.csv and budget/*.csv --
 
     def read_ledger(self) -> None:
-        units = {u.code for u in self.data.units}
-        # a ledger names each account on many rows: classify each once, not on every row
-        class_of = cache(self.data.account_class_of)
-        seen: dict[tuple, tuple[str, int]] = {}
-        for file in self._csv_files("ledger"):
-            content = self._text(file)
-            if content is None:
-                continue
-            table = parse_csv(
-                content[0],
-                file,
-                self.errors,
-                required=("year", "month", "unit", "account", "amount"),
-                optional=("activity", "project"),
-            )
-            if table is None:
-                continue
-            rows = []
-            for row in table.rows:
-                errors_before = len(self.errors)
-                month = self._month(row, file)
-                unit, account = row.get("unit"), row.get("account")
-                if unit not in units:
-                    self.error(file, row.line, "unit", f"unknown unit {unit!r}")
-                if not account.isdigit() or len(account) > 20:
-                    self.error(file, row.line, "account", f"{account!r} is not an account number")
-                elif class_of(account) is None:
-                    self.error(
-                        file,
-                        row.line,
-                        "account",
-                        f"unknown account {account}: outside every account class's ranges",
-                    )
-                for column in ("activity", "project"):
-                    if len(row.get(column)) > 40:
-                        self.error(file, row.line, column, "longer than 40 characters")
-                amount = csv_decimal(row, "amount", file, self.errors)
-                if len(self.errors) > errors_before:
-                    continue
-                activity, project = row.get("activity"), row.get("project")
-                key = (month, unit, account, activity, project)
-                if key in seen:
-                    dimensions = "/".join(d for d in (activity, project) if d)
-                    self.error(
-                        file,
-                        row.line,
-                        "month",
-                        f"a second balance for {unit} {account}"
-                        f"{' ' + dimensions if dimensions else ''} {month[0]}-{month[1]:02} "
-                        f"(first in {seen[key][0]} line {seen[key][1]})",
-                    )
-                    continue
-                seen[key] = (file, row.line)
-                rows.append(LedgerRow(month[0], month[1], unit, account, activity, project, amount))
-            self.data.ledger_files.append(
-                SourceFile(file, hashlib.sha256(content[1]).hexdigest(), rows)
-            )
+        self.data.ledger_files = self._read_exports("ledger", LEDGER, "tertial")
 
     def read_budget(self) -> None:
-        units = {u.code for u in self.data.units}
-        classes = {c.code for c in self.data.account_classes}
-        seen: dict[tuple, tuple[str, int]] = {}
-        for file in self._csv_files("budget"):
-            content = self._text(file)
-            if content is None:
-                continue
-            table = parse_csv(
-                content[0],
-                file,
-                self.errors,
-                required=("year", "month", "unit", "account_class", "amount"),
-            )
-            if table is None:
-                continue
-            rows = []
-            for row in table.rows:
-                errors_before = len(self.errors)
-                month = self._month(row, file)
-                unit, account_class = row.get("unit"), row.get("account_class")
-                if unit not in units:
-                    self.error(file, row.line, "unit", f"unknown unit {unit!r}")
-                if account_class not in classes:
-                    self.error(
-                        file, row.line, "account_class", f"unknown account class {account_class!r}"
+        self.data.budget_files = self._read_exports("budget", BUDGET, "tertial-budget")
+
+    def _read_exports(self, folder: str, kind: str, mapping: str) -> list[Export]:
+        """The folder's files of one kind, read as ``tertial import`` reads them, by the
+        folder's stricter rules: one row per key (in all the files together), no column
+        the format does not know."""
+        codes = self.data.known_codes()
+        exports = []
+        for file in self._csv_files(folder):
+            try:
+                exports.append(
+                    read_export(
+                        self.root / file,
+                        kind=kind,
+                        mapping=mapping,
+                        codes=codes,
+                        source_name=file,
+                        rules=FOLDER_RULES,
                     )
-                amount = csv_decimal(row, "amount", file, self.errors)
-                if len(self.errors) > errors_before:
-                    continue
-                key = (month, unit, account_class)
-                if key in seen:
-                    self.error(
-                        file,
-                        row.line,
-                        "month",
-                        f"a second budget for {unit} {account_class} "
-                        f"{month[0]}-{month[1]:02} (first in {seen[key][0]} "
-                        f"line {seen[key][1]})",
-                    )
-                    continue
-                seen[key] = (file, row.line)
-                rows.append(BudgetRow(month[0], month[1], unit, account_class, amount))
-            self.data.budget_files.append(
-                SourceFile(file, hashlib.sha256(content[1]).hexdigest(), rows)
-            )
+                )
+            except InputErrors as exc:
+                self.errors += exc.errors
+        self.errors += doubled_keys(exports)
+        return exports
 
     # -- investments.yaml --
 

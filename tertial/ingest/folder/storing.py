@@ -34,8 +34,8 @@ from tertial.economy.models import (
     InvestmentFrame,
     InvestmentOutcome,
     InvestmentProject,
-    LedgerBalance,
 )
+from tertial.economy.services.imports import delete_imports, store_imports
 from tertial.goals.models import (
     Assessment,
     AssessmentItem,
@@ -48,7 +48,7 @@ from tertial.goals.models import (
 )
 from tertial.goals.services import compute_indicator_values, fill_missing_proposals
 from tertial.ingest.folder import locked
-from tertial.ingest.folder.folder import FolderData, SourceFile
+from tertial.ingest.folder.folder import FolderData
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 
@@ -266,18 +266,16 @@ class _Store:
 
     def delete_replaced_rows(self) -> None:
         org = self.org
-        folder_batches = ImportBatch.objects.filter(organisation=org).filter(
-            Q(kind=ImportBatch.Kind.LEDGER, source_name__startswith=FOLDER_SOURCES["ledger"])
-            | Q(kind=ImportBatch.Kind.BUDGET, source_name__startswith=FOLDER_SOURCES["budget"])
+        # What earlier loads of the folder imported; the files are imported again below
+        # (a file taken out of the folder takes its rows with it).
+        delete_imports(
+            ImportBatch.objects.filter(organisation=org).filter(
+                Q(kind=ImportBatch.Kind.LEDGER, source_name__startswith=FOLDER_SOURCES["ledger"])
+                | Q(kind=ImportBatch.Kind.BUDGET, source_name__startswith=FOLDER_SOURCES["budget"])
+            ),
+            actor=self.actor,
         )
-        LedgerBalance.objects.filter(batch__in=folder_batches).delete()
-        budget = BudgetEntry.objects.filter(unit__organisation=org)
-        months = {(r.year, r.month) for f in self.data.budget_files for r in f.rows}
-        covered = Q(batch__in=folder_batches) | Q(batch__isnull=True)
-        for year, month in months:
-            covered |= Q(year=year, month=month)
-        budget.filter(covered).delete()
-        folder_batches.delete()
+        BudgetEntry.objects.filter(unit__organisation=org, batch__isnull=True).delete()
         kept = [p.pk for p in self.protected.values()]
         periods = Period.objects.filter(fiscal_year__organisation=org).exclude(pk__in=kept)
         Forecast.objects.filter(period__in=periods, is_current=True).delete()
@@ -323,9 +321,10 @@ class _Store:
             for first, last in c.ranges
         )
         existing = {a.number: a for a in Account.objects.filter(organisation=self.org)}
-        numbers = set(d.account_names) | {r.account for f in d.ledger_files for r in f.rows}
-        # An account the folder does not name but that is in the database (from a ledger
-        # import) stays as long as a range still classifies it.
+        # The ledger files' other accounts are created when they are stored. An account the
+        # folder does not name but that is in the database (from a ledger import) stays as
+        # long as a range still classifies it.
+        numbers = set(d.account_names)
         numbers |= {n for n in existing if d.account_class_of(n) is not None}
         rows = {}
         for number in sorted(numbers):
@@ -511,67 +510,14 @@ class _Store:
 
     # -- data rows --
 
-    def _batch(self, kind: str, source: SourceFile) -> ImportBatch:
-        months = sorted({f"{r.year}-{r.month:02}" for r in source.rows})
-        return ImportBatch.objects.create(
-            organisation=self.org,
-            kind=kind,
-            source_name=source.name,
-            checksum=source.checksum,
-            row_count=len(source.rows),
-            total=sum((r.amount for r in source.rows), 0),
-            months=months,
-            imported_by=self.person,
-        )
-
     def store_ledger_and_budget(self) -> None:
-        for source in self.data.ledger_files:
-            batch = self._batch(ImportBatch.Kind.LEDGER, source)
-            insert_rows(
-                LedgerBalance,
-                [
-                    "organisation",
-                    "unit",
-                    "account",
-                    "year",
-                    "month",
-                    "activity",
-                    "project",
-                    "amount",
-                    "batch",
-                ],
-                (
-                    (
-                        self.org.pk,
-                        self.units[r.unit].pk,
-                        self.accounts[r.account].pk,
-                        r.year,
-                        r.month,
-                        r.activity,
-                        r.project,
-                        r.amount,
-                        batch.pk,
-                    )
-                    for r in source.rows
-                ),
-            )
-        for source in self.data.budget_files:
-            batch = self._batch(ImportBatch.Kind.BUDGET, source)
-            insert_rows(
-                BudgetEntry,
-                ["unit", "account_class", "year", "month", "amount", "batch"],
-                (
-                    (
-                        self.units[r.unit].pk,
-                        self.classes[r.account_class].pk,
-                        r.year,
-                        r.month,
-                        r.amount,
-                        batch.pk,
-                    )
-                    for r in source.rows
-                ),
-            )
+        """The folder's files, imported as ``tertial import ledger|budget`` imports: the
+        months they cover replaced, their rows kept for tracing."""
+        for files in (self.data.ledger_files, self.data.budget_files):
+            if files:
+                store_imports(
+                    self.org, [f.to_store() for f in files], replace=True, actor=self.actor
+                )
 
     def _numbered(self, items, group):
         """The items of the periods being replaced, each with its place in its group."""

@@ -78,6 +78,10 @@ class Rules:
     only_mapped_columns: bool = False
 
 
+# The organisation folder's ledger and budget files (docs/input-format.md).
+FOLDER_RULES = Rules(one_row_per_key=True, only_mapped_columns=True)
+
+
 @dataclass(frozen=True)
 class Progress:
     """How far an import has come, told to whoever follows it.
@@ -254,9 +258,9 @@ class Export:
 
     def keys(self):
         """The file's keys with their first line, as an Arrow table (the exact path only)."""
-        return self.con.execute(
+        return self.con.sql(
             f"SELECT unit_code, target_code, year, month{self.analysis.dims}, first_line FROM agg"
-        ).arrow()
+        ).to_arrow_table()
 
     def to_store(self) -> ImportFile:
         analysis = self.analysis
@@ -729,8 +733,26 @@ class _Analysis:
         found = []
         for line, *values in self._lines("year IS NULL", ", ".join(f"raw_{r}" for r in roles)):
             text = " ".join("" if v is None else str(v) for v in values).strip()
-            found.append(InputError(self.display, line, field, f"{text!r} är inte {expected}"))
+            found.append(
+                InputError(
+                    self.display,
+                    line,
+                    self._bad_time_field(values) or field,
+                    f"{text!r} är inte {expected}",
+                )
+            )
         return self._listed(int(total), found, "med fel period")
+
+    def _bad_time_field(self, values: list) -> str | None:
+        """Of a year and a month in two columns, the one that cannot be read, if only one."""
+        if self.mapping.time_roles != ("year", "month"):
+            return None
+        year, month = ("" if v is None else str(v).strip() for v in values)
+        year_ok = len(year) == 4 and year.isdigit()
+        month_ok = month.isdigit() and 1 <= int(month) <= 12
+        if year_ok == month_ok:
+            return None
+        return self._column("month" if year_ok else "year")
 
     def fiscal_years(self) -> list[int]:
         return sorted(self.codes.fiscal_years)
@@ -743,7 +765,7 @@ class _Analysis:
             f"AND year NOT IN ({', '.join(str(y) for y in years) or 'NULL'}) "
             "GROUP BY year ORDER BY year"
         ).fetchall()
-        field = self.time_field()
+        field = self._column("year") if "year" in self.columns else self.time_field()
         return [
             InputError(
                 self.display,

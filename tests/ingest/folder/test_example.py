@@ -24,9 +24,9 @@ def row_counts() -> dict[str, int]:
 
 
 def test_example_is_valid():
-    data = read_folder(EXAMPLE_DIR)
-    assert data.slug == "vss"
-    counts = data.counts()
+    with read_folder(EXAMPLE_DIR) as data:
+        assert data.slug == "vss"
+        counts = data.counts()
     assert counts["ledger_rows"] > 1000 and counts["indicators"] > 40
 
 
@@ -44,8 +44,13 @@ def test_example_loaded_twice_has_the_same_rows(vss):
     assert sum(b.row_count for b in batches) == result.counts["ledger_rows"]
 
 
-def _tertial(args, database: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, TERTIAL_DATABASE_URL=database, PYTHONPATH=str(REPO_ROOT))
+def _tertial(args, database: str, data_dir) -> subprocess.CompletedProcess:
+    env = dict(
+        os.environ,
+        TERTIAL_DATABASE_URL=database,
+        TERTIAL_DATA_DIR=str(data_dir),
+        PYTHONPATH=str(REPO_ROOT),
+    )
     return subprocess.run(
         [sys.executable, "-m", "tertial.cli", *args],
         cwd=REPO_ROOT,
@@ -58,8 +63,8 @@ def _tertial(args, database: str) -> subprocess.CompletedProcess:
 
 def test_load_command(tmp_path):
     database = f"sqlite:///{tmp_path / 'cli.sqlite3'}"
-    assert _tertial(["migrate", "-v0"], database).returncode == 0
-    done = _tertial(["load", str(EXAMPLE_DIR)], database)
+    assert _tertial(["migrate", "-v0"], database, tmp_path).returncode == 0
+    done = _tertial(["load", str(EXAMPLE_DIR)], database, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Verksamhetsstöd och service" in done.stdout
     assert "ledger rows:" in done.stdout
@@ -67,10 +72,13 @@ def test_load_command(tmp_path):
     folder = copy_small(tmp_path)
     unit_line = replace(folder, "ledger/2021.csv", "2021;1;100;5010", "2021;1;999;5010")
     number_line = replace(folder, "ledger/2021.csv", "110 000,00", "12,3,4")
-    failed = _tertial(["load", str(folder)], database)
+    failed = _tertial(["load", str(folder)], database, tmp_path)
     assert failed.returncode == 1
     assert "Traceback" not in failed.stderr
     lines = failed.stderr.splitlines()
-    assert f"ledger/2021.csv:{unit_line} [unit]: unknown unit '999'" in lines
+    assert any(
+        line.startswith(f"ledger/2021.csv:{unit_line} [unit]: ansvarskoden '999' finns inte")
+        for line in lines
+    )
     assert any(line.startswith(f"ledger/2021.csv:{number_line} [amount]: ") for line in lines)
     assert "2 errors" in failed.stderr

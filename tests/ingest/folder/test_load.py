@@ -141,7 +141,8 @@ def test_reload_replaces_and_keeps_primary_keys(small):
     again = load_organisation(SMALL)
     assert again.pk == small.pk
     after_counts = row_counts()
-    assert after_counts.pop("audit.AuditEntry") == before_counts.pop("audit.AuditEntry") + 1
+    # the load; the earlier load's imports deleted; the three files imported again
+    assert after_counts.pop("audit.AuditEntry") == before_counts.pop("audit.AuditEntry") + 5
     assert after_counts == before_counts
     assert contents() == before
     assert dict(Unit.objects.filter(organisation=small).values_list("code", "pk")) == unit_pks
@@ -355,6 +356,8 @@ def test_a_second_balance_for_the_same_month_unit_and_account_is_refused(db, tmp
     )
     with pytest.raises(InputErrors) as caught:
         load_organisation(folder)
-    errors = [e for e in caught.value.errors if "second balance" in e.message]
-    assert [(e.file, e.line, e.field) for e in errors] == [("ledger/2021.csv", 4, "month")]
-    assert "first in ledger/2021.csv line 2" in errors[0].message
+    [error] = caught.value.errors
+    assert (error.file, error.line, error.field) == ("ledger/2021.csv", 4, "year, month")
+    assert error.message == (
+        "en andra rad för ansvar 100, konto 5010, 2021-01 (den första på rad 2)"
+    )

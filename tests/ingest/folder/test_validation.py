@@ -21,9 +21,9 @@ def assert_error(errors, file, line, field, text):
 
 
 def test_the_fixture_is_valid():
-    data = read_folder(SMALL)
-    assert data.slug == "provorg"
-    assert data.counts()["ledger_rows"] == 12
+    with read_folder(SMALL) as data:
+        assert data.slug == "provorg"
+        assert data.counts()["ledger_rows"] == 12
 
 
 # (file, old text, new text, field, part of the message); the line is where the new text is
@@ -33,22 +33,22 @@ CASES = {
         "2021;1;100;5010",
         "2021;1;999;5010",
         "unit",
-        "unknown unit '999'",
+        "ansvarskoden '999' finns inte",
     ),
     "unknown account": (
         "ledger/2021.csv",
         "2021;1;100;5010",
         "2021;1;100;9999",
         "account",
-        "unknown account 9999",
+        "kontot '9999' finns inte och ligger inte i något kontointervall",
     ),
-    "malformed number": ("ledger/2021.csv", "110 000,00", "12,3,4", "amount", "12,3,4"),
+    "malformed number": ("ledger/2021.csv", "110 000,00", "12,3,4", "amount", "'12,3,4'"),
     "ledger month outside the fiscal years": (
         "ledger/2021.csv",
         "2021;1;100;5010",
         "2019;1;100;5010",
         "year",
-        "outside",
+        "år 2019 är inte ett av förvaltningens räkenskapsår",
     ),
     "month 13": ("ledger/2021.csv", "2021;1;100;5010", "2021;13;100;5010", "month", "1–12"),
     "budget of an unknown account class": (
@@ -56,14 +56,14 @@ CASES = {
         "2021;1;100;personnel",
         "2021;1;100;personel",
         "account_class",
-        "unknown account class",
+        "kontoklassen 'personel' finns inte",
     ),
     "budget number with öre beyond two decimals": (
         "budget/2021.csv",
         "2021;1;100;personnel;105 000",
         "2021;1;100;personnel;105 000,125",
         "amount",
-        "more than 2 decimals",
+        "högst två decimaler",
     ),
     "unknown indicator in the values": (
         "indicator_values.csv",
@@ -403,7 +403,7 @@ def test_forecast_comment_without_a_forecast(tmp_path):
 def test_unknown_csv_column(tmp_path):
     folder = copy_small(tmp_path)
     replace(folder, "ledger/2020.csv", "activity;project;amount", "activity;projekt;amount")
-    assert_error(errors_of(folder), "ledger/2020.csv", 1, "projekt", "unknown column")
+    assert_error(errors_of(folder), "ledger/2020.csv", 1, "projekt", "okänd kolumn")
 
 
 def test_empty_organisation_yaml(tmp_path):
