@@ -1,133 +1,194 @@
-"""Importing indicator values from a CSV file in the indicator_values.csv format.
+"""Indicator values from a CSV file in the indicator_values.csv format (docs/input-format.md).
 
-The format is the organisation folder's (docs/input-format.md): columns indicator, period
-(YYYY or YYYY-MM), kind, gender, value, note, source. Every row is checked before anything is
-stored; all errors are reported together, each naming its line and column.
+One reader for the organisation folder's indicator_values.csv and ``tertial import
+indicators``: columns indicator, period (YYYY or YYYY-MM), kind, gender, value, missing, note,
+source; kind and gender in any case; every row checked against the indicators it names
+(their measure, and that a computed one takes no values), each problem reported with its
+line and column, all of them at once. ``import_indicator_file`` stores a file's values
+through the goals services, all or nothing.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+from typing import Protocol
 
+from tertial.core import evaluation
 from tertial.core.errors import InputError, InputErrors
-from tertial.core.evaluation import split_unit, validate_value
-from tertial.core.numbers import NumberFormatError, parse_decimal
 from tertial.goals import services
-from tertial.goals.models import Indicator, IndicatorValue
-from tertial.ingest.folder.fields import MISSING_TEXTS
+from tertial.ingest.folder.fields import number_at, parse_period_key
 from tertial.ingest.folder.reading import FileError, decode, parse_csv
-from tertial.organisation.models import Organisation, Period
 
-_PERIOD = re.compile(r"^(\d{4})(?:-(\d{2}))?$")
+REQUIRED = ("indicator", "period", "value")
+OPTIONAL = ("kind", "gender", "missing", "note", "source")
+KINDS = ("actual", "forecast", "plan")
+GENDERS = ("T", "K", "M")
+# How a missing value is written (in lower case); or empty, with the column missing set.
+MISSING_TEXTS = {"", "i.u.", "iu", "i.u", "n/a", "na"}
+MISSING_FLAGS = {"1", "x", "yes", "ja", "true"}
+# The longest note and source an indicator value keeps.
+TEXT_LENGTH = 200
+
+
+class Indicator(Protocol):
+    """What a value is checked against: a goals.yaml entry or an Indicator alike."""
+
+    measure: str
+    formula: str
+
+
+@dataclass
+class IndicatorValueData:
+    indicator: str
+    year: int
+    through_month: int
+    kind: str
+    gender: str
+    value: Decimal | None
+    note: str
+    source: str
 
 
 def read_indicator_values(
-    organisation: Organisation, text: str, file: str
-) -> list[services.ValueRow]:
-    """The rows of the file, validated; InputErrors with every problem found."""
-    errors: list[InputError] = []
-    table = parse_csv(
-        text,
-        file,
-        errors,
-        required=("indicator", "period", "value"),
-        optional=("kind", "gender", "note", "source"),
-    )
+    text: str,
+    file: str,
+    indicators: dict[str, Indicator],
+    errors: list[InputError],
+    *,
+    locked: set[tuple[int, int]] = frozenset(),  # noqa: B006 - never changed
+) -> list[IndicatorValueData]:
+    """The values of the file, each checked against ``indicators`` (by code); every problem
+    appended to ``errors``. A value of a period in ``locked`` (year, through month) is one."""
+    table = parse_csv(text, file, errors, required=REQUIRED, optional=OPTIONAL)
     if table is None:
-        raise InputErrors(errors)
-    indicators = {i.code: i for i in Indicator.objects.filter(organisation=organisation)}
-    locked = {
-        (year, month)
-        for year, month, status in Period.objects.filter(
-            fiscal_year__organisation=organisation
-        ).values_list("fiscal_year__year", "end_month", "status")
-        if status in {Period.Status.APPROVED, Period.Status.LOCKED}
-    }
-    rows: list[services.ValueRow] = []
+        return []
+    values: list[IndicatorValueData] = []
     seen: dict[tuple, int] = {}
     for row in table.rows:
-        line = row.line
 
-        def error(column: str, message: str, line: int = line) -> None:
+        def error(column: str, message: str, line: int = row.line) -> None:
             errors.append(InputError(file, line, column, message))
 
+        errors_before = len(errors)
         code = row.get("indicator")
         indicator = indicators.get(code)
         if indicator is None:
             error("indicator", f"unknown indicator {code!r}")
+        period = _period(row.get("period"))
+        if period is None:
+            error(
+                "period",
+                f"{row.get('period')!r} is not a year YYYY or a period YYYY-MM "
+                "between 1901 and 2099",
+            )
+        elif period in locked:
+            error("period", f"the period {period[0]}-{period[1]:02d} is locked")
+        kind = (row.get("kind") or "actual").lower()
+        if kind not in KINDS:
+            error("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+        gender = (row.get("gender") or "T").upper()
+        if gender not in GENDERS:
+            error("gender", f"{gender!r} is not one of {', '.join(GENDERS)}")
+        value = _value(row.get("value"), row.get("missing"), indicator, file, row.line, errors)
+        for column in ("note", "source"):
+            if len(row.get(column)) > TEXT_LENGTH:
+                error(column, f"longer than {TEXT_LENGTH} characters")
+        if len(errors) > errors_before:
             continue
-        if indicator.formula:
-            error("indicator", f"{code} is computed by its formula {indicator.formula!r}")
-            continue
-        match = _PERIOD.match(row.get("period"))
-        if not match:
-            error("period", f"{row.get('period')!r} is not a period; write YYYY or YYYY-MM")
-            continue
-        year, month = int(match[1]), int(match[2] or 12)
-        if not 1900 < year < 2100 or not 1 <= month <= 12:
-            error("period", f"{row.get('period')!r} is not a period")
-            continue
-        if (year, month) in locked:
-            error("period", f"the period {year}-{month:02d} is locked")
-            continue
-        kind = (row.get("kind") or IndicatorValue.Kind.ACTUAL).lower()
-        if kind not in IndicatorValue.Kind.values:
-            error("kind", f"{kind!r}: use actual, forecast or plan")
-            continue
-        gender = (row.get("gender") or IndicatorValue.Gender.TOTAL).upper()
-        if gender not in IndicatorValue.Gender.values:
-            error("gender", f"{gender!r}: use T, K or M")
-            continue
-        value = _value(indicator, row.get("value"), error)
-        if value is False:
-            continue
-        key = (code, year, month, kind, gender)
+        key = (code, *period, kind, gender)
         if key in seen:
-            error("value", f"a second value for {code} {row.get('period')} (line {seen[key]})")
+            error(
+                "indicator",
+                f"a second value for {code} {row.get('period')} {kind} {gender} "
+                f"(first on line {seen[key]})",
+            )
             continue
-        seen[key] = line
-        rows.append(
-            services.ValueRow(
-                indicator, year, month, kind, gender, value, row.get("note"), row.get("source")
+        seen[key] = row.line
+        values.append(
+            IndicatorValueData(
+                code, *period, kind, gender, value, row.get("note"), row.get("source")
             )
         )
-    if errors:
-        raise InputErrors(errors)
-    return rows
+    return values
 
 
-def _value(indicator: Indicator, text: str, error) -> Decimal | None | bool:
-    """The value of a cell; False (after reporting the error) when it cannot be one."""
-    if text.strip().lower() in MISSING_TEXTS:
-        return None
-    number, unit_problem = split_unit(indicator.measure, text)
-    if unit_problem:
-        error("value", unit_problem)
-        return False
-    try:
-        value = parse_decimal(number)
-    except NumberFormatError as exc:
-        error("value", str(exc))
-        return False
-    problem = validate_value(indicator.measure, value)
-    if problem:
-        error("value", f"{indicator.code}: {problem}")
-        return False
+def _period(text: str) -> tuple[int, int] | None:
+    """(year, through month) of a value's period: YYYY is the whole year."""
+    if len(text) == 4 and text.isdigit():
+        year, month = int(text), 12
+    else:
+        parsed = parse_period_key(text)
+        if parsed is None:
+            return None
+        year, month = parsed
+    return (year, month) if 1900 < year < 2100 else None
+
+
+def _value(
+    text: str, missing: str, indicator: Indicator | None, file: str, line: int, errors: list
+) -> Decimal | None:
+    """The value of a row (None: no data); None too after an error, which is appended."""
+    value = None
+    if text.lower() not in MISSING_TEXTS:
+        if missing.lower() in MISSING_FLAGS:
+            errors.append(InputError(file, line, "value", "a value is given but missing is set"))
+        # a value may carry its measure's unit, as Excel saves a percentage: "91%"
+        number, problem = evaluation.split_unit(indicator.measure if indicator else "", text)
+        if problem and indicator:
+            errors.append(InputError(file, line, "value", problem))
+        else:
+            value = number_at(number, file, line, "value", errors, places=6, digits=20)
+    if indicator is None:
+        return value
+    if indicator.formula:
+        # as in the goals engine: a computed indicator's values come from its formula
+        errors.append(
+            InputError(
+                file,
+                line,
+                "value",
+                f"the indicator is computed by its formula {indicator.formula!r}; "
+                "its values cannot be given",
+            )
+        )
+    else:
+        problem = evaluation.validate_value(indicator.measure, value)
+        if problem:
+            errors.append(InputError(file, line, "value", problem))
     return value
 
 
-def import_indicator_file(organisation: Organisation, path: Path, *, actor=None) -> dict[str, int]:
-    """Read, validate and store a file of indicator values (all or nothing)."""
+def import_indicator_file(organisation, path: Path, *, actor=None) -> dict[str, int]:
+    """Read, check and store a file of indicator values, all or nothing; the counts of
+    values created and updated."""
     try:
         text = decode(path.read_bytes(), path.name)
     except FileError as exc:
         raise InputErrors([exc.error]) from exc
-    rows = read_indicator_values(organisation, text, path.name)
+    indicators = services.indicators_by_code(organisation)
+    errors: list[InputError] = []
+    values = read_indicator_values(
+        text, path.name, indicators, errors, locked=services.locked_value_periods(organisation)
+    )
+    if errors:
+        raise InputErrors(errors)
     return services.store_values(
         organisation,
-        rows,
+        [
+            services.ValueRow(
+                indicators[v.indicator],
+                v.year,
+                v.through_month,
+                v.kind,
+                v.gender,
+                v.value,
+                v.note,
+                v.source,
+            )
+            for v in values
+        ],
         actor=actor,
         action="goals.indicator_values.imported",
         reason=path.name,

@@ -1,5 +1,6 @@
 """``tertial import indicators``: a CSV of indicator values, checked in full before storing."""
 
+import shutil
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,9 @@ from django.core.management.base import CommandError
 from tertial.audit.models import AuditEntry
 from tertial.core.errors import InputErrors
 from tertial.goals.models import Indicator, IndicatorValue
+from tertial.ingest.folder import load_organisation
 from tertial.ingest.indicators import import_indicator_file
+from tests.conftest import EXAMPLE_DIR
 
 pytestmark = pytest.mark.django_db
 
@@ -78,7 +81,7 @@ def test_every_error_is_reported_and_nothing_is_stored(vss, tmp_path):
         (6, "value"),
         (7, "period"),
         (8, "gender"),
-        (10, "value"),
+        (10, "indicator"),
         (11, "value"),
     }
     assert "between 0 and 100" in found[(2, "value")]
@@ -86,7 +89,7 @@ def test_every_error_is_reported_and_nothing_is_stored(vss, tmp_path):
     assert "measured in count" in found[(4, "value")]
     assert "malformed number" in found[(6, "value")]
     assert "locked" in found[(7, "period")]
-    assert "second value" in found[(10, "value")]
+    assert "second value" in found[(10, "indicator")]
     assert "negative" in found[(11, "value")]
     assert all(e.file == "values.csv" for e in info.value.errors)
     assert list(IndicatorValue.objects.values_list("pk", "value").order_by("pk")) == before
@@ -108,3 +111,32 @@ def test_command(vss, tmp_path, capsys):
     with pytest.raises(CommandError, match="1 error"):
         call_command("import_indicators", str(bad), "--org", "vss")
     assert "values.csv:2 [value]" in capsys.readouterr().err
+
+
+def test_the_folder_and_the_import_read_alike(vss, tmp_path):
+    """The missing column, kind and gender in any case, the length of a note: one rule."""
+    body = (
+        "svarsservice;2020-08;ACTUAL;t;;;;yes\n"
+        "sjukfranvaro;2020-08;Actual;k;5,9;;;\n"
+        f"tappade-samtal;2020-08;;;5;{'x' * 201};;\n"
+    )
+    header = "indicator;period;kind;gender;value;note;source;missing\n"
+    path = tmp_path / "values.csv"
+    path.write_text(header + body, encoding="utf-8")
+    with pytest.raises(InputErrors) as info:
+        import_indicator_file(vss, path)
+    assert [(e.line, e.field) for e in info.value.errors] == [(4, "note")]
+
+    path.write_text(header + body.replace("x" * 201, "x" * 200), encoding="utf-8")
+    assert import_indicator_file(vss, path) == {"created": 0, "updated": 3}
+    assert value("svarsservice", 2020, 8).value is None
+    assert value("sjukfranvaro", 2020, 8, "K").value == Decimal("5.9")
+
+    folder = tmp_path / "folder"
+    shutil.copytree(EXAMPLE_DIR, folder)
+    (folder / "indicator_values.csv").write_text(header + body, encoding="utf-8")
+    with pytest.raises(InputErrors) as info:
+        load_organisation(folder)
+    assert [(e.file, e.line, e.field) for e in info.value.errors] == [
+        ("indicator_values.csv", 4, "note")
+    ]

@@ -16,8 +16,6 @@ from tertial.ingest.folder.reading import CsvRow, LineDict, LineList
 
 CODE = re.compile(r"^[\w-]+$")
 PERIOD_KEY = re.compile(r"^(\d{4})-(\d{2})$")
-# how a missing indicator value is written in a file (folder or import), in lower case
-MISSING_TEXTS = {"", "i.u.", "iu", "i.u", "n/a", "na"}
 
 
 def check_code(text: str, max_length: int = 40) -> str | None:

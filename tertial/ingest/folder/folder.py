@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tertial.core import evaluation, formula
 from tertial.core.conventions import ConventionsError, conventions_from_settings
@@ -19,11 +20,9 @@ from tertial.core.errors import InputError, InputErrors
 from tertial.core.targets import TargetFormatError, parse_target
 from tertial.economy.services.imports import BUDGET, LEDGER, KnownCodes
 from tertial.ingest.folder.fields import (
-    MISSING_TEXTS,
     YamlFields,
     check_amount,
     csv_decimal,
-    number_at,
     parse_period_key,
 )
 from tertial.ingest.folder.reading import (
@@ -36,6 +35,9 @@ from tertial.ingest.folder.reading import (
 from tertial.ingest.ledger.importer import FOLDER_RULES, Export, doubled_keys, read_export
 from tertial.reports.definition import ReportDefinitionError, parse_definition
 
+if TYPE_CHECKING:
+    from tertial.ingest.indicators import IndicatorValueData
+
 SLUG = re.compile(r"^[a-z0-9-]{1,50}$")
 UNIT_KEYS = ("code", "name", "parent", "starts_on", "ends_on")
 PERIOD_KINDS = ("month", "tertial", "interim", "annual")
@@ -43,11 +45,8 @@ PERIOD_STATUSES = ("open", "submitted", "approved", "locked")
 ACCOUNT_CLASS_KINDS = ("revenue", "cost", "financial")
 MEASURES = ("percent", "count", "index", "ksek", "seconds", "score", "ratio")
 DIRECTIONS = ("higher", "lower", "band")
-VALUE_KINDS = ("actual", "forecast", "plan")
-GENDERS = ("T", "K", "M")
 ASSESSMENT_VALUES = ("met", "partly_met", "not_met", "not_assessable")
 ITEM_KINDS = ("result", "activity", "deviation")
-MISSING_FLAGS = {"1", "x", "yes", "ja", "true"}
 # Settings validated by tertial.core.evaluation; tertial.core.conventions knows every key.
 GOAL_SETTINGS = ("partly_met_threshold", "zero_result_tolerance", "assessment_rule")
 KOLADA_MUNICIPALITY = re.compile(r"^\d{4}$")
@@ -146,18 +145,6 @@ class IndicatorData:
     kolada_kpi: str
     targets: list[TargetData]
     accumulates: bool = False
-
-
-@dataclass
-class IndicatorValueData:
-    indicator: str
-    year: int
-    through_month: int
-    kind: str
-    gender: str
-    value: Decimal | None
-    note: str
-    source: str
 
 
 @dataclass
@@ -966,94 +953,19 @@ class _FolderReader:
     # -- indicator_values.csv --
 
     def read_indicator_values(self) -> None:
+        # Not at the top: the indicator reader reads CSV with this package's reading module.
+        from tertial.ingest.indicators import read_indicator_values
+
         file = "indicator_values.csv"
-        table = self._csv(
-            file, ("indicator", "period", "value"), ("kind", "gender", "note", "source", "missing")
-        )
-        if table is None:
+        if not (self.root / file).is_file():
+            return
+        content = self._text(file)
+        if content is None:
             return
         indicators = {i.code: i for i in self.data.indicators}
-        seen: dict[tuple, int] = {}
-        for row in table.rows:
-            errors_before = len(self.errors)
-            code = row.get("indicator")
-            if code not in indicators:
-                self.error(file, row.line, "indicator", f"unknown indicator {code!r}")
-            period = _indicator_period(row.get("period"))
-            if period is None:
-                self.error(
-                    file,
-                    row.line,
-                    "period",
-                    f"{row.get('period')!r} is not a year YYYY or a period YYYY-MM "
-                    "between 1901 and 2099",
-                )
-            kind = row.get("kind") or "actual"
-            if kind not in VALUE_KINDS:
-                self.error(
-                    file, row.line, "kind", f"{kind!r} is not one of {', '.join(VALUE_KINDS)}"
-                )
-            gender = (row.get("gender") or "T").upper()
-            if gender not in GENDERS:
-                self.error(file, row.line, "gender", f"{gender!r} is not one of T, K, M")
-            missing = row.get("missing").lower() in MISSING_FLAGS
-            text = row.get("value")
-            value = None
-            indicator = indicators.get(code)
-            if text.lower() not in MISSING_TEXTS:
-                if missing:
-                    self.error(file, row.line, "value", "a value is given but missing is set")
-                # a value may carry its measure's unit, as Excel saves a percentage: "91%"
-                number, problem = evaluation.split_unit(
-                    indicator.measure if indicator else "", text
-                )
-                if problem and indicator:
-                    self.error(file, row.line, "value", problem)
-                else:
-                    value = number_at(
-                        number, file, row.line, "value", self.errors, places=6, digits=20
-                    )
-            if indicator is not None and indicator.formula:
-                # as in the goals engine: a computed indicator's values come from its formula
-                self.error(
-                    file,
-                    row.line,
-                    "value",
-                    f"{code} is computed by its formula {indicator.formula!r}; "
-                    "its values cannot be given",
-                )
-            elif indicator is not None:
-                problem = evaluation.validate_value(indicator.measure, value)
-                if problem:
-                    self.error(file, row.line, "value", problem)
-            for column, limit in (("note", 200), ("source", 200)):
-                if len(row.get(column)) > limit:
-                    self.error(file, row.line, column, f"longer than {limit} characters")
-            if len(self.errors) > errors_before or period is None:
-                continue
-            key = (code, period[0], period[1], kind, gender)
-            if key in seen:
-                self.error(
-                    file,
-                    row.line,
-                    "indicator",
-                    f"a second value for {code} {row.get('period')} {kind} {gender} "
-                    f"(first on line {seen[key]})",
-                )
-                continue
-            seen[key] = row.line
-            self.data.indicator_values.append(
-                IndicatorValueData(
-                    code,
-                    period[0],
-                    period[1],
-                    kind,
-                    gender,
-                    value,
-                    row.get("note"),
-                    row.get("source"),
-                )
-            )
+        self.data.indicator_values = read_indicator_values(
+            content[0], file, indicators, self.errors
+        )
 
     def _csv(self, file: str, required: tuple[str, ...], optional: tuple[str, ...] = ()):
         if not (self.root / file).is_file():
@@ -1379,18 +1291,6 @@ class _FolderReader:
             if title:
                 d.plans.append(PlanData(period, title, body))
         return comments
-
-
-def _indicator_period(text: str) -> tuple[int, int] | None:
-    """(year, through month) of an indicator value's period: YYYY is the whole year."""
-    if len(text) == 4 and text.isdigit():
-        year, month = int(text), 12
-    else:
-        parsed = parse_period_key(text)
-        if parsed is None:
-            return None
-        year, month = parsed
-    return (year, month) if 1900 < year < 2100 else None
 
 
 def _target_value_problem(value: Decimal, tolerance: Decimal | None) -> str | None:
