@@ -30,6 +30,8 @@ from tertial.goals.models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    KoladaKpi,
+    KoladaValue,
 )
 from tertial.organisation.models import FiscalYear, Organisation, Period
 
@@ -449,64 +451,138 @@ def store_values(
     The rows must already be validated (values against measures, locked periods); this only
     refuses what would break the data: two rows with the same key.
     """
+    with transaction.atomic():
+        counts = _replace_values(rows, actor)
+        record(action, actor=actor, organisation=organisation, after=counts, reason=reason)
+    return counts
+
+
+def _replace_values(rows: list[ValueRow], actor) -> dict[str, int]:
     keys = [(r.indicator.pk, r.year, r.through_month, r.kind, r.gender) for r in rows]
     if len(set(keys)) != len(keys):
         raise ValidationError(_("Samma indikator, period, slag och kön förekommer två gånger."))
-    created = updated = 0
-    with transaction.atomic():
-        existing = {
-            (v.indicator_id, v.year, v.through_month, v.kind, v.gender): v
-            for v in IndicatorValue.objects.select_for_update().filter(
-                indicator__in={r.indicator for r in rows},
-                year__in={r.year for r in rows},
-            )
-        }
-        new, changed = [], []
-        entered_by = person(actor)
-        for key, r in zip(keys, rows, strict=True):
-            row = existing.get(key)
-            if row is None:
-                new.append(
-                    IndicatorValue(
-                        indicator=r.indicator,
-                        year=r.year,
-                        through_month=r.through_month,
-                        kind=r.kind,
-                        gender=r.gender,
-                        value=r.value,
-                        note=r.note,
-                        source=r.source,
-                        entered_by=entered_by,
-                    )
-                )
-            else:
-                row.value, row.note, row.source, row.entered_by = (
-                    r.value,
-                    r.note,
-                    r.source,
-                    entered_by,
-                )
-                changed.append(row)
-        IndicatorValue.objects.bulk_create(new, batch_size=1000)
-        now = timezone.now()
-        for row in changed:
-            # what save() would do for each row
-            row.remember_written_decimals()
-            row.entered_at = now
-        IndicatorValue.objects.bulk_update(
-            changed,
-            ["value", "note", "source", "entered_by", "written_decimals", "entered_at"],
-            batch_size=1000,
+    existing = {
+        (v.indicator_id, v.year, v.through_month, v.kind, v.gender): v
+        for v in IndicatorValue.objects.select_for_update().filter(
+            indicator__in={r.indicator for r in rows},
+            year__in={r.year for r in rows},
         )
-        created, updated = len(new), len(changed)
+    }
+    new, changed = [], []
+    entered_by = person(actor)
+    for key, r in zip(keys, rows, strict=True):
+        row = existing.get(key)
+        if row is None:
+            new.append(
+                IndicatorValue(
+                    indicator=r.indicator,
+                    year=r.year,
+                    through_month=r.through_month,
+                    kind=r.kind,
+                    gender=r.gender,
+                    value=r.value,
+                    note=r.note,
+                    source=r.source,
+                    entered_by=entered_by,
+                )
+            )
+        else:
+            row.value, row.note, row.source, row.entered_by = (
+                r.value,
+                r.note,
+                r.source,
+                entered_by,
+            )
+            changed.append(row)
+    IndicatorValue.objects.bulk_create(new, batch_size=1000)
+    now = timezone.now()
+    for row in changed:
+        # what save() would do for each row
+        row.remember_written_decimals()
+        row.entered_at = now
+    IndicatorValue.objects.bulk_update(
+        changed,
+        ["value", "note", "source", "entered_by", "written_decimals", "entered_at"],
+        batch_size=1000,
+    )
+    return {"created": len(new), "updated": len(changed)}
+
+
+# ---- Kolada ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KpiDescription:
+    """A Kolada KPI as Kolada describes it."""
+
+    id: str
+    title: str
+    description: str = ""
+    has_ou_data: bool = False
+    is_divided_by_gender: bool = False
+
+
+@dataclass(frozen=True)
+class KoladaFigure:
+    """One value of a KPI in Kolada: a municipality's (``ou`` empty) or an organisational
+    unit's (``municipality`` empty), for a year and gender; None is no data."""
+
+    kpi: str
+    municipality: str
+    ou: str
+    year: int
+    gender: str
+    value: Decimal | None
+    status: str = ""
+
+
+def store_kolada(
+    organisation: Organisation,
+    *,
+    kpis: list[KpiDescription],
+    figures: list[KoladaFigure],
+    values: list[ValueRow],
+    actor=None,
+    source_name: str = "",
+) -> None:
+    """Store what a Kolada answer holds, in one transaction with one audit entry.
+
+    ``kpis`` and ``figures`` (every municipality's and unit's, kept for comparison) replace
+    what is stored under the same KPI id, or KPI, area, year and gender; ``values`` are the
+    organisation's own figures on its indicators, validated, replacing the same keys.
+    """
+    with transaction.atomic():
+        for kpi in kpis:
+            KoladaKpi.objects.update_or_create(
+                id=kpi.id,
+                defaults={
+                    "title": kpi.title,
+                    "description": kpi.description,
+                    "has_ou_data": kpi.has_ou_data,
+                    "is_divided_by_gender": kpi.is_divided_by_gender,
+                },
+            )
+        for figure in figures:
+            KoladaValue.objects.update_or_create(
+                kpi=figure.kpi,
+                municipality=figure.municipality,
+                ou=figure.ou,
+                year=figure.year,
+                gender=figure.gender,
+                defaults={"value": figure.value, "status": figure.status},
+            )
+        _replace_values(values, actor)
         record(
-            action,
+            "goals.kolada.imported",
             actor=actor,
             organisation=organisation,
-            after={"created": created, "updated": updated},
-            reason=reason,
+            after={
+                "source": source_name,
+                "kpis": len(kpis),
+                "values": len(figures),
+                "indicator_values": len(values),
+            },
         )
-    return {"created": created, "updated": updated}
 
 
 # ---- Computed indicators ------------------------------------------------------------------

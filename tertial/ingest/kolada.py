@@ -9,11 +9,11 @@ Kolada's API (v2 and v3 share the shapes read here) answers with JSON:
   and the organisational-unit variant with ``"ou": "V15E058000301"`` instead of
   ``"municipality"``. Long answers carry ``next_page`` (v2) or ``next_url`` (v3).
 
-``parse`` reads such a response (a file or a live answer alike); ``import_response`` stores it:
-every value of every municipality and unit as a KoladaValue, kept for comparison, and the
-organisation's own values also as IndicatorValue rows of the indicators mapped to the KPI
-(``Indicator.kolada_kpi``), per year and gender, with source "Kolada <kpi> <municipality>".
-A null value is missing (I.U.), never 0.
+``parse`` reads such a response (a file or a live answer alike); ``import_response`` has it
+stored through ``tertial.goals.services.store_kolada``: every value of every municipality and
+unit as a KoladaValue, kept for comparison, and the organisation's own values also as values
+of the indicators mapped to the KPI (``Indicator.kolada_kpi``), per year and gender, with
+source "Kolada <kpi> <municipality>". A null value is missing (I.U.), never 0.
 
 Which values are the organisation's own is set in Organisation.settings:
 ``kolada_municipality`` (the municipality id, "0580" for Linköping) and/or ``kolada_ou`` (an
@@ -36,13 +36,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 
-from tertial.audit.log import record
-from tertial.core.actors import person
 from tertial.core.evaluation import validate_value
-from tertial.goals.models import Indicator, IndicatorValue, KoladaKpi, KoladaValue
-from tertial.organisation.models import Organisation
+from tertial.goals.services import (
+    ACTUAL,
+    KoladaFigure,
+    KpiDescription,
+    ValueRow,
+    indicators_by_code,
+    store_kolada,
+)
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v2"
 GENDERS = ("T", "K", "M")
@@ -52,34 +55,10 @@ class KoladaFormatError(ValueError):
     pass
 
 
-@dataclass(frozen=True)
-class KpiInfo:
-    id: str
-    title: str
-    description: str = ""
-    has_ou_data: bool = False
-    is_divided_by_gender: bool = False
-
-
-@dataclass(frozen=True)
-class DataPoint:
-    kpi: str
-    municipality: str  # "" for a unit's value
-    ou: str  # "" for a municipality's value
-    year: int
-    gender: str
-    value: Decimal | None
-    status: str = ""
-
-    @property
-    def area(self) -> str:
-        return self.ou or self.municipality
-
-
 @dataclass
 class Response:
-    kpis: list[KpiInfo] = field(default_factory=list)
-    points: list[DataPoint] = field(default_factory=list)
+    kpis: list[KpiDescription] = field(default_factory=list)
+    points: list[KoladaFigure] = field(default_factory=list)
     next_page: str = ""
 
 
@@ -106,7 +85,7 @@ def parse(document: Any) -> Response:
             response.points.extend(_data_points(entry, where))
         elif "id" in entry and "title" in entry:
             response.kpis.append(
-                KpiInfo(
+                KpiDescription(
                     id=_text(entry, "id", where),
                     title=_text(entry, "title", where),
                     description=str(entry.get("description") or ""),
@@ -128,7 +107,7 @@ def _text(entry: dict, key: str, where: str) -> str:
     return value.strip()
 
 
-def _data_points(entry: dict, where: str) -> Iterable[DataPoint]:
+def _data_points(entry: dict, where: str) -> Iterable[KoladaFigure]:
     kpi = _text(entry, "kpi", where)
     if "ou" in entry:
         municipality, ou = "", _text(entry, "ou", where)
@@ -155,7 +134,9 @@ def _data_points(entry: dict, where: str) -> Iterable[DataPoint]:
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
                 raise KoladaFormatError(f"{place}.value: expected a number or null")
             value = Decimal(value)
-        yield DataPoint(kpi, municipality, ou, year, gender, value, str(item.get("status") or ""))
+        yield KoladaFigure(
+            kpi, municipality, ou, year, gender, value, str(item.get("status") or "")
+        )
 
 
 # ---- Storing ------------------------------------------------------------------------------
@@ -178,7 +159,7 @@ class ImportSummary:
         return text
 
 
-def own_areas(organisation: Organisation, municipality: str = "", ou: str = "") -> tuple[str, str]:
+def own_areas(organisation, municipality: str = "", ou: str = "") -> tuple[str, str]:
     """The organisation's municipality and unit ids: arguments first, then its settings."""
     settings = organisation.settings or {}
     municipality = municipality or str(settings.get("kolada_municipality") or "")
@@ -187,7 +168,7 @@ def own_areas(organisation: Organisation, municipality: str = "", ou: str = "") 
 
 
 def import_response(
-    organisation: Organisation,
+    organisation,
     response: Response,
     *,
     actor=None,
@@ -202,11 +183,12 @@ def import_response(
             'Ange förvaltningens Kolada-kommun (settings.kolada_municipality, t.ex. "0580") '
             "eller organisatoriska enhet (settings.kolada_ou)."
         )
-    indicators: dict[str, list[Indicator]] = {}
-    for indicator in Indicator.objects.filter(organisation=organisation).exclude(kolada_kpi=""):
-        indicators.setdefault(indicator.kolada_kpi, []).append(indicator)
+    indicators: dict[str, list] = {}
+    for indicator in indicators_by_code(organisation).values():
+        if indicator.kolada_kpi:
+            indicators.setdefault(indicator.kolada_kpi, []).append(indicator)
 
-    own: dict[tuple[str, int, str], DataPoint] = {}
+    own: dict[tuple[str, int, str], KoladaFigure] = {}
     for point in response.points:
         if point.ou and point.ou == ou:
             own[(point.kpi, point.year, point.gender)] = point
@@ -214,77 +196,42 @@ def import_response(
             own.setdefault((point.kpi, point.year, point.gender), point)
 
     errors = []
-    rows: list[tuple[Indicator, DataPoint]] = []
+    rows: list[ValueRow] = []
     for (kpi, _year, _gender), point in sorted(own.items()):
+        area = point.ou or point.municipality
         for indicator in indicators.get(kpi, []):
             problem = validate_value(indicator.measure, point.value)
             if problem:
                 errors.append(
-                    f"{kpi} {point.area} {point.year} {point.gender} → {indicator.code}: {problem}"
+                    f"{kpi} {area} {point.year} {point.gender} → {indicator.code}: {problem}"
                 )
-            rows.append((indicator, point))
+            rows.append(
+                ValueRow(
+                    indicator,
+                    point.year,
+                    12,
+                    ACTUAL,
+                    point.gender,
+                    point.value,
+                    source=f"Kolada {point.kpi} {area}",
+                )
+            )
     if errors:
         raise ValidationError(errors)
-
-    summary = ImportSummary(
+    store_kolada(
+        organisation,
+        kpis=response.kpis,
+        figures=response.points,
+        values=rows,
+        actor=actor,
+        source_name=source_name,
+    )
+    return ImportSummary(
         kpis=len(response.kpis),
         values=len(response.points),
+        indicator_values=len(rows),
         unmapped_kpis=sorted({kpi for kpi, _, _ in own} - set(indicators)),
     )
-    with transaction.atomic():
-        for kpi in response.kpis:
-            KoladaKpi.objects.update_or_create(
-                id=kpi.id,
-                defaults={
-                    "title": kpi.title,
-                    "description": kpi.description,
-                    "has_ou_data": kpi.has_ou_data,
-                    "is_divided_by_gender": kpi.is_divided_by_gender,
-                },
-            )
-        for point in response.points:
-            KoladaValue.objects.update_or_create(
-                kpi=point.kpi,
-                municipality=point.municipality,
-                ou=point.ou,
-                year=point.year,
-                gender=point.gender,
-                defaults={"value": point.value, "status": point.status},
-            )
-        entered_by = person(actor)
-        for indicator, point in rows:
-            IndicatorValue.objects.update_or_create(
-                indicator=indicator,
-                year=point.year,
-                through_month=12,
-                kind=IndicatorValue.Kind.ACTUAL,
-                gender=point.gender,
-                defaults={
-                    "value": point.value,
-                    "source": f"Kolada {point.kpi} {point.area}",
-                    "note": "",
-                    "entered_by": entered_by,
-                },
-            )
-        summary.indicator_values = len(rows)
-        record(
-            "goals.kolada.imported",
-            actor=actor,
-            organisation=organisation,
-            after={
-                "source": source_name,
-                "kpis": summary.kpis,
-                "values": summary.values,
-                "indicator_values": summary.indicator_values,
-            },
-        )
-    return summary
-
-
-def comparison(kpi: str, year: int, gender: str = "T") -> list[KoladaValue]:
-    """Every municipality's and unit's value of a KPI for a year, highest first, missing last."""
-    values = list(KoladaValue.objects.filter(kpi=kpi, year=year, gender=gender))
-    return sorted(values, key=lambda v: (v.value is None, -(v.value or 0), v.municipality, v.ou))
 
 
 # ---- The live client ----------------------------------------------------------------------
