@@ -179,7 +179,7 @@ def test_import_kolada_command(vss, mapped, capsys):
     assert "3 KPI" in out and "18 Kolada values" in out and "N01951" in out
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import_kolada", str(FIXTURES / "data-impossible.json"), "--org", "vss")
-    with pytest.raises(CommandError, match="no organisation"):
+    with pytest.raises(CommandError, match="ingen förvaltning"):
         call_command("import_kolada", str(FIXTURES / "kpi.json"), "--org", "nobody")
 
 

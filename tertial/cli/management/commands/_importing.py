@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tertial.cli.arguments import organisation_by_slug
 from tertial.economy.models import ImportBatch, ImportJob
 from tertial.economy.services.jobs import create_import_job
 from tertial.ingest.tasks import execute_job
-from tertial.organisation.models import Organisation
 
 
 class ImportCommand(BaseCommand):
@@ -31,10 +31,7 @@ class ImportCommand(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        try:
-            organisation = Organisation.objects.get(slug=options["org"])
-        except Organisation.DoesNotExist as exc:
-            raise CommandError(f"ingen förvaltning med kortnamnet {options['org']!r}") from exc
+        organisation = organisation_by_slug(options["org"])
         job = create_import_job(
             organisation,
             options["file"],

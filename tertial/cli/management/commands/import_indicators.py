@@ -5,10 +5,10 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from tertial.cli.arguments import organisation_by_slug
 from tertial.core.errors import InputErrors
 from tertial.goals.services import compute_indicator_values
 from tertial.ingest.indicators import import_indicator_file
-from tertial.organisation.models import Organisation
 
 
 class Command(BaseCommand):
@@ -41,10 +41,3 @@ class Command(BaseCommand):
             f"{file}: {counts['created']} new and {counts['updated']} changed values"
             + (f", {computed} computed" if computed else "")
         )
-
-
-def organisation_by_slug(slug: str) -> Organisation:
-    try:
-        return Organisation.objects.get(slug=slug)
-    except Organisation.DoesNotExist:
-        raise CommandError(f"no organisation {slug!r}") from None

@@ -10,7 +10,7 @@ from urllib.error import URLError
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from tertial.cli.management.commands.import_indicators import organisation_by_slug
+from tertial.cli.arguments import organisation_by_slug
 from tertial.ingest import kolada
 
 
