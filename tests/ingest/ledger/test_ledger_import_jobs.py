@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from rich.progress import Progress
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
 from tertial.ingest.tasks import execute_job
@@ -21,6 +22,7 @@ def test_job_reports_progress_and_batch(org, tmp_path):
     assert job.progress == 100
     assert job.batch.months == ["2020-01", "2020-02"]
     assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
+    assert {80, 90, 95} <= set(seen)  # the steps inside the transaction reach the bar too
 
 
 def test_job_keeps_every_error(org, tmp_path):
@@ -49,6 +51,20 @@ def test_command_refuses_to_replace_without_flag(org, tmp_path):
     call_command("import_ledger", str(path), "--org", org.slug, "--replace")
     assert LedgerBalance.objects.filter(organisation=org).count() == 2
     assert ImportBatch.objects.filter(organisation=org).count() == 2
+
+
+def test_command_shows_every_step_on_its_progress_bar(org, tmp_path, monkeypatch):
+    shown = []
+    update = Progress.update
+
+    def recording(self, task, **fields):
+        shown.append(fields.get("completed"))
+        update(self, task, **fields)
+
+    monkeypatch.setattr(Progress, "update", recording)
+    path = write(tmp_path / "hb.csv", LINES)
+    call_command("import_ledger", str(path), "--org", org.slug, "--mapping", "unit4-agresso")
+    assert shown == [0, 75, 80, 90, 95, 100]
 
 
 def test_command_reports_errors(org, tmp_path, capsys):
