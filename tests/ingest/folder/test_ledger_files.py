@@ -113,3 +113,13 @@ def test_a_reload_replaces_the_folders_imports(db):
     assert BudgetEntry.objects.filter(unit__organisation=organisation).count() == 4
     for batch in batches:
         assert batch.raw_path.endswith(f"{batch.pk}.parquet")
+
+
+def test_a_file_with_a_header_and_no_rows_is_an_error(tmp_path):
+    folder = copy_small(tmp_path)
+    (folder / "budget" / "2021.csv").write_text(
+        "year;month;unit;account_class;amount\n", encoding="utf-8"
+    )
+    [error] = errors_of(folder)
+    assert (error.file, error.line) == ("budget/2021.csv", None)
+    assert "inga rader" in error.message
