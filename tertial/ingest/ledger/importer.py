@@ -264,11 +264,9 @@ class Export:
 
     def to_store(self) -> ImportFile:
         analysis = self.analysis
-        target = analysis.target
-        dims = ", activity, project" if self.kind == LEDGER else ""
         self.con.execute(
             "CREATE OR REPLACE VIEW sums AS SELECT unit_code AS unit, "
-            f"target_code AS {target}, year, month{dims}, amount FROM agg"
+            f"target_code AS {analysis.target}, year, month{analysis.dims}, amount FROM agg"
         )
         staged = analysis.staged
         pending = analysis.pending_checksum
