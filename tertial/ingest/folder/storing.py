@@ -2,11 +2,13 @@
 
 Things people and other rows refer to (the organisation, units, accounts, years, periods,
 goals, indicators, projects) are updated in place by their codes, so their primary keys and
-everything attached to them survive a re-load. The data rows the folder defines (ledger rows
-loaded from the folder, budget, current forecasts and assessments, targets, indicator values,
-texts, investment figures) are deleted and written anew, except those of periods approved or
-locked in the database (tertial.ingest.folder.locked) unless the load is forced. Then the goals
-engine computes the formula indicators and proposes an assessment for each loaded one.
+everything attached to them survive a re-load. The data rows the folder defines (current
+forecasts and assessments, targets, indicator values, texts, investment figures) are deleted
+and written anew, except those of periods approved or locked in the database
+(tertial.ingest.folder.locked) unless the load is forced; the ledger and budget files are
+imported again, as ``tertial import ledger`` imports (tertial.economy.services.imports),
+after the earlier load's imports are deleted. Then the goals engine computes the formula
+indicators and proposes an assessment for each loaded one.
 """
 
 from __future__ import annotations
