@@ -281,6 +281,7 @@ class _Ids:
         ):
             units.setdefault(code, unit_id)
         self.unit_ids = sorted(set(units.values()))
+        self._refuse_unknown("ansvarskoderna", set(self._codes("unit")) - set(units))
         self._register("economy_unit_ids", units)
         columns = [d[0] for d in self.con.execute(f"SELECT * FROM {self.sums} LIMIT 0").description]
         self.target = "account_class" if "account_class" in columns else "account"
@@ -326,16 +327,17 @@ class _Ids:
         new = {
             number: class_of(number) for number in self._codes("account") if number not in accounts
         }
+        self._refuse_unknown("kontona", {number for number, c in new.items() if c is None})
         created = Account.objects.bulk_create(
             Account(organisation=self.organisation, number=number, account_class_id=class_id)
             for number, class_id in sorted(new.items())
-            if class_id is not None
         )
         accounts.update({a.number: a.pk for a in created})
         self._register("economy_account_ids", accounts)
         return sorted(a.number for a in created)
 
     def _register_classes(self) -> None:
+        codes = set(self._codes(self.target))
         if self.target == "account_class":
             classes = dict(
                 AccountClass.objects.filter(organisation=self.organisation).values_list(
@@ -351,26 +353,26 @@ class _Ids:
             )
             class_of = self._class_of_account()
             classes = {}
-            for number in self._codes("account"):
+            for number in codes:
                 class_id = accounts.get(number) or class_of(number)
                 if class_id is not None:
                     classes[number] = class_id
+        self._refuse_unknown(
+            "kontoklasserna" if self.target == "account_class" else "kontona", codes - set(classes)
+        )
         self._register("economy_class_ids", classes)
 
-    def _check_resolved(self, joins: str) -> None:
-        """Every row's codes have ids: a code checked as known but gone since is an error."""
-        (unresolved,) = self.con.execute(
-            f"SELECT (SELECT count(*) FROM {self.sums}) - "
-            f"(SELECT count(*) FROM {self.sums} s {joins})"
-        ).fetchall()[0]
-        if unresolved:
+    def _refuse_unknown(self, what: str, codes: set[str]) -> None:
+        """Codes checked as known when the file was read but gone since are an error."""
+        if codes:
+            shown = ", ".join(sorted(codes)[:5]) + (" …" if len(codes) > 5 else "")
             raise InputErrors(
                 [
                     InputError(
                         self.file.source_name,
                         None,
                         "",
-                        f"{unresolved} summor har koder som inte längre finns i förvaltningen",
+                        f"{what} {shown} finns inte längre i förvaltningen",
                     )
                 ]
             )
@@ -381,7 +383,6 @@ class _Ids:
                 "JOIN economy_unit_ids u ON u.code = s.unit "
                 "JOIN economy_account_ids a ON a.code = s.account"
             )
-            self._check_resolved(joins)
             queries = [
                 "SELECT u.id AS unit_id, a.id AS account_id, s.year, s.month, s.activity, "
                 "s.project, CAST(sum(s.amount) AS DECIMAL(18, 2)) AS amount "
@@ -401,7 +402,6 @@ class _Ids:
                 "JOIN economy_unit_ids u ON u.code = s.unit "
                 f"JOIN economy_class_ids c ON c.code = s.{quote_ident(self.target)}"
             )
-            self._check_resolved(joins)
             queries = [
                 "SELECT u.id AS unit_id, c.id AS account_class_id, s.year, s.month, "
                 "CAST(sum(s.amount) AS DECIMAL(18, 2)) AS amount "

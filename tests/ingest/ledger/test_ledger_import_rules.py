@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from tertial.core.errors import InputErrors
-from tertial.economy.services.imports import known_codes
+from tertial.economy.services.imports import add_unit_alias, known_codes, store_imports
 from tertial.ingest.ledger.importer import FOLDER_RULES, import_ledger, read_export
 from tertial.ingest.ledger.mapping import MappingError, mapping_from_dict
 from tests.ingest.ledger.helpers import balances, write
@@ -92,3 +92,17 @@ def test_optional_columns_and_comments_are_checked_in_the_mapping(extra, message
     }
     with pytest.raises(MappingError, match=message):
         mapping_from_dict(data)
+
+
+def test_a_code_gone_between_reading_and_storing_stores_nothing(org, tmp_path):
+    from tertial.economy.models import ImportBatch, UnitCodeAlias
+
+    alias = add_unit_alias(org, "1199", org.units.get(code="1100"))
+    lines = [HEADER, "2020;1;1199;5010;;;10,00", "2020;1;2100;5010;;;1,00"]
+    path = write(tmp_path / "hb.csv", lines, "utf-8")
+    with read_export(path, kind="ledger", mapping="tertial", codes=known_codes(org)) as export:
+        UnitCodeAlias.objects.filter(pk=alias.pk).delete()
+        with pytest.raises(InputErrors, match="ansvarskoderna 1199 finns inte längre"):
+            store_imports(org, [export.to_store()], replace=True)
+    assert balances(org) == {}
+    assert not ImportBatch.objects.filter(organisation=org).exists()
