@@ -627,20 +627,16 @@ class _Builder:
                 continue
             values = list(Assessment.Value)
             for goal in board_goals:
-                # At the interim report the first judgement was revised, so history exists.
-                for key, rounds in (("2020-04", 1), ("2020-08", 2)):
-                    for round_ in range(rounds):
-                        value = rng.choice(values[:3])
-                        assessments.append(
-                            Assessment(
-                                board_goal=goal,
-                                period=periods[key],
-                                value=value,
-                                justification=_paragraphs(rng, goal.name, 1),
-                                proposed_value=rng.choice(values),
-                                is_current=round_ == rounds - 1,
-                            )
+                for key in ("2020-04", "2020-08"):
+                    assessments.append(
+                        Assessment(
+                            board_goal=goal,
+                            period=periods[key],
+                            value=rng.choice(values[:3]),
+                            justification=_paragraphs(rng, goal.name, 1),
+                            proposed_value=rng.choice(values),
                         )
+                    )
         _bulk(Assessment, assessments)
         for assessment in assessments:
             for order, kind in enumerate(AssessmentItem.Kind.values):

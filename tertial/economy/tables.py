@@ -319,7 +319,7 @@ class _ForecastData:
     def _read(cls, period: Period) -> _ForecastData:
         forecasts = {
             f["unit_id"]: f
-            for f in Forecast.objects.filter(period=period, is_current=True).values(
+            for f in Forecast.objects.filter(period=period).values(
                 "unit_id", "net_result", "revenues", "costs", "pandemic_net_cost"
             )
         }

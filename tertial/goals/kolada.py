@@ -251,7 +251,7 @@ def import_response(
                 gender=point.gender,
                 defaults={"value": point.value, "status": point.status},
             )
-        entered_by = person(actor)
+        updated_by = person(actor)
         for indicator, point in rows:
             IndicatorValue.objects.update_or_create(
                 indicator=indicator,
@@ -263,7 +263,7 @@ def import_response(
                     "value": point.value,
                     "source": f"Kolada {point.kpi} {point.area}",
                     "note": "",
-                    "entered_by": entered_by,
+                    "updated_by": updated_by,
                 },
             )
         summary.indicator_values = len(rows)

@@ -6,10 +6,10 @@ tables through ``in_core_volumes`` and ``in_personnel``; one machinery serves al
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tertial.audit.models import Versioned
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 
 
@@ -95,10 +95,11 @@ class BoardGoal(models.Model):
         return self.council_goal.perspective
 
 
-class Assessment(models.Model):
+class Assessment(Versioned):
     """A person's judgement of a board goal at one follow-up, with its justification.
 
-    Never edited in place: a new judgement adds a row and the earlier ones stay as history.
+    One row per goal and follow-up, changed in place; every change is in the change log
+    (tertial.audit.history), which is the assessment's history.
     """
 
     class Value(models.TextChoices):
@@ -114,21 +115,14 @@ class Assessment(models.Model):
     proposed_value = models.CharField(
         _("systemets förslag"), max_length=20, choices=Value.choices, blank=True
     )
-    is_current = models.BooleanField(default=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("bedömning")
         verbose_name_plural = _("bedömningar")
-        ordering = ["board_goal_id", "period_id", "-created_at"]
+        ordering = ["board_goal_id", "period_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["board_goal", "period"],
-                condition=models.Q(is_current=True),
-                name="one_current_assessment",
+                fields=["board_goal", "period"], name="one_assessment_per_period"
             ),
         ]
 
@@ -285,7 +279,7 @@ class IndicatorValueQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Versioned):
     """One value of an indicator for a measurement period.
 
     The measurement period is ``year`` up to ``through_month``: 12 is the whole year,
@@ -310,10 +304,6 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("värde"), max_digits=20, decimal_places=6, null=True, blank=True)
     note = models.CharField(_("anmärkning"), max_length=200, blank=True)
     source = models.CharField(_("källa"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    entered_at = models.DateTimeField(auto_now=True)
     # The number of decimals the value was written with ("2,0" → 1): the database keeps six,
     # and an indicator without fixed decimals prints each value as it was written.
     written_decimals = models.PositiveSmallIntegerField(

@@ -339,8 +339,8 @@ def _current_assessments(period: Period) -> dict[int, Assessment]:
         ("current-assessments", period.pk),
         lambda: {
             a.board_goal_id: a
-            for a in Assessment.objects.filter(period=period, is_current=True)
-            .select_related("author")
+            for a in Assessment.objects.filter(period=period)
+            .select_related("updated_by")
             .prefetch_related(ITEMS)
         },
     )
@@ -461,10 +461,12 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
                 proposal=proposal,
                 proposal_label=assessment_label(proposal),
                 differs=bool(value) and value != proposal,
-                author=(assessment.author.get_full_name() or assessment.author.get_username())
-                if assessment and assessment.author
+                author=(
+                    assessment.updated_by.get_full_name() or assessment.updated_by.get_username()
+                )
+                if assessment and assessment.updated_by
                 else "",
-                assessed_at=assessment.created_at if assessment else None,
+                assessed_at=assessment.updated_at if assessment else None,
                 indicators=statuses,
             )
         )

@@ -280,8 +280,8 @@ class _Store:
         folder_batches.delete()
         kept = [p.pk for p in self.protected.values()]
         periods = Period.objects.filter(fiscal_year__organisation=org).exclude(pk__in=kept)
-        Forecast.objects.filter(period__in=periods, is_current=True).delete()
-        Assessment.objects.filter(period__in=periods, is_current=True).delete()
+        Forecast.objects.filter(period__in=periods).delete()
+        Assessment.objects.filter(period__in=periods).delete()
         NarrativeSection.objects.filter(period__in=periods).delete()
         DecisionEvent.objects.filter(period__in=periods).delete()
         PlanFollowUp.objects.filter(period__in=periods).delete()
@@ -592,8 +592,7 @@ class _Store:
                 costs=f.costs,
                 pandemic_net_cost=f.pandemic_net_cost,
                 comment=f.comment,
-                is_current=True,
-                author=self.person,
+                updated_by=self.person,
             )
             for f in d.forecasts
             if self._replaced(f.period)
@@ -630,8 +629,7 @@ class _Store:
                 period=self.periods[a.period],
                 value=a.value,
                 justification=a.justification,
-                is_current=True,
-                author=self.person,
+                updated_by=self.person,
             )
             for a in loaded
         ]
@@ -667,7 +665,7 @@ class _Store:
                     value=v.value,
                     note=v.note,
                     source=v.source,
-                    entered_by=self.person,
+                    updated_by=self.person,
                 )
                 for v in d.indicator_values
                 if (v.year, v.through_month) not in self.protected_value_keys

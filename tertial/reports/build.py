@@ -149,7 +149,7 @@ class _Assembler:
 
     def forecast_comments(self, title: str) -> list[Block]:
         forecasts = (
-            Forecast.objects.filter(period=self.period, is_current=True)
+            Forecast.objects.filter(period=self.period)
             .exclude(comment="")
             .select_related("unit")
             .order_by("unit__sort_order", "unit__name")

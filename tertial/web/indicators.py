@@ -9,9 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from tertial.core import evaluation
 from tertial.goals.models import Indicator, IndicatorTarget, IndicatorValue
-from tertial.goals.services import settings_for, value_status
+from tertial.goals.services import genders_of, settings_for, value_status
 from tertial.organisation.models import Period
-from tertial.web.editing import genders_of
 
 MONTHS = ["jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec"]
 

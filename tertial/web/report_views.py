@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from tertial.access.rules import Action, can, get_period_for, require
+from tertial.audit.history import history
 from tertial.organisation.models import Organisation, Period
 from tertial.reports import services as report_services
 from tertial.reports.build import build_report
@@ -21,7 +22,6 @@ from tertial.reports.editions import (
 )
 from tertial.reports.html import render_html
 from tertial.web.forms import UnlockForm
-from tertial.web.history import audited
 from tertial.web.stash import login_required_keep_post
 from tertial.web.views import page_context
 from tertial.workflow import services as workflow
@@ -81,7 +81,7 @@ def report_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "can_unlock": can(request.user, Action.UNLOCK_PERIOD, period) and period.is_locked,
             "unlock_form": unlock_form,
             "pending_units": workflow.units_not_approved(period),
-            "period_history": audited(period),
+            "period_history": history(period),
         }
     )
     return render(request, "web/report.html", context)

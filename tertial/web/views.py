@@ -1,5 +1,5 @@
 """The pages of the follow-up. Thin: rights from tertial.access.rules, states from
-tertial.workflow, saving through tertial.web.editing and the apps' services.
+tertial.workflow, saving through the apps' services.
 
 Each page handles the posts of its own forms (a hidden ``form`` field names which), so that a
 post made after the session expired can be kept and shown again on the same page.
@@ -31,15 +31,25 @@ from tertial.access.rules import (
     require,
     restrict,
 )
+from tertial.audit.history import histories, history, version_of
 from tertial.core import evaluation
+from tertial.core.errors import PeriodLocked, Refused, StaleVersion
 from tertial.core.formatting import format_tkr
 from tertial.economy.models import Forecast
-from tertial.economy.services import EconomyError, propose_forecast, reason_text
+from tertial.economy.services import propose_forecast, reason_text, save_forecast
 from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
-from tertial.goals.services import goal_indicators, propose_assessments, settings_for
+from tertial.goals.services import (
+    goal_indicators,
+    propose_assessments,
+    save_assessment,
+    save_indicator_values,
+    settings_for,
+    values_version,
+)
+from tertial.narrative import services as narrative
 from tertial.narrative.models import DecisionEvent, NarrativeSection
 from tertial.organisation.models import Organisation, Period
-from tertial.web import dataversion, editing, history
+from tertial.web import dataversion
 from tertial.web.charts import trend_svg
 from tertial.web.forms import (
     AssessmentForm,
@@ -267,8 +277,7 @@ def _dashboard_data(period: Period) -> str:
         .prefetch_related("responsible_units")
     )
     current = {
-        a.board_goal_id: a
-        for a in Assessment.objects.filter(period=period, is_current=True, board_goal__in=goals)
+        a.board_goal_id: a for a in Assessment.objects.filter(period=period, board_goal__in=goals)
     }
     proposals = propose_assessments(goals, period)
     goal_rows = []
@@ -327,11 +336,20 @@ def _dashboard_data(period: Period) -> str:
 # A unit's page: economy, forecast, submission, indicators
 
 
-def _forecast_text(forecast: Forecast) -> str:
-    text = f"{format_tkr(forecast.net_result)} tkr"
-    if forecast.comment:
-        text += f"\n{forecast.comment}"
+def _forecast_text(state: dict | None) -> str:
+    """A forecast as its history shows it, from the state economy.services logs."""
+    if not state:
+        return ""
+    text = f"{format_tkr(Decimal(state['net_result']))} tkr"
+    if state.get("comment"):
+        text += f"\n{state['comment']}"
     return text
+
+
+def _forecast_state(forecast: Forecast | None) -> dict | None:
+    if forecast is None:
+        return None
+    return {"net_result": str(forecast.net_result), "comment": forecast.comment}
 
 
 @login_required_keep_post
@@ -354,7 +372,7 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             if form.is_valid():
                 data = form.cleaned_data
                 try:
-                    editing.update_forecast(
+                    save_forecast(
                         unit,
                         period,
                         base_version=data["base_version"],
@@ -365,23 +383,23 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
                         actor=request.user,
                     )
                     return _done(request, _("Prognosen är sparad."))
-                except EconomyError as error:
-                    form.add_error(None, str(error))
-                    status = 400
-                except editing.StaleVersion as stale:
+                except StaleVersion as stale:
                     conflicts["forecast"] = {
-                        "theirs": _forecast_text(stale.current) if stale.current else "",
-                        "who": stale.current.author if stale.current else None,
-                        "when": stale.current.created_at if stale.current else None,
+                        "theirs": _forecast_text(_forecast_state(stale.current)),
+                        "who": stale.current.updated_by if stale.current else None,
+                        "when": stale.current.updated_at if stale.current else None,
                         "mine": f"{format_tkr(data['net_result'])} tkr\n{data['comment']}",
                     }
                     form = ForecastForm(
                         initial={
                             **request.POST.dict(),
-                            "base_version": editing.version_of(stale.current),
+                            "base_version": version_of(stale.current),
                         }
                     )
                     status = 409
+                except Refused as error:
+                    form.add_error(None, str(error))
+                    status = 400
             else:
                 status = 400
             bound["forecast"] = form
@@ -414,7 +432,7 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             "forecast",
             {
                 "form": "forecast",
-                "base_version": editing.version_of(current),
+                "base_version": version_of(current),
                 "net_result": _tkr_input(current.net_result) if current else "",
                 "revenues": _tkr_input(current.revenues) if current else "",
                 "costs": _tkr_input(current.costs) if current else "",
@@ -471,7 +489,6 @@ def _unit_data(period: Period, unit) -> dict:
     threshold = comment_threshold(period)
     # Kept by the view under the same data version on a GET: no second query.
     submission = _submission(unit, period)
-    forecasts = Forecast.objects.filter(unit=unit, period=period).select_related("author")
     # The unit's own indicators, also its row of an indicator split by unit.
     own = Indicator.objects.filter(unit=unit).select_related("parent")
     rows = indicator_rows(period, list(own.order_by("sort_order", "code")))
@@ -481,12 +498,12 @@ def _unit_data(period: Period, unit) -> dict:
             (proposal, reason_text(proposal))
             for proposal in propose_forecast(unit, period).proposals
         ],
-        "forecast_history": history.kept_rows(forecasts, _forecast_text),
+        "forecast_history": history(figures.forecast, _forecast_text),
         "threshold": threshold,
         "comment_needed": figures.forecast_deviation is not None
         and abs(figures.forecast_deviation) > threshold,
         "missing": workflow.missing_for_submission(unit, period, figures),
-        "submission_history": history.audited(submission) if submission.pk else [],
+        "submission_history": history(submission),
         "rows": rows,
         "row_histories": _row_histories(rows),
     }
@@ -494,7 +511,7 @@ def _unit_data(period: Period, unit) -> dict:
 
 def _row_histories(rows) -> dict[int, list]:
     """Each row's value history by indicator id, in one query for all the rows."""
-    changes = history.audited_each([row.current for row in rows if row.current])
+    changes = histories([row.current for row in rows if row.current])
     return {row.indicator.pk: changes[row.current.pk] if row.current else [] for row in rows}
 
 
@@ -550,28 +567,30 @@ def _save_indicator_value(request, period, indicator, bound, conflicts):
     status = 400
     if form.is_valid():
         try:
-            editing.update_indicator_value(
+            save_indicator_values(
                 indicator,
-                period,
-                base_version=form.cleaned_data["base_version"],
-                values=form.values(),
+                period.year,
+                period.end_month,
+                form.values(),
                 note=form.cleaned_data["note"],
+                source=_("inmatat i tertial"),
                 actor=request.user,
+                base_version=form.cleaned_data["base_version"],
             )
             message = _("Värdet för %(name)s är sparat.") % {"name": indicator.name}
             return _done(request, message), 302
         except ValidationError as error:
             form.add_error("value", error)
-        except editing.StaleVersion as stale:
+        except StaleVersion as stale:
             latest = max(
                 (row for row in stale.current.values() if row is not None),
-                key=lambda row: row.entered_at,
+                key=lambda row: row.updated_at,
                 default=None,
             )
             conflicts[form_key] = {
                 "theirs": _values_text(stale.current),
-                "who": latest.entered_by if latest else None,
-                "when": latest.entered_at if latest else None,
+                "who": latest.updated_by if latest else None,
+                "when": latest.updated_at if latest else None,
                 "mine": _values_text(
                     {
                         gender: request.POST.get(field, "") or "I.U."
@@ -583,7 +602,7 @@ def _save_indicator_value(request, period, indicator, bound, conflicts):
             form = IndicatorValueForm(
                 initial={
                     **request.POST.dict(),
-                    "base_version": editing.values_version(stale.current),
+                    "base_version": values_version(stale.current),
                 },
                 indicator=indicator,
             )
@@ -623,7 +642,7 @@ def _indicator_items(
                     form_key,
                     {
                         "form": form_key,
-                        "base_version": editing.values_version(rows_now),
+                        "base_version": values_version(rows_now),
                         "value": shown.get("T", ""),
                         "women": shown.get("K", ""),
                         "men": shown.get("M", ""),
@@ -723,30 +742,30 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
         form = AssessmentForm(request.POST)
         if form.is_valid():
             try:
-                editing.update_assessment(
+                save_assessment(
                     goal,
                     period,
-                    base_version=form.cleaned_data["base_version"],
-                    value=form.cleaned_data["value"],
-                    justification=form.cleaned_data["justification"],
+                    form.cleaned_data["value"],
+                    form.cleaned_data["justification"],
                     actor=request.user,
+                    base_version=form.cleaned_data["base_version"],
                 )
                 return _done(request, _("Bedömningen är sparad."))
             except ValidationError as error:
                 form.add_error(None, error)
                 status = 400
-            except editing.StaleVersion as stale:
+            except StaleVersion as stale:
                 conflict = {
-                    "theirs": _assessment_text(stale.current) if stale.current else "",
-                    "who": stale.current.author if stale.current else None,
-                    "when": stale.current.created_at if stale.current else None,
+                    "theirs": _assessment_text(_assessment_state(stale.current)),
+                    "who": stale.current.updated_by if stale.current else None,
+                    "when": stale.current.updated_at if stale.current else None,
                     "mine": f"{dict(Assessment.Value.choices).get(form.cleaned_data['value'])}\n"
                     f"{form.cleaned_data['justification']}",
                 }
                 form = AssessmentForm(
                     initial={
                         **request.POST.dict(),
-                        "base_version": editing.version_of(stale.current),
+                        "base_version": version_of(stale.current),
                     }
                 )
                 status = 409
@@ -764,7 +783,7 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
                 "assessment",
                 {
                     "form": "assessment",
-                    "base_version": editing.version_of(current),
+                    "base_version": version_of(current),
                     "value": current.value if current else "",
                     "justification": current.justification if current else "",
                 },
@@ -805,10 +824,11 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
 def _goal_data(period: Period, goal: BoardGoal) -> dict:
     """What a goal's page shows that is the same for every viewer, the indicator table with
     its charts rendered: kept per data version (tertial.web.dataversion), only read."""
-    assessments = list(
-        Assessment.objects.filter(board_goal=goal, period=period).select_related("author")
+    current = (
+        Assessment.objects.filter(board_goal=goal, period=period)
+        .select_related("updated_by")
+        .first()
     )
-    current = next((a for a in assessments if a.is_current), None)
     rows = indicator_rows(period, goal_indicators(goal))
     indicator_items = []
     for row in rows:
@@ -840,14 +860,25 @@ def _goal_data(period: Period, goal: BoardGoal) -> dict:
         "justification_html": markdown_safe(current.justification) if current else "",
         "proposed": proposed,
         "proposed_label": STATUS_LABELS.get(proposed, ""),
-        "history": history.kept_rows(assessments, _assessment_text),
+        "history": history(current, _assessment_text),
         "own_rows": own_rows,
         "own_histories": _row_histories(own_rows),
     }
 
 
-def _assessment_text(assessment: Assessment) -> str:
-    return f"{assessment.get_value_display()}\n{assessment.justification}"
+def _assessment_text(state: dict | None) -> str:
+    """An assessment as its history shows it, from the state goals.services logs."""
+    if not state:
+        return ""
+    value = state["value"]
+    label = Assessment.Value(value).label if value in Assessment.Value.values else value
+    return f"{label}\n{state['justification']}"
+
+
+def _assessment_state(assessment: Assessment | None) -> dict | None:
+    if assessment is None:
+        return None
+    return {"value": assessment.value, "justification": assessment.justification}
 
 
 # ---------------------------------------------------------------------------------------
@@ -872,7 +903,7 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 section = _get_or_404(NarrativeSection, period, form_key[len("section-") :])
                 form = SectionForm(request.POST)
                 if form.is_valid():
-                    editing.update_section(
+                    narrative.save_section(
                         section,
                         base_version=form.cleaned_data["base_version"],
                         title=form.cleaned_data["title"],
@@ -882,14 +913,14 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                     return _done(request, _("Texten är sparad."))
             elif form_key.startswith("event-delete-"):
                 event = _get_or_404(DecisionEvent, period, form_key[len("event-delete-") :])
-                editing.delete_decision_event(event, actor=request.user)
+                narrative.delete_decision_event(event, actor=request.user)
                 return _done(request, _("Posten är borttagen."))
             elif form_key.startswith("event-"):
                 event_id = form_key[len("event-") :]
                 event = None if event_id == "new" else _get_or_404(DecisionEvent, period, event_id)
                 form = DecisionEventForm(request.POST)
                 if form.is_valid():
-                    editing.save_decision_event(
+                    narrative.save_decision_event(
                         period,
                         event=event,
                         base_version=form.cleaned_data["base_version"],
@@ -903,10 +934,10 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 return HttpResponse(status=400)
             status = 400
             bound[form_key] = form
-        except editing.PeriodLocked as error:
+        except PeriodLocked as error:
             messages.error(request, str(error))
             return redirect(request.path, permanent=False)
-        except editing.StaleVersion as stale:
+        except StaleVersion as stale:
             current = stale.current
             theirs = current.body if isinstance(current, NarrativeSection) else current.text
             conflicts[form_key] = {
@@ -917,7 +948,7 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             }
             form_class = SectionForm if form_key.startswith("section-") else DecisionEventForm
             bound[form_key] = form_class(
-                initial={**request.POST.dict(), "base_version": editing.version_of(current)}
+                initial={**request.POST.dict(), "base_version": version_of(current)}
             )
             status = 409
 
@@ -933,7 +964,7 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                     form_key,
                     {
                         "form": form_key,
-                        "base_version": editing.version_of(section),
+                        "base_version": version_of(section),
                         "title": section.title,
                         "body": section.body,
                     },
@@ -945,7 +976,7 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 "form": form,
                 "form_key": form_key,
                 "conflict": conflicts.get(form_key),
-                "history": history.audited(section),
+                "history": history(section),
             }
         )
     events = []
@@ -959,7 +990,7 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                     form_key,
                     {
                         "form": form_key,
-                        "base_version": editing.version_of(event),
+                        "base_version": version_of(event),
                         "kind": event.kind,
                         "date": event.date,
                         "text": event.text,
@@ -972,7 +1003,7 @@ def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
                 "form": form,
                 "form_key": form_key,
                 "conflict": conflicts.get(form_key),
-                "history": history.audited(event),
+                "history": history(event),
             }
         )
     new_event_form = None

@@ -15,7 +15,9 @@ from django.utils.translation import gettext as _
 
 from tertial.access.rules import Action, can
 from tertial.audit.log import record
+from tertial.core.errors import Refused
 from tertial.organisation.models import Period, Unit
+from tertial.organisation.services import ensure_open
 from tertial.workflow.figures import comment_threshold, unit_figures
 from tertial.workflow.models import ReportApproval, UnitSubmission
 
@@ -23,12 +25,8 @@ State = UnitSubmission.State
 ReportState = ReportApproval.State
 
 
-class WorkflowError(Exception):
+class WorkflowError(Refused):
     """A transition the current state does not allow; the message is for the user."""
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.details = details or []
 
 
 def reporting_units(period: Period):
@@ -52,16 +50,6 @@ def _locked_submission(unit: Unit, period: Period) -> UnitSubmission:
     """The submission row locked for the rest of the transaction (created when missing)."""
     UnitSubmission.objects.get_or_create(unit=unit, period=period)
     return UnitSubmission.objects.select_for_update().get(unit=unit, period=period)
-
-
-def lock_unit(unit: Unit, period: Period) -> UnitSubmission:
-    """Serialise edits of one unit's follow-up: call inside transaction.atomic()."""
-    return _locked_submission(unit, period)
-
-
-def _refuse_if_locked(period: Period) -> None:
-    if period.is_locked:
-        raise WorkflowError(_("Perioden är låst: rapporten är godkänd."))
 
 
 def unit_is_editable(user, unit: Unit, period: Period, submission: UnitSubmission | None = None):
@@ -120,7 +108,7 @@ def _transition(unit, period, actor, allowed_from, to, action, comment=""):
 
 
 def submit_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
-    _refuse_if_locked(period)
+    ensure_open(period)
     missing = missing_for_submission(unit, period)
     if missing:
         raise WorkflowError(_("Verksamheten kan inte lämnas in ännu."), missing)
@@ -135,7 +123,7 @@ def submit_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
 
 
 def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmission:
-    _refuse_if_locked(period)
+    ensure_open(period)
     if not comment.strip():
         raise WorkflowError(_("Skriv en kommentar om vad som ska rättas."))
     return _transition(
@@ -150,7 +138,7 @@ def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmi
 
 
 def approve_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
-    _refuse_if_locked(period)
+    ensure_open(period)
     return _transition(
         unit, period, actor, {State.SUBMITTED}, State.APPROVED, "workflow.unit.approved"
     )

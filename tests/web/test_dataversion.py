@@ -8,13 +8,15 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.urls import reverse
 
+from tertial.audit.history import version_of
 from tertial.core.formatting import format_tkr
 from tertial.economy.models import LedgerBalance
+from tertial.economy.services import save_forecast
 from tertial.goals.models import BoardGoal
 from tertial.loading.storing import insert_rows
 from tertial.narrative.models import DecisionEvent
 from tertial.organisation.models import Unit
-from tertial.web import dataversion, editing
+from tertial.web import dataversion
 from tertial.web.models import DataVersion
 from tertial.workflow.figures import unit_figures
 
@@ -76,10 +78,10 @@ def test_a_write_in_a_web_service_raises_the_version(vss, period_2020_08):
     unit = Unit.objects.get(organisation=vss, code="1800")
     current = unit_figures(period_2020_08, [unit.pk])[unit.pk].forecast
     before = dataversion.current()
-    editing.update_forecast(
+    save_forecast(
         unit,
         period_2020_08,
-        base_version=editing.version_of(current),
+        base_version=version_of(current),
         net_result=Decimal("123000"),
         revenues=None,
         costs=None,
@@ -146,10 +148,10 @@ def test_the_dashboard_never_shows_a_kept_figure_after_a_forecast_is_saved(
     assert [key for key in dataversion.parts.entries if key[-1][0] == "dashboard"]
     unit = people.lkdata
     current = unit_figures(period_2020_08, [unit.pk])[unit.pk].forecast
-    editing.update_forecast(
+    save_forecast(
         unit,
         period_2020_08,
-        base_version=editing.version_of(current),
+        base_version=version_of(current),
         net_result=Decimal("98765000"),
         revenues=None,
         costs=None,

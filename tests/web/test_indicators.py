@@ -1,7 +1,7 @@
 import pytest
 
 from tertial.goals.models import BoardGoal
-from tertial.goals.services import propose_assessment
+from tertial.goals.services import propose_assessments
 from tertial.web.charts import trend_svg
 from tertial.web.indicators import period_label
 
@@ -33,6 +33,6 @@ def test_goal_page_shows_the_services_proposal(client, people, period_2020_08):
     client.force_login(people.reader)
     for goal in BoardGoal.objects.filter(fiscal_year=period_2020_08.fiscal_year):
         page = client.get(reverse("goal", args=["vss", "2020-08", goal.pk]))
-        expected = propose_assessment(goal, period_2020_08)
+        expected = propose_assessments([goal], period_2020_08)[goal.pk]
         assert page.context["proposed"] == expected
         assert str(STATUS_LABELS[expected]) in page.content.decode()

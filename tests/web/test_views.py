@@ -3,14 +3,17 @@ outsiders and anonymous visitors. Refusals are checked on the server (403/404), 
 hidden buttons."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.urls import reverse
 
+from tertial.audit.history import version_of
 from tertial.economy.models import Forecast
 from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
+from tertial.goals.services import value_rows as period_value_rows
+from tertial.goals.services import values_version
 from tertial.narrative.models import DecisionEvent, NarrativeSection
-from tertial.web.editing import value_rows, values_version
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
 
@@ -27,13 +30,23 @@ def as_user(client, user):
 
 
 def current_forecast(unit, period):
-    return Forecast.objects.get(unit=unit, period=period, is_current=True)
+    """The unit's forecast as its values, so that two readings compare by what they hold."""
+    forecast = Forecast.objects.get(unit=unit, period=period)
+    return SimpleNamespace(
+        version=forecast.version,
+        net_result=forecast.net_result,
+        comment=forecast.comment,
+        updated_by=forecast.updated_by,
+    )
+
+
+def value_rows(indicator, period):
+    return period_value_rows(indicator, period.year, period.end_month)
 
 
 def forecast_post(unit, period, net_tkr="2 700", comment="Ny prognos.", base=None):
     if base is None:
-        current = Forecast.objects.filter(unit=unit, period=period, is_current=True).first()
-        base = str(current.pk) if current else ""
+        base = version_of(Forecast.objects.filter(unit=unit, period=period).first())
     return {
         "form": "forecast",
         "base_version": base,
@@ -105,7 +118,7 @@ def test_forecast_saved_by_own_unit_head_refused_to_others(client, people, perio
     )
     assert response.status_code == 302
     saved = current_forecast(unit, period_2020_08)
-    assert saved.net_result == 2_700_500 and saved.author == people.lkdata_head
+    assert saved.net_result == 2_700_500 and saved.updated_by == people.lkdata_head
     page = client.get(target).content.decode()
     assert "Historik" in page and "2\u00a0701 tkr" in page
 
@@ -149,7 +162,7 @@ def test_indicator_value_entry(client, people, period_2020_08):
     value = IndicatorValue.objects.get(
         indicator=indicator, year=2020, through_month=8, kind="actual", gender="T"
     )
-    assert value.value == 42300 and value.entered_by == people.lkdata_head
+    assert value.value == 42300 and value.updated_by == people.lkdata_head
     bad = {
         **data,
         "base_version": values_version(value_rows(indicator, period_2020_08)),
@@ -162,19 +175,19 @@ def test_assessment_saved_by_responsible_unit_head(client, people, period_2020_0
     goal = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="god-service")
     goal.responsible_units.add(people.kontakt)
     target = url("goal", period_2020_08, goal.pk)
-    current = Assessment.objects.get(board_goal=goal, period=period_2020_08, is_current=True)
+    current = Assessment.objects.get(board_goal=goal, period=period_2020_08)
     data = {
         "form": "assessment",
-        "base_version": str(current.pk),
+        "base_version": str(current.version),
         "value": "partly_met",
         "justification": "Svarstiderna har ökat.",
     }
     for user in (people.lkdata_head, people.reader):
         assert as_user(client, user).post(target, data).status_code == 403
     assert as_user(client, people.kontakt_head).post(target, data).status_code == 302
-    new = Assessment.objects.get(board_goal=goal, period=period_2020_08, is_current=True)
-    assert new.value == "partly_met" and new.author == people.kontakt_head
-    empty = {**data, "base_version": str(new.pk), "justification": "  "}
+    new = Assessment.objects.get(board_goal=goal, period=period_2020_08)
+    assert new.value == "partly_met" and new.updated_by == people.kontakt_head
+    empty = {**data, "base_version": str(new.version), "justification": "  "}
     assert client.post(target, empty).status_code == 400
 
 
