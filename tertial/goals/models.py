@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tertial.audit.models import Versioned
+from tertial.core import evaluation
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 
 
@@ -128,6 +129,14 @@ class Assessment(Versioned):
 
     def __str__(self) -> str:
         return f"{self.board_goal}: {self.get_value_display()}"
+
+
+# The words for an indicator's status against its target and for a goal's assessment,
+# wherever either is shown: the assessment's own, and one for a value missing (I.U.).
+STATUS_LABELS = {
+    **{value.value: value.label for value in Assessment.Value},
+    evaluation.NO_DATA: _("inget underlag"),
+}
 
 
 class AssessmentItem(models.Model):

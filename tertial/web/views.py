@@ -37,7 +37,7 @@ from tertial.core.errors import PeriodLocked, Refused, StaleVersion
 from tertial.core.formatting import format_tkr
 from tertial.economy.models import Forecast
 from tertial.economy.services import propose_forecast, reason_text, save_forecast
-from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
+from tertial.goals.models import STATUS_LABELS, Assessment, BoardGoal, Indicator, IndicatorValue
 from tertial.goals.services import (
     goal_indicators,
     propose_assessments,
@@ -59,7 +59,7 @@ from tertial.web.forms import (
     IndicatorValueForm,
     SectionForm,
 )
-from tertial.web.indicators import STATUS_LABELS, indicator_rows
+from tertial.web.indicators import indicator_rows
 from tertial.web.stash import login_required_keep_post, take_stashed
 from tertial.web.templatetags.tertial_web import markdown_safe
 from tertial.web.templatetags.tertial_web import tkr as fast_tkr
