@@ -111,11 +111,6 @@ def _read_grants(user) -> Mapping[int, Grant]:
     return MappingProxyType(result)  # shared by the user's requests: read only
 
 
-def role_in(user, organisation: Organisation) -> str | None:
-    grant = grants(user).get(organisation.pk)
-    return grant.role if grant else None
-
-
 def organisation_id_of(obj: Model) -> int:
     """The id of the organisation an object belongs to, without fetching the organisation."""
     if isinstance(obj, Organisation):
