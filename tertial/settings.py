@@ -129,6 +129,8 @@ TEMPLATES = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers user.has_perm("tertial.<action>", obj) from tertial.access.rules.
+    "tertial.access.backends.RulesBackend",
 ]
 
 PASSWORD_HASHERS = [

@@ -1,10 +1,13 @@
-"""Shared fixtures: the reference organisation (examples/vss-2020) loaded once per test run.
+"""Shared fixtures: the reference organisation (examples/vss-2020) loaded once per test run,
+the people who work in it, and what tests of several parts do with them.
 
 Tests that use the database see the example as it is after ``tertial load``; each test runs
 in a transaction that is rolled back, so changes made by one test never reach another.
+Tests whose point is not the reference's figures build small data of their own.
 """
 
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -32,3 +35,60 @@ def period_2020_08(vss):
     from tertial.organisation.models import Period
 
     return Period.objects.get(fiscal_year__organisation=vss, key="2020-08")
+
+
+def _person(username: str, organisation, role: str | None, units=()):
+    from django.contrib.auth import get_user_model
+
+    from tertial.access.models import Membership
+
+    # No password: tests log in with force_login, and hashing one costs a second.
+    user = get_user_model().objects.create_user(username=username)
+    if organisation is not None:
+        membership = Membership.objects.create(user=user, organisation=organisation, role=role)
+        membership.units.set(units)
+    return user
+
+
+@pytest.fixture
+def people(vss):
+    """One person of each role in the example organisation, two unit heads of different
+    units, and a controller of another organisation (an outsider here)."""
+    from tertial.access.models import Membership
+    from tertial.organisation.models import Organisation
+
+    role = Membership.Role
+    units = {unit.code: unit for unit in vss.units.all()}
+    lkdata, kontakt = units["1800"], units["1500"]
+    other = Organisation.objects.create(
+        slug="annan", name="Annan förvaltning", municipality="Linköping"
+    )
+    return SimpleNamespace(
+        lkdata=lkdata,
+        kontakt=kontakt,
+        admin=_person("admin", vss, role.ADMINISTRATOR),
+        controller=_person("controller", vss, role.CONTROLLER),
+        head=_person("chef", vss, role.HEAD),
+        lkdata_head=_person("lkdata", vss, role.UNIT_HEAD, [lkdata]),
+        kontakt_head=_person("kontakt", vss, role.UNIT_HEAD, [kontakt]),
+        reader=_person("lasare", vss, role.READER),
+        outsider=_person("utomstaende", other, role.CONTROLLER),
+    )
+
+
+@pytest.fixture
+def approve_all_units(people):
+    """A callable that gives every unit of a period a forecast where it lacks one and has
+    the controller submit and approve it, as before the report is approved."""
+    from tertial.economy.models import Forecast
+    from tertial.economy.services import save_forecast
+    from tertial.workflow import services as workflow
+
+    def approve(period):
+        for unit in workflow.reporting_units(period):
+            if not Forecast.objects.filter(unit=unit, period=period).exists():
+                save_forecast(unit, period, net_result=0, comment="", actor=people.controller)
+            workflow.submit_unit(unit, period, actor=people.controller)
+            workflow.approve_unit(unit, period, actor=people.controller)
+
+    return approve

@@ -1,9 +1,11 @@
 """Every right in one module: what each role may do, asked the same way by every view.
 
-``can(user, action, obj)`` answers for one object, ``restrict(queryset, user, action)`` narrows
-a queryset to what the user may act on, and the ``get_*_for`` helpers fetch an object for a
-view, answering 404 when the object lies outside the user's organisations (so that nothing
-about other organisations leaks) and 403 when it is visible but the action is not allowed.
+``can(user, action, obj)`` decides for one object; Django's permission API asks it
+(``user.has_perm(permission(action), obj)``, tertial.access.backends), which is how views and
+templates ask. ``restrict(queryset, user, action)`` narrows a queryset to what the user may
+act on, and the ``get_*_for`` helpers fetch an object for a view, answering 404 when the
+object lies outside the user's organisations (so that nothing about other organisations
+leaks) and 403 when it is visible but the action is not allowed.
 """
 
 from __future__ import annotations
@@ -39,6 +41,14 @@ class Action(StrEnum):
     APPROVE_REPORT = "report.approve"
     PUBLISH_REPORT = "report.publish"
     UNLOCK_PERIOD = "period.unlock"
+
+
+PERMISSION_PREFIX = "tertial."
+
+
+def permission(action: Action | str) -> str:
+    """The name Django's permission API knows an action by: "tertial.unit.edit"."""
+    return PERMISSION_PREFIX + Action(action).value
 
 
 # Actions a role may take anywhere in its organisation.
@@ -190,9 +200,14 @@ def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
     return queryset.filter(condition).distinct()
 
 
+def allowed(request: HttpRequest, action: Action | str, obj: Model) -> bool:
+    """Whether the request's user may take the action on the object."""
+    return request.user.has_perm(permission(action), obj)
+
+
 def require(request: HttpRequest, action: Action | str, obj: Model) -> None:
     """Refuse the request unless the user may take the action on the object."""
-    if not can(request.user, action, obj):
+    if not allowed(request, action, obj):
         raise PermissionDenied
 
 

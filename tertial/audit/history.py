@@ -28,13 +28,12 @@ def version_of(obj: Versioned | None) -> str:
     return "" if obj is None else str(obj.version)
 
 
-def check_version(current: Versioned | None, base_version: str | None, shown=None) -> None:
+def check_version(current: Versioned | None, base_version: str | None) -> None:
     """Refuse a save based on another version than ``current``'s; None skips the check (an
-    import or a command, which replace what is there by design). ``shown`` is what the
-    refusal carries as what is there now (``current`` by default)."""
+    import or a command, which replace what is there by design)."""
     if base_version is not None and version_of(current) != base_version:
         raise StaleVersion(
-            _("Någon annan har sparat en nyare version."), current if shown is None else shown
+            _("Någon annan har sparat en nyare version."), current, version_of(current)
         )
 
 

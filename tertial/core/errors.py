@@ -40,8 +40,10 @@ class PeriodLocked(Refused):
 
 class StaleVersion(Refused):
     """Someone saved after the form was loaded; ``current`` is what they saved (or None
-    when it has since been removed), so a page can show both versions side by side."""
+    when it has since been removed), so a page can show both versions side by side, and
+    ``version`` its version token, on which a deliberate second save can be based."""
 
-    def __init__(self, message: str, current):
+    def __init__(self, message: str, current, version: str):
         super().__init__(message)
         self.current = current
+        self.version = version

@@ -386,7 +386,9 @@ def save_indicator_values(
         Indicator.objects.select_for_update().only("pk").get(pk=indicator.pk)
         current = value_rows(indicator, year, through_month, kind)
         if base_version is not None and values_version(current) != base_version:
-            raise StaleVersion(_("Någon annan har sparat en nyare version."), current)
+            raise StaleVersion(
+                _("Någon annan har sparat en nyare version."), current, values_version(current)
+            )
         for gender, value in values.items():
             row = current.get(gender) or IndicatorValue(
                 indicator=indicator,

@@ -204,22 +204,19 @@ def test_a_kept_period_is_not_shown_after_it_changed(client, people, period_2020
 
 
 def test_a_saved_forecast_shows_at_once_and_a_stale_save_still_conflicts(
-    client, people, period_2020_08, keeping
+    client, people, period_2020_08, keeping, forecast_form
 ):
-    from tests.web.test_views import forecast_post
-
     unit = people.lkdata
     client.force_login(people.controller)
     page = reverse("unit", args=["vss", "2020-08", unit.pk])
+    action = reverse("unit_forecast", args=["vss", "2020-08", unit.pk])
     before = client.get(page).content.decode()
     assert [key for key in dataversion.parts.entries if key[-1][0] == "unit"]
-    stale = forecast_post(unit, period_2020_08, "2 700,5")
-    assert client.post(page, stale).status_code == 302
+    stale = forecast_form(unit, period_2020_08, "2 700,5")
+    assert client.post(action, stale).status_code == 302
     after = client.get(page).content.decode()
     assert "2\u00a0701 tkr" in after and "2\u00a0701 tkr" not in before
-    conflict = client.post(
-        page, forecast_post(unit, period_2020_08, "10", base=stale["base_version"])
-    )
+    conflict = client.post(action, {**stale, "net_result": "10"})
     assert conflict.status_code == 409
 
 
