@@ -11,9 +11,9 @@ from tertial.audit.models import AuditEntry
 from tertial.economy.models import Forecast
 from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Period
-from tertial.reports.editions import diff_editions, freeze_edition, published_report
+from tertial.reports.editions import diff_editions, published_report
 from tertial.reports.models import EditionFile
-from tertial.reports.services import edition_file, render_to_file
+from tertial.reports.services import edition_file, freeze_edition, render_to_file
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
 from tertial.economy.tasks import execute_job
-from tertial.reports.editions import freeze_edition
+from tertial.reports.services import freeze_edition
 
 pytestmark = pytest.mark.django_db
 

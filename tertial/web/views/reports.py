@@ -16,11 +16,11 @@ from tertial.reports.checks import run_checks
 from tertial.reports.editions import (
     diff_editions,
     edition_report,
-    freeze_edition,
     latest_edition,
     published_report,
 )
 from tertial.reports.html import render_html
+from tertial.reports.services import freeze_edition
 from tertial.web.forms import UnlockForm
 from tertial.web.views.common import done, member_action, member_page, page_context, refused
 from tertial.workflow import services as workflow
