@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "tertial.platform",
     "tertial.audit",
     "tertial.organisation",
     "tertial.economy",

@@ -32,3 +32,23 @@ def period_2020_08(vss):
     from tertial.organisation.models import Period
 
     return Period.objects.get(fiscal_year__organisation=vss, key="2020-08")
+
+
+@pytest.fixture
+def keeping(monkeypatch):
+    """Page parts kept as outside a transaction, though each test runs in one (whose version
+    bumps are rolled back after it: the store starts and ends empty). Returns the store."""
+    from tertial.platform import cache
+
+    monkeypatch.setattr(cache, "_in_transaction", lambda: False)
+    cache.parts.clear()
+    yield cache.parts
+    cache.parts.clear()
+
+
+@pytest.fixture
+def versions(db):
+    """Every scope's cache version now, {scope: value}, each time it is called."""
+    from tertial.platform.models import CacheVersion
+
+    return lambda: dict(CacheVersion.objects.values_list("scope", "value"))
