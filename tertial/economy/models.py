@@ -76,6 +76,10 @@ class AccountRange(models.Model):
     def __str__(self) -> str:
         return f"{self.first}–{self.last}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.account_class.organisation_id
+
 
 class Account(models.Model):
     organisation = models.ForeignKey(
@@ -303,6 +307,10 @@ class BudgetEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.unit_id}/{self.account_class_id} {self.amount}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.unit.organisation_id
+
 
 class Forecast(models.Model):
     """A unit's full-year forecast made at one follow-up, in the report's sign.
@@ -341,6 +349,10 @@ class Forecast(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.period}: {self.net_result}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.unit.organisation_id
+
 
 class ForecastLine(models.Model):
     """Optional breakdown of a forecast by account class, in the report's sign."""
@@ -351,6 +363,10 @@ class ForecastLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.account_class}: {self.amount}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.forecast.organisation_id
 
 
 class InvestmentProject(models.Model):
@@ -391,6 +407,10 @@ class InvestmentFrame(models.Model):
     def __str__(self) -> str:
         return f"{self.project} {self.year}: {self.amount}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.project.organisation_id
+
 
 class InvestmentOutcome(models.Model):
     """Expenditure and income to date, and the full-year forecast, at one follow-up."""
@@ -414,3 +434,7 @@ class InvestmentOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.period}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.project.organisation_id

@@ -60,6 +60,10 @@ class CouncilGoal(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def organisation_id(self) -> int:
+        return self.fiscal_year.organisation_id
+
 
 class BoardGoal(models.Model):
     """The board's own goal (nämndmål) under a council goal; assessed at every follow-up."""
@@ -93,6 +97,10 @@ class BoardGoal(models.Model):
     @property
     def perspective(self) -> Perspective:
         return self.council_goal.perspective
+
+    @property
+    def organisation_id(self) -> int:
+        return self.fiscal_year.organisation_id
 
 
 class Assessment(models.Model):
@@ -135,6 +143,10 @@ class Assessment(models.Model):
     def __str__(self) -> str:
         return f"{self.board_goal}: {self.get_value_display()}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
 
 class AssessmentItem(models.Model):
     """A bullet under an assessment: a result, an activity or a deviation."""
@@ -154,6 +166,10 @@ class AssessmentItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def organisation_id(self) -> int:
+        return self.assessment.organisation_id
 
 
 class Indicator(models.Model):
@@ -270,6 +286,10 @@ class IndicatorTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.text}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.indicator.organisation_id
+
 
 def _written_decimals(value) -> int | None:
     if value is None:
@@ -353,6 +373,10 @@ class IndicatorValue(models.Model):
             self.written_decimals is None or _written_decimals(self.value) < 6
         ):
             self.written_decimals = _written_decimals(self.value)
+
+    @property
+    def organisation_id(self) -> int:
+        return self.indicator.organisation_id
 
 
 class KoladaKpi(models.Model):

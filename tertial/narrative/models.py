@@ -38,6 +38,10 @@ class NarrativeSection(models.Model):
     def __str__(self) -> str:
         return self.title or self.key
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
 
 class DecisionEvent(models.Model):
     """An important decision (beslut) or event (händelse) of the period."""
@@ -60,6 +64,10 @@ class DecisionEvent(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
 
 class PlanFollowUp(models.Model):
     """The follow-up of one plan or programme (lokalförsörjningsplan, internkontrollplan, …)."""
@@ -76,3 +84,7 @@ class PlanFollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id

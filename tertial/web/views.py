@@ -39,7 +39,8 @@ from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValu
 from tertial.goals.services import goal_indicators, propose_assessments, settings_for
 from tertial.narrative.models import DecisionEvent, NarrativeSection
 from tertial.organisation.models import Organisation, Period
-from tertial.web import dataversion, editing, history
+from tertial.platform import cache
+from tertial.web import editing, history
 from tertial.web.charts import trend_svg
 from tertial.web.forms import (
     AssessmentForm,
@@ -73,16 +74,20 @@ def page_context(
 
 
 def _approval(period: Period) -> ReportApproval:
-    """The period's report approval: every page shows its state; kept per data version."""
-    return dataversion.cached_copy(
-        ("workflow.approval", period.pk), lambda: workflow.approval_for(period)
+    """The period's report approval: every page shows its state; kept per cache version."""
+    return cache.cached_copy(
+        period.fiscal_year.organisation_id,
+        ("workflow.approval", period.pk),
+        lambda: workflow.approval_for(period),
     )
 
 
 def _submission(unit, period: Period) -> UnitSubmission:
-    """The unit's submission, kept per data version."""
-    return dataversion.cached_copy(
-        ("workflow.submission", period.pk, unit.pk), lambda: workflow.submission_for(unit, period)
+    """The unit's submission, kept per cache version."""
+    return cache.cached_copy(
+        period.fiscal_year.organisation_id,
+        ("workflow.submission", period.pk, unit.pk),
+        lambda: workflow.submission_for(unit, period),
     )
 
 
@@ -113,14 +118,14 @@ def _is_stashed(stashed: dict | None, form_key: str) -> bool:
     return bool(stashed and stashed.get("form") == form_key)
 
 
-def _form_html(form, key: tuple, from_data: bool) -> str:
+def _form_html(form, period: Period, key: tuple, from_data: bool) -> str:
     """The form's fields as HTML. A form filled from the data alone (not posted, not restored
     after a log-out) is the same for everyone who may edit, and rendering Django's form
-    templates costs milliseconds per form: it is kept per data version."""
+    templates costs milliseconds per form: it is kept per cache version."""
     if form is None:
         return ""
     if from_data:
-        return dataversion.cached(key, form.as_div)
+        return cache.cached(period.fiscal_year.organisation_id, key, form.as_div)
     return form.as_div()
 
 
@@ -185,9 +190,13 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     context = page_context(request, period, "dashboard", approval)
     context.update(
         {
-            "data": dataversion.cached(("dashboard", period.pk), lambda: _dashboard_data(period)),
+            "data": cache.cached(
+                period.fiscal_year.organisation_id,
+                ("dashboard", period.pk),
+                lambda: _dashboard_data(period),
+            ),
             "deadlines_form_html": _form_html(
-                deadlines_form, ("deadlines-form", period.pk), request.method == "GET"
+                deadlines_form, period, ("deadlines-form", period.pk), request.method == "GET"
             ),
         }
     )
@@ -198,7 +207,7 @@ def dashboard(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 def _dashboard_data(period: Period) -> str:
     """The dashboard's figures, statuses and what is missing: the same for every viewer, so
-    rendered once per data version (tertial.web.dataversion)."""
+    rendered once per cache version (tertial.platform.cache)."""
     organisation = period.fiscal_year.organisation
     approval = workflow.approval_for(period)
     statuses = workflow.unit_statuses(period)
@@ -404,7 +413,11 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             return HttpResponse(status=400)
 
     stashed = _stashed_for(request) if request.method == "GET" else None
-    data = dataversion.cached(("unit", period.pk, unit.pk), lambda: _unit_data(period, unit))
+    data = cache.cached(
+        period.fiscal_year.organisation_id,
+        ("unit", period.pk, unit.pk),
+        lambda: _unit_data(period, unit),
+    )
     figures = data["figures"]
     current = figures.forecast
     forecast_from_data = "forecast" not in bound and not _is_stashed(stashed, "forecast")
@@ -441,6 +454,7 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             "forecast_form": forecast_form if editable else None,
             "forecast_form_html": _form_html(
                 forecast_form if editable else None,
+                period,
                 ("forecast-form", period.pk, unit.pk),
                 forecast_from_data,
             ),
@@ -459,17 +473,19 @@ def unit_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
 
 
 def _period_figures(period: Period) -> dict[int, UnitFigures]:
-    """Every unit's figures, in one set of grouped queries per data version: as cheap as
+    """Every unit's figures, in one set of grouped queries per cache version: as cheap as
     one unit's, and kept for all the unit pages of the period."""
-    return dataversion.cached(("figures", period.pk), lambda: unit_figures(period))
+    return cache.cached(
+        period.fiscal_year.organisation_id, ("figures", period.pk), lambda: unit_figures(period)
+    )
 
 
 def _unit_data(period: Period, unit) -> dict:
-    """What a unit's page shows that is the same for every viewer: kept per data version
-    (tertial.web.dataversion), so only read, never changed, by the views."""
+    """What a unit's page shows that is the same for every viewer: kept per cache version
+    (tertial.platform.cache), so only read, never changed, by the views."""
     figures = _period_figures(period).get(unit.pk, UnitFigures())
     threshold = comment_threshold(period)
-    # Kept by the view under the same data version on a GET: no second query.
+    # Kept by the view under the same cache version on a GET: no second query.
     submission = _submission(unit, period)
     forecasts = Forecast.objects.filter(unit=unit, period=period).select_related("author")
     # The unit's own indicators, also its row of an indicator split by unit.
@@ -637,7 +653,7 @@ def _indicator_items(
                 "row": row,
                 "form": form,
                 "form_html": _form_html(
-                    form, ("indicator-form", period.pk, row.indicator.pk), from_data
+                    form, period, ("indicator-form", period.pk, row.indicator.pk), from_data
                 ),
                 "form_key": form_key,
                 "conflict": conflicts.get(form_key),
@@ -754,7 +770,11 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             status = 400
 
     stashed = _stashed_for(request) if request.method == "GET" else None
-    data = dataversion.cached(("goal", period.pk, goal.pk), lambda: _goal_data(period, goal))
+    data = cache.cached(
+        period.fiscal_year.organisation_id,
+        ("goal", period.pk, goal.pk),
+        lambda: _goal_data(period, goal),
+    )
     current = data["current"]
     assessment_from_data = form is None and not _is_stashed(stashed, "assessment")
     if form is None and editable:
@@ -792,6 +812,7 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
             "form": form if editable else None,
             "form_html": _form_html(
                 form if editable else None,
+                period,
                 ("assessment-form", period.pk, goal.pk),
                 assessment_from_data,
             ),
@@ -804,7 +825,7 @@ def goal_page(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespons
 
 def _goal_data(period: Period, goal: BoardGoal) -> dict:
     """What a goal's page shows that is the same for every viewer, the indicator table with
-    its charts rendered: kept per data version (tertial.web.dataversion), only read."""
+    its charts rendered: kept per cache version (tertial.platform.cache), only read."""
     assessments = list(
         Assessment.objects.filter(board_goal=goal, period=period).select_related("author")
     )
