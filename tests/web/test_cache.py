@@ -15,7 +15,6 @@ from tertial.core.formatting import format_tkr
 from tertial.economy.models import Forecast, ImportJob
 from tertial.goals.models import BoardGoal
 from tertial.organisation.models import FiscalYear, Period
-from tertial.platform import cache
 from tertial.platform.models import CacheVersion
 from tertial.reports.editions import freeze_edition
 from tertial.web import editing, urls, views
@@ -240,4 +239,3 @@ def test_a_page_keeps_nothing_of_an_organisation_without_a_version(people, keepi
         assert client.get(_dashboard("vss")).status_code == 200
     assert computed == {people.lkdata.organisation_id: 2}
     assert not [key for key in keeping.entries if key[0] == people.lkdata.organisation_id]
-    assert cache.SHARED not in {key[0] for key in keeping.entries}
