@@ -44,6 +44,7 @@ from tertial.goals.models import (
 from tertial.loading.storing import insert_rows
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
+from tertial.platform import cache
 
 YEARS = (2019, 2020)
 CURRENT_YEAR = 2020
@@ -302,6 +303,10 @@ def build_municipality(
         for organisation, unit_count in zip(organisations, per_administration, strict=True):
             builder.add(organisation, unit_count)
         builder.flush()
+        # Written in bulk, without signals: the pages keep nothing of an organisation that
+        # has no cache version yet.
+        for organisation in organisations:
+            cache.bump(organisation.pk)
     return organisations
 
 

@@ -92,3 +92,23 @@ def approve_all_units(people):
             workflow.approve_unit(unit, period, actor=people.controller)
 
     return approve
+
+
+@pytest.fixture
+def keeping(monkeypatch):
+    """Page parts kept as outside a transaction, though each test runs in one (whose version
+    bumps are rolled back after it: the store starts and ends empty). Returns the store."""
+    from tertial.platform import cache
+
+    monkeypatch.setattr(cache, "_in_transaction", lambda: False)
+    cache.parts.clear()
+    yield cache.parts
+    cache.parts.clear()
+
+
+@pytest.fixture
+def versions(db):
+    """Every scope's cache version now, {scope: value}, each time it is called."""
+    from tertial.platform.models import CacheVersion
+
+    return lambda: dict(CacheVersion.objects.values_list("scope", "value"))

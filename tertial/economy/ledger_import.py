@@ -786,21 +786,16 @@ class _Analysis:
                             )
                         ]
                     )
-                with bulk.row_triggers_suspended(model._meta.db_table):
-                    replaced, _ = model.objects.filter(self._months_filter(months)).delete()
-                    progress(80, "Sparar summorna")
-                    try:
-                        stored = self._insert(batch)
-                    except duckdb.ConversionException:
-                        # Codes written in two ways ("5010" and "5010 ") whose sums are each
-                        # small enough but not together: too rare to check before.
-                        raise InputErrors(
-                            [
-                                InputError(
-                                    self.display, None, "", "en summa är för stor för att lagras"
-                                )
-                            ]
-                        ) from None
+                replaced, _ = model.objects.filter(self._months_filter(months)).delete()
+                progress(80, "Sparar summorna")
+                try:
+                    stored = self._insert(batch)
+                except duckdb.ConversionException:
+                    # Codes written in two ways ("5010" and "5010 ") whose sums are each
+                    # small enough but not together: too rare to check before.
+                    raise InputErrors(
+                        [InputError(self.display, None, "", "en summa är för stor för att lagras")]
+                    ) from None
                 progress(90, "Sparar raderna för spårning")
                 if self.pending_checksum is not None:
                     batch.checksum = self.pending_checksum.result()

@@ -77,6 +77,10 @@ class AccountRange(models.Model):
     def __str__(self) -> str:
         return f"{self.first}–{self.last}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.account_class.organisation_id
+
 
 class Account(models.Model):
     organisation = models.ForeignKey(
@@ -304,6 +308,10 @@ class BudgetEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.unit_id}/{self.account_class_id} {self.amount}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.unit.organisation_id
+
 
 class Forecast(Versioned):
     """A unit's full-year forecast at one follow-up, in the report's sign.
@@ -332,6 +340,10 @@ class Forecast(Versioned):
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period}: {self.net_result}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.unit.organisation_id
 
 
 class InvestmentProject(models.Model):
@@ -372,6 +384,10 @@ class InvestmentFrame(models.Model):
     def __str__(self) -> str:
         return f"{self.project} {self.year}: {self.amount}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.project.organisation_id
+
 
 class InvestmentOutcome(models.Model):
     """Expenditure and income to date, and the full-year forecast, at one follow-up."""
@@ -395,3 +411,7 @@ class InvestmentOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.period}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.project.organisation_id

@@ -43,6 +43,7 @@ from tertial.core.actors import person
 from tertial.core.evaluation import validate_value
 from tertial.goals.models import Indicator, IndicatorValue, KoladaKpi, KoladaValue
 from tertial.organisation.models import Organisation
+from tertial.platform import cache
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v2"
 GENDERS = ("T", "K", "M")
@@ -231,7 +232,7 @@ def import_response(
         values=len(response.points),
         unmapped_kpis=sorted({kpi for kpi, _, _ in own} - set(indicators)),
     )
-    with transaction.atomic():
+    with transaction.atomic(), cache.bumped_by_writer():
         for kpi in response.kpis:
             KoladaKpi.objects.update_or_create(
                 id=kpi.id,
@@ -267,6 +268,9 @@ def import_response(
                 },
             )
         summary.indicator_values = len(rows)
+        # Kolada's values of every municipality: the shared scope's (the audit entry bumps
+        # the organisation's).
+        cache.bump_shared()
         record(
             "goals.kolada.imported",
             actor=actor,

@@ -61,6 +61,10 @@ class CouncilGoal(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def organisation_id(self) -> int:
+        return self.fiscal_year.organisation_id
+
 
 class BoardGoal(models.Model):
     """The board's own goal (nämndmål) under a council goal; assessed at every follow-up."""
@@ -94,6 +98,10 @@ class BoardGoal(models.Model):
     @property
     def perspective(self) -> Perspective:
         return self.council_goal.perspective
+
+    @property
+    def organisation_id(self) -> int:
+        return self.fiscal_year.organisation_id
 
 
 class Assessment(Versioned):
@@ -130,6 +138,10 @@ class Assessment(Versioned):
     def __str__(self) -> str:
         return f"{self.board_goal}: {self.get_value_display()}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
 
 # The words for an indicator's status against its target and for a goal's assessment,
 # wherever either is shown: the assessment's own, and one for a value missing (I.U.).
@@ -157,6 +169,10 @@ class AssessmentItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def organisation_id(self) -> int:
+        return self.assessment.organisation_id
 
 
 class Indicator(models.Model):
@@ -273,6 +289,10 @@ class IndicatorTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.text}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.indicator.organisation_id
+
 
 def _written_decimals(value) -> int | None:
     if value is None:
@@ -352,6 +372,10 @@ class IndicatorValue(Versioned):
             self.written_decimals is None or _written_decimals(self.value) < 6
         ):
             self.written_decimals = _written_decimals(self.value)
+
+    @property
+    def organisation_id(self) -> int:
+        return self.indicator.organisation_id
 
 
 class KoladaKpi(models.Model):

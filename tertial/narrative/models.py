@@ -29,6 +29,10 @@ class NarrativeSection(Versioned):
     def __str__(self) -> str:
         return self.title or self.key
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
 
 class DecisionEvent(Versioned):
     """An important decision (beslut) or event (händelse) of the period."""
@@ -51,6 +55,10 @@ class DecisionEvent(Versioned):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
 
 class PlanFollowUp(Versioned):
     """The follow-up of one plan or programme (lokalförsörjningsplan, internkontrollplan, …)."""
@@ -67,3 +75,7 @@ class PlanFollowUp(Versioned):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id

@@ -27,7 +27,8 @@ from django.views.decorators.http import require_GET, require_POST
 from tertial.access.rules import Action, allowed
 from tertial.core.errors import Refused, StaleVersion
 from tertial.organisation.models import Period
-from tertial.web import dataversion, stash
+from tertial.platform import cache
+from tertial.web import stash
 from tertial.workflow import services as workflow
 from tertial.workflow.models import ReportApproval, UnitSubmission
 
@@ -89,16 +90,20 @@ def page_context(
 
 
 def approval_of(period: Period) -> ReportApproval:
-    """The period's report approval: every page shows its state; kept per data version."""
-    return dataversion.cached_copy(
-        ("workflow.approval", period.pk), lambda: workflow.approval_for(period)
+    """The period's report approval: every page shows its state; kept per cache version."""
+    return cache.cached_copy(
+        period.fiscal_year.organisation_id,
+        ("workflow.approval", period.pk),
+        lambda: workflow.approval_for(period),
     )
 
 
 def submission_of(unit, period: Period) -> UnitSubmission:
-    """The unit's submission, kept per data version."""
-    return dataversion.cached_copy(
-        ("workflow.submission", period.pk, unit.pk), lambda: workflow.submission_for(unit, period)
+    """The unit's submission, kept per cache version."""
+    return cache.cached_copy(
+        period.fiscal_year.organisation_id,
+        ("workflow.submission", period.pk, unit.pk),
+        lambda: workflow.submission_for(unit, period),
     )
 
 
@@ -110,14 +115,14 @@ def unit_open_to(request: HttpRequest, unit, period: Period, submission: UnitSub
     )
 
 
-def form_html(form: forms.Form | None, key: tuple, from_data: bool) -> str:
+def form_html(form: forms.Form | None, period: Period, key: tuple, from_data: bool) -> str:
     """The form's fields as HTML. A form filled from the data alone (not posted, not restored
     after a log-out) is the same for everyone who may edit, and rendering Django's form
-    templates costs milliseconds per form: it is kept per data version."""
+    templates costs milliseconds per form: it is kept per cache version of the organisation."""
     if form is None:
         return ""
     if from_data:
-        return dataversion.cached(key, form.as_div)
+        return cache.cached(period.fiscal_year.organisation_id, key, form.as_div)
     return form.as_div()
 
 

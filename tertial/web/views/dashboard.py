@@ -24,7 +24,7 @@ from tertial.goals.models import STATUS_LABELS
 from tertial.goals.services import propose_assessments
 from tertial.organisation.models import Organisation, Period
 from tertial.organisation.queries import latest_period, periods_by_organisation
-from tertial.web import dataversion
+from tertial.platform import cache
 from tertial.web.forms import DeadlinesForm
 from tertial.web.templatetags.tertial_web import tkr
 from tertial.web.views.common import (
@@ -81,9 +81,13 @@ def render_dashboard(
     context = page_context(request, period, "dashboard", approval)
     context.update(
         {
-            "data": dataversion.cached(("dashboard", period.pk), lambda: _dashboard_data(period)),
+            "data": cache.cached(
+                period.fiscal_year.organisation_id,
+                ("dashboard", period.pk),
+                lambda: _dashboard_data(period),
+            ),
             "deadlines_form_html": form_html(
-                deadlines_form, ("deadlines-form", period.pk), from_data
+                deadlines_form, period, ("deadlines-form", period.pk), from_data
             ),
         }
     )
@@ -107,14 +111,16 @@ def set_deadlines(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 
 def period_figures(period: Period) -> dict[int, UnitFigures]:
-    """Every unit's figures, in one set of grouped queries per data version: as cheap as
+    """Every unit's figures, in one set of grouped queries per cache version: as cheap as
     one unit's, and kept for all the unit pages of the period."""
-    return dataversion.cached(("figures", period.pk), lambda: unit_figures(period))
+    return cache.cached(
+        period.fiscal_year.organisation_id, ("figures", period.pk), lambda: unit_figures(period)
+    )
 
 
 def _dashboard_data(period: Period) -> str:
     """The dashboard's figures, statuses and what is missing: the same for every viewer, so
-    rendered once per data version (tertial.web.dataversion)."""
+    rendered once per cache version (tertial.platform.cache)."""
     organisation = period.fiscal_year.organisation
     approval = workflow.approval_for(period)
     statuses = workflow.unit_statuses(period)

@@ -22,7 +22,7 @@ from tertial.goals import queries as goals
 from tertial.goals.models import STATUS_LABELS, Assessment, BoardGoal
 from tertial.goals.services import goal_indicators, save_assessment, settings_for
 from tertial.organisation.models import Period
-from tertial.web import dataversion
+from tertial.platform import cache
 from tertial.web.charts import trend_svg
 from tertial.web.forms import AssessmentForm
 from tertial.web.indicators import indicator_rows
@@ -76,7 +76,11 @@ def render_goal(
     posted forms that were not saved, shown again."""
     editable = not period.is_locked and allowed(request, Action.ASSESS_GOAL, goal)
     kept = restored(request) if request.method == "GET" else None
-    data = dataversion.cached(("goal", period.pk, goal.pk), lambda: _goal_data(period, goal))
+    data = cache.cached(
+        period.fiscal_year.organisation_id,
+        ("goal", period.pk, goal.pk),
+        lambda: _goal_data(period, goal),
+    )
     current = data["current"]
     form, conflict = assessment or (None, None)
     from_data = form is None and not is_restored(kept, ASSESSMENT)
@@ -117,7 +121,10 @@ def render_goal(
             "goal": goal,
             "form": form if editable else None,
             "form_html": form_html(
-                form if editable else None, ("assessment-form", period.pk, goal.pk), from_data
+                form if editable else None,
+                period,
+                ("assessment-form", period.pk, goal.pk),
+                from_data,
             ),
             "conflict": conflict,
             "value_items": value_items,
@@ -128,7 +135,7 @@ def render_goal(
 
 def _goal_data(period: Period, goal: BoardGoal) -> dict:
     """What a goal's page shows that is the same for every viewer, the indicator table with
-    its charts rendered: kept per data version (tertial.web.dataversion), only read."""
+    its charts rendered: kept per cache version (tertial.platform.cache), only read."""
     current = goals.assessment_of(goal, period)
     rows = indicator_rows(period, goal_indicators(goal))
     indicator_items_ = [

@@ -24,7 +24,7 @@ from tertial.economy.models import Forecast
 from tertial.economy.services import propose_forecast, reason_text, save_forecast
 from tertial.goals import queries as goals
 from tertial.organisation.models import Period, Unit
-from tertial.web import dataversion
+from tertial.platform import cache
 from tertial.web.forms import ForecastForm, tkr_input
 from tertial.web.indicators import indicator_rows
 from tertial.web.views.common import (
@@ -88,7 +88,11 @@ def render_unit(
     open_now = unit_open_to(request, unit, period, submission)
     editable = open_now and allowed(request, Action.EDIT_UNIT, unit)
     kept = restored(request) if request.method == "GET" else None
-    data = dataversion.cached(("unit", period.pk, unit.pk), lambda: _unit_data(period, unit))
+    data = cache.cached(
+        period.fiscal_year.organisation_id,
+        ("unit", period.pk, unit.pk),
+        lambda: _unit_data(period, unit),
+    )
     current = data["figures"].forecast
     forecast_form, forecast_conflict = forecast or (None, None)
     from_data = forecast_form is None and not is_restored(kept, FORECAST)
@@ -127,6 +131,7 @@ def render_unit(
             "forecast_form": forecast_form if editable else None,
             "forecast_form_html": form_html(
                 forecast_form if editable else None,
+                period,
                 ("forecast-form", period.pk, unit.pk),
                 from_data,
             ),
@@ -145,8 +150,8 @@ def render_unit(
 
 
 def _unit_data(period: Period, unit: Unit) -> dict:
-    """What a unit's page shows that is the same for every viewer: kept per data version
-    (tertial.web.dataversion), so only read, never changed, by the views."""
+    """What a unit's page shows that is the same for every viewer: kept per cache version
+    (tertial.platform.cache), so only read, never changed, by the views."""
     figures = period_figures(period).get(unit.pk, UnitFigures())
     threshold = comment_threshold(period)
     submission = submission_of(unit, period)

@@ -104,7 +104,7 @@ def indicator_items(
                 "row": row,
                 "form": form,
                 "form_html": form_html(
-                    form, ("indicator-form", period.pk, row.indicator.pk), from_data
+                    form, period, ("indicator-form", period.pk, row.indicator.pk), from_data
                 ),
                 "action": action_url(row.indicator) if form is not None else "",
                 "conflict": conflict,
