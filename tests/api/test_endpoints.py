@@ -198,10 +198,13 @@ def test_operating_summary_sum_row_matches_the_reference(api):
     tkr = [total["cells"][column["key"]].get("tkr") for column in table["columns"]]
     # Summa of the Driftsammandrag: 8 486, 1 613, 6 874, 16 015 tkr.
     assert [figure for figure in tkr if figure is not None] == [8486, 1613, 6874, 16015]
+    traced = 0
     for column in table["columns"]:
         cell = total["cells"].get(column["key"])
         if cell and cell["value"] is not None and column["kind"] == "amount":
             assert cell["source"]
+            traced += 1
+    assert traced == 4
 
 
 @pytest.mark.parametrize(

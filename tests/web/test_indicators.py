@@ -26,7 +26,9 @@ def test_goal_page_shows_the_services_proposal(client, people, period_2020_08):
     from tertial.goals.models import STATUS_LABELS
 
     client.force_login(people.reader)
-    for goal in BoardGoal.objects.filter(fiscal_year=period_2020_08.fiscal_year):
+    goals = list(BoardGoal.objects.filter(fiscal_year=period_2020_08.fiscal_year))
+    assert len(goals) == 9
+    for goal in goals:
         page = client.get(reverse("goal", args=["vss", "2020-08", goal.pk]))
         expected = propose_assessments([goal], period_2020_08)[goal.pk]
         assert page.context["proposed"] == expected
