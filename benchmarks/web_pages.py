@@ -5,7 +5,7 @@ a new SQLite file and requests the dashboard, units' pages and goals' pages with
 client, logged in as the administrations' controllers. Per page it prints the median CPU time
 of one request and its queries, in three states:
 
-- nothing kept: every page part of the data version dropped first (after a write);
+- nothing kept: every kept page part dropped first (as after a write in the administration);
 - first view: only the administration's shared parts kept (its dashboard was just shown), as a
   unit's or a goal's page the process has not shown since the last write;
 - kept: the same page again (a dashboard's first view is kept: it is the shared part).
@@ -69,7 +69,7 @@ def measure(args: argparse.Namespace, workdir: Path) -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from tertial.web import dataversion
+    from tertial.platform import cache
 
     clients = []
     for account in accounts:
@@ -97,9 +97,9 @@ def measure(args: argparse.Namespace, workdir: Path) -> None:
         for _ in range(args.requests):
             client, account = rng.choice(clients)
             url = rng.choice(account.urls[page])
-            dataversion.parts.clear()
+            cache.parts.clear()
             results["nothing kept"].append(timed(client, url))
-            dataversion.parts.clear()
+            cache.parts.clear()
             client.get(account.urls["dashboard"][0])
             results["first view"].append(timed(client, url))
             results["kept"].append(timed(client, url))

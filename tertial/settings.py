@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "tertial.platform",
     "tertial.audit",
     "tertial.organisation",
     "tertial.economy",
@@ -96,8 +97,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # One read of the data version per GET request (tertial.web.dataversion).
-    "tertial.web.dataversion.RequestVersionMiddleware",
+    # One read of an organisation's cache versions per GET request (tertial.platform.cache).
+    "tertial.platform.cache.RequestVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -130,6 +131,8 @@ TEMPLATES = [
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Answers user.has_perm("tertial.<action>", obj) from tertial.access.rules.
+    "tertial.access.backends.RulesBackend",
 ]
 
 PASSWORD_HASHERS = [

@@ -44,6 +44,7 @@ from tertial.goals.models import (
 from tertial.ingest.folder.storing import insert_rows
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
+from tertial.platform import cache
 
 YEARS = (2019, 2020)
 CURRENT_YEAR = 2020
@@ -302,6 +303,10 @@ def build_municipality(
         for organisation, unit_count in zip(organisations, per_administration, strict=True):
             builder.add(organisation, unit_count)
         builder.flush()
+        # Written in bulk, without signals: the pages keep nothing of an organisation that
+        # has no cache version yet.
+        for organisation in organisations:
+            cache.bump(organisation.pk)
     return organisations
 
 
@@ -627,20 +632,16 @@ class _Builder:
                 continue
             values = list(Assessment.Value)
             for goal in board_goals:
-                # At the interim report the first judgement was revised, so history exists.
-                for key, rounds in (("2020-04", 1), ("2020-08", 2)):
-                    for round_ in range(rounds):
-                        value = rng.choice(values[:3])
-                        assessments.append(
-                            Assessment(
-                                board_goal=goal,
-                                period=periods[key],
-                                value=value,
-                                justification=_paragraphs(rng, goal.name, 1),
-                                proposed_value=rng.choice(values),
-                                is_current=round_ == rounds - 1,
-                            )
+                for key in ("2020-04", "2020-08"):
+                    assessments.append(
+                        Assessment(
+                            board_goal=goal,
+                            period=periods[key],
+                            value=rng.choice(values[:3]),
+                            justification=_paragraphs(rng, goal.name, 1),
+                            proposed_value=rng.choice(values),
                         )
+                    )
         _bulk(Assessment, assessments)
         for assessment in assessments:
             for order, kind in enumerate(AssessmentItem.Kind.values):

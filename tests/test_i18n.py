@@ -168,12 +168,8 @@ def test_the_language_chosen_on_the_site_wins_over_the_browser(client):
 
 
 @pytest.mark.django_db
-def test_dashboard_in_english(client, vss, period_2020_08):
-    from tertial.access.models import Membership
-    from tests.web.personas import make_user
-
-    reader = make_user("reader-en", vss, Membership.Role.READER)
-    client.force_login(reader)
+def test_dashboard_in_english(client, vss, period_2020_08, people):
+    client.force_login(people.reader)
     url = reverse("dashboard", args=[vss.slug, period_2020_08.key])
     english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     swedish = client.get(url).content.decode()

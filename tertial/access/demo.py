@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from tertial.access.models import Membership
+from tertial.access.services import grant_role
 from tertial.organisation.models import Organisation
 
 DEMO_PASSWORD = "tertial-demo-2020"
@@ -37,11 +38,8 @@ def create_demo_users(organisation: Organisation) -> dict:
             user.first_name, user.last_name = first, last
             user.set_password(DEMO_PASSWORD)
             user.save()
-            membership, _ = Membership.objects.update_or_create(
-                user=user, organisation=organisation, defaults={"role": role}
-            )
             units = list(organisation.units.filter(code__in=unit_codes))
-            membership.units.set(units)
+            grant_role(user, organisation, role, units, actor=None)
             label = str(Role(role).label)
             if units:
                 label += " (" + ", ".join(unit.name for unit in units) + ")"

@@ -1,9 +1,11 @@
 """Every right in one module: what each role may do, asked the same way by every view.
 
-``can(user, action, obj)`` answers for one object, ``restrict(queryset, user, action)`` narrows
-a queryset to what the user may act on, and the ``get_*_for`` helpers fetch an object for a
-view, answering 404 when the object lies outside the user's organisations (so that nothing
-about other organisations leaks) and 403 when it is visible but the action is not allowed.
+``can(user, action, obj)`` decides for one object; Django's permission API asks it
+(``user.has_perm(permission(action), obj)``, tertial.access.backends), which is how views and
+templates ask. ``restrict(queryset, user, action)`` narrows a queryset to what the user may
+act on, and the ``get_*_for`` helpers fetch an object for a view, answering 404 when the
+object lies outside the user's organisations (so that nothing about other organisations
+leaks) and 403 when it is visible but the action is not allowed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from django.shortcuts import get_object_or_404
 from tertial.access.models import Membership
 from tertial.goals.models import BoardGoal, Indicator
 from tertial.organisation.models import Organisation, Period, Unit
-from tertial.web import dataversion
+from tertial.platform import cache
 
 Role = Membership.Role
 
@@ -39,6 +41,14 @@ class Action(StrEnum):
     APPROVE_REPORT = "report.approve"
     PUBLISH_REPORT = "report.publish"
     UNLOCK_PERIOD = "period.unlock"
+
+
+PERMISSION_PREFIX = "tertial."
+
+
+def permission(action: Action | str) -> str:
+    """The name Django's permission API knows an action by: "tertial.unit.edit"."""
+    return PERMISSION_PREFIX + Action(action).value
 
 
 # Actions a role may take anywhere in its organisation.
@@ -75,18 +85,16 @@ class Grant:
 
 
 def grants(user) -> Mapping[int, Grant]:
-    """The user's role per organisation id: read once per data version (memberships and users
-    are data: any change to them raises the version) and kept on the user for the request."""
+    """The user's role per organisation id: read once per request and kept on the user for it.
+
+    Not kept across requests: a user's memberships span organisations, and no one version
+    covers them all."""
     if not user.is_authenticated or not user.is_active:
         return {}
-    cached = getattr(user, "_tertial_grants", None)
-    if cached is not None:
-        return cached
-    result = dataversion.cached(
-        ("access.grants", user.pk, user.is_superuser), lambda: _read_grants(user)
-    )
-    user._tertial_grants = result
-    return result
+    read = getattr(user, "_tertial_grants", None)
+    if read is None:
+        read = user._tertial_grants = _read_grants(user)
+    return read
 
 
 def _read_grants(user) -> Mapping[int, Grant]:
@@ -108,12 +116,7 @@ def _read_grants(user) -> Mapping[int, Grant]:
             units[organisation_id].add(unit_id)
     for organisation_id, role in roles.items():
         result[organisation_id] = Grant(role, frozenset(units[organisation_id]))
-    return MappingProxyType(result)  # shared by the user's requests: read only
-
-
-def role_in(user, organisation: Organisation) -> str | None:
-    grant = grants(user).get(organisation.pk)
-    return grant.role if grant else None
+    return MappingProxyType(result)  # shared by the request's callers: read only
 
 
 def organisation_id_of(obj: Model) -> int:
@@ -195,9 +198,14 @@ def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
     return queryset.filter(condition).distinct()
 
 
+def allowed(request: HttpRequest, action: Action | str, obj: Model) -> bool:
+    """Whether the request's user may take the action on the object."""
+    return request.user.has_perm(permission(action), obj)
+
+
 def require(request: HttpRequest, action: Action | str, obj: Model) -> None:
     """Refuse the request unless the user may take the action on the object."""
-    if not can(request.user, action, obj):
+    if not allowed(request, action, obj):
         raise PermissionDenied
 
 
@@ -208,11 +216,11 @@ def _check(request: HttpRequest, obj: Model, action: Action | str) -> Model:
     return obj
 
 
-def _fetch(kept_as: tuple, queryset: QuerySet, /, **lookup) -> Model:
-    """The one object of ``queryset`` matching ``lookup``, or 404. Kept per data version
-    (each caller gets a copy of its own), as the pages ask for the same few again and again;
-    whoever asks, the rights are checked on every request."""
-    found = dataversion.cached_copy(kept_as, lambda: queryset.filter(**lookup).first())
+def _fetch(organisation_id: int, kept_as: tuple, queryset: QuerySet, /, **lookup) -> Model:
+    """The one object of ``queryset`` matching ``lookup``, or 404. Kept under its
+    organisation's cache version (each caller gets a copy of its own), as the pages ask for
+    the same few again and again; whoever asks, the rights are checked on every request."""
+    found = cache.cached_copy(organisation_id, kept_as, lambda: queryset.filter(**lookup).first())
     if found is None:
         raise Http404
     return found
@@ -228,10 +236,15 @@ def get_organisation_for(
 def get_period_for(
     request: HttpRequest, slug: str, key: str, action: Action | str = Action.VIEW
 ) -> Period:
+    # The organisation's id and cache versions in one query.
+    organisation_id = cache.find_organisation_id(Organisation.objects.filter(slug=slug))
+    if organisation_id is None:
+        raise Http404
     period = _fetch(
-        ("access.period", slug, key),
+        organisation_id,
+        ("access.period", key),
         Period.objects.select_related("fiscal_year__organisation"),
-        fiscal_year__organisation__slug=slug,
+        fiscal_year__organisation_id=organisation_id,
         key=key,
     )
     return _check(request, period, action)
@@ -242,7 +255,8 @@ def get_unit_for(
 ) -> Unit:
     organisation_id = period.fiscal_year.organisation_id
     unit = _fetch(
-        ("access.unit", organisation_id, pk),
+        organisation_id,
+        ("access.unit", pk),
         Unit.objects.select_related("organisation"),
         pk=pk,
         organisation_id=organisation_id,
@@ -254,6 +268,7 @@ def get_goal_for(
     request: HttpRequest, period: Period, pk: int, action: Action | str = Action.VIEW
 ) -> BoardGoal:
     goal = _fetch(
+        period.fiscal_year.organisation_id,
         ("access.goal", period.fiscal_year_id, pk),
         BoardGoal.objects.select_related("fiscal_year__organisation", "council_goal__perspective"),
         pk=pk,

@@ -4,6 +4,7 @@ A request for another organisation's data answers 404, exactly as for one that d
 exist, so a token cannot be used to find out which organisations tertial holds.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
@@ -18,6 +19,7 @@ from tertial.api.auth import authenticate
 from tertial.api.errors import ApiError
 from tertial.api.openapi import openapi_document
 from tertial.api.serializers import decimal_string, iso, table_json
+from tertial.audit.history import versions
 from tertial.economy import tables as economy_tables
 from tertial.goals import services as goals_services
 from tertial.goals.models import (
@@ -206,16 +208,41 @@ def organisation_detail(request: HttpRequest, organisation: Organisation) -> Jso
     )
 
 
-def assessment_json(assessment: Assessment) -> dict[str, Any]:
+def assessment_json(
+    state: dict, saved_at: datetime.datetime | None, *, is_current: bool
+) -> dict[str, Any]:
+    """One version of an assessment, from its state as goals.services logs it."""
+    value = state["value"]
     return {
-        "value": assessment.value,
-        "label": str(assessment.get_value_display()),
-        "justification": assessment.justification,
-        "items": [{"kind": item.kind, "text": item.text} for item in assessment.items.all()],
-        "proposed_value": assessment.proposed_value or None,
-        "is_current": assessment.is_current,
-        "created_at": iso(assessment.created_at),
+        "value": value,
+        "label": str(Assessment.Value(value).label) if value in Assessment.Value.values else value,
+        "justification": state["justification"],
+        "items": [{"kind": item["kind"], "text": item["text"]} for item in state["items"]],
+        "proposed_value": state.get("proposed_value") or None,
+        "is_current": is_current,
+        "created_at": iso(saved_at) if saved_at else None,
     }
+
+
+def current_json(assessment: Assessment) -> dict[str, Any]:
+    state = {
+        "value": assessment.value,
+        "justification": assessment.justification,
+        "proposed_value": assessment.proposed_value,
+        "items": [{"kind": item.kind, "text": item.text} for item in assessment.items.all()],
+    }
+    return assessment_json(state, assessment.updated_at, is_current=True)
+
+
+def history_json(assessment: Assessment) -> list[dict[str, Any]]:
+    """Every version of the assessment at its period, newest first."""
+    saved = versions(assessment)
+    if not saved:
+        return [current_json(assessment)]
+    return [
+        assessment_json(state, saved_at, is_current=index == 0)
+        for index, (saved_at, state) in enumerate(saved)
+    ]
 
 
 def board_goals_of(period: Period) -> QuerySet:
@@ -230,8 +257,7 @@ def board_goals_of(period: Period) -> QuerySet:
                 queryset=Assessment.objects.filter(period=period)
                 # Explicit order: the items' default ordering runs through the goal's and
                 # Django refuses it as an ordering loop.
-                .prefetch_related(Prefetch("items", AssessmentItem.objects.order_by("sort_order")))
-                .order_by("-created_at", "-id"),
+                .prefetch_related(Prefetch("items", AssessmentItem.objects.order_by("sort_order"))),
                 to_attr="period_assessments",
             ),
         )
@@ -240,7 +266,7 @@ def board_goals_of(period: Period) -> QuerySet:
 
 
 def current_of(goal: BoardGoal) -> Assessment | None:
-    return next((a for a in goal.period_assessments if a.is_current), None)
+    return next(iter(goal.period_assessments), None)
 
 
 def proposal_json(proposal: str) -> dict[str, str]:
@@ -290,7 +316,7 @@ def board_goal_json(goal: BoardGoal, proposal: str) -> dict[str, Any]:
         "responsible_units": sorted(unit.code for unit in goal.responsible_units.all()),
         "carried_over_from": goal.carried_over_from.code if goal.carried_over_from else None,
         "indicators": [indicator.code for indicator in goal.indicators.all()],
-        "assessment": assessment_json(current) if current else None,
+        "assessment": current_json(current) if current else None,
         "proposal": proposal_json(proposal),
     }
 
@@ -305,8 +331,8 @@ def assessments(request: HttpRequest, period: Period) -> JsonResponse:
                 "goal": goal.code,
                 "goal_name": goal.name,
                 "perspective": goal.council_goal.perspective.code,
-                "current": assessment_json(current) if current else None,
-                "history": [assessment_json(a) for a in goal.period_assessments],
+                "current": current_json(current) if current else None,
+                "history": history_json(current) if current else [],
             }
         )
     return json_response({"period": period.key, "results": results})

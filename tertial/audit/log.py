@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import Model
 
 from tertial.audit.models import AuditEntry
+from tertial.platform import cache
 
 
 def record(
@@ -17,7 +18,10 @@ def record(
     after: Any = None,
     reason: str = "",
 ) -> AuditEntry:
-    return AuditEntry.objects.create(
+    """Record a change, in the transaction that makes it, and raise the cache version of the
+    organisation it was made for (of the shared scope without one): every service records
+    its writes, so no service has to remember to bump."""
+    entry = AuditEntry.objects.create(
         action=action,
         actor=actor if actor is not None and actor.is_authenticated else None,
         organisation=organisation,
@@ -28,3 +32,8 @@ def record(
         after=after,
         reason=reason,
     )
+    if organisation is None:
+        cache.bump_shared()
+    else:
+        cache.bump(organisation.pk)
+    return entry

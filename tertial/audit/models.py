@@ -35,3 +35,27 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.object_repr}"
+
+
+class Versioned(models.Model):
+    """A row people edit: changed in place, its ``version`` counting the saves.
+
+    Every save goes through a service that checks the version the person's form was based
+    on, raises it and records the change's before and after in the log above, which is the
+    row's history (tertial.audit.history): forecasts, assessments, indicator values and
+    texts keep their history this one way.
+    """
+
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("ändrad av"),
+    )
+    updated_at = models.DateTimeField(_("ändrad"), auto_now=True)
+
+    class Meta:
+        abstract = True

@@ -57,18 +57,6 @@ def gross_of(kind: str, amount: Decimal) -> Gross:
     raise ValueError(f"unknown account class kind {kind!r}; use one of {', '.join(KINDS)}")
 
 
-def gross_split(amounts: Iterable[tuple[str, Decimal]]) -> Gross:
-    """Gross revenues and costs of (kind, ledger-sign amount) pairs.
-
-    A financial item is placed by the sign of each amount given, so pass financial amounts
-    at the finest level available (a monthly balance), or as their debit and credit sums.
-    """
-    total = Gross()
-    for kind, amount in amounts:
-        total = total + gross_of(kind, amount)
-    return total
-
-
 def gross_from_sums(kind: str, debit_sum: Decimal, credit_sum: Decimal) -> Gross:
     """Gross amounts of one kind from the sum of its positive and of its negative amounts.
 

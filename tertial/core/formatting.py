@@ -39,13 +39,6 @@ def format_tkr(amount_kr: Decimal | None, *, missing: str = NOT_EXISTING) -> str
     return _sv(Decimal(to_tkr(amount_kr)), 0)
 
 
-def format_percent(value: Decimal | None, decimals: int = 1, *, missing: str = NO_DATA) -> str:
-    """A value already in per cent (4.3) shown as "4,3 %"."""
-    if value is None:
-        return missing
-    return f"{_sv(Decimal(value), decimals)}{NBSP}%"
-
-
 def decimals_of(value: Decimal) -> int:
     """The number of decimals a value was written with (0.91 → 2, 99 → 0)."""
     return max(0, -int(value.as_tuple().exponent))

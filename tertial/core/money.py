@@ -37,7 +37,3 @@ def round_half_up(value: Decimal, decimals: int = 0) -> Decimal:
 def to_tkr(amount_kr: Decimal) -> int:
     """Kronor to whole thousands of kronor (tkr), rounded half away from zero."""
     return int(round_half_up(amount_kr / ONE_THOUSAND))
-
-
-def tkr_to_kr(amount_tkr: Decimal | int | str) -> Decimal:
-    return to_decimal(amount_tkr) * ONE_THOUSAND

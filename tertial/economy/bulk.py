@@ -13,7 +13,7 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing
 from pathlib import Path
 from typing import TypeVar
 
@@ -181,34 +181,3 @@ def _decimals_as_doubles(con: duckdb.DuckDBPyConnection, query: str) -> str:
         return query
     casts = ", ".join(f"CAST({quote_ident(c)} AS DOUBLE) AS {quote_ident(c)}" for c in decimals)
     return f"SELECT * REPLACE ({casts}) FROM ({query})"
-
-
-@contextmanager
-def row_triggers_suspended(table: str) -> Iterator[None]:
-    """On SQLite, the triggers of ``table`` dropped for the block and created again after it.
-
-    SQLite has only row-level triggers, and the data version's (tertial.web.dataversion)
-    runs an UPDATE per inserted or deleted row: four times the cost of inserting 700 000
-    balances. Must run inside the caller's transaction (SQLite's DDL is transactional, and
-    its single writer lock keeps other writers out until the commit), and the caller must
-    write a row of its own to a table whose triggers do run (the import's ``ImportBatch``),
-    which tells the data version once what the suspended triggers would have told it per
-    row. On PostgreSQL, whose triggers on these tables run per statement, nothing changes.
-    """
-    if connection.vendor != "sqlite":
-        yield
-        return
-    if not connection.in_atomic_block:
-        raise RuntimeError("row_triggers_suspended must run inside transaction.atomic")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
-            [table],
-        )
-        triggers = cursor.fetchall()
-        for name, _sql in triggers:
-            cursor.execute(f"DROP TRIGGER {quote_ident(name)}")
-    yield
-    with connection.cursor() as cursor:
-        for _name, sql in triggers:
-            cursor.execute(sql)

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tertial.audit.models import Versioned
 from tertial.organisation.models import Organisation, Period, Unit
 
 AMOUNT = {"max_digits": 18, "decimal_places": 2}
@@ -75,6 +76,10 @@ class AccountRange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first}–{self.last}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.account_class.organisation_id
 
 
 class Account(models.Model):
@@ -303,12 +308,16 @@ class BudgetEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d} {self.unit_id}/{self.account_class_id} {self.amount}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.unit.organisation_id
 
-class Forecast(models.Model):
-    """A unit's full-year forecast made at one follow-up, in the report's sign.
 
-    Forecasts are never edited in place: every save adds a row and marks the previous one
-    as no longer current, so forecast accuracy can be followed at year end.
+class Forecast(Versioned):
+    """A unit's full-year forecast at one follow-up, in the report's sign.
+
+    One row per unit and follow-up, changed in place; every change is in the change log
+    (tertial.audit.history), which is the forecast's history.
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="forecasts")
@@ -320,37 +329,21 @@ class Forecast(models.Model):
         _("varav nettokostnader för coronapandemin"), null=True, blank=True, **AMOUNT
     )
     comment = models.TextField(_("analys och kommentar"), blank=True)
-    is_current = models.BooleanField(default=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("prognos")
         verbose_name_plural = _("prognoser")
-        ordering = ["period", "unit", "-created_at"]
+        ordering = ["period", "unit"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["unit", "period"],
-                condition=models.Q(is_current=True),
-                name="one_current_forecast",
-            ),
+            models.UniqueConstraint(fields=["unit", "period"], name="one_forecast_per_period"),
         ]
 
     def __str__(self) -> str:
         return f"{self.unit} {self.period}: {self.net_result}"
 
-
-class ForecastLine(models.Model):
-    """Optional breakdown of a forecast by account class, in the report's sign."""
-
-    forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="lines")
-    account_class = models.ForeignKey(AccountClass, on_delete=models.PROTECT)
-    amount = models.DecimalField(_("belopp"), **AMOUNT)
-
-    def __str__(self) -> str:
-        return f"{self.account_class}: {self.amount}"
+    @property
+    def organisation_id(self) -> int:
+        return self.unit.organisation_id
 
 
 class InvestmentProject(models.Model):
@@ -391,6 +384,10 @@ class InvestmentFrame(models.Model):
     def __str__(self) -> str:
         return f"{self.project} {self.year}: {self.amount}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.project.organisation_id
+
 
 class InvestmentOutcome(models.Model):
     """Expenditure and income to date, and the full-year forecast, at one follow-up."""
@@ -414,3 +411,7 @@ class InvestmentOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.period}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.project.organisation_id

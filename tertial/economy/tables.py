@@ -19,13 +19,14 @@ from decimal import Decimal
 from functools import cached_property
 
 from django.db.models import BooleanField, Case, Q, Value, When
-from django.utils.dates import MONTHS
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from tertial.core.conventions import Conventions, DeviationFormula, conventions_from_settings
 from tertial.core.economy import REVENUE, Gross, gross_from_sums
 from tertial.core.formatting import format_tkr
 from tertial.core.money import ZERO, exact_sum
+from tertial.core.months import month_name
 from tertial.core.sharing import shared
 from tertial.core.tables import Cell, Column, Row, RowRole, Table
 from tertial.economy.models import (
@@ -54,7 +55,7 @@ def _note(formula: DeviationFormula) -> str:
 
 def _months_label(period: Period, year: int) -> str:
     """The months a follow-up covers in ``year``: "jan–augusti 2020", "januari 2020"."""
-    month = str(MONTHS[period.end_month]).lower()
+    month = month_name(period.end_month, translation.get_language() or "sv")
     if period.end_month == 1:
         return f"{month} {year}"
     return _("jan–%(month)s %(year)s") % {"month": month, "year": year}
@@ -262,7 +263,7 @@ def operating_summary(period: Period) -> Table:
         caption=_("Resultat %(day)s %(month)s %(year)s")
         % {
             "day": period.end_date.day,
-            "month": str(MONTHS[m]).lower(),
+            "month": month_name(m, translation.get_language() or "sv"),
             "year": y,
         },
         notes=[_note(formula)],
@@ -319,7 +320,7 @@ class _ForecastData:
     def _read(cls, period: Period) -> _ForecastData:
         forecasts = {
             f["unit_id"]: f
-            for f in Forecast.objects.filter(period=period, is_current=True).values(
+            for f in Forecast.objects.filter(period=period).values(
                 "unit_id", "net_result", "revenues", "costs", "pandemic_net_cost"
             )
         }

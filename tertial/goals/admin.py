@@ -135,8 +135,8 @@ class AssessmentItemInline(admin.TabularInline):
 
 @admin.register(Assessment)
 class AssessmentAdmin(admin.ModelAdmin):
-    list_display = ["board_goal", "period", "value", "proposed_value", "is_current", "created_at"]
-    list_filter = ["period__fiscal_year__organisation", "period", "value", "is_current"]
+    list_display = ["board_goal", "period", "value", "proposed_value", "updated_by", "updated_at"]
+    list_filter = ["period__fiscal_year__organisation", "period", "value"]
     readonly_fields = [f.name for f in Assessment._meta.fields]
     inlines = [AssessmentItemInline]
 

@@ -6,10 +6,11 @@ tables through ``in_core_volumes`` and ``in_personnel``; one machinery serves al
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tertial.audit.models import Versioned
+from tertial.core import evaluation
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 
 
@@ -60,6 +61,10 @@ class CouncilGoal(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def organisation_id(self) -> int:
+        return self.fiscal_year.organisation_id
+
 
 class BoardGoal(models.Model):
     """The board's own goal (nämndmål) under a council goal; assessed at every follow-up."""
@@ -94,11 +99,16 @@ class BoardGoal(models.Model):
     def perspective(self) -> Perspective:
         return self.council_goal.perspective
 
+    @property
+    def organisation_id(self) -> int:
+        return self.fiscal_year.organisation_id
 
-class Assessment(models.Model):
+
+class Assessment(Versioned):
     """A person's judgement of a board goal at one follow-up, with its justification.
 
-    Never edited in place: a new judgement adds a row and the earlier ones stay as history.
+    One row per goal and follow-up, changed in place; every change is in the change log
+    (tertial.audit.history), which is the assessment's history.
     """
 
     class Value(models.TextChoices):
@@ -114,26 +124,31 @@ class Assessment(models.Model):
     proposed_value = models.CharField(
         _("systemets förslag"), max_length=20, choices=Value.choices, blank=True
     )
-    is_current = models.BooleanField(default=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("bedömning")
         verbose_name_plural = _("bedömningar")
-        ordering = ["board_goal_id", "period_id", "-created_at"]
+        ordering = ["board_goal_id", "period_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["board_goal", "period"],
-                condition=models.Q(is_current=True),
-                name="one_current_assessment",
+                fields=["board_goal", "period"], name="one_assessment_per_period"
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.board_goal}: {self.get_value_display()}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
+
+# The words for an indicator's status against its target and for a goal's assessment,
+# wherever either is shown: the assessment's own, and one for a value missing (I.U.).
+STATUS_LABELS = {
+    **{value.value: value.label for value in Assessment.Value},
+    evaluation.NO_DATA: _("inget underlag"),
+}
 
 
 class AssessmentItem(models.Model):
@@ -154,6 +169,10 @@ class AssessmentItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def organisation_id(self) -> int:
+        return self.assessment.organisation_id
 
 
 class Indicator(models.Model):
@@ -270,6 +289,10 @@ class IndicatorTarget(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.year}: {self.text}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.indicator.organisation_id
+
 
 def _written_decimals(value) -> int | None:
     if value is None:
@@ -285,7 +308,7 @@ class IndicatorValueQuerySet(models.QuerySet):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-class IndicatorValue(models.Model):
+class IndicatorValue(Versioned):
     """One value of an indicator for a measurement period.
 
     The measurement period is ``year`` up to ``through_month``: 12 is the whole year,
@@ -310,10 +333,6 @@ class IndicatorValue(models.Model):
     value = models.DecimalField(_("värde"), max_digits=20, decimal_places=6, null=True, blank=True)
     note = models.CharField(_("anmärkning"), max_length=200, blank=True)
     source = models.CharField(_("källa"), max_length=200, blank=True)
-    entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    entered_at = models.DateTimeField(auto_now=True)
     # The number of decimals the value was written with ("2,0" → 1): the database keeps six,
     # and an indicator without fixed decimals prints each value as it was written.
     written_decimals = models.PositiveSmallIntegerField(
@@ -353,6 +372,10 @@ class IndicatorValue(models.Model):
             self.written_decimals is None or _written_decimals(self.value) < 6
         ):
             self.written_decimals = _written_decimals(self.value)
+
+    @property
+    def organisation_id(self) -> int:
+        return self.indicator.organisation_id
 
 
 class KoladaKpi(models.Model):

@@ -19,9 +19,11 @@ from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tertial.audit.history import check_version, save_version, version_of
 from tertial.audit.log import record
 from tertial.core import evaluation, formula
 from tertial.core.actors import person
+from tertial.core.errors import StaleVersion
 from tertial.goals.models import (
     Assessment,
     AssessmentItem,
@@ -34,6 +36,8 @@ from tertial.goals.models import (
     KoladaValue,
 )
 from tertial.organisation.models import FiscalYear, Organisation, Period
+from tertial.organisation.services import ensure_open
+from tertial.platform import cache
 
 ACTUAL = IndicatorValue.Kind.ACTUAL
 TOTAL = IndicatorValue.Gender.TOTAL
@@ -173,19 +177,9 @@ def goals_statuses(goals: list[BoardGoal], period: Period) -> dict[int, list[Ind
     return result
 
 
-def indicator_statuses(goal: BoardGoal, period: Period) -> list[IndicatorStatus]:
-    """Each of the goal's indicators with its value for the period, target and status."""
-    return goals_statuses([goal], period).get(goal.pk, [])
-
-
 def proposal_of(statuses: list[IndicatorStatus], settings: evaluation.GoalSettings) -> str:
     """The system's proposal from a goal's indicator statuses (see tertial.core.evaluation)."""
     return evaluation.propose([s.status for s in statuses], settings.assessment_rule)
-
-
-def propose_assessment(goal: BoardGoal, period: Period) -> str:
-    """The system's proposal for the goal at this follow-up."""
-    return proposal_of(indicator_statuses(goal, period), settings_for(period.organisation))
 
 
 def propose_assessments(goals: list[BoardGoal], period: Period) -> dict[int, str]:
@@ -200,44 +194,22 @@ def propose_assessments(goals: list[BoardGoal], period: Period) -> dict[int, str
 # ---- Assessments --------------------------------------------------------------------------
 
 
-def current_assessment(goal: BoardGoal, period: Period) -> Assessment | None:
-    return (
-        Assessment.objects.filter(board_goal=goal, period=period, is_current=True)
-        .prefetch_related(ITEMS)
-        .first()
-    )
-
-
-def assessment_history(goal: BoardGoal, period: Period) -> list[Assessment]:
-    """Every assessment of the goal at this follow-up, the newest first."""
-    return list(
-        Assessment.objects.filter(board_goal=goal, period=period)
-        .select_related("author")
-        .prefetch_related(ITEMS)
-        .order_by("-created_at", "-id")
-    )
-
-
-def _check_open(period: Period) -> None:
-    if period.is_locked:
-        raise ValidationError(
-            _("Perioden %(period)s är låst; inget kan ändras i den.") % {"period": period}
-        )
-
-
 def save_assessment(
     goal: BoardGoal,
     period: Period,
     value: str,
     justification: str,
-    items: Iterable[tuple[str, str] | dict] = (),
+    items: Iterable[tuple[str, str] | dict] | None = None,
     *,
     actor,
+    base_version: str | None = None,
 ) -> Assessment:
-    """Store a person's assessment of ``goal``; earlier ones stay as history.
+    """Save a person's assessment of ``goal`` at ``period``; the change is its history.
 
     ``items`` are (kind, text) pairs or {"kind", "text"} dicts: results, activities and
-    deviations shown as bullets. The system's proposal is stored beside the judgement.
+    deviations shown as bullets; None keeps those the assessment has. The system's proposal
+    is stored beside the judgement. ``base_version`` is the version the person's form
+    showed (``StaleVersion`` when someone saved since).
     """
     if value not in Assessment.Value.values:
         raise ValidationError(
@@ -251,7 +223,38 @@ def save_assessment(
             _("Målet %(goal)s hör inte till perioden %(period)s.")
             % {"goal": goal, "period": period}
         )
-    _check_open(period)
+    ensure_open(period)
+    pairs = None if items is None else _item_pairs(items)
+    proposal = propose_assessments([goal], period)[goal.pk]
+    with transaction.atomic():
+        # The goal's row serialises the saves of its assessment, the first one included.
+        BoardGoal.objects.select_for_update().only("pk").get(pk=goal.pk)
+        assessment = Assessment.objects.filter(board_goal=goal, period=period).first()
+        check_version(assessment, base_version)
+        before = _assessment_state(assessment)
+        if pairs is None:
+            pairs = [(i["kind"], i["text"]) for i in before["items"]] if before else []
+        assessment = assessment or Assessment(board_goal=goal, period=period)
+        assessment.value = value
+        assessment.justification = justification.strip()
+        assessment.proposed_value = proposal
+        save_version(
+            assessment,
+            actor=actor,
+            action="goals.assessment.saved",
+            organisation=period.organisation,
+            before=before,
+            after=_assessment_state(assessment, pairs),
+        )
+        assessment.items.all().delete()
+        AssessmentItem.objects.bulk_create(
+            AssessmentItem(assessment=assessment, kind=kind, text=text, sort_order=i)
+            for i, (kind, text) in enumerate(pairs)
+        )
+    return assessment
+
+
+def _item_pairs(items: Iterable[tuple[str, str] | dict]) -> list[tuple[str, str]]:
     pairs = []
     for item in items:
         kind, text = (item["kind"], item["text"]) if isinstance(item, dict) else item
@@ -259,50 +262,23 @@ def save_assessment(
             raise ValidationError(_("Okänd punkttyp %(kind)s.") % {"kind": kind})
         if (text or "").strip():
             pairs.append((kind, text.strip()))
-    proposal = propose_assessment(goal, period)
-    with transaction.atomic():
-        previous = (
-            Assessment.objects.select_for_update()
-            .filter(board_goal=goal, period=period, is_current=True)
-            .first()
-        )
-        if previous is not None:
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-        assessment = Assessment.objects.create(
-            board_goal=goal,
-            period=period,
-            value=value,
-            justification=justification.strip(),
-            proposed_value=proposal,
-            is_current=True,
-            author=person(actor),
-        )
-        AssessmentItem.objects.bulk_create(
-            AssessmentItem(assessment=assessment, kind=kind, text=text, sort_order=i)
-            for i, (kind, text) in enumerate(pairs)
-        )
-        record(
-            "goals.assessment.saved",
-            actor=actor,
-            organisation=period.organisation,
-            obj=assessment,
-            before=_assessment_state(previous) if previous else None,
-            after={
-                **_assessment_state(assessment),
-                "items": [{"kind": k, "text": t} for k, t in pairs],
-            },
-        )
-    return assessment
+    return pairs
 
 
-def _assessment_state(assessment: Assessment) -> dict:
+def _assessment_state(
+    assessment: Assessment | None, items: list[tuple[str, str]] | None = None
+) -> dict | None:
+    if assessment is None:
+        return None
+    if items is None:
+        items = [(i.kind, i.text) for i in assessment.items.order_by("sort_order", "id")]
     return {
         "goal": assessment.board_goal.code,
         "period": assessment.period.key,
         "value": assessment.value,
         "justification": assessment.justification,
         "proposed_value": assessment.proposed_value,
+        "items": [{"kind": kind, "text": text} for kind, text in items],
     }
 
 
@@ -310,7 +286,7 @@ def fill_missing_proposals(organisation: Organisation) -> int:
     """Store the system's proposal on current assessments that have none (loaded ones)."""
     assessments = list(
         Assessment.objects.filter(
-            period__fiscal_year__organisation=organisation, is_current=True, proposed_value=""
+            period__fiscal_year__organisation=organisation, proposed_value=""
         ).select_related("board_goal__fiscal_year", "period__fiscal_year__organisation")
     )
     by_period: dict[int, list[Assessment]] = defaultdict(list)
@@ -358,23 +334,58 @@ def period_of(organisation: Organisation, year: int, through_month: int) -> Peri
     ).first()
 
 
-def set_indicator_value(
+def genders_of(indicator: Indicator) -> list[str]:
+    """The genders an indicator's values are given for: the total, and women and men for an
+    indicator split by gender."""
+    genders = [IndicatorValue.Gender.TOTAL]
+    if indicator.gender_split:
+        genders += [IndicatorValue.Gender.WOMEN, IndicatorValue.Gender.MEN]
+    return genders
+
+
+def value_rows(
+    indicator: Indicator, year: int, through_month: int, kind: str = ACTUAL
+) -> dict[str, IndicatorValue | None]:
+    """The indicator's value rows of one measurement period by gender (None where missing)."""
+    rows = {
+        row.gender: row
+        for row in IndicatorValue.objects.filter(
+            indicator=indicator, year=year, through_month=through_month, kind=kind
+        )
+    }
+    return {gender: rows.get(gender) for gender in genders_of(indicator)}
+
+
+def values_version(rows: dict[str, IndicatorValue | None]) -> str:
+    """The version token of a measurement period's values, all genders together."""
+    return "|".join(version_of(row) for row in rows.values())
+
+
+def save_indicator_values(
     indicator: Indicator,
     year: int,
     through_month: int,
-    kind: str,
-    gender: str,
-    value: Decimal | None,
+    values: dict[str, Decimal | None],
+    *,
+    kind: str = ACTUAL,
     note: str = "",
     source: str = "",
-    *,
     actor,
-) -> IndicatorValue:
-    """Store one value (None: no data, shown "I.U."), validated and audited."""
+    base_version: str | None = None,
+) -> dict[str, IndicatorValue]:
+    """Store the values of one measurement period by gender (None: no data, "I.U."),
+    validated, each change logged; the note belongs to the total.
+
+    ``base_version`` is what ``values_version`` gave for the rows the person's form showed
+    (``StaleVersion`` with the rows now when someone saved since).
+    """
     if kind not in IndicatorValue.Kind.values:
         raise ValidationError(_("Okänt slag av värde: %(kind)s.") % {"kind": kind})
-    if gender not in IndicatorValue.Gender.values:
-        raise ValidationError(_("Okänt kön: %(gender)s; använd T, K eller M.") % {"gender": gender})
+    for gender in values:
+        if gender not in IndicatorValue.Gender.values:
+            raise ValidationError(
+                _("Okänt kön: %(gender)s; använd T, K eller M.") % {"gender": gender}
+            )
     if not 1 <= through_month <= 12:
         raise ValidationError(_("Månaden måste vara 1–12."))
     if indicator.formula and source != FORMULA_SOURCE:
@@ -382,38 +393,42 @@ def set_indicator_value(
             _("%(indicator)s beräknas med formeln %(formula)s och kan inte anges för hand.")
             % {"indicator": indicator.name, "formula": indicator.formula}
         )
-    check_value(indicator, value)
+    for value in values.values():
+        check_value(indicator, value)
     period = period_of(indicator.organisation, year, through_month)
     if period is not None:
-        _check_open(period)
+        ensure_open(period)
+    saved = {}
     with transaction.atomic():
-        existing = (
-            IndicatorValue.objects.select_for_update()
-            .filter(
+        # The indicator's row serialises the saves of its values, the first ones included.
+        Indicator.objects.select_for_update().only("pk").get(pk=indicator.pk)
+        current = value_rows(indicator, year, through_month, kind)
+        if base_version is not None and values_version(current) != base_version:
+            raise StaleVersion(
+                _("Någon annan har sparat en nyare version."), current, values_version(current)
+            )
+        for gender, value in values.items():
+            row = current.get(gender) or IndicatorValue(
                 indicator=indicator,
                 year=year,
                 through_month=through_month,
                 kind=kind,
                 gender=gender,
             )
-            .first()
-        )
-        before = _value_state(existing) if existing else None
-        row = existing or IndicatorValue(
-            indicator=indicator, year=year, through_month=through_month, kind=kind, gender=gender
-        )
-        row.value, row.note, row.source = value, note or "", source or ""
-        row.entered_by = person(actor)
-        row.save()
-        record(
-            "goals.indicator_value.saved",
-            actor=actor,
-            organisation=indicator.organisation,
-            obj=row,
-            before=before,
-            after=_value_state(row),
-        )
-    return row
+            before = _value_state(row) if row.pk else None
+            row.value = value
+            row.note = (note or "") if gender == TOTAL else ""
+            row.source = source or ""
+            save_version(
+                row,
+                actor=actor,
+                action="goals.indicator_value.saved",
+                organisation=indicator.organisation,
+                before=before,
+                after=_value_state(row),
+            )
+            saved[gender] = row
+    return saved
 
 
 def _value_state(row: IndicatorValue) -> dict:
@@ -469,7 +484,7 @@ def _replace_values(rows: list[ValueRow], actor) -> dict[str, int]:
         )
     }
     new, changed = [], []
-    entered_by = person(actor)
+    updated_by = person(actor)
     for key, r in zip(keys, rows, strict=True):
         row = existing.get(key)
         if row is None:
@@ -483,26 +498,27 @@ def _replace_values(rows: list[ValueRow], actor) -> dict[str, int]:
                     value=r.value,
                     note=r.note,
                     source=r.source,
-                    entered_by=entered_by,
+                    updated_by=updated_by,
                 )
             )
         else:
-            row.value, row.note, row.source, row.entered_by = (
+            row.value, row.note, row.source, row.updated_by = (
                 r.value,
                 r.note,
                 r.source,
-                entered_by,
+                updated_by,
             )
+            row.version += 1
             changed.append(row)
     IndicatorValue.objects.bulk_create(new, batch_size=1000)
     now = timezone.now()
     for row in changed:
         # what save() would do for each row
         row.remember_written_decimals()
-        row.entered_at = now
+        row.updated_at = now
     IndicatorValue.objects.bulk_update(
         changed,
-        ["value", "note", "source", "entered_by", "written_decimals", "entered_at"],
+        ["value", "note", "source", "updated_by", "written_decimals", "updated_at", "version"],
         batch_size=1000,
     )
     return {"created": len(new), "updated": len(changed)}
@@ -551,7 +567,7 @@ def store_kolada(
     what is stored under the same KPI id, or KPI, area, year and gender; ``values`` are the
     organisation's own figures on its indicators, validated, replacing the same keys.
     """
-    with transaction.atomic():
+    with transaction.atomic(), cache.bumped_by_writer():
         for kpi in kpis:
             KoladaKpi.objects.update_or_create(
                 id=kpi.id,
@@ -572,6 +588,9 @@ def store_kolada(
                 defaults={"value": figure.value, "status": figure.status},
             )
         _replace_values(values, actor)
+        # Kolada's values of every municipality: the shared scope's (the audit entry bumps
+        # the organisation's).
+        cache.bump_shared()
         record(
             "goals.kolada.imported",
             actor=actor,
@@ -681,11 +700,13 @@ def _store_computed(indicator: Indicator, results: dict[tuple, Decimal | None]) 
                 )
             )
         else:
-            row.value, row.source, row.note, row.entered_at = value, FORMULA_SOURCE, "", now
-            changed.append(row)
+            if (row.value, row.source, row.note) != (value, FORMULA_SOURCE, ""):
+                row.value, row.source, row.note, row.updated_at = value, FORMULA_SOURCE, "", now
+                row.version += 1
+                changed.append(row)
     IndicatorValue.objects.bulk_create(new, batch_size=1000)
     IndicatorValue.objects.bulk_update(
-        changed, ["value", "source", "note", "entered_at"], batch_size=1000
+        changed, ["value", "source", "note", "updated_at", "version"], batch_size=1000
     )
     stale = [
         row.pk

@@ -16,14 +16,15 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from babel.dates import format_date
 from django.utils.translation import gettext as _
 
 from tertial.core.formatting import NBSP, NO_DATA, NOT_EXISTING, decimals_of, format_number
+from tertial.core.months import month_abbreviation, month_name
 from tertial.core.sharing import shared
 from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
 from tertial.goals import services
 from tertial.goals.models import (
+    STATUS_LABELS,
     Assessment,
     BoardGoal,
     Indicator,
@@ -42,26 +43,15 @@ TOTAL, MEN, WOMEN = (
 CORE_VOLUMES_MISSING = "N/A"
 
 
-def month_name(year: int, month: int) -> str:
-    """ "Augusti" """
-    return format_date(datetime.date(year, month, 1), "MMMM", locale="sv_SE").capitalize()
-
-
-def month_abbreviation(year: int, month: int) -> str:
-    """ "Aug." """
-    return format_date(datetime.date(year, month, 1), "MMM", locale="sv_SE").capitalize()
-
-
 def period_column_label(period: Period) -> str:
+    """ "Aug. 2020"; the whole year "2020"."""
     if period.end_month == 12:
         return str(period.year)
-    return f"{month_abbreviation(period.year, period.end_month)} {period.year}"
+    return f"{month_abbreviation(period.end_month).capitalize()} {period.year}"
 
 
 def assessment_label(value: str) -> str:
-    if not value:
-        return ""
-    return str(Assessment.Value(value).label) if value in Assessment.Value.values else value
+    return str(STATUS_LABELS.get(value, value))
 
 
 # ---- Formatting one value -----------------------------------------------------------------
@@ -248,8 +238,8 @@ def core_volumes(period: Period) -> Table:
     values = _Values(indicators, [year - 1, year])
     columns = [
         Column("forecast", _("Prognos %(year)s") % {"year": year}, ColumnKind.NUMBER),
-        Column("period", f"{month_name(year, month)} {year}", ColumnKind.NUMBER),
-        Column("previous", f"{month_name(year - 1, month)} {year - 1}", ColumnKind.NUMBER),
+        Column("period", f"{month_name(month).capitalize()} {year}", ColumnKind.NUMBER),
+        Column("previous", f"{month_name(month).capitalize()} {year - 1}", ColumnKind.NUMBER),
     ]
     table = Table("core-volumes", _("Basuppdrag"), columns)
     for indicator in indicators:
@@ -292,8 +282,8 @@ def personnel(period: Period) -> Table:
     )
     values = _Values(indicators, [year - 1, year])
     columns = [
-        Column("period", f"{month_name(year, month)} {year}", ColumnKind.NUMBER),
-        Column("previous", f"{month_name(year - 1, month)} {year - 1}", ColumnKind.NUMBER),
+        Column("period", f"{month_name(month).capitalize()} {year}", ColumnKind.NUMBER),
+        Column("previous", f"{month_name(month).capitalize()} {year - 1}", ColumnKind.NUMBER),
         Column("target", _("Målvärde helår"), ColumnKind.TEXT),
     ]
     table = Table("personnel", _("Personal"), columns)
@@ -339,8 +329,8 @@ def _current_assessments(period: Period) -> dict[int, Assessment]:
         ("current-assessments", period.pk),
         lambda: {
             a.board_goal_id: a
-            for a in Assessment.objects.filter(period=period, is_current=True)
-            .select_related("author")
+            for a in Assessment.objects.filter(period=period)
+            .select_related("updated_by")
             .prefetch_related(ITEMS)
         },
     )
@@ -461,10 +451,12 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
                 proposal=proposal,
                 proposal_label=assessment_label(proposal),
                 differs=bool(value) and value != proposal,
-                author=(assessment.author.get_full_name() or assessment.author.get_username())
-                if assessment and assessment.author
+                author=(
+                    assessment.updated_by.get_full_name() or assessment.updated_by.get_username()
+                )
+                if assessment and assessment.updated_by
                 else "",
-                assessed_at=assessment.created_at if assessment else None,
+                assessed_at=assessment.updated_at if assessment else None,
                 indicators=statuses,
             )
         )

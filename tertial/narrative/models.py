@@ -1,18 +1,14 @@
 """The report's prose: sections, decisions and events, follow-up of plans and programmes."""
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from tertial.audit.models import Versioned
 from tertial.organisation.models import Period
 
 
-class NarrativeSection(models.Model):
-    """A text of the report identified by a key the report definition refers to.
-
-    ``version`` grows by one at every save so that two people editing the same text find
-    out instead of overwriting each other.
-    """
+class NarrativeSection(Versioned):
+    """A text of the report identified by a key the report definition refers to."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="narrative_sections")
     key = models.SlugField(_("nyckel"), max_length=80)
@@ -21,11 +17,6 @@ class NarrativeSection(models.Model):
         _("text"), blank=True, help_text=_("Markdown: stycken och punktlistor.")
     )
     sort_order = models.PositiveIntegerField(default=0)
-    version = models.PositiveIntegerField(default=1)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         verbose_name = _("textavsnitt")
@@ -38,8 +29,12 @@ class NarrativeSection(models.Model):
     def __str__(self) -> str:
         return self.title or self.key
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
 
-class DecisionEvent(models.Model):
+
+class DecisionEvent(Versioned):
     """An important decision (beslut) or event (händelse) of the period."""
 
     class Kind(models.TextChoices):
@@ -60,8 +55,12 @@ class DecisionEvent(models.Model):
     def __str__(self) -> str:
         return self.text[:80]
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
 
-class PlanFollowUp(models.Model):
+
+class PlanFollowUp(Versioned):
     """The follow-up of one plan or programme (lokalförsörjningsplan, internkontrollplan, …)."""
 
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="plan_follow_ups")
@@ -76,3 +75,7 @@ class PlanFollowUp(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id

@@ -27,6 +27,12 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def organisation_id(self) -> int:
+        # Every model of an organisation's data answers organisation_id, this one too: the
+        # cache's signals (tertial.platform.cache.watch) ask it of whatever changed.
+        return self.pk
+
 
 class Unit(models.Model):
     """A part of the administration with its own result (verksamhet); units form a tree."""
@@ -145,3 +151,7 @@ class Period(models.Model):
         if self.end_month == 12:
             return datetime.date(self.year, 12, 31)
         return datetime.date(self.year, self.end_month + 1, 1) - datetime.timedelta(days=1)
+
+    @property
+    def organisation_id(self) -> int:
+        return self.fiscal_year.organisation_id

@@ -8,6 +8,7 @@ from babel.dates import format_date
 from django.utils import timezone
 
 from tertial.core.formatting import decimals_of
+from tertial.core.months import month_name
 from tertial.core.sharing import sharing
 from tertial.core.tables import ColumnKind, RowRole, Table
 from tertial.economy import tables as economy
@@ -65,7 +66,7 @@ def title_context(period: Period) -> dict[str, str]:
     return {
         "year": str(period.year),
         "previous_year": str(period.year - 1),
-        "month": format_date(period.end_date, "MMMM", locale="sv"),
+        "month": month_name(period.end_month),
         "period_end": format_date(period.end_date, "d MMMM y", locale="sv"),
         "organisation": organisation.name,
         "short_name": organisation.short_name or organisation.name,
@@ -149,7 +150,7 @@ class _Assembler:
 
     def forecast_comments(self, title: str) -> list[Block]:
         forecasts = (
-            Forecast.objects.filter(period=self.period, is_current=True)
+            Forecast.objects.filter(period=self.period)
             .exclude(comment="")
             .select_related("unit")
             .order_by("unit__sort_order", "unit__name")

@@ -1,21 +1,15 @@
-"""Freezing a report as an edition, showing a published report, comparing two editions."""
+"""Reading frozen editions: the report a period shows, and what changed between two editions.
+
+reports.services freezes them."""
 
 from __future__ import annotations
 
 import difflib
-import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Max
-
-from tertial.audit.log import record
-from tertial.core.actors import person
 from tertial.organisation.models import Period
 from tertial.reports.build import build_report
-from tertial.reports.html import render_html
 from tertial.reports.models import Edition
 from tertial.reports.tree import (
     GoalFollowUpBlock,
@@ -24,42 +18,7 @@ from tertial.reports.tree import (
     TableBlock,
     TextBlock,
     report_from_data,
-    report_to_data,
 )
-
-
-def _checksum(content: dict) -> str:
-    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-
-
-def freeze_edition(period: Period, *, actor=None, reason: str = "") -> Edition:
-    """Freeze the period's report as it is now: its tree and its HTML, as the next edition."""
-    with transaction.atomic():
-        # Lock the period's row so two approvals at once cannot take the same number.
-        Period.objects.select_for_update().get(pk=period.pk)
-        number = (period.report_editions.aggregate(n=Max("number"))["n"] or 0) + 1
-        report = build_report(period)
-        report.edition = number
-        content = report_to_data(report)
-        edition = Edition.objects.create(
-            period=period,
-            number=number,
-            created_by=person(actor),
-            reason=reason,
-            content=content,
-            html=render_html(report, standalone=True),
-            checksum=_checksum(content),
-        )
-        record(
-            "reports.edition.frozen",
-            actor=actor,
-            organisation=period.organisation,
-            obj=edition,
-            after={"period": period.key, "number": number, "checksum": edition.checksum},
-            reason=reason,
-        )
-    return edition
 
 
 def latest_edition(period: Period) -> Edition | None:

@@ -2,7 +2,7 @@
 
 One set of templates (templates/reports/) serves the web view (``standalone=False`` gives the
 fragment the web app embeds) and the PDF (``standalone=True`` with the stylesheet inline).
-Texts are Markdown, rendered and then sanitised with nh3, so a text can never inject markup.
+Texts are Markdown, rendered and sanitised by tertial.core.markdown, as on the web pages.
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-import markdown as markdown_lib
-import nh3
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 from tertial.core.formatting import NO_DATA, NOT_EXISTING, format_number
+from tertial.core.markdown import markdown_to_html
 from tertial.core.tables import ColumnKind, RowRole, Table
+from tertial.goals.models import STATUS_LABELS
 from tertial.reports import charts as chart_drawing
 from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
@@ -35,13 +35,6 @@ from tertial.reports.tree import (
 )
 
 CSS_PATH = Path(__file__).parent / "static" / "reports" / "report.css"
-STATUS_WORDS = {
-    "met": _("uppnås"),
-    "partly_met": _("uppnås delvis"),
-    "not_met": _("uppnås ej"),
-    "no_data": _("inget underlag"),
-    "not_assessable": _("kan ej bedömas"),
-}
 ROW_CLASSES = {
     RowRole.SUM: "sum",
     RowRole.OF_WHICH: "of-which",
@@ -49,15 +42,6 @@ ROW_CLASSES = {
     RowRole.SUB: "sub",
     RowRole.DATA: "",
 }
-ALLOWED_TAGS = {"p", "ul", "ol", "li", "strong", "em", "br", "a", "blockquote", "code"}
-
-
-@lru_cache(maxsize=1024)
-def markdown_to_html(text: str) -> str:
-    """Markdown to HTML holding only harmless tags (paragraphs, lists, emphasis, links)."""
-    # Headings in a text would break the report's outline, so they are not allowed through.
-    html = markdown_lib.markdown(text, extensions=["sane_lists"], output_format="html")
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes={"a": {"href"}}, link_rel="noopener")
 
 
 @lru_cache(maxsize=1)
@@ -151,7 +135,7 @@ def table_view(table: Table) -> TableView:
                 cells.append(CellView("", numeric[column.key]))
                 continue
             is_status = column.kind == ColumnKind.STATUS
-            words = str(STATUS_WORDS.get(cell.status, "")) if is_status else ""
+            words = str(STATUS_LABELS.get(cell.status, "")) if is_status else ""
             symbol = ASSESSMENT_SYMBOLS.get(cell.status, "") if is_status and cell.text else ""
             cells.append(CellView(cell.text, numeric[column.key], cell.status, words, symbol))
         indent = row.level + (1 if row.role == RowRole.OF_WHICH else 0)

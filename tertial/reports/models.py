@@ -36,6 +36,10 @@ class Edition(models.Model):
     def __str__(self) -> str:
         return f"{self.period} – utgåva {self.number}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id
+
 
 class EditionFile(models.Model):
     """A PDF, Word or Excel file of an edition, rendered from its frozen content once."""

@@ -1,18 +1,62 @@
-"""The report's entry points for the CLI, the web app and `tertial demo`."""
+"""Writes of the reports' tables (frozen editions and their files) and the report's entry
+points for the CLI, the web app and `tertial demo`."""
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 
+from django.db import transaction
+from django.db.models import Max
+
+from tertial.audit.log import record
+from tertial.core.actors import person
 from tertial.organisation.models import Period
 from tertial.reports.build import build_report
 from tertial.reports.definition import ReportDefinition
+from tertial.reports.editions import edition_report
 from tertial.reports.excel import render_xlsx
 from tertial.reports.html import render_html
 from tertial.reports.models import Edition, EditionFile
 from tertial.reports.pdf import render_pdf
-from tertial.reports.tree import Report
+from tertial.reports.tree import Report, report_to_data
 from tertial.reports.word import render_docx
+
+
+def _checksum(content: dict) -> str:
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def freeze_edition(period: Period, *, actor=None, reason: str = "") -> Edition:
+    """Freeze the period's report as it is now: its tree and its HTML, as the next edition."""
+    with transaction.atomic():
+        # Lock the period's row so two approvals at once cannot take the same number.
+        Period.objects.select_for_update().get(pk=period.pk)
+        number = (period.report_editions.aggregate(n=Max("number"))["n"] or 0) + 1
+        report = build_report(period)
+        report.edition = number
+        content = report_to_data(report)
+        edition = Edition.objects.create(
+            period=period,
+            number=number,
+            created_by=person(actor),
+            reason=reason,
+            content=content,
+            html=render_html(report, standalone=True),
+            checksum=_checksum(content),
+        )
+        record(
+            "reports.edition.frozen",
+            actor=actor,
+            organisation=period.organisation,
+            obj=edition,
+            after={"period": period.key, "number": number, "checksum": edition.checksum},
+            reason=reason,
+        )
+    return edition
+
 
 FORMATS = ("html", "pdf", "docx", "xlsx")
 CONTENT_TYPES = {
@@ -50,8 +94,6 @@ def render(
 
 def edition_file(edition: Edition, fmt: str, *, template: Path | str | None = None) -> bytes:
     """An edition in one format, rendered from its frozen content (and kept) the first time."""
-    from tertial.reports.editions import edition_report
-
     if fmt == "html":
         return edition.html.encode("utf-8")
     stored = edition.files.filter(format=fmt).first()

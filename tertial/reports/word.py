@@ -22,8 +22,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from tertial.core.markdown import markdown_to_html
 from tertial.reports import charts as chart_drawing
-from tertial.reports.html import chart_data_view, markdown_to_html, table_view
+from tertial.reports.html import chart_data_view, table_view
 from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
     ASSESSMENT_LEGEND,

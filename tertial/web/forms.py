@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,13 +116,24 @@ class IndicatorValueForm(VersionedForm):
     def clean_men(self):
         return self._number(self.cleaned_data["men"])
 
-    def values(self) -> dict:
-        """The cleaned values by gender code (T, and K and M when split)."""
-        values = {"T": self.cleaned_data["value"]}
-        if self.indicator.gender_split:
-            for name, (code, _label) in self.GENDER_FIELDS.items():
-                values[code] = self.cleaned_data[name]
-        return values
+
+def values_by_gender(indicator: Indicator, cleaned_data: dict) -> dict:
+    """An indicator value form's cleaned values by gender code (T, and K and M when split)."""
+    values = {"T": cleaned_data["value"]}
+    if indicator.gender_split:
+        for name, (code, _label) in IndicatorValueForm.GENDER_FIELDS.items():
+            values[code] = cleaned_data[name]
+    return values
+
+
+def plain_number(value: Decimal) -> str:
+    """A number as a person types it into a form: "1030,5", no spaces, no trailing zeros."""
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def tkr_input(amount: Decimal | None) -> str:
+    """An amount in kronor as typed in tkr ("2600", "-1030,5")."""
+    return "" if amount is None else plain_number(amount / 1000)
 
 
 class AssessmentForm(VersionedForm):

@@ -5,22 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext_lazy as _
-
-from tertial.core import evaluation
+from tertial.core.months import months_to
 from tertial.goals.models import Indicator, IndicatorTarget, IndicatorValue
-from tertial.goals.services import settings_for, value_status
+from tertial.goals.services import genders_of, settings_for, value_status
 from tertial.organisation.models import Period
-from tertial.web.editing import genders_of
-
-MONTHS = ["jan", "feb", "mars", "apr", "maj", "juni", "juli", "aug", "sep", "okt", "nov", "dec"]
-
-
-def period_label(period: Period) -> str:
-    """The short heading of a period's column: "jan–aug 2020" (the whole year: "2020")."""
-    if period.end_month == 12:
-        return str(period.year)
-    return f"jan–{MONTHS[period.end_month - 1]} {period.year}"
 
 
 @dataclass
@@ -71,7 +59,9 @@ def indicator_rows(period: Period, indicators: list[Indicator]) -> list[Indicato
         for earlier_year in (year - 2, year - 1):
             earlier = by_key.get((indicator.pk, earlier_year, 12))
             series.append((str(earlier_year), earlier.value if earlier else None))
-        series.append((period_label(period), current.value if current else None))
+        series.append(
+            (months_to(period.end_month, period.year), current.value if current else None)
+        )
         target = targets.get(indicator.pk)
         status = value_status(
             indicator,
@@ -87,12 +77,3 @@ def indicator_rows(period: Period, indicators: list[Indicator]) -> list[Indicato
             IndicatorRow(indicator, level, series, current, target, status, current_by_gender)
         )
     return rows
-
-
-STATUS_LABELS = {
-    evaluation.MET: _("uppnås"),
-    evaluation.PARTLY_MET: _("uppnås delvis"),
-    evaluation.NOT_MET: _("uppnås ej"),
-    evaluation.NO_DATA: _("I.U. (inget underlag)"),
-    evaluation.NOT_ASSESSABLE: _("kan ej bedömas"),
-}

@@ -1,14 +1,18 @@
+"""The web app's addresses: a page per thing a person looks at, an action per form."""
+
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tertial.web import import_views, report_views, views
+from tertial.web.views import dashboard, goals, imports, reports, texts, units
 
 PERIOD = "org/<slug:slug>/<str:key>/"
+UNIT = PERIOD + "unit/<int:pk>/"
+GOAL = PERIOD + "goal/<int:pk>/"
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", dashboard.home, name="home"),
     path(
         "login/",
         auth_views.LoginView.as_view(extra_context={"oidc_enabled": settings.OIDC_ENABLED}),
@@ -16,18 +20,36 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),
-    path("o/<slug:slug>/", report_views.public_organisation, name="public"),
-    path("o/<slug:slug>/<str:key>/", report_views.public_report, name="public_report"),
-    path("org/<slug:slug>/", views.organisation_page, name="organisation"),
-    path(PERIOD, views.dashboard, name="dashboard"),
-    path(PERIOD + "unit/<int:pk>/", views.unit_page, name="unit"),
-    path(PERIOD + "goal/<int:pk>/", views.goal_page, name="goal"),
-    path(PERIOD + "texts/", views.texts_page, name="texts"),
-    path(PERIOD + "report/", report_views.report_page, name="report"),
-    path(PERIOD + "report/download/<str:fmt>/", report_views.download, name="report_download"),
-    path(PERIOD + "imports/", import_views.imports_page, name="imports"),
-    path(PERIOD + "imports/job/<int:pk>/", import_views.job_progress, name="import_job"),
-    path(PERIOD + "report/diff/", report_views.edition_diff, name="report_diff"),
+    path("o/<slug:slug>/", reports.public_organisation, name="public"),
+    path("o/<slug:slug>/<str:key>/", reports.public_report, name="public_report"),
+    path("org/<slug:slug>/", dashboard.organisation_page, name="organisation"),
+    path(PERIOD, dashboard.dashboard, name="dashboard"),
+    path(PERIOD + "deadlines/", dashboard.set_deadlines, name="deadlines"),
+    path(UNIT, units.unit_page, name="unit"),
+    path(UNIT + "forecast/", units.save_unit_forecast, name="unit_forecast"),
+    path(UNIT + "submit/", units.submit_unit, name="unit_submit"),
+    path(UNIT + "approve/", units.approve_unit, name="unit_approve"),
+    path(UNIT + "return/", units.return_unit, name="unit_return"),
+    path(UNIT + "value/<int:indicator>/", units.save_unit_value, name="unit_value"),
+    path(GOAL, goals.goal_page, name="goal"),
+    path(GOAL + "assessment/", goals.save_goal_assessment, name="goal_assessment"),
+    path(GOAL + "value/<int:indicator>/", goals.save_goal_value, name="goal_value"),
+    path(PERIOD + "texts/", texts.texts_page, name="texts"),
+    path(PERIOD + "texts/section/<int:section>/", texts.save_section, name="text_section"),
+    path(PERIOD + "texts/event/", texts.add_event, name="text_event_add"),
+    path(PERIOD + "texts/event/<int:event>/", texts.save_event, name="text_event"),
+    path(PERIOD + "texts/event/<int:event>/delete/", texts.delete_event, name="text_event_delete"),
+    path(PERIOD + "report/", reports.report_page, name="report"),
+    path(PERIOD + "report/approve/", reports.approve_report, name="report_approve"),
+    path(PERIOD + "report/publish/", reports.publish_report, name="report_publish"),
+    path(PERIOD + "report/unlock/", reports.unlock_period, name="report_unlock"),
+    path(PERIOD + "report/download/<str:fmt>/", reports.download, name="report_download"),
+    path(PERIOD + "report/diff/", reports.edition_diff, name="report_diff"),
+    path(PERIOD + "imports/", imports.imports_page, name="imports"),
+    path(PERIOD + "imports/upload/", imports.upload, name="import_upload"),
+    path(PERIOD + "imports/undo/<int:batch>/", imports.undo, name="import_undo"),
+    path(PERIOD + "imports/alias/", imports.add_alias, name="import_alias"),
+    path(PERIOD + "imports/job/<int:job>/", imports.job_progress, name="import_job"),
 ]
 
 if settings.OIDC_ENABLED:

@@ -46,7 +46,7 @@ def unit_figures(period: Period, unit_ids: Iterable[int] | None = None) -> dict[
     year, month = period.year, period.end_month
     ledger = LedgerBalance.objects.filter(year__in=[year - 1, year], month__lte=month)
     budget = BudgetEntry.objects.filter(year=year)
-    forecasts = Forecast.objects.filter(period=period, is_current=True).select_related("author")
+    forecasts = Forecast.objects.filter(period=period).select_related("updated_by")
     if unit_ids is None:
         ledger = ledger.filter(
             organisation_id=organisation_id,

@@ -35,6 +35,10 @@ class UnitSubmission(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} {self.period}: {self.get_state_display()}"
 
+    @property
+    def organisation_id(self) -> int:
+        return self.unit.organisation_id
+
 
 class ReportApproval(models.Model):
     """The administration's report for a period: draft → approved → published."""
@@ -64,3 +68,7 @@ class ReportApproval(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period}: {self.get_state_display()}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.period.organisation_id

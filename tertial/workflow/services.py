@@ -1,7 +1,7 @@
 """Transitions of the follow-up work. Each one checks the state, changes it, and is audited.
 
-Rights (who may take a transition) are checked by the caller through tertial.access.rules;
-these functions check only what the state allows, so the CLI and tests can use them too.
+Rights (who may take a transition) are checked by the caller through tertial.access; these
+functions decide only what the state allows, so the CLI and tests can use them too.
 """
 
 from __future__ import annotations
@@ -13,9 +13,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tertial.access.rules import Action, can
 from tertial.audit.log import record
+from tertial.core.errors import Refused
 from tertial.organisation.models import Period, Unit
+from tertial.organisation.services import ensure_open
 from tertial.workflow.figures import comment_threshold, unit_figures
 from tertial.workflow.models import ReportApproval, UnitSubmission
 
@@ -23,12 +24,8 @@ State = UnitSubmission.State
 ReportState = ReportApproval.State
 
 
-class WorkflowError(Exception):
+class WorkflowError(Refused):
     """A transition the current state does not allow; the message is for the user."""
-
-    def __init__(self, message: str, details: list[str] | None = None):
-        super().__init__(message)
-        self.details = details or []
 
 
 def reporting_units(period: Period):
@@ -54,29 +51,13 @@ def _locked_submission(unit: Unit, period: Period) -> UnitSubmission:
     return UnitSubmission.objects.select_for_update().get(unit=unit, period=period)
 
 
-def lock_unit(unit: Unit, period: Period) -> UnitSubmission:
-    """Serialise edits of one unit's follow-up: call inside transaction.atomic()."""
-    return _locked_submission(unit, period)
-
-
-def _refuse_if_locked(period: Period) -> None:
+def unit_open(period: Period, submission: UnitSubmission, *, reviewer: bool) -> bool:
+    """Whether a unit's forecast, comment and indicator values may change now, by state: never
+    in a locked period; while the unit's part is a draft or returned; and for a reviewer (a
+    controller), who corrects a submitted unit until the period is approved."""
     if period.is_locked:
-        raise WorkflowError(_("Perioden är låst: rapporten är godkänd."))
-
-
-def unit_is_editable(user, unit: Unit, period: Period, submission: UnitSubmission | None = None):
-    """Whether the user may change the unit's figures and texts now (rights and state)."""
-    if period.is_locked or not can(user, Action.EDIT_UNIT, unit):
         return False
-    if can(user, Action.REVIEW_UNIT, unit):
-        return True  # controllers correct a submitted unit until the period is approved
-    submission = submission or submission_for(unit, period)
-    return submission.state in {State.DRAFT, State.RETURNED}
-
-
-def goal_is_editable(user, goal, period: Period) -> bool:
-    """Whether the user may assess the goal now (rights, and the period not locked)."""
-    return not period.is_locked and can(user, Action.ASSESS_GOAL, goal)
+    return reviewer or submission.state in {State.DRAFT, State.RETURNED}
 
 
 def missing_for_submission(unit: Unit, period: Period, figures=None) -> list[str]:
@@ -120,7 +101,7 @@ def _transition(unit, period, actor, allowed_from, to, action, comment=""):
 
 
 def submit_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
-    _refuse_if_locked(period)
+    ensure_open(period)
     missing = missing_for_submission(unit, period)
     if missing:
         raise WorkflowError(_("Verksamheten kan inte lämnas in ännu."), missing)
@@ -135,7 +116,7 @@ def submit_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
 
 
 def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmission:
-    _refuse_if_locked(period)
+    ensure_open(period)
     if not comment.strip():
         raise WorkflowError(_("Skriv en kommentar om vad som ska rättas."))
     return _transition(
@@ -150,7 +131,7 @@ def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmi
 
 
 def approve_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
-    _refuse_if_locked(period)
+    ensure_open(period)
     return _transition(
         unit, period, actor, {State.SUBMITTED}, State.APPROVED, "workflow.unit.approved"
     )

@@ -74,7 +74,7 @@ def test_the_follow_up_from_unit_head_to_published_report(browser, live_server, 
             workflow.submit_unit(unit, period, actor=controller)
             workflow.approve_unit(unit, period, actor=controller)
     unit_path = f"/org/vss/2020-08/unit/{lkdata.pk}/"
-    revenues = Forecast.objects.get(unit=lkdata, period=period, is_current=True).revenues
+    revenues = Forecast.objects.get(unit=lkdata, period=period).revenues
 
     def fill_forecast(page, net_tkr: int, comment: str):
         # Revenues stay; costs follow, so that revenues − costs is the new net result.

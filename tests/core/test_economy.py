@@ -15,7 +15,6 @@ from tertial.core.economy import (
     deviation,
     gross_from_sums,
     gross_of,
-    gross_split,
     net_result,
     percent_of,
 )
@@ -44,15 +43,13 @@ def test_gross_places_each_kind():
 
 
 def test_financial_items_split_by_each_amounts_sign():
-    split = gross_split([("financial", D("10")), ("financial", D("-4")), ("cost", D("100"))])
-    assert split == Gross(revenues=D("4"), costs=D("110"))
     assert gross_from_sums("financial", D("10"), D("-4")) == Gross(revenues=D("4"), costs=D("10"))
     assert gross_from_sums("cost", D("10"), D("-4")) == Gross(costs=D("6"))
 
 
 @given(st.lists(st.tuples(kinds, amounts), max_size=30))
-def test_gross_split_nets_to_net_result(pairs):
-    split = gross_split(pairs)
+def test_gross_amounts_net_to_net_result(pairs):
+    split = sum((gross_of(kind, amount) for kind, amount in pairs), Gross())
     assert split.net == net_result([a for _, a in pairs])
 
 

@@ -9,7 +9,6 @@ from tertial.core.formatting import (
     NBSP,
     decimals_of,
     format_number,
-    format_percent,
     format_tkr,
     normalise_spaces,
 )
@@ -25,12 +24,9 @@ def test_tkr_uses_no_break_space_and_real_minus():
 def test_not_existing_amount_is_a_dash_and_missing_value_is_iu():
     assert format_tkr(None) == "-"
     assert format_number(None) == "I.U."
-    assert format_percent(None) == "I.U."
 
 
 def test_percent_and_decimals():
-    assert format_percent(Decimal("4.3")) == f"4,3{NBSP}%"
-    assert format_percent(Decimal("91"), 0) == f"91{NBSP}%"
     assert format_number(Decimal("0.91"), 2) == "0,91"
     assert format_number(Decimal("166760")) == f"166{NBSP}760"
 

@@ -6,7 +6,9 @@ from decimal import Decimal as D
 import pytest
 from django.contrib.auth import get_user_model
 
+from tertial.audit.history import history, version_of
 from tertial.audit.models import AuditEntry
+from tertial.core.errors import PeriodLocked, StaleVersion
 from tertial.core.forecast import NO_ROWS_LAST_YEAR
 from tertial.economy.models import (
     Account,
@@ -21,9 +23,7 @@ from tertial.economy.models import (
 )
 from tertial.economy.services import (
     EconomyError,
-    PeriodLockedError,
     forecast_accuracy,
-    forecast_history,
     propose_forecast,
     reason_text,
     save_forecast,
@@ -159,7 +159,7 @@ def _period(org, key):
     return Period.objects.get(fiscal_year__organisation=org, key=key)
 
 
-def test_save_forecast_keeps_history_and_audits(small, user):
+def test_save_forecast_changes_the_one_forecast_and_logs_the_change(small, user):
     a, p08 = _unit(small, "10"), _period(small, "2020-08")
     first = Forecast.objects.get(unit=a, period=p08)
     new = save_forecast(
@@ -170,20 +170,44 @@ def test_save_forecast_keeps_history_and_audits(small, user):
         costs=D("1325000"),
         comment="Bättre än väntat.",
         actor=user,
+        base_version=version_of(first),
     )
-    first.refresh_from_db()
-    assert not first.is_current and new.is_current and new.author == user
-    assert [f.pk for f in forecast_history(a, p08)] == [new.pk, first.pk]
+    assert new.pk == first.pk and new.version == first.version + 1 and new.updated_by == user
+    assert Forecast.objects.filter(unit=a, period=p08).count() == 1
     entry = AuditEntry.objects.get(action="economy.forecast.saved")
     assert entry.before["net_result"] == "60000.00" and entry.after["net_result"] == "75000"
     assert entry.actor == user and entry.organisation == small
+    (change,) = history(new)
+    assert change.who == user.get_username() and "75000" in change.after
+
+
+def test_save_forecast_refuses_a_save_based_on_an_older_version(small, user):
+    a, p08 = _unit(small, "10"), _period(small, "2020-08")
+    first = Forecast.objects.get(unit=a, period=p08)
+    seen = version_of(first)
+    save_forecast(a, p08, net_result=D("1"), actor=user, base_version=seen)
+    with pytest.raises(StaleVersion) as refused:
+        save_forecast(a, p08, net_result=D("2"), actor=user, base_version=seen)
+    assert refused.value.current.net_result == D("1")
+    assert Forecast.objects.get(unit=a, period=p08).net_result == D("1")
+
+
+def test_the_first_forecast_of_a_unit_is_created_by_a_save_from_an_empty_form(small, user):
+    b, p08 = _unit(small, "20"), _period(small, "2020-08")
+    Forecast.objects.filter(unit=b, period=p08).delete()
+    created = save_forecast(b, p08, net_result=D("3"), actor=user, base_version="")
+    assert created.version == 1
+    assert AuditEntry.objects.get(action="economy.forecast.saved").before is None
+    # A second form opened before the first save was also empty: it is now stale.
+    with pytest.raises(StaleVersion):
+        save_forecast(b, p08, net_result=D("4"), actor=user, base_version="")
 
 
 def test_save_forecast_refuses_a_locked_period(small, user):
     a, p04 = _unit(small, "10"), _period(small, "2020-04")
-    with pytest.raises(PeriodLockedError, match="2020-04 är låst"):
+    with pytest.raises(PeriodLocked, match="2020-04 är låst"):
         save_forecast(a, p04, net_result=D("1"), comment="", actor=user)
-    assert Forecast.objects.get(unit=a, period=p04, is_current=True).net_result == D("100000")
+    assert Forecast.objects.get(unit=a, period=p04).net_result == D("100000")
     assert not AuditEntry.objects.filter(action="economy.forecast.saved").exists()
 
 

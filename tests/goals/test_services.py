@@ -6,7 +6,9 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
+from tertial.audit.history import version_of, versions
 from tertial.audit.models import AuditEntry
+from tertial.core.errors import PeriodLocked, StaleVersion
 from tertial.goals import services
 from tertial.goals.models import (
     Assessment,
@@ -32,8 +34,12 @@ def god_service(vss):
     )
 
 
+def current(goal, period):
+    return Assessment.objects.get(board_goal=goal, period=period)
+
+
 def test_save_assessment_keeps_history_and_the_proposal(god_service, period_2020_08, user):
-    loaded = services.current_assessment(god_service, period_2020_08)
+    loaded = current(god_service, period_2020_08)
     assert loaded.value == "met"
     first = services.save_assessment(
         god_service,
@@ -46,8 +52,10 @@ def test_save_assessment_keeps_history_and_the_proposal(god_service, period_2020
             ("deviation", " "),
         ],
         actor=user,
+        base_version=version_of(loaded),
     )
-    assert first.is_current and first.author == user
+    assert first.pk == loaded.pk and first.version == loaded.version + 1
+    assert first.updated_by == user
     assert first.justification == "Svarsservice under målvärdet."
     assert first.proposed_value == "partly_met"  # the system's proposal stored beside it
     assert [(i.kind, i.text) for i in first.items.order_by("sort_order")] == [
@@ -55,15 +63,22 @@ def test_save_assessment_keeps_history_and_the_proposal(god_service, period_2020
         ("activity", "Chatt införd"),
     ]
     second = services.save_assessment(
-        god_service, period_2020_08, "met", "Sammanvägd bedömning: uppnås.", [], actor=user
+        god_service, period_2020_08, "met", "Sammanvägd bedömning: uppnås.", actor=user
     )
-    history = services.assessment_history(god_service, period_2020_08)
-    assert [a.pk for a in history] == [second.pk, first.pk, loaded.pk]
-    assert [a.is_current for a in history] == [True, False, False]
-    assert services.current_assessment(god_service, period_2020_08).pk == second.pk
+    # Without items given, the assessment keeps those it had.
+    assert [i.text for i in second.items.order_by("sort_order")] == [
+        "Svarsservice 91 %",
+        "Chatt införd",
+    ]
+    states = [state["value"] for _saved_at, state in versions(second)]
+    assert states == ["met", "partly_met", "met"]  # newest first, the loaded one last
     entry = AuditEntry.objects.filter(action="goals.assessment.saved").latest("id")
     assert entry.actor == user
     assert entry.before["value"] == "partly_met" and entry.after["value"] == "met"
+    with pytest.raises(StaleVersion):
+        services.save_assessment(
+            god_service, period_2020_08, "not_met", "x", actor=user, base_version="1"
+        )
 
 
 @pytest.mark.parametrize("justification", ["", "   \n "])
@@ -72,13 +87,13 @@ def test_assessment_without_justification_is_refused(
 ):
     with pytest.raises(ValidationError, match="motivering"):
         services.save_assessment(god_service, period_2020_08, "met", justification, [], actor=user)
-    assert services.current_assessment(god_service, period_2020_08).value == "met"
+    assert current(god_service, period_2020_08).value == "met"
 
 
 def test_assessment_refused_in_a_locked_period(god_service, vss, user):
     locked = Period.objects.get(fiscal_year__organisation=vss, key="2020-04")
     assert locked.is_locked
-    with pytest.raises(ValidationError, match="låst"):
+    with pytest.raises(PeriodLocked, match="låst"):
         services.save_assessment(god_service, locked, "met", "Motivering", [], actor=user)
 
 
@@ -107,7 +122,7 @@ def test_fill_missing_proposals_reads_a_period_at_once(vss, period_2020_08):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    current = Assessment.objects.filter(period=period_2020_08, is_current=True)
+    current = Assessment.objects.filter(period=period_2020_08)
     expected = {a.board_goal_id: a.proposed_value for a in current}
     current.filter(board_goal__code="god-service").update(proposed_value="")
     with CaptureQueriesContext(connection) as one:
@@ -123,32 +138,43 @@ def indicator(vss, code):
     return Indicator.objects.get(organisation=vss, code=code)
 
 
-def test_set_indicator_value_validates_and_audits(vss, user):
+def test_save_indicator_values_validates_and_audits(vss, user):
     svarsservice = indicator(vss, "svarsservice")
-    row = services.set_indicator_value(
-        svarsservice, 2020, 8, "actual", "T", Decimal("91.5"), "", "Telefonisystemet", actor=user
-    )
-    assert row.value == Decimal("91.5") and row.entered_by == user
+    seen = services.values_version(services.value_rows(svarsservice, 2020, 8))
+    (row,) = services.save_indicator_values(
+        svarsservice,
+        2020,
+        8,
+        {"T": Decimal("91.5")},
+        source="Telefonisystemet",
+        actor=user,
+        base_version=seen,
+    ).values()
+    assert row.value == Decimal("91.5") and row.updated_by == user
     assert (
         IndicatorValue.objects.filter(indicator=svarsservice, year=2020, through_month=8).count()
         == 1
     )
     entry = AuditEntry.objects.filter(action="goals.indicator_value.saved").latest("id")
     assert entry.before["value"] == "91" and entry.after["value"] == "91.5"
+    with pytest.raises(StaleVersion):
+        services.save_indicator_values(
+            svarsservice, 2020, 8, {"T": Decimal(92)}, actor=user, base_version=seen
+        )
     with pytest.raises(ValidationError, match="between 0 and 100"):
-        services.set_indicator_value(svarsservice, 2020, 8, "actual", "T", Decimal(130), actor=user)
+        services.save_indicator_values(svarsservice, 2020, 8, {"T": Decimal(130)}, actor=user)
     visits = indicator(vss, "besok-stadsarkivet-studiebesok")
     with pytest.raises(ValidationError, match="negative"):
-        services.set_indicator_value(visits, 2020, 8, "actual", "T", Decimal(-3), actor=user)
+        services.save_indicator_values(visits, 2020, 8, {"T": Decimal(-3)}, actor=user)
     # a missing value is allowed, and stays missing
-    row = services.set_indicator_value(visits, 2020, 8, "actual", "K", None, actor=user)
-    assert row.value is None
+    saved = services.save_indicator_values(visits, 2020, 8, {"K": None}, actor=user)
+    assert saved["K"].value is None
 
 
-def test_set_indicator_value_refused_in_a_locked_period(vss, user):
-    with pytest.raises(ValidationError, match="låst"):
-        services.set_indicator_value(
-            indicator(vss, "svarsservice"), 2020, 4, "actual", "T", Decimal(90), actor=user
+def test_indicator_values_refused_in_a_locked_period(vss, user):
+    with pytest.raises(PeriodLocked, match="låst"):
+        services.save_indicator_values(
+            indicator(vss, "svarsservice"), 2020, 4, {"T": Decimal(90)}, actor=user
         )
 
 
@@ -178,7 +204,7 @@ def test_computed_chat_share(vss, user):
     services.compute_indicator_values(vss, actor=user)
     assert IndicatorValue.objects.filter(indicator=share).count() == 4
     with pytest.raises(ValidationError, match="formeln"):
-        services.set_indicator_value(share, 2020, 8, "actual", "T", Decimal(1), actor=user)
+        services.save_indicator_values(share, 2020, 8, {"T": Decimal(1)}, actor=user)
 
 
 def test_computing_again_keeps_the_rows_and_drops_stale_ones(vss, user):
@@ -252,8 +278,9 @@ def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):
     from tertial.goals.tables import find_row, indicator_tables
 
     chefer = indicator(vss, "chefers-sjukfranvaro")  # no fixed decimals
-    services.set_indicator_value(chefer, 2020, 8, "actual", "T", Decimal("3.0"), actor=user)
-    services.set_indicator_value(chefer, 2020, 8, "actual", "M", Decimal("1.125"), actor=user)
+    services.save_indicator_values(
+        chefer, 2020, 8, {"T": Decimal("3.0"), "M": Decimal("1.125")}, actor=user
+    )
     stored = IndicatorValue.objects.get(indicator=chefer, year=2020, through_month=8, gender="T")
     assert stored.written_decimals == 1
     stored.note = "ny källa"
@@ -273,13 +300,13 @@ def test_accumulating_counts_are_judged_against_the_pro_rated_target(vss, period
     volumes.update(accumulates=False)  # as if the example judged them against the whole year
     goal = BoardGoal.objects.get(fiscal_year__year=2020, code="god-ekonomisk-kontroll")
     statuses = {
-        s.indicator.code: s.status for s in services.indicator_statuses(goal, period_2020_08)
+        s.indicator.code: s.status for s in services.goals_statuses([goal], period_2020_08)[goal.pk]
     }
     assert statuses["arendevolym-stadsarkivet"] == "not_met"  # 463 of the year's 700
-    assert services.propose_assessment(goal, period_2020_08) == "not_met"
+    assert services.propose_assessments([goal], period_2020_08)[goal.pk] == "not_met"
     volumes.update(accumulates=True)
     statuses = {
-        s.indicator.code: s.status for s in services.indicator_statuses(goal, period_2020_08)
+        s.indicator.code: s.status for s in services.goals_statuses([goal], period_2020_08)[goal.pk]
     }
     assert statuses["arendevolym-stadsarkivet"] == "partly_met"  # 463 of 8/12 × 700
     assert statuses["arendevolym-hr-direkt"] == "met"  # 1 452 of 8/12 × 1 600

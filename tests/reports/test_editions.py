@@ -11,9 +11,9 @@ from tertial.audit.models import AuditEntry
 from tertial.economy.models import Forecast
 from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Period
-from tertial.reports.editions import diff_editions, freeze_edition, published_report
+from tertial.reports.editions import diff_editions, published_report
 from tertial.reports.models import EditionFile
-from tertial.reports.services import edition_file, render_to_file
+from tertial.reports.services import edition_file, freeze_edition, render_to_file
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +22,7 @@ def _change_the_data(period):
     text = NarrativeSection.objects.get(period=period, key="economy_forecast_analysis")
     text.body = text.body.replace("2 600 tkr", "2 700 tkr")
     text.save()
-    forecast = Forecast.objects.get(period=period, unit__code="1800", is_current=True)
+    forecast = Forecast.objects.get(period=period, unit__code="1800")
     forecast.net_result += Decimal("100000")
     forecast.costs -= Decimal("100000")
     forecast.save()

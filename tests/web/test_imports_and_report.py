@@ -7,9 +7,7 @@ from django.urls import reverse
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
 from tertial.ingest.tasks import execute_job
-from tertial.reports.editions import freeze_edition
-from tests.web.test_views import as_user, url
-from tests.workflow.test_transitions import approve_all_units
+from tertial.reports.services import freeze_edition
 
 pytestmark = pytest.mark.django_db
 
@@ -25,9 +23,8 @@ def data_dir(settings, tmp_path):
 
 def upload(client, period, text, name="huvudbok.csv"):
     return client.post(
-        url("imports", period),
+        reverse("import_upload", args=[period.fiscal_year.organisation.slug, period.key]),
         {
-            "form": "upload",
             "kind": "ledger",
             "mapping": "tertial",
             "replace": "on",
@@ -40,18 +37,19 @@ def run_last_job():
     return execute_job(ImportJob.objects.latest("created_at"))
 
 
-def test_import_page_only_for_controllers(client, people, period_2020_08, data_dir):
+def test_import_page_only_for_controllers(people, period_2020_08, data_dir, url, login):
     target = url("imports", period_2020_08)
     for user in (people.lkdata_head, people.reader, people.head):
-        assert as_user(client, user).get(target).status_code == 403
+        client = login(user)
+        assert client.get(target).status_code == 403
         assert upload(client, period_2020_08, LEDGER).status_code == 403
-    assert as_user(client, people.outsider).get(target).status_code == 404
-    assert as_user(client, people.controller).get(target).status_code == 200
+    assert login(people.outsider).get(target).status_code == 404
+    assert login(people.controller).get(target).status_code == 200
     assert not ImportJob.objects.exists()
 
 
-def test_errors_by_line_alias_and_undo(client, people, period_2020_08, data_dir):
-    client = as_user(client, people.controller)
+def test_errors_by_line_alias_and_undo(people, period_2020_08, data_dir, url, login):
+    client = login(people.controller)
     response = upload(client, period_2020_08, UNKNOWN)
     assert response.status_code == 302
     job = run_last_job()
@@ -60,32 +58,25 @@ def test_errors_by_line_alias_and_undo(client, people, period_2020_08, data_dir)
     text = fragment.content.decode()
     assert "9999" in text and "hx-trigger" not in text  # failed: polling stops
     assert not LedgerBalance.objects.filter(year=2020, month=9).exists()
-    alias = {"form": "alias", "source_code": "9999", "unit": people.lkdata.pk}
-    assert (
-        as_user(client, people.reader).post(url("imports", period_2020_08), alias).status_code
-        == 403
-    )
-    client.force_login(people.controller)
-    assert client.post(url("imports", period_2020_08), alias).status_code == 302
+    alias = {"source_code": "9999", "unit": people.lkdata.pk}
+    add_alias = url("import_alias", period_2020_08)
+    assert login(people.reader).post(add_alias, alias).status_code == 403
+    assert client.post(add_alias, alias).status_code == 302
     upload(client, period_2020_08, UNKNOWN)
     job = run_last_job()
     assert job.status == ImportJob.Status.DONE, job.errors
     assert LedgerBalance.objects.filter(year=2020, month=9, unit=people.lkdata).exists()
     page = client.get(url("imports", period_2020_08)).content.decode()
     assert "huvudbok.csv" in page
-    undo = {"form": "undo", "batch": job.batch.pk}
-    assert (
-        as_user(client, people.lkdata_head).post(url("imports", period_2020_08), undo).status_code
-        == 403
-    )
-    client.force_login(people.controller)
-    assert client.post(url("imports", period_2020_08), undo).status_code == 302
+    undo = url("import_undo", period_2020_08, job.batch.pk)
+    assert login(people.lkdata_head).post(undo).status_code == 403
+    assert client.post(undo).status_code == 302
     assert ImportBatch.objects.get(pk=job.batch.pk).undone_at is not None
     assert not LedgerBalance.objects.filter(year=2020, month=9).exists()
 
 
-def test_queued_job_is_polled(client, people, period_2020_08, data_dir):
-    client = as_user(client, people.controller)
+def test_queued_job_is_polled(people, period_2020_08, data_dir, login):
+    client = login(people.controller)
     upload(client, period_2020_08, LEDGER)
     job = ImportJob.objects.latest("created_at")
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.RUNNING, progress=40)
@@ -93,40 +84,36 @@ def test_queued_job_is_polled(client, people, period_2020_08, data_dir):
     assert 'hx-trigger="every 1s"' in text and 'value="40"' in text
 
 
-def test_wrong_file_type_refused(client, people, period_2020_08, data_dir):
-    client = as_user(client, people.controller)
+def test_wrong_file_type_refused(people, period_2020_08, data_dir, login):
+    client = login(people.controller)
     response = upload(client, period_2020_08, LEDGER, name="huvudbok.exe")
     assert response.status_code == 400 and not ImportJob.objects.exists()
 
 
-def test_report_page_checks_downloads_and_editions(client, people, period_2020_08):
-    client = as_user(client, people.reader)
+def test_report_page_checks_downloads_and_editions(people, period_2020_08, url, login):
+    client = login(people.reader)
     page = client.get(url("report", period_2020_08)).content.decode()
     assert "Kontroller" in page and "Förhandsgranskning" in page
     response = client.get(url("report_download", period_2020_08, "xlsx"))
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert "utkast" in response["Content-Disposition"]
     assert client.get(url("report_download", period_2020_08, "exe")).status_code == 404
-    assert (
-        as_user(client, people.outsider)
-        .get(url("report_download", period_2020_08, "html"))
-        .status_code
-        == 404
-    )
+    outsider = login(people.outsider)
+    assert outsider.get(url("report_download", period_2020_08, "html")).status_code == 404
     freeze_edition(period_2020_08, actor=people.head, reason="första")
     freeze_edition(period_2020_08, actor=people.head, reason="andra")
-    client.force_login(people.reader)
     diff = client.get(url("report_diff", period_2020_08) + "?a=1&b=2")
     assert diff.status_code == 200 and "Utgåva 1 mot utgåva 2" in diff.content.decode()
     edition = client.get(url("report_download", period_2020_08, "html") + "?edition=1")
     assert "utgava-1" in edition["Content-Disposition"]
 
 
-def test_published_report_is_the_frozen_edition(client, people, period_2020_08):
-    approve_all_units(people, period_2020_08)
-    client = as_user(client, people.head)
-    client.post(url("report", period_2020_08), {"form": "approve"})
-    client.post(url("report", period_2020_08), {"form": "publish"})
-    client.logout()
+def test_published_report_is_the_frozen_edition(
+    client, people, period_2020_08, url, login, approve_all_units
+):
+    approve_all_units(period_2020_08)
+    head = login(people.head)
+    assert head.post(url("report_approve", period_2020_08)).status_code == 302
+    assert head.post(url("report_publish", period_2020_08)).status_code == 302
     response = client.get(reverse("public_report", args=["vss", "2020-08"]))
     assert response.status_code == 200 and "utgåva 1" in response.content.decode()

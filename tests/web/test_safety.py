@@ -4,22 +4,24 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from tertial.audit.history import history
 from tertial.economy.models import Forecast
 from tertial.goals.models import Assessment, BoardGoal
 from tertial.narrative.models import NarrativeSection
 from tertial.web.forms import UploadForm
-from tests.web.test_views import as_user, current_forecast, forecast_post, url
 
 pytestmark = pytest.mark.django_db
 
 SCRIPT = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 
 
-def test_two_people_saving_the_same_forecast_get_a_conflict(people, period_2020_08):
-    unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
-    loaded = forecast_post(unit, period_2020_08)  # both load the page at this version
-    first = as_user(Client(), people.lkdata_head)
-    second = as_user(Client(), people.controller)
+def test_two_people_saving_the_same_forecast_get_a_conflict(
+    people, period_2020_08, url, login, forecast_form, forecast_of
+):
+    unit, target = people.lkdata, url("unit_forecast", period_2020_08, people.lkdata.pk)
+    loaded = forecast_form(unit, period_2020_08)  # both load the page at this version
+    first = login(people.lkdata_head)
+    second = login(people.controller)
     assert (
         first.post(target, {**loaded, "net_result": "2 650", "comment": "Först."}).status_code
         == 302
@@ -28,40 +30,40 @@ def test_two_people_saving_the_same_forecast_get_a_conflict(people, period_2020_
     assert response.status_code == 409
     page = response.content.decode()
     assert "Konflikt" in page and "Först." in page and "Sen." in page
-    saved = current_forecast(unit, period_2020_08)
+    saved = forecast_of(unit, period_2020_08)
     assert saved.comment == "Först." and saved.net_result == 2_650_000
     # The form now carries the newer version: saving again is a deliberate overwrite.
-    assert f'value="{saved.pk}"' in page
+    assert f'value="{saved.version}"' in page
     again = second.post(
-        target, {**loaded, "base_version": str(saved.pk), "net_result": "9 999", "comment": "Sen."}
+        target,
+        {**loaded, "base_version": str(saved.version), "net_result": "9 999", "comment": "Sen."},
     )
     assert again.status_code == 302
-    assert current_forecast(unit, period_2020_08).comment == "Sen."
-    assert Forecast.objects.filter(unit=unit, period=period_2020_08).count() >= 3
+    assert forecast_of(unit, period_2020_08).comment == "Sen."
+    forecast = Forecast.objects.get(unit=unit, period=period_2020_08)
+    assert [change.who for change in history(forecast)] == [
+        people.controller.get_username(),
+        people.lkdata_head.get_username(),
+    ]
 
 
-def test_conflicting_assessments_and_texts(people, period_2020_08):
+def test_conflicting_assessments_and_texts(people, period_2020_08, url, login):
     goal = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="god-service")
-    current = Assessment.objects.get(board_goal=goal, period=period_2020_08, is_current=True)
-    target = url("goal", period_2020_08, goal.pk)
+    current = Assessment.objects.get(board_goal=goal, period=period_2020_08)
+    target = url("goal_assessment", period_2020_08, goal.pk)
     data = {
         "form": "assessment",
-        "base_version": str(current.pk),
+        "base_version": str(current.version),
         "value": "met",
         "justification": "A",
     }
-    client = as_user(Client(), people.controller)
+    client = login(people.controller)
     assert client.post(target, data).status_code == 302
     response = client.post(target, {**data, "justification": "B"})
     assert response.status_code == 409
-    assert (
-        Assessment.objects.get(
-            board_goal=goal, period=period_2020_08, is_current=True
-        ).justification
-        == "A"
-    )
+    assert Assessment.objects.get(board_goal=goal, period=period_2020_08).justification == "A"
     section = NarrativeSection.objects.filter(period=period_2020_08).first()
-    texts = url("texts", period_2020_08)
+    texts = url("text_section", period_2020_08, section.pk)
     post = {
         "form": f"section-{section.pk}",
         "base_version": str(section.version),
@@ -75,44 +77,53 @@ def test_conflicting_assessments_and_texts(people, period_2020_08):
     assert section.body == "Version ett"
 
 
-def test_a_script_typed_in_a_comment_is_shown_as_text(people, period_2020_08):
+def test_a_script_typed_in_a_comment_is_shown_as_text(
+    people, period_2020_08, url, login, forecast_form
+):
     unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
-    client = as_user(Client(), people.lkdata_head)
-    client.post(target, forecast_post(unit, period_2020_08, comment=SCRIPT))
-    client.post(target, {"form": "submit"})
+    client = login(people.lkdata_head)
+    saved = client.post(
+        url("unit_forecast", period_2020_08, unit.pk),
+        forecast_form(unit, period_2020_08, comment=SCRIPT),
+    )
+    assert saved.status_code == 302
+    client.post(url("unit_submit", period_2020_08, unit.pk))
     for reader in (people.reader, people.controller):
-        page = as_user(Client(), reader).get(target).content.decode()
+        page = login(reader).get(target).content.decode()
         assert "<script>alert" not in page and "<img src=x" not in page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
 
 
-def test_markdown_is_sanitised(people, period_2020_08):
+def test_markdown_is_sanitised(people, period_2020_08, url, login):
     goal = BoardGoal.objects.get(fiscal_year=period_2020_08.fiscal_year, code="god-service")
-    current = Assessment.objects.get(board_goal=goal, period=period_2020_08, is_current=True)
+    current = Assessment.objects.get(board_goal=goal, period=period_2020_08)
     target = url("goal", period_2020_08, goal.pk)
-    client = as_user(Client(), people.controller)
-    client.post(
-        target,
+    saved = login(people.controller).post(
+        url("goal_assessment", period_2020_08, goal.pk),
         {
             "form": "assessment",
-            "base_version": str(current.pk),
+            "base_version": str(current.version),
             "value": "met",
             "justification": f"**Bra** arbete.\n\n{SCRIPT}\n\n[länk](javascript:alert(1))",
         },
     )
-    page = as_user(Client(), people.reader).get(target).content.decode()
+    assert saved.status_code == 302
+    page = login(people.reader).get(target).content.decode()
     assert "<strong>Bra</strong>" in page
     assert "<script>alert" not in page and "<img src=x" not in page
     assert 'href="javascript:' not in page
 
 
-def test_expired_session_keeps_the_typed_text(people, period_2020_08):
+def test_expired_session_keeps_the_typed_text(
+    people, period_2020_08, url, forecast_form, forecast_of
+):
     unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
     client = Client()  # the session has expired: nobody is logged in
-    typed = forecast_post(unit, period_2020_08, "3 100", "Lång text som inte får försvinna.")
-    response = client.post(target, typed)
+    typed = forecast_form(unit, period_2020_08, "3 100", "Lång text som inte får försvinna.")
+    response = client.post(url("unit_forecast", period_2020_08, unit.pk), typed)
     assert response.status_code == 302 and "/login/" in response["Location"]
-    assert current_forecast(unit, period_2020_08).comment != typed["comment"]
+    assert response["Location"].endswith("?next=" + target)
+    assert forecast_of(unit, period_2020_08).comment != typed["comment"]
     client.force_login(people.lkdata_head)
     page = client.get(target).content.decode()
     assert "Lång text som inte får försvinna." in page and 'value="3 100"' in page
@@ -121,11 +132,11 @@ def test_expired_session_keeps_the_typed_text(people, period_2020_08):
     assert "Lång text som inte får försvinna." not in client.get(target).content.decode()
 
 
-def test_csrf_is_enforced(people, period_2020_08):
+def test_csrf_is_enforced(people, period_2020_08, url, forecast_form):
     client = Client(enforce_csrf_checks=True)
     client.force_login(people.lkdata_head)
-    target = url("unit", period_2020_08, people.lkdata.pk)
-    response = client.post(target, forecast_post(people.lkdata, period_2020_08))
+    target = url("unit_forecast", period_2020_08, people.lkdata.pk)
+    response = client.post(target, forecast_form(people.lkdata, period_2020_08))
     assert response.status_code == 403
 
 

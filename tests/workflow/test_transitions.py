@@ -3,6 +3,7 @@ import datetime
 import pytest
 
 from tertial.audit.models import AuditEntry
+from tertial.core.errors import PeriodLocked
 from tertial.economy.models import Forecast
 from tertial.economy.services import save_forecast
 from tertial.organisation.models import Period
@@ -73,19 +74,11 @@ def test_submission_needs_a_forecast_and_a_comment_on_large_deviations(people, p
     workflow.submit_unit(unit, period_2020_08, actor=people.lkdata_head)
 
 
-def approve_all_units(people, period):
-    for unit in workflow.reporting_units(period):
-        if not Forecast.objects.filter(unit=unit, period=period, is_current=True).exists():
-            save_forecast(unit, period, net_result=0, comment="", actor=people.controller)
-        workflow.submit_unit(unit, period, actor=people.controller)
-        workflow.approve_unit(unit, period, actor=people.controller)
-
-
-def test_report_approval_needs_every_unit_then_locks(people, period_2020_08):
+def test_report_approval_needs_every_unit_then_locks(people, period_2020_08, approve_all_units):
     with pytest.raises(workflow.WorkflowError) as refused:
         workflow.approve_report(period_2020_08, actor=people.head)
     assert "LKDATA" in refused.value.details
-    approve_all_units(people, period_2020_08)
+    approve_all_units(period_2020_08)
     frozen = []
     approval = workflow.approve_report(
         period_2020_08,
@@ -96,7 +89,7 @@ def test_report_approval_needs_every_unit_then_locks(people, period_2020_08):
     period = Period.objects.get(pk=period_2020_08.pk)
     assert approval.state == ReportApproval.State.APPROVED
     assert period.status == Period.Status.APPROVED and period.is_locked
-    with pytest.raises(workflow.WorkflowError):
+    with pytest.raises(PeriodLocked):
         workflow.return_unit(people.lkdata, period, actor=people.controller, comment="sent")
     workflow.publish_report(period, actor=people.head)
     period.refresh_from_db()
@@ -104,8 +97,8 @@ def test_report_approval_needs_every_unit_then_locks(people, period_2020_08):
     assert actions()[-2:] == ["workflow.report.approved", "workflow.report.published"]
 
 
-def test_unlock_needs_a_reason_and_is_logged(people, period_2020_08):
-    approve_all_units(people, period_2020_08)
+def test_unlock_needs_a_reason_and_is_logged(people, period_2020_08, approve_all_units):
+    approve_all_units(period_2020_08)
     workflow.approve_report(period_2020_08, actor=people.head)
     with pytest.raises(workflow.WorkflowError):
         workflow.unlock_period(period_2020_08, actor=people.admin, reason=" ")
@@ -138,11 +131,21 @@ def test_overdue_after_the_deadline(people, period_2020_08):
     assert AuditEntry.objects.filter(action="workflow.deadlines.changed").exists()
 
 
-def test_unit_heads_edit_only_in_draft_or_returned(people, period_2020_08):
+def test_a_unit_is_open_in_draft_or_returned_and_to_reviewers_until_locked(
+    people, period_2020_08, approve_all_units
+):
     unit = people.lkdata
-    assert workflow.unit_is_editable(people.lkdata_head, unit, period_2020_08)
-    assert not workflow.unit_is_editable(people.kontakt_head, unit, period_2020_08)
-    assert not workflow.unit_is_editable(people.reader, unit, period_2020_08)
+
+    def open_now(reviewer):
+        submission = workflow.submission_for(unit, period_2020_08)
+        return workflow.unit_open(period_2020_08, submission, reviewer=reviewer)
+
+    assert open_now(reviewer=False) and open_now(reviewer=True)
     workflow.submit_unit(unit, period_2020_08, actor=people.lkdata_head)
-    assert not workflow.unit_is_editable(people.lkdata_head, unit, period_2020_08)
-    assert workflow.unit_is_editable(people.controller, unit, period_2020_08)
+    assert not open_now(reviewer=False) and open_now(reviewer=True)
+    workflow.return_unit(unit, period_2020_08, actor=people.controller, comment="Rätta.")
+    assert open_now(reviewer=False)
+    approve_all_units(period_2020_08)
+    workflow.approve_report(period_2020_08, actor=people.head)
+    period_2020_08.refresh_from_db()
+    assert not open_now(reviewer=False) and not open_now(reviewer=True)

@@ -26,9 +26,10 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
+from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
 from tertial.core import forecast as core_forecast
-from tertial.core.actors import person
+from tertial.core.errors import Refused
 from tertial.core.money import ZERO, to_decimal
 from tertial.core.periodisation import (
     PeriodisationError,
@@ -45,6 +46,7 @@ from tertial.economy.models import (
     LedgerBalance,
 )
 from tertial.organisation.models import Organisation, Period, Unit
+from tertial.organisation.services import ensure_open
 
 ORE = Decimal("0.01")
 
@@ -60,12 +62,8 @@ class _Ore(Func):
     output_field = BigIntegerField()
 
 
-class EconomyError(Exception):
+class EconomyError(Refused):
     """A request the economy refuses, with a message for the person who made it."""
-
-
-class PeriodLockedError(EconomyError):
-    pass
 
 
 @dataclass(frozen=True)
@@ -323,7 +321,6 @@ def _forecast_state(forecast: Forecast | None) -> dict | None:
     if forecast is None:
         return None
     return {
-        "id": forecast.pk,
         "net_result": str(forecast.net_result),
         "revenues": None if forecast.revenues is None else str(forecast.revenues),
         "costs": None if forecast.costs is None else str(forecast.costs),
@@ -348,17 +345,16 @@ def save_forecast(
     pandemic_net_cost: Decimal | int | str | None = None,
     comment: str = "",
     actor,
+    base_version: str | None = None,
 ) -> Forecast:
-    """Add a new current forecast for the unit at ``period``, keeping every earlier one.
+    """Save the unit's full-year forecast at ``period``; the change is its history.
 
     Amounts in kronor in the report's sign (net = revenues − costs, revenues and costs both
-    positive). Refused when the period is locked, and when revenues and costs are given but
-    do not make up the net result.
+    positive). Refused when the period is locked, when revenues and costs are given but do
+    not make up the net result, and (``StaleVersion``) when ``base_version``, the version
+    the person's form showed, is no longer the forecast's.
     """
-    if period.is_locked:
-        raise PeriodLockedError(
-            _("Perioden %(period)s är låst: prognosen kan inte ändras.") % {"period": period.key}
-        )
+    ensure_open(period)
     if unit.organisation_id != period.fiscal_year.organisation_id:
         raise EconomyError(_("Verksamheten hör till en annan förvaltning än perioden."))
     net = to_decimal(net_result)
@@ -369,43 +365,24 @@ def save_forecast(
             % {"diff": revenues_ - costs_, "net": net}
         )
     with transaction.atomic():
-        previous = (
-            Forecast.objects.select_for_update()
-            .filter(unit=unit, period=period, is_current=True)
-            .first()
-        )
-        if previous is not None:
-            previous.is_current = False
-            previous.save(update_fields=["is_current"])
-        forecast = Forecast.objects.create(
-            unit=unit,
-            period=period,
-            net_result=net,
-            revenues=revenues_,
-            costs=costs_,
-            pandemic_net_cost=_optional(pandemic_net_cost),
-            comment=comment,
-            is_current=True,
-            author=person(actor),
-        )
-        record(
-            "economy.forecast.saved",
+        # The unit's row serialises the saves of its forecast, the first one included.
+        Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+        forecast = Forecast.objects.filter(unit=unit, period=period).first()
+        check_version(forecast, base_version)
+        before = _forecast_state(forecast)
+        forecast = forecast or Forecast(unit=unit, period=period)
+        forecast.net_result, forecast.revenues, forecast.costs = net, revenues_, costs_
+        forecast.pandemic_net_cost = _optional(pandemic_net_cost)
+        forecast.comment = comment
+        save_version(
+            forecast,
             actor=actor,
+            action="economy.forecast.saved",
             organisation=unit.organisation,
-            obj=forecast,
-            before=_forecast_state(previous),
+            before=before,
             after=_forecast_state(forecast),
         )
     return forecast
-
-
-def forecast_history(unit: Unit, period: Period) -> list[Forecast]:
-    """Every forecast made for the unit at ``period``, the newest (current) first."""
-    return list(
-        Forecast.objects.filter(unit=unit, period=period)
-        .select_related("author")
-        .order_by("-created_at", "-id")
-    )
 
 
 @dataclass(frozen=True)
@@ -431,7 +408,6 @@ def forecast_accuracy(organisation: Organisation, year: int) -> list[ForecastAcc
         Forecast.objects.filter(
             period__fiscal_year__organisation=organisation,
             period__fiscal_year__year=year,
-            is_current=True,
         )
         .select_related("unit", "period")
         .order_by("unit__sort_order", "unit__name", "period__end_month")

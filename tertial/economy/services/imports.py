@@ -200,7 +200,6 @@ def _stored_in(organisation: Organisation, kind: str, months: list[tuple[int, in
 
 def _store(organisation, file: ImportFile, months, earlier: list, kept: list, actor, report):
     ledger = file.kind == LEDGER
-    model = LedgerBalance if ledger else BudgetEntry
     sums = quote_ident(file.sums)
     (total,) = file.con.execute(f"SELECT coalesce(sum(amount), 0) FROM {sums}").fetchall()[0]
     batch = ImportBatch.objects.create(
@@ -222,18 +221,17 @@ def _store(organisation, file: ImportFile, months, earlier: list, kept: list, ac
     replaced_batches = sorted(
         {b for b in replaced_rows.values_list("batch_id", flat=True).distinct() if b is not None}
     )
-    with bulk.row_triggers_suspended(model._meta.db_table):
-        replaced, _ = replaced_rows.delete()
-        report(80, "Sparar summorna")
-        with tempfile.TemporaryDirectory(prefix="store-", dir=raw_dir()) as work_dir:
-            try:
-                stored = ids.insert(batch, Path(work_dir))
-            except duckdb.ConversionException:
-                # Codes written in two ways ("5010" and "5010 ") whose sums are each small
-                # enough but not together: too rare to check before.
-                raise InputErrors(
-                    [InputError(file.source_name, None, "", "en summa är för stor för att lagras")]
-                ) from None
+    replaced, _ = replaced_rows.delete()
+    report(80, "Sparar summorna")
+    with tempfile.TemporaryDirectory(prefix="store-", dir=raw_dir()) as work_dir:
+        try:
+            stored = ids.insert(batch, Path(work_dir))
+        except duckdb.ConversionException:
+            # Codes written in two ways ("5010" and "5010 ") whose sums are each small enough
+            # but not together: too rare to check before.
+            raise InputErrors(
+                [InputError(file.source_name, None, "", "en summa är för stor för att lagras")]
+            ) from None
     report(90, "Sparar raderna för spårning")
     batch.checksum = file.checksum()
     target = raw_dir() / f"{batch.pk}{file.raw_rows.suffix}"

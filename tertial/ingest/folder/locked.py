@@ -95,10 +95,10 @@ def _followups_in_database(periods: dict[str, Period]) -> dict[str, dict]:
     key_of = {p.pk: key for key, p in periods.items()}
     ids = list(key_of)
     result = {key: _empty_followup() for key in periods}
-    for f in Forecast.objects.filter(period__in=ids, is_current=True).select_related("unit"):
+    for f in Forecast.objects.filter(period__in=ids).select_related("unit"):
         result[key_of[f.period_id]]["forecasts"][f.unit.code] = _forecast_figures(f)
     assessments = (
-        Assessment.objects.filter(period__in=ids, is_current=True)
+        Assessment.objects.filter(period__in=ids)
         .select_related("board_goal")
         .prefetch_related("items")
     )

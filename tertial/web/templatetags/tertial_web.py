@@ -3,44 +3,19 @@
 from decimal import Decimal
 from functools import lru_cache
 
-import markdown
-import nh3
 from django import template
 from django.utils.safestring import mark_safe
 
 from tertial.core.formatting import format_number, format_tkr
+from tertial.core.markdown import markdown_to_html
 
 register = template.Library()
-
-# What a person may write in a Markdown text: paragraphs, lists, emphasis, links, tables.
-ALLOWED_TAGS = {
-    "p",
-    "ul",
-    "ol",
-    "li",
-    "em",
-    "strong",
-    "a",
-    "br",
-    "blockquote",
-    "code",
-    "pre",
-    "h3",
-    "h4",
-    "table",
-    "thead",
-    "tbody",
-    "tr",
-    "th",
-    "td",
-}
 
 
 @register.filter
 def markdown_safe(text: str) -> str:
-    """Markdown as HTML with everything but harmless markup removed (no script, no events)."""
-    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"])
-    return mark_safe(nh3.clean(html, tags=ALLOWED_TAGS, link_rel="noopener noreferrer"))
+    """A person's Markdown as the report prints it (tertial.core.markdown)."""
+    return mark_safe(markdown_to_html(text or ""))
 
 
 # Pages show the same amounts again and again (every unit on every dashboard view); Babel's

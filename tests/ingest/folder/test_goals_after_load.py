@@ -6,7 +6,7 @@ import pytest
 
 from tertial.core.errors import InputErrors
 from tertial.goals.models import Assessment, Indicator, IndicatorValue
-from tertial.goals.services import propose_assessment
+from tertial.goals.services import propose_assessments
 from tertial.ingest.folder import load_folder, load_organisation
 
 from .helpers import SMALL, append, copy_small
@@ -27,11 +27,14 @@ def test_loaded_assessments_carry_the_proposal():
 
 
 def test_example_assessments_carry_the_proposal(vss, period_2020_08):
-    assessments = Assessment.objects.filter(period=period_2020_08, is_current=True)
+    assessments = Assessment.objects.filter(period=period_2020_08)
     assert assessments.count() == 9
     for assessment in assessments.select_related("board_goal"):
-        assert assessment.proposed_value == propose_assessment(
-            assessment.board_goal, period_2020_08
+        assert (
+            assessment.proposed_value
+            == propose_assessments([assessment.board_goal], period_2020_08)[
+                assessment.board_goal.pk
+            ]
         )
         assert assessment.proposed_value in Assessment.Value.values
 

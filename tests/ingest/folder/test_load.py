@@ -14,6 +14,7 @@ from tertial.ingest.folder import load_folder, load_organisation
 from tertial.ingest.folder.storing import _Store
 from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Organisation, Period, Unit
+from tertial.workflow.models import UnitSubmission
 
 from .helpers import SMALL, copy_small, replace
 
@@ -66,7 +67,6 @@ def contents(slug: str = "provorg") -> dict:
                 "code",
                 "forecasts__net_result",
                 "forecasts__comment",
-                "forecasts__is_current",
             ).exclude(forecasts=None)
         ),
         "sections": sorted(
@@ -112,14 +112,14 @@ def test_small_folder_is_stored(small):
     assert arenden.same_as.code == "svarsservice"
     goal = Assessment.objects.get(board_goal__code="god-service", period__key="2021-08")
     # the goals engine proposes from the loaded values: svarsservice 91,5 % against 90 %
-    assert goal.is_current and goal.proposed_value == "met"
+    assert goal.proposed_value == "met"
     assert list(goal.items.order_by("sort_order").values_list("kind", flat=True)) == [
         "result",
         "activity",
     ]
     assert goal.board_goal.carried_over_from.fiscal_year.year == 2020
     forecast = org.units.get(code="100").forecasts.get()
-    assert forecast.is_current and forecast.comment.startswith("Stab och ledning prognostiserar")
+    assert forecast.comment.startswith("Stab och ledning prognostiserar")
     period = Period.objects.get(fiscal_year__organisation=org, key="2021-08")
     assert list(period.narrative_sections.values_list("key", flat=True)) == [
         "mission",
@@ -186,8 +186,8 @@ def test_vanished_unit_is_deleted_when_nothing_refers_to_it(small, tmp_path):
 def test_vanished_unit_still_referred_to_is_an_error(small, tmp_path):
     unit = Unit.objects.get(organisation=small, code="300")
     period = Period.objects.get(fiscal_year__organisation=small, key="2021-08")
-    # an earlier forecast kept as history refers to the unit; the folder does not define it
-    unit.forecasts.create(period=period, net_result=5, is_current=False)
+    # the unit's submission in the web app refers to it; the folder does not define it
+    UnitSubmission.objects.create(unit=unit, period=period)
     folder = copy_small(tmp_path)
     replace(
         folder,
@@ -204,7 +204,7 @@ def test_vanished_unit_still_referred_to_is_an_error(small, tmp_path):
         load_organisation(folder)
     [error] = info.value.errors
     assert (error.file, error.field) == ("organisation.yaml", "units")
-    assert "unit 300" in error.message and "prognoser" in error.message
+    assert "unit 300" in error.message and "inlämningar" in error.message
     assert row_counts() == before_counts
     assert contents() == before
 

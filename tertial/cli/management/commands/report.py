@@ -7,8 +7,8 @@ from django.core.management.base import BaseCommand, CommandError
 from tertial.organisation.models import Period
 from tertial.reports.checks import ERROR, run_checks
 from tertial.reports.definition import ReportDefinitionError
-from tertial.reports.editions import diff_editions, freeze_edition
-from tertial.reports.services import FORMATS, render_to_file
+from tertial.reports.editions import diff_editions
+from tertial.reports.services import FORMATS, freeze_edition, render_to_file
 
 
 class Command(BaseCommand):

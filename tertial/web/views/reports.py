@@ -2,68 +2,40 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from tertial.access.rules import Action, can, get_period_for, require
-from tertial.organisation.models import Organisation, Period
+from tertial.access.rules import Action, allowed, get_period_for
+from tertial.audit.history import history
+from tertial.core.errors import Refused
+from tertial.organisation.queries import organisation_by_slug
 from tertial.reports import services as report_services
 from tertial.reports.build import build_report
 from tertial.reports.checks import run_checks
 from tertial.reports.editions import (
     diff_editions,
     edition_report,
-    freeze_edition,
     latest_edition,
     published_report,
 )
 from tertial.reports.html import render_html
+from tertial.reports.services import freeze_edition
 from tertial.web.forms import UnlockForm
-from tertial.web.history import audited
-from tertial.web.stash import login_required_keep_post
-from tertial.web.views import page_context
+from tertial.web.views.common import done, member_action, member_page, page_context, refused
 from tertial.workflow import services as workflow
 from tertial.workflow.models import ReportApproval
-
-TRANSITIONS = {
-    "approve": Action.APPROVE_REPORT,
-    "publish": Action.PUBLISH_REPORT,
-    "unlock": Action.UNLOCK_PERIOD,
-}
+from tertial.workflow.queries import published_periods
 
 
-@login_required_keep_post
+@member_page
 def report_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    period = get_period_for(request, slug, key)
-    unlock_form = UnlockForm()
-    if request.method == "POST":
-        name = request.POST.get("form", "")
-        if name not in TRANSITIONS:
-            return HttpResponse(status=400)
-        require(request, TRANSITIONS[name], period)
-        try:
-            if name == "approve":
-                workflow.approve_report(period, actor=request.user, freeze=freeze_edition)
-                message = _("Rapporten är godkänd och perioden låst.")
-            elif name == "publish":
-                workflow.publish_report(period, actor=request.user)
-                message = _("Rapporten är publicerad.")
-            else:
-                unlock_form = UnlockForm(request.POST)
-                if not unlock_form.is_valid():
-                    raise workflow.WorkflowError(_("Ange varför perioden låses upp."))
-                workflow.unlock_period(
-                    period, actor=request.user, reason=unlock_form.cleaned_data["reason"]
-                )
-                message = _("Perioden är upplåst.")
-        except workflow.WorkflowError as error:
-            messages.error(request, " ".join([str(error), *error.details]))
-            return redirect(request.path, permanent=False)
-        messages.success(request, message)
-        return redirect(request.path, permanent=False)
+    return render_report(request, get_period_for(request, slug, key))
 
+
+def render_report(
+    request: HttpRequest, period, *, unlock_form: UnlockForm | None = None, status: int = 200
+) -> HttpResponse:
     approval = workflow.approval_for(period)
     report, edition = published_report(period)
     context = page_context(request, period, "report")
@@ -74,20 +46,63 @@ def report_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "findings": [] if edition else run_checks(period, report),
             "editions": period.report_editions.select_related("created_by").order_by("-number"),
             "formats": report_services.FORMATS,
-            "can_approve": can(request.user, Action.APPROVE_REPORT, period)
+            "can_approve": allowed(request, Action.APPROVE_REPORT, period)
             and approval.state == ReportApproval.State.DRAFT,
-            "can_publish": can(request.user, Action.PUBLISH_REPORT, period)
+            "can_publish": allowed(request, Action.PUBLISH_REPORT, period)
             and approval.state == ReportApproval.State.APPROVED,
-            "can_unlock": can(request.user, Action.UNLOCK_PERIOD, period) and period.is_locked,
-            "unlock_form": unlock_form,
+            "can_unlock": allowed(request, Action.UNLOCK_PERIOD, period) and period.is_locked,
+            "unlock_form": unlock_form or UnlockForm(),
             "pending_units": workflow.units_not_approved(period),
-            "period_history": audited(period),
+            "period_history": history(period),
         }
     )
-    return render(request, "web/report.html", context)
+    return render(request, "web/report.html", context, status=status)
 
 
-@login_required_keep_post
+def _transition(request: HttpRequest, change, message: str) -> HttpResponse:
+    try:
+        change()
+    except Refused as error:
+        return refused(request, " ".join([str(error), *error.details]))
+    return done(request, message)
+
+
+@member_action("report")
+def approve_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    period = get_period_for(request, slug, key, Action.APPROVE_REPORT)
+    return _transition(
+        request,
+        lambda: workflow.approve_report(period, actor=request.user, freeze=freeze_edition),
+        _("Rapporten är godkänd och perioden låst."),
+    )
+
+
+@member_action("report")
+def publish_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    period = get_period_for(request, slug, key, Action.PUBLISH_REPORT)
+    return _transition(
+        request,
+        lambda: workflow.publish_report(period, actor=request.user),
+        _("Rapporten är publicerad."),
+    )
+
+
+@member_action("report")
+def unlock_period(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    period = get_period_for(request, slug, key, Action.UNLOCK_PERIOD)
+    form = UnlockForm(request.POST)
+    if not form.is_valid():
+        return render_report(request, period, unlock_form=form, status=400)
+    return _transition(
+        request,
+        lambda: workflow.unlock_period(
+            period, actor=request.user, reason=form.cleaned_data["reason"]
+        ),
+        _("Perioden är upplåst."),
+    )
+
+
+@member_page
 def download(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpResponse:
     """The report in one format: a locked period's frozen edition, else as the data are now;
     ``?edition=N`` asks for an earlier edition."""
@@ -119,7 +134,7 @@ def _number(text: str) -> int:
         raise Http404 from None
 
 
-@login_required_keep_post
+@member_page
 def edition_diff(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """What changed between two editions: figures (table, row, column) and texts."""
     period = get_period_for(request, slug, key)
@@ -130,21 +145,10 @@ def edition_diff(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     return render(request, "web/edition_diff.html", context)
 
 
-def _published_periods(organisation: Organisation):
-    return (
-        Period.objects.filter(
-            fiscal_year__organisation=organisation,
-            approval__state=ReportApproval.State.PUBLISHED,
-        )
-        .select_related("fiscal_year", "approval")
-        .order_by("-fiscal_year__year", "-end_month")
-    )
-
-
 def public_organisation(request: HttpRequest, slug: str) -> HttpResponse:
     """The organisation's published reports, readable without logging in."""
-    organisation = get_object_or_404(Organisation, slug=slug)
-    periods = _published_periods(organisation)
+    organisation = organisation_by_slug(slug)
+    periods = published_periods(organisation) if organisation else None
     if not periods:
         raise Http404
     return render(
@@ -154,8 +158,8 @@ def public_organisation(request: HttpRequest, slug: str) -> HttpResponse:
 
 def public_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A published report, always from its frozen edition."""
-    organisation = get_object_or_404(Organisation, slug=slug)
-    period = _published_periods(organisation).filter(key=key).first()
+    organisation = organisation_by_slug(slug)
+    period = published_periods(organisation).filter(key=key).first() if organisation else None
     edition = latest_edition(period) if period else None
     if edition is None:
         raise Http404

@@ -3,9 +3,9 @@ object's own, newest first."""
 
 import pytest
 
+from tertial.audit.history import histories, history
 from tertial.audit.log import record
 from tertial.organisation.models import Unit
-from tertial.web import history
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +16,8 @@ def test_the_histories_of_several_objects_in_one_query(vss, django_assert_num_qu
         for step in range(number + 2):
             record("test.step", organisation=vss, obj=unit, before=step, after=step + 1)
     with django_assert_num_queries(1):
-        each = history.audited_each(units)
-    assert each == {unit.pk: history.audited(unit) for unit in units}
+        each = histories(units)
+    assert each == {unit.pk: history(unit) for unit in units}
     assert [len(each[unit.pk]) for unit in units] == [2, 3, 0]
     assert [change.after for change in each[units[1].pk]] == ["3", "2", "1"]
-    assert history.audited_each([]) == {}
+    assert histories([]) == {}

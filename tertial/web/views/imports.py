@@ -21,8 +21,7 @@ from tertial.ingest.ledger.mapping import shipped_mappings
 from tertial.ingest.tasks import create_job
 from tertial.organisation.models import Unit
 from tertial.web.forms import UploadForm
-from tertial.web.stash import login_required_keep_post
-from tertial.web.views import page_context
+from tertial.web.views.common import done, member_action, member_page, page_context, refused
 
 
 class ImportForm(UploadForm):
@@ -64,71 +63,25 @@ def _store_upload(upload) -> str:
     return str(path)
 
 
-@login_required_keep_post
+@member_page
 def imports_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
-    period = get_period_for(request, slug, key, Action.IMPORT)
+    return render_imports(request, get_period_for(request, slug, key, Action.IMPORT))
+
+
+def render_imports(
+    request: HttpRequest,
+    period,
+    *,
+    form: ImportForm | None = None,
+    alias_form: AliasForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     organisation = period.fiscal_year.organisation
-    form = ImportForm()
-    alias_form = AliasForm(organisation=organisation)
-    status = 200
-    if request.method == "POST":
-        name = request.POST.get("form")
-        if name == "upload":
-            form = ImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                job = create_job(
-                    organisation,
-                    _store_upload(upload),
-                    kind=form.cleaned_data["kind"],
-                    mapping=form.cleaned_data["mapping"],
-                    source_name=upload.name,
-                    user=request.user,
-                    replace=form.cleaned_data["replace"],
-                )
-                messages.success(request, _("Filen är uppladdad och importen startad."))
-                return redirect(f"{request.path}?job={job.pk}")
-            status = 400
-        elif name == "undo":
-            batch = get_object_or_404(
-                ImportBatch, pk=request.POST.get("batch"), organisation=organisation
-            )
-            try:
-                undo_import(batch, actor=request.user)
-            except ValueError as error:
-                messages.error(request, str(error))
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Importen är ångrad. Dess månader står utan värden "
-                        "tills en ny fil läses in."
-                    ),
-                )
-            return redirect(request.path)
-        elif name == "alias":
-            alias_form = AliasForm(request.POST, organisation=organisation)
-            if alias_form.is_valid():
-                try:
-                    add_unit_alias(
-                        organisation,
-                        alias_form.cleaned_data["source_code"],
-                        alias_form.cleaned_data["unit"],
-                        actor=request.user,
-                    )
-                except ValueError as error:
-                    alias_form.add_error("source_code", str(error))
-                else:
-                    messages.success(request, _("Koden är tillagd. Läs in filen igen."))
-                    return redirect(request.path)
-            status = 400
-        else:
-            return HttpResponse(status=400)
     context = page_context(request, period, "imports")
     context.update(
         {
-            "form": form,
-            "alias_form": alias_form,
+            "form": form or ImportForm(),
+            "alias_form": alias_form or AliasForm(organisation=organisation),
             "jobs": ImportJob.objects.filter(organisation=organisation).order_by("-created_at")[
                 :10
             ],
@@ -142,11 +95,65 @@ def imports_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     return render(request, "web/imports.html", context, status=status)
 
 
-@login_required_keep_post
-def job_progress(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+@member_action("imports")
+def upload(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    period = get_period_for(request, slug, key, Action.IMPORT)
+    form = ImportForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render_imports(request, period, form=form, status=400)
+    file = form.cleaned_data["file"]
+    job = create_job(
+        period.fiscal_year.organisation,
+        _store_upload(file),
+        kind=form.cleaned_data["kind"],
+        mapping=form.cleaned_data["mapping"],
+        source_name=file.name,
+        user=request.user,
+        replace=form.cleaned_data["replace"],
+    )
+    messages.success(request, _("Filen är uppladdad och importen startad."))
+    return redirect(f"{request.page_url}?job={job.pk}")
+
+
+@member_action("imports")
+def undo(request: HttpRequest, slug: str, key: str, batch: int) -> HttpResponse:
+    period = get_period_for(request, slug, key, Action.IMPORT)
+    found = get_object_or_404(ImportBatch, pk=batch, organisation=period.fiscal_year.organisation)
+    try:
+        undo_import(found, actor=request.user)
+    except ValueError as error:
+        return refused(request, str(error))
+    return done(
+        request,
+        _("Importen är ångrad. Dess månader står utan värden tills en ny fil läses in."),
+    )
+
+
+@member_action("imports")
+def add_alias(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    period = get_period_for(request, slug, key, Action.IMPORT)
+    organisation = period.fiscal_year.organisation
+    form = AliasForm(request.POST, organisation=organisation)
+    if form.is_valid():
+        try:
+            add_unit_alias(
+                organisation,
+                form.cleaned_data["source_code"],
+                form.cleaned_data["unit"],
+                actor=request.user,
+            )
+        except ValueError as error:
+            form.add_error("source_code", str(error))
+        else:
+            return done(request, _("Koden är tillagd. Läs in filen igen."))
+    return render_imports(request, period, alias_form=form, status=400)
+
+
+@member_page
+def job_progress(request: HttpRequest, slug: str, key: str, job: int) -> HttpResponse:
     """The job's progress as a fragment; htmx polls it until the job is done or failed."""
     period = get_period_for(request, slug, key, Action.IMPORT)
-    job = get_object_or_404(ImportJob, pk=pk, organisation=period.fiscal_year.organisation)
+    job = get_object_or_404(ImportJob, pk=job, organisation=period.fiscal_year.organisation)
     context = page_context(request, period, "imports")
     context["job"] = job
     return render(request, "web/partials/job.html", context)

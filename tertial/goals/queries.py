@@ -1,0 +1,74 @@
+"""What the pages read of goals and indicators, beside the report's tables (tables.py)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
+from tertial.organisation.models import Period, Unit
+
+
+def goals_of(period: Period) -> list[BoardGoal]:
+    """The board goals of the period's year, with their council goals, perspectives and
+    responsible units, in print order."""
+    return list(
+        BoardGoal.objects.filter(fiscal_year=period.fiscal_year)
+        .select_related("council_goal__perspective", "fiscal_year__organisation")
+        .prefetch_related("responsible_units")
+        .order_by("council_goal__perspective__sort_order", "council_goal__sort_order", "sort_order")
+    )
+
+
+def assessments_of(period: Period, goals: list[BoardGoal] | None = None) -> dict[int, Assessment]:
+    """The period's assessment of each goal (of ``goals``, or of all), by goal id."""
+    assessments = Assessment.objects.filter(period=period).select_related("updated_by")
+    if goals is not None:
+        assessments = assessments.filter(board_goal__in=goals)
+    return {assessment.board_goal_id: assessment for assessment in assessments}
+
+
+def assessment_of(goal: BoardGoal, period: Period) -> Assessment | None:
+    return (
+        Assessment.objects.filter(board_goal=goal, period=period)
+        .select_related("updated_by")
+        .first()
+    )
+
+
+def indicators_without_value(period: Period) -> QuerySet:
+    """The period's indicators that are entered by hand (not computed, not a group row) and
+    still have no total value for the period."""
+    return (
+        Indicator.objects.filter(
+            organisation_id=period.fiscal_year.organisation_id,
+            board_goals__fiscal_year=period.fiscal_year,
+            children__isnull=True,
+            formula="",
+        )
+        .exclude(
+            pk__in=IndicatorValue.objects.filter(
+                year=period.year,
+                through_month=period.end_month,
+                kind=IndicatorValue.Kind.ACTUAL,
+                gender=IndicatorValue.Gender.TOTAL,
+            ).values("indicator_id")
+        )
+        .select_related("unit")
+        .distinct()
+    )
+
+
+def indicators_of_unit(unit: Unit) -> list[Indicator]:
+    """The unit's own indicators (its row of an indicator split by unit too), in print order."""
+    return list(
+        Indicator.objects.filter(unit=unit).select_related("parent").order_by("sort_order", "code")
+    )
+
+
+def indicator_of(period: Period, pk: int) -> Indicator | None:
+    """One of the period's organisation's indicators, with its parent."""
+    return (
+        Indicator.objects.select_related("organisation", "parent")
+        .filter(pk=pk, organisation_id=period.fiscal_year.organisation_id)
+        .first()
+    )

@@ -1,0 +1,31 @@
+"""What the pages read of organisations and their periods."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db.models import QuerySet
+
+from tertial.organisation.models import Organisation, Period
+
+
+def periods_by_organisation(organisations: QuerySet) -> dict[int, list[Period]]:
+    """The periods of each of ``organisations``, by organisation id, oldest first."""
+    periods: dict[int, list[Period]] = defaultdict(list)
+    for period in Period.objects.filter(fiscal_year__organisation__in=organisations).select_related(
+        "fiscal_year"
+    ):
+        periods[period.fiscal_year.organisation_id].append(period)
+    return periods
+
+
+def latest_period(organisation: Organisation) -> Period | None:
+    return (
+        Period.objects.filter(fiscal_year__organisation=organisation)
+        .order_by("-fiscal_year__year", "-end_month")
+        .first()
+    )
+
+
+def organisation_by_slug(slug: str) -> Organisation | None:
+    return Organisation.objects.filter(slug=slug).first()

@@ -1,0 +1,211 @@
+"""The texts page (the report's sections, decisions and events) and its actions: save a
+section, add, save or delete a decision or event."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from tertial.access.rules import Action, allowed, get_period_for, require
+from tertial.audit.history import history, version_of
+from tertial.core.errors import Refused
+from tertial.narrative import queries as texts
+from tertial.narrative import services as narrative
+from tertial.organisation.models import Period
+from tertial.web.forms import DecisionEventForm, SectionForm
+from tertial.web.views.common import (
+    conflict_with,
+    done,
+    initial_or_restored,
+    member_action,
+    member_page,
+    page_context,
+    refused,
+    restored,
+    save_form,
+)
+
+NEW_EVENT = "event-new"
+
+
+@member_page
+def texts_page(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    return render_texts(request, get_period_for(request, slug, key))
+
+
+def render_texts(
+    request: HttpRequest, period: Period, *, bound: dict | None = None, status: int = 200
+) -> HttpResponse:
+    """The texts page; ``bound`` holds a posted form that was not saved, by its form key,
+    with its conflict."""
+    bound = bound or {}
+    editable = allowed(request, Action.EDIT_TEXTS, period) and not period.is_locked
+    kept = restored(request) if request.method == "GET" else None
+    slug, key = period.organisation.slug, period.key
+
+    def item(obj, form_key: str, make_form, initial: dict, action: str) -> dict:
+        form, conflict = bound.get(form_key, (None, None))
+        if form is None and editable:
+            form = make_form(initial=initial_or_restored(kept, form_key, initial))
+        return {
+            "form": form,
+            "form_key": form_key,
+            "action": action,
+            "conflict": conflict,
+            "history": history(obj),
+        }
+
+    sections = [
+        {
+            "section": section,
+            **item(
+                section,
+                f"section-{section.pk}",
+                SectionForm,
+                {
+                    "form": f"section-{section.pk}",
+                    "base_version": version_of(section),
+                    "title": section.title,
+                    "body": section.body,
+                },
+                reverse("text_section", args=[slug, key, section.pk]),
+            ),
+        }
+        for section in texts.sections_of(period)
+    ]
+    events = [
+        {
+            "event": event,
+            "delete_action": reverse("text_event_delete", args=[slug, key, event.pk]),
+            **item(
+                event,
+                f"event-{event.pk}",
+                DecisionEventForm,
+                {
+                    "form": f"event-{event.pk}",
+                    "base_version": version_of(event),
+                    "kind": event.kind,
+                    "date": event.date,
+                    "text": event.text,
+                },
+                reverse("text_event", args=[slug, key, event.pk]),
+            ),
+        }
+        for event in texts.events_of(period)
+    ]
+    new_event_form, new_event_conflict = bound.get(NEW_EVENT, (None, None))
+    if new_event_form is None and editable:
+        new_event_form = DecisionEventForm(
+            initial=initial_or_restored(kept, NEW_EVENT, {"form": NEW_EVENT})
+        )
+    context = page_context(request, period, "texts")
+    context.update(
+        {
+            "sections": sections,
+            "events": events,
+            "new_event_form": new_event_form,
+            "new_event_action": reverse("text_event_add", args=[slug, key]),
+            "editable": editable,
+        }
+    )
+    return render(request, "web/texts.html", context, status=status)
+
+
+def _period_for_texts(request: HttpRequest, slug: str, key: str) -> Period:
+    period = get_period_for(request, slug, key)
+    require(request, Action.EDIT_TEXTS, period)
+    return period
+
+
+def _locked(request: HttpRequest) -> HttpResponse:
+    return refused(request, _("Perioden är låst: texterna kan inte ändras."))
+
+
+@member_action("texts")
+def save_section(request: HttpRequest, slug: str, key: str, section: int) -> HttpResponse:
+    period = _period_for_texts(request, slug, key)
+    found = texts.section_of(period, section)
+    if found is None:
+        raise Http404
+    if period.is_locked:
+        return _locked(request)
+    outcome = save_form(
+        request,
+        SectionForm,
+        lambda data: narrative.save_section(
+            found,
+            title=data["title"],
+            body=data["body"],
+            actor=request.user,
+            base_version=data["base_version"],
+        ),
+        saved=_("Texten är sparad."),
+        conflict=lambda stale, data: conflict_with(
+            stale.current, stale.current.body if stale.current else "", data["body"]
+        ),
+    )
+    form_key = f"section-{found.pk}"
+    return outcome.response or render_texts(
+        request, period, bound={form_key: (outcome.form, outcome.conflict)}, status=outcome.status
+    )
+
+
+def _save_event(request: HttpRequest, period: Period, event, form_key: str) -> HttpResponse:
+    outcome = save_form(
+        request,
+        DecisionEventForm,
+        lambda data: narrative.save_decision_event(
+            period,
+            event=event,
+            kind=data["kind"],
+            date=data["date"],
+            text=data["text"].strip(),
+            actor=request.user,
+            base_version=data["base_version"],
+        ),
+        saved=_("Posten är sparad."),
+        conflict=lambda stale, data: conflict_with(
+            stale.current, stale.current.text if stale.current else "", data["text"]
+        ),
+    )
+    return outcome.response or render_texts(
+        request, period, bound={form_key: (outcome.form, outcome.conflict)}, status=outcome.status
+    )
+
+
+@member_action("texts")
+def add_event(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    period = _period_for_texts(request, slug, key)
+    if period.is_locked:
+        return _locked(request)
+    return _save_event(request, period, None, NEW_EVENT)
+
+
+@member_action("texts")
+def save_event(request: HttpRequest, slug: str, key: str, event: int) -> HttpResponse:
+    period = _period_for_texts(request, slug, key)
+    found = texts.event_of(period, event)
+    if found is None:
+        raise Http404
+    if period.is_locked:
+        return _locked(request)
+    return _save_event(request, period, found, f"event-{found.pk}")
+
+
+@member_action("texts")
+def delete_event(request: HttpRequest, slug: str, key: str, event: int) -> HttpResponse:
+    period = _period_for_texts(request, slug, key)
+    found = texts.event_of(period, event)
+    if found is None:
+        raise Http404
+    if period.is_locked:
+        return _locked(request)
+    try:
+        narrative.delete_decision_event(
+            found, actor=request.user, base_version=request.POST.get("base_version", "")
+        )
+    except Refused as error:
+        return refused(request, str(error))
+    return done(request, _("Posten är borttagen."))
