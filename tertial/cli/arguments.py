@@ -2,11 +2,11 @@
 
 from django.core.management.base import CommandError
 
-from tertial.organisation.models import Organisation
+from tertial.organisation import queries
 
 
-def organisation_by_slug(slug: str) -> Organisation:
-    try:
-        return Organisation.objects.get(slug=slug)
-    except Organisation.DoesNotExist:
-        raise CommandError(f"ingen förvaltning med kortnamnet {slug!r}") from None
+def organisation_by_slug(slug: str):
+    organisation = queries.organisation_by_slug(slug)
+    if organisation is None:
+        raise CommandError(f"ingen förvaltning med kortnamnet {slug!r}")
+    return organisation

@@ -317,17 +317,6 @@ def indicators_by_code(organisation: Organisation) -> dict[str, Indicator]:
     return {i.code: i for i in Indicator.objects.filter(organisation=organisation)}
 
 
-def locked_value_periods(organisation: Organisation) -> set[tuple[int, int]]:
-    """(year, through month) of the values of the organisation's approved or locked periods."""
-    return {
-        (period.year, period.end_month)
-        for period in Period.objects.filter(fiscal_year__organisation=organisation).select_related(
-            "fiscal_year"
-        )
-        if period.is_locked
-    }
-
-
 def period_of(organisation: Organisation, year: int, through_month: int) -> Period | None:
     return Period.objects.filter(
         fiscal_year__organisation=organisation, fiscal_year__year=year, end_month=through_month

@@ -20,6 +20,7 @@ from tertial.core.errors import InputError, InputErrors
 from tertial.goals import services
 from tertial.ingest.folder.fields import number_at, parse_period_key
 from tertial.ingest.folder.reading import FileError, decode, parse_csv
+from tertial.organisation.queries import locked_period_ends
 
 REQUIRED = ("indicator", "period", "value")
 OPTIONAL = ("kind", "gender", "missing", "note", "source")
@@ -170,7 +171,7 @@ def import_indicator_file(organisation, path: Path, *, actor=None) -> dict[str, 
     indicators = services.indicators_by_code(organisation)
     errors: list[InputError] = []
     values = read_indicator_values(
-        text, path.name, indicators, errors, locked=services.locked_value_periods(organisation)
+        text, path.name, indicators, errors, locked=locked_period_ends(organisation)
     )
     if errors:
         raise InputErrors(errors)

@@ -29,3 +29,14 @@ def latest_period(organisation: Organisation) -> Period | None:
 
 def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
+
+
+def locked_period_ends(organisation: Organisation) -> set[tuple[int, int]]:
+    """(year, last month) of each of the organisation's periods that is approved or locked."""
+    return {
+        (period.year, period.end_month)
+        for period in Period.objects.filter(fiscal_year__organisation=organisation).select_related(
+            "fiscal_year"
+        )
+        if period.is_locked
+    }

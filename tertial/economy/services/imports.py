@@ -522,6 +522,10 @@ def add_unit_alias(
     return alias
 
 
+def import_batch(pk: int) -> ImportBatch | None:
+    return ImportBatch.objects.select_related("organisation").filter(pk=pk).first()
+
+
 def batches_behind(
     organisation: Organisation,
     unit_code: str,

@@ -6,13 +6,14 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from tertial.cli.arguments import organisation_by_slug
-from tertial.economy.models import ImportBatch, ImportJob
+from tertial.economy.models import ImportJob
+from tertial.economy.services.imports import LEDGER
 from tertial.economy.services.jobs import create_import_job
 from tertial.ingest.tasks import execute_job
 
 
 class ImportCommand(BaseCommand):
-    kind: str = ImportBatch.Kind.LEDGER
+    kind: str = LEDGER
     default_mapping: str = "unit4-agresso"
 
     def add_arguments(self, parser):

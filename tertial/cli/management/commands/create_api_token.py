@@ -2,7 +2,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from tertial.api.models import ApiToken
-from tertial.organisation.models import Organisation
+from tertial.cli.arguments import organisation_by_slug
 
 
 class Command(BaseCommand):
@@ -14,9 +14,7 @@ class Command(BaseCommand):
         parser.add_argument("--created-by", help="user name of the person creating the token")
 
     def handle(self, *args, org: str, name: str, created_by: str | None, **options) -> None:
-        organisation = Organisation.objects.filter(slug=org).first()
-        if organisation is None:
-            raise CommandError(f"No organisation with slug {org!r}.")
+        organisation = organisation_by_slug(org)
         user = None
         if created_by:
             user = get_user_model().objects.filter(username=created_by).first()

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 import tertial
+from tertial.cli.arguments import organisation_by_slug
 
 EXAMPLE = Path(tertial.__file__).resolve().parent.parent / "examples" / "vss-2020"
 REPORT_FORMATS = ("html", "pdf", "docx", "xlsx")
@@ -33,7 +34,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, no_serve, output, host, port, **options):
         from tertial.access.demo import create_demo_users
-        from tertial.organisation.models import Organisation
 
         if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
             raise CommandError("tertial demo runs on its own SQLite database.")
@@ -48,7 +48,7 @@ class Command(BaseCommand):
         self.stdout.write(f"Database: {database}")
         call_command("migrate", verbosity=0)
         call_command("load", str(EXAMPLE))
-        organisation = Organisation.objects.get(slug="vss")
+        organisation = organisation_by_slug("vss")
         credentials = create_demo_users(organisation)
 
         out_dir = Path(output).resolve()

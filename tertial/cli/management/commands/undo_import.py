@@ -2,8 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tertial.economy.models import ImportBatch
-from tertial.economy.services.imports import undo_import
+from tertial.economy.services.imports import import_batch, undo_import
 
 
 class Command(BaseCommand):
@@ -16,10 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("batch", type=int, help="the import's number (ImportBatch id)")
 
     def handle(self, *args, **options):
-        try:
-            batch = ImportBatch.objects.get(pk=options["batch"])
-        except ImportBatch.DoesNotExist as exc:
-            raise CommandError(f"ingen import med nummer {options['batch']}") from exc
+        batch = import_batch(options["batch"])
+        if batch is None:
+            raise CommandError(f"ingen import med nummer {options['batch']}")
         try:
             removed = undo_import(batch)
         except ValueError as exc:
