@@ -282,11 +282,6 @@ def _slug(index: int) -> str:
     return f"adm-{index + 1:02d}"
 
 
-def slugs(administrations: int) -> list[str]:
-    """The slugs the administrations get: adm-01, adm-02, …"""
-    return [_slug(index) for index in range(administrations)]
-
-
 # --- one administration's folder -------------------------------------------------------------
 
 
@@ -569,8 +564,9 @@ class _FolderWriter:
 def write_municipality(
     directory: Path, administrations: int = 20, units: int = 2000, seed: int = 0
 ) -> list[Path]:
-    """Write one organisation folder per administration into ``directory`` (adm-01, adm-02,
-    …, ``units`` units in all, spread evenly); returns the folders in order."""
+    """Write one organisation folder per administration into ``directory``, each named by
+    its slug (adm-01, adm-02, …; ``units`` units in all, spread evenly); returns the folders in
+    order. FileExistsError when a folder of that name is there already."""
     if administrations < 1 or units < administrations:
         raise ValueError("need at least one administration and one unit per administration")
     rng = random.Random(seed)
@@ -584,9 +580,9 @@ def write_municipality(
 
 
 def load_municipality(folders: list[Path]) -> list:
-    """Load each folder with ``tertial load``'s loader, one transaction each; returns the
-    Organisations. Refuses to load over an organisation that already exists, so that it never
-    mixes with (or replaces) real data."""
+    """Load each folder of ``write_municipality`` with ``tertial load``'s loader, one
+    transaction each; returns the Organisations. Refuses to load over an organisation that
+    already exists, so that it never mixes with (or replaces) real data."""
     # tertial's folder loader, imported here alone: it is moving to tertial.ingest.folder.
     from tertial.loading import load_folder
     from tertial.organisation.models import Organisation
