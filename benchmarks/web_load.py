@@ -1,7 +1,8 @@
 """Load benchmark of the web application (issue 6, item 10).
 
-Builds the synthetic municipality (20 administrations, 2 000 units) in a fresh database,
-creates a controller per administration, starts ``tertial serve`` on a free loopback port and
+Builds the synthetic municipality (benchmarks/synthetic.py: 20 administrations, 2 000 units,
+written as organisation folders and loaded with ``tertial load``'s loader) in a fresh database,
+gives each administration a controller, starts ``tertial serve`` on a free loopback port and
 lets 20 concurrent clients, each logged in as one controller, request the period's dashboard,
 a unit's page and a goal's page of their administration for a bounded time and count.
 Prints per page the count, median, 95th percentile and maximum in milliseconds, and last
@@ -80,20 +81,21 @@ def prepare(args: argparse.Namespace, workdir: Path) -> list[Account]:
     from django.core.management import call_command
     from django.db import connections
     from django.urls import reverse
+    from synthetic import build_municipality
 
     from tertial.access.models import Membership
+    from tertial.access.services import grant_role
     from tertial.goals.models import BoardGoal
     from tertial.organisation.models import Period
-    from tertial.synthetic import build_municipality
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0, skip_checks=True)
     migrated = time.perf_counter()
-    organisations = build_municipality(args.administrations, args.units, seed=args.seed)
-    built = time.perf_counter()
+    municipality = build_municipality(args.administrations, args.units, seed=args.seed)
     print(
         f"database: migrate {migrated - started:.1f} s, synthetic municipality "
-        f"({args.administrations} administrations, {args.units} units) {built - migrated:.1f} s",
+        f"({args.administrations} administrations, {args.units} units): "
+        f"{municipality.timings()}",
         flush=True,
     )
 
@@ -101,13 +103,11 @@ def prepare(args: argparse.Namespace, workdir: Path) -> list[Account]:
     hashed = make_password(password)  # one slow hash shared by all, not one per user
     user_model = get_user_model()
     accounts = []
-    for organisation in organisations:
+    for organisation in municipality.organisations:
         user = user_model.objects.create(
             username=f"controller-{organisation.slug}", password=hashed
         )
-        Membership.objects.create(
-            user=user, organisation=organisation, role=Membership.Role.CONTROLLER
-        )
+        grant_role(user, organisation, Membership.Role.CONTROLLER, actor=None)
         period = Period.objects.get(fiscal_year__organisation=organisation, key=PERIOD_KEY)
         base = {"slug": organisation.slug, "key": PERIOD_KEY}
         goals = BoardGoal.objects.filter(fiscal_year=period.fiscal_year)

@@ -16,11 +16,10 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
-from itertools import islice
 
 from django.core.exceptions import ValidationError
-from django.db import connections, router, transaction
-from django.db.models import DecimalField, Model, Q
+from django.db import router, transaction
+from django.db.models import Model, Q
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 
 from tertial.audit.log import record
@@ -112,41 +111,6 @@ def _changed(rows: dict) -> list[str]:
     """The fields an upsert writes to existing rows: all but the keys it finds them by."""
     keys = ("organisation", "fiscal_year", "code")
     return [name for name in next(iter(rows.values()), {}) if name not in keys]
-
-
-def insert_rows(model, field_names: list[str], rows, rows_per_statement: int = 500) -> None:
-    """Insert plain value tuples (foreign keys as ids): COPY or many rows per INSERT.
-
-    The ledger can hold hundreds of thousands of rows; building a model instance per row
-    costs several times more than the insert itself. Values are prepared by each field as
-    Django would prepare them, so the rows are the same as bulk_create's.
-    """
-    connection = connections[router.db_for_write(model)]
-    fields = [model._meta.get_field(name) for name in field_names]
-    columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    table = connection.ops.quote_name(model._meta.db_table)
-    decimals = [isinstance(f, DecimalField) for f in fields]
-    rows = iter(rows)
-    if connection.vendor == "postgresql":
-        # COPY is several times faster than INSERT on PostgreSQL (psycopg 3 adapts the values)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    with connection.cursor() as cursor:
-        while chunk := list(islice(rows, rows_per_statement)):
-            params = []
-            for row in chunk:
-                for field, is_decimal, value in zip(fields, decimals, row, strict=True):
-                    params.append(
-                        field.get_db_prep_save(value, connection) if is_decimal else value
-                    )
-            values = ", ".join([row_sql] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values}", params)
 
 
 def referrers(obj: Model) -> list[str]:
