@@ -1,4 +1,11 @@
-"""Who may do what in which organisation: one membership per person and organisation."""
+"""Who may do what in which organisation: one membership per person and organisation, and
+the read-only API tokens tools such as Power BI use.
+
+Only a SHA-256 hash of a token is stored, so a copy of the database does not give access;
+the short prefix lets people tell their tokens apart in lists without revealing them.
+"""
+
+import hashlib
 
 from django.conf import settings
 from django.db import models
@@ -45,3 +52,54 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+TOKEN_MARKER = "tertial_"
+PREFIX_LENGTH = len(TOKEN_MARKER) + 6
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def active(self) -> "ApiTokenQuerySet":
+        return self.filter(revoked_at__isnull=True)
+
+
+class ApiToken(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("namn"), max_length=200, help_text=_("Vad eller vem token är till."))
+    prefix = models.CharField(_("början av token"), max_length=PREFIX_LENGTH, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("skapad"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("senast använd"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("återkallad"), null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("API-token")
+        verbose_name_plural = _("API-token")
+        ordering = ["organisation", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @classmethod
+    def find_active(cls, secret: str) -> "ApiToken | None":
+        return (
+            cls.objects.active()
+            .select_related("organisation")
+            .filter(token_hash=hash_token(secret))
+            .first()
+        )
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None

@@ -1,13 +1,17 @@
-"""Writes of who may do what: memberships, each change in the change log."""
+"""Writes of who may do what: memberships and API tokens, each change in the change log."""
 
 from __future__ import annotations
 
+import datetime
+import secrets
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.utils import timezone
 
-from tertial.access.models import Membership
+from tertial.access.models import PREFIX_LENGTH, TOKEN_MARKER, ApiToken, Membership, hash_token
 from tertial.audit.log import record
+from tertial.core.actors import person
 from tertial.organisation.models import Organisation, Unit
 
 
@@ -50,3 +54,47 @@ def grant_role(
             after=_state(membership),
         )
     return membership
+
+
+def issue_token(organisation: Organisation, name: str, *, actor) -> tuple[ApiToken, str]:
+    """Create a read-only API token for ``organisation``; returns it with its secret, which
+    is stored only as a hash and can never be shown again."""
+    secret = TOKEN_MARKER + secrets.token_urlsafe(32)
+    with transaction.atomic():
+        token = ApiToken.objects.create(
+            organisation=organisation,
+            name=name,
+            prefix=secret[:PREFIX_LENGTH],
+            token_hash=hash_token(secret),
+            created_by=person(actor),
+        )
+        record(
+            "access.token.issued",
+            actor=actor,
+            organisation=organisation,
+            obj=token,
+            after={"name": name, "prefix": token.prefix},
+        )
+    return token, secret
+
+
+def revoke_token(token: ApiToken, *, actor) -> None:
+    if token.revoked_at is not None:
+        return
+    with transaction.atomic():
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(
+            "access.token.revoked",
+            actor=actor,
+            organisation=token.organisation,
+            obj=token,
+            after={"revoked_at": token.revoked_at.isoformat()},
+        )
+
+
+def note_token_use(token: ApiToken, when: datetime.datetime) -> None:
+    """Note that ``token`` was used at ``when``: a trace of a read, not a change anyone made,
+    so it is not logged and leaves every cache version alone."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=when)
+    token.last_used_at = when

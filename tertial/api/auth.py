@@ -6,8 +6,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tertial.access.models import ApiToken
+from tertial.access.services import note_token_use
 from tertial.api.errors import ApiError
-from tertial.api.models import ApiToken
 
 # Writing last_used_at on every request would turn each read into a write (and serialise
 # readers on SQLite); a minute's precision is enough to tell whether a token is in use.
@@ -28,6 +29,5 @@ def authenticate(request: HttpRequest) -> ApiToken:
         raise ApiError(401, "invalid_token", _("Token är ogiltig eller återkallad."))
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at >= LAST_USED_PRECISION:
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        token.last_used_at = now
+        note_token_use(token, now)
     return token

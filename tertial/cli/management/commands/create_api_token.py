@@ -1,7 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tertial.api.models import ApiToken
+from tertial.access.services import issue_token
 from tertial.cli.arguments import organisation_by_slug
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=created_by).first()
             if user is None:
                 raise CommandError(f"No user {created_by!r}.")
-        token, secret = ApiToken.issue(organisation, name, created_by=user)
+        token, secret = issue_token(organisation, name, actor=user)
         self.stderr.write(
             f"Token {token.prefix}… for {organisation.slug} ({name}). It is not stored and cannot "
             "be shown again: copy it now."

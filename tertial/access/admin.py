@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from tertial.api.models import ApiToken
+from tertial.access.models import ApiToken
+from tertial.access.services import revoke_token
 
 
 @admin.register(ApiToken)
@@ -27,4 +28,4 @@ class ApiTokenAdmin(admin.ModelAdmin):
     @admin.action(description=_("Återkalla valda token"))
     def revoke(self, request, queryset) -> None:
         for token in queryset:
-            token.revoke()
+            revoke_token(token, actor=request.user)
