@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from collections.abc import Sequence
 
-from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
-from tertial.organisation.models import Period, Unit
+from django.db.models import Prefetch, QuerySet
+
+from tertial.goals.models import Assessment, AssessmentItem, BoardGoal, Indicator, IndicatorValue
+from tertial.goals.services import FORMULA_SOURCE
+from tertial.organisation.models import Organisation, Period, Unit
 
 
 def goals_of(period: Period) -> list[BoardGoal]:
@@ -72,3 +75,26 @@ def indicator_of(period: Period, pk: int) -> Indicator | None:
         .filter(pk=pk, organisation_id=period.fiscal_year.organisation_id)
         .first()
     )
+
+
+def assessments_with_items(periods: Sequence[Period]) -> list[Assessment]:
+    """The assessments of ``periods`` with their goals and their items in order."""
+    return list(
+        Assessment.objects.filter(period__in=periods)
+        .select_related("board_goal")
+        .prefetch_related(Prefetch("items", AssessmentItem.objects.order_by("sort_order", "pk")))
+    )
+
+
+def entered_values(organisation: Organisation, periods: Sequence[Period]) -> list[IndicatorValue]:
+    """The organisation's indicator values measured up to the end of one of ``periods``
+    (of any kind and gender) but the computed ones, with their indicators."""
+    ends = {(period.year, period.end_month) for period in periods}
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator__organisation=organisation, year__in={year for year, _ in ends}
+        )
+        .exclude(source=FORMULA_SOURCE)
+        .select_related("indicator")
+    )
+    return [row for row in rows if (row.year, row.through_month) in ends]

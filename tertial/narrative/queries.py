@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from tertial.narrative.models import DecisionEvent, NarrativeSection
+from collections.abc import Sequence
+
+from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.organisation.models import Period
 
 
@@ -20,3 +22,12 @@ def events_of(period: Period) -> list[DecisionEvent]:
 
 def event_of(period: Period, pk: int) -> DecisionEvent | None:
     return DecisionEvent.objects.filter(period=period, pk=pk).first()
+
+
+def texts_of(periods: Sequence[Period]) -> tuple[list, list, list]:
+    """The sections, decisions and events, and plan follow-ups of ``periods``, each in the
+    order of its period."""
+    return tuple(
+        list(model.objects.filter(period__in=periods).order_by("sort_order", "pk"))
+        for model in (NarrativeSection, DecisionEvent, PlanFollowUp)
+    )

@@ -4,14 +4,18 @@ save based on an older version than the row's is refused (tertial.audit.history)
 from __future__ import annotations
 
 import datetime
+from collections import defaultdict
+from collections.abc import Sequence
 
 from django.db import transaction
 
 from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
-from tertial.narrative.models import DecisionEvent, NarrativeSection
-from tertial.organisation.models import Period
+from tertial.core.actors import person
+from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
+from tertial.organisation.models import Organisation, Period
 from tertial.organisation.services import ensure_open
+from tertial.platform.rows import Synced
 
 
 def _section_state(section: NarrativeSection) -> dict:
@@ -95,3 +99,60 @@ def delete_decision_event(event: DecisionEvent, *, actor, base_version: str | No
             before=_event_state(current),
         )
         current.delete()
+
+
+# ---- Replacing what an organisation folder defines ------------------------------------------
+
+
+def clear_texts(organisation: Organisation, kept_periods: Sequence[Period]) -> None:
+    """Delete the organisation's sections, decisions and events and plan follow-ups but those
+    of ``kept_periods``."""
+    for model in (NarrativeSection, DecisionEvent, PlanFollowUp):
+        model.objects.filter(period__fiscal_year__organisation=organisation).exclude(
+            period__in=kept_periods
+        ).delete()
+
+
+def _numbered(items: Sequence, kept: set[str], group):
+    """The items of the periods not kept, each with its place in its group."""
+    order: dict = defaultdict(int)
+    for item in items:
+        if item.period not in kept:
+            yield item, order[group(item)]
+            order[group(item)] += 1
+
+
+def store_texts(
+    periods: Synced,
+    kept_periods: Sequence[Period],
+    *,
+    sections: Sequence,
+    decisions_events: Sequence,
+    plans: Sequence,
+    actor,
+) -> None:
+    """The sections (``period`` key, ``key``, ``title``, ``body``), decisions and events
+    (``period``, ``kind``, ``text``, ``date``) and plan follow-ups (``period``, ``title``,
+    ``body``) but those of ``kept_periods``, each numbered in its period (and kind)."""
+    kept = {period.key for period in kept_periods}
+    NarrativeSection.objects.bulk_create(
+        NarrativeSection(
+            period=periods.by_key[s.period],
+            key=s.key,
+            title=s.title,
+            body=s.body,
+            sort_order=i,
+            updated_by=person(actor),
+        )
+        for s, i in _numbered(sections, kept, lambda s: s.period)
+    )
+    DecisionEvent.objects.bulk_create(
+        DecisionEvent(
+            period=periods.by_key[e.period], kind=e.kind, text=e.text, date=e.date, sort_order=i
+        )
+        for e, i in _numbered(decisions_events, kept, lambda e: (e.period, e.kind))
+    )
+    PlanFollowUp.objects.bulk_create(
+        PlanFollowUp(period=periods.by_key[p.period], title=p.title, body=p.body, sort_order=i)
+        for p, i in _numbered(plans, kept, lambda p: p.period)
+    )

@@ -40,3 +40,18 @@ def locked_period_ends(organisation: Organisation) -> set[tuple[int, int]]:
         )
         if period.is_locked
     }
+
+
+def locked_periods(organisation: Organisation) -> dict[str, Period]:
+    """The organisation's periods that are approved or locked, by key."""
+    periods = Period.objects.filter(fiscal_year__organisation=organisation).select_related(
+        "fiscal_year"
+    )
+    return {period.key: period for period in periods if period.is_locked}
+
+
+def status_stands(loaded: str, stored: str) -> bool:
+    """Whether a period's stored status stands against one loaded from a file: a status is
+    never moved back (an approved period does not become open again by a re-load)."""
+    order = Period.Status.values
+    return order.index(loaded) < order.index(stored)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.utils.translation import gettext as _
 
 from tertial.core.errors import PeriodLocked
-from tertial.organisation.models import Period
+from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
+from tertial.platform.rows import BATCH_SIZE, Synced, delete_unreferred, upsert
 
 
 def ensure_open(period: Period) -> None:
@@ -19,3 +22,93 @@ def ensure_open(period: Period) -> None:
             _("Perioden %(period)s är låst: rapporten är godkänd och inget i perioden kan ändras.")
             % {"period": period.key}
         )
+
+
+# ---- Replacing what an organisation folder defines ------------------------------------------
+# The loader (tertial.ingest.folder) calls these inside its one transaction; the specs are
+# plain objects with the attributes named (the folder reader's dataclasses).
+
+
+def save_organisation(
+    slug: str, *, name: str, short_name: str, municipality: str, board: str, settings: dict
+) -> Organisation:
+    """The organisation with this slug, created or updated."""
+    organisation, _created = Organisation.objects.get_or_create(
+        slug=slug, defaults={"name": name, "municipality": municipality}
+    )
+    organisation.name, organisation.short_name = name, short_name
+    organisation.municipality, organisation.board = municipality, board
+    organisation.settings = settings
+    organisation.save()
+    return organisation
+
+
+def sync_units(organisation: Organisation, units: Sequence) -> Synced:
+    """The units (``code``, ``name``, ``parent`` code, ``starts_on``, ``ends_on``) in this
+    order, by code; a vanished unit loses its parent, and is deleted by ``delete_vanished``."""
+    rows = {
+        unit.code: {
+            "organisation": organisation,
+            "code": unit.code,
+            "sort_order": i,
+            "name": unit.name,
+            "starts_on": unit.starts_on,
+            "ends_on": unit.ends_on,
+        }
+        for i, unit in enumerate(units)
+    }
+    synced = upsert(
+        Unit.objects.filter(organisation=organisation),
+        lambda u: u.code,
+        rows,
+        ["sort_order", "name", "starts_on", "ends_on"],
+    )
+    for unit in units:
+        synced.by_key[unit.code].parent = synced.by_key[unit.parent] if unit.parent else None
+    for unit in synced.vanished:
+        unit.parent = None
+    Unit.objects.bulk_update(
+        [*synced.by_key.values(), *synced.vanished], ["parent"], batch_size=BATCH_SIZE
+    )
+    return synced
+
+
+def sync_calendar(
+    organisation: Organisation, fiscal_years: Sequence, statuses: dict[str, str]
+) -> tuple[Synced, Synced]:
+    """The fiscal years (``year``, ``periods``: ``key``, ``kind``, ``end_month``, ``title``,
+    ``deadline``) by year and the periods by key, each period with its status from
+    ``statuses``; returns the years and the periods."""
+    years = upsert(
+        FiscalYear.objects.filter(organisation=organisation),
+        lambda y: y.year,
+        {fy.year: {"organisation": organisation, "year": fy.year} for fy in fiscal_years},
+        [],
+    )
+    periods = upsert(
+        Period.objects.filter(fiscal_year__organisation=organisation),
+        lambda p: p.key,
+        {
+            p.key: {
+                "fiscal_year": years.by_key[fy.year],
+                "key": p.key,
+                "kind": p.kind,
+                "end_month": p.end_month,
+                "title": p.title,
+                "status": statuses[p.key],
+                "deadline": p.deadline,
+            }
+            for fy in fiscal_years
+            for p in fy.periods
+        },
+        ["kind", "end_month", "title", "status", "deadline"],
+    )
+    return years, periods
+
+
+def delete_vanished(objects: Sequence[Period | FiscalYear | Unit]) -> dict:
+    """Delete the organisation's periods, years or units a folder no longer holds, unless
+    other rows still refer to them (returned, each with what refers to it)."""
+    if not all(isinstance(obj, Period | FiscalYear | Unit) for obj in objects):
+        raise TypeError("not an organisation's period, fiscal year or unit")
+    return delete_unreferred(objects)

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
 from tertial.core import forecast as core_forecast
+from tertial.core.actors import person
 from tertial.core.errors import Refused
 from tertial.core.money import ZERO, to_decimal
 from tertial.core.periodisation import (
@@ -40,13 +41,16 @@ from tertial.core.periodisation import (
     twelfths,
 )
 from tertial.economy.models import (
+    Account,
     AccountClass,
     BudgetEntry,
     Forecast,
+    InvestmentProject,
     LedgerBalance,
 )
 from tertial.organisation.models import Organisation, Period, Unit
 from tertial.organisation.services import ensure_open
+from tertial.platform.rows import Synced, delete_unreferred
 
 ORE = Decimal("0.01")
 
@@ -425,3 +429,43 @@ def forecast_accuracy(organisation: Organisation, year: int) -> list[ForecastAcc
             )
         )
     return rows
+
+
+# ---- Replacing what an organisation folder defines ------------------------------------------
+
+
+def clear_forecasts(organisation: Organisation, kept_periods: Sequence[Period]) -> None:
+    """Delete the organisation's forecasts but those of ``kept_periods``."""
+    Forecast.objects.filter(period__fiscal_year__organisation=organisation).exclude(
+        period__in=kept_periods
+    ).delete()
+
+
+def store_forecasts(
+    forecasts: Sequence, units: Synced, periods: Synced, kept_periods: Sequence[Period], *, actor
+) -> None:
+    """The forecasts (``period`` key, ``unit`` code, ``net_result``, ``revenues``, ``costs``,
+    ``pandemic_net_cost``, ``comment``) but those of ``kept_periods``."""
+    kept = {period.key for period in kept_periods}
+    Forecast.objects.bulk_create(
+        Forecast(
+            unit=units.by_key[f.unit],
+            period=periods.by_key[f.period],
+            net_result=f.net_result,
+            revenues=f.revenues,
+            costs=f.costs,
+            pandemic_net_cost=f.pandemic_net_cost,
+            comment=f.comment,
+            updated_by=person(actor),
+        )
+        for f in forecasts
+        if f.period not in kept
+    )
+
+
+def delete_vanished(objects: Sequence[Account | AccountClass | InvestmentProject]) -> dict:
+    """Delete the accounts, account classes or projects a folder no longer holds, unless other
+    rows still refer to them (returned, each with what refers to it)."""
+    if not all(isinstance(obj, Account | AccountClass | InvestmentProject) for obj in objects):
+        raise TypeError("not an account, account class or investment project")
+    return delete_unreferred(objects)

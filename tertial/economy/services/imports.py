@@ -494,6 +494,23 @@ def delete_imports(batches: Iterable[ImportBatch], *, actor=None) -> int:
     return removed
 
 
+def delete_imports_from(organisation: Organisation, sources: dict[str, str], *, actor=None) -> int:
+    """``delete_imports`` of the organisation's batches of each kind whose source name starts
+    with ``sources[kind]`` (what an earlier load of the organisation folder imported)."""
+    named = Q()
+    for kind, prefix in sources.items():
+        named |= Q(kind=kind, source_name__startswith=prefix)
+    return delete_imports(ImportBatch.objects.filter(named, organisation=organisation), actor=actor)
+
+
+def delete_budget_without_import(organisation: Organisation) -> int:
+    """Delete the organisation's budget rows that no import brought (a budget set from a year's
+    figure and a key), for a source that defines the whole budget (the organisation folder)."""
+    return BudgetEntry.objects.filter(unit__organisation=organisation, batch__isnull=True).delete()[
+        0
+    ]
+
+
 def add_unit_alias(
     organisation: Organisation, source_code: str, unit: Unit, actor=None
 ) -> UnitCodeAlias:

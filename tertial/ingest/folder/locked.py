@@ -15,14 +15,11 @@ from collections import defaultdict
 from operator import attrgetter
 
 from tertial.core.errors import InputError
-from tertial.economy.models import Forecast, InvestmentOutcome
-from tertial.goals.models import Assessment, IndicatorValue
-from tertial.goals.services import FORMULA_SOURCE
+from tertial.economy.queries import forecasts_of, outcomes_of
+from tertial.goals.queries import assessments_with_items, entered_values
 from tertial.ingest.folder.folder import FolderData
-from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
-from tertial.organisation.models import Organisation, Period
+from tertial.narrative.queries import texts_of
 
-STATUS_RANK = {status: rank for rank, status in enumerate(Period.Status.values)}
 # What is compared of a forecast and of an investment outcome; the folder's rows and the
 # models name these fields alike.
 _forecast_figures = attrgetter("net_result", "revenues", "costs", "pandemic_net_cost", "comment")
@@ -31,25 +28,12 @@ _outcome_figures = attrgetter(
 )
 
 
-def protected_periods(organisation: Organisation) -> dict[str, Period]:
-    """The organisation's periods that are approved or locked in the database, by key."""
-    periods = Period.objects.filter(fiscal_year__organisation=organisation).select_related(
-        "fiscal_year"
-    )
-    return {p.key: p for p in periods if p.is_locked}
-
-
-def value_period_keys(periods: dict[str, Period]) -> dict[tuple[int, int], str]:
+def value_period_keys(periods: dict) -> dict[tuple[int, int], str]:
     """(year, through month) of the indicator values that belong to each period → its key."""
     return {(p.year, p.end_month): key for key, p in periods.items()}
 
 
-def kept_status(folder_status: str, database_status: str) -> bool:
-    """Whether the database's status stands against the folder's (never moved back)."""
-    return STATUS_RANK[folder_status] < STATUS_RANK[database_status]
-
-
-def changes(data: FolderData, periods: dict[str, Period]) -> tuple[list[InputError], list[str]]:
+def changes(data: FolderData, periods: dict) -> tuple[list[InputError], list[str]]:
     """An error for each protected period whose data the folder would change, and the keys
     of those whose data the folder holds unchanged (kept as they are)."""
     if not periods:
@@ -91,35 +75,30 @@ def changes(data: FolderData, periods: dict[str, Period]) -> tuple[list[InputErr
     return errors, kept
 
 
-def _followups_in_database(periods: dict[str, Period]) -> dict[str, dict]:
+def _followups_in_database(periods: dict) -> dict[str, dict]:
     key_of = {p.pk: key for key, p in periods.items()}
-    ids = list(key_of)
+    chosen = list(periods.values())
     result = {key: _empty_followup() for key in periods}
-    for f in Forecast.objects.filter(period__in=ids).select_related("unit"):
+    for f in forecasts_of(chosen):
         result[key_of[f.period_id]]["forecasts"][f.unit.code] = _forecast_figures(f)
-    assessments = (
-        Assessment.objects.filter(period__in=ids)
-        .select_related("board_goal")
-        .prefetch_related("items")
-    )
-    for a in assessments:
-        ordered = sorted(a.items.all(), key=lambda i: (i.sort_order, i.pk))
-        items = [(i.kind, i.text) for i in ordered]
+    for a in assessments_with_items(chosen):
+        items = [(i.kind, i.text) for i in a.items.all()]
         result[key_of[a.period_id]]["assessments"][a.board_goal.code] = (
             a.value,
             a.justification,
             items,
         )
-    for s in NarrativeSection.objects.filter(period__in=ids).order_by("sort_order", "pk"):
+    sections, events, plans = texts_of(chosen)
+    for s in sections:
         result[key_of[s.period_id]]["sections"].append((s.key, s.title, s.body))
-    for e in DecisionEvent.objects.filter(period__in=ids).order_by("sort_order", "pk"):
+    for e in events:
         result[key_of[e.period_id]]["decisions_events"][e.kind].append((e.text, e.date))
-    for p in PlanFollowUp.objects.filter(period__in=ids).order_by("sort_order", "pk"):
+    for p in plans:
         result[key_of[p.period_id]]["plans"].append((p.title, p.body))
     return result
 
 
-def _followups_in_folder(data: FolderData, periods: dict[str, Period]) -> dict[str, dict]:
+def _followups_in_folder(data: FolderData, periods: dict) -> dict[str, dict]:
     result = {key: _empty_followup() for key in periods}
     for f in data.forecasts:
         if f.period in result:
@@ -149,26 +128,18 @@ def _empty_followup() -> dict:
     }
 
 
-def _values_in_database(periods: dict[str, Period]) -> dict[str, dict]:
+def _values_in_database(periods: dict) -> dict[str, dict]:
     keys = value_period_keys(periods)
     result: dict[str, dict] = {key: {} for key in periods}
-    organisation = next(iter(periods.values())).fiscal_year.organisation_id
-    rows = (
-        IndicatorValue.objects.filter(
-            indicator__organisation_id=organisation, year__in={year for year, _ in keys}
-        )
-        # computed values are derived from the others; they are computed again after a load
-        .exclude(source=FORMULA_SOURCE)
-        .select_related("indicator")
-    )
-    for v in rows:
-        key = keys.get((v.year, v.through_month))
-        if key is not None:
-            result[key][(v.indicator.code, v.kind, v.gender)] = (v.value, v.note, v.source)
+    organisation = next(iter(periods.values())).fiscal_year.organisation
+    # computed values are derived from the others; they are computed again after a load
+    for v in entered_values(organisation, list(periods.values())):
+        key = keys[(v.year, v.through_month)]
+        result[key][(v.indicator.code, v.kind, v.gender)] = (v.value, v.note, v.source)
     return result
 
 
-def _values_in_folder(data: FolderData, periods: dict[str, Period]) -> dict[str, dict]:
+def _values_in_folder(data: FolderData, periods: dict) -> dict[str, dict]:
     keys = value_period_keys(periods)
     result: dict[str, dict] = {key: {} for key in periods}
     for v in data.indicator_values:
@@ -178,16 +149,15 @@ def _values_in_folder(data: FolderData, periods: dict[str, Period]) -> dict[str,
     return result
 
 
-def _outcomes_in_database(periods: dict[str, Period]) -> dict[str, dict]:
+def _outcomes_in_database(periods: dict) -> dict[str, dict]:
     key_of = {p.pk: key for key, p in periods.items()}
-    ids = list(key_of)
     result: dict[str, dict] = {key: {} for key in periods}
-    for o in InvestmentOutcome.objects.filter(period__in=ids).select_related("project"):
+    for o in outcomes_of(list(periods.values())):
         result[key_of[o.period_id]][o.project.code] = _outcome_figures(o)
     return result
 
 
-def _outcomes_in_folder(data: FolderData, periods: dict[str, Period]) -> dict[str, dict]:
+def _outcomes_in_folder(data: FolderData, periods: dict) -> dict[str, dict]:
     result: dict[str, dict] = {key: {} for key in periods}
     for project in data.investment_projects:
         for o in project.outcomes:

@@ -10,8 +10,8 @@ from django.db.models import Sum
 from tertial.core.errors import InputErrors
 from tertial.economy.models import ImportBatch, LedgerBalance
 from tertial.goals.models import Assessment, Indicator, IndicatorTarget, IndicatorValue
+from tertial.goals.services import structure
 from tertial.ingest.folder import load_folder, load_organisation
-from tertial.ingest.folder.storing import _Store
 from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Organisation, Period, Unit
 from tertial.workflow.models import UnitSubmission
@@ -294,10 +294,11 @@ def test_failure_in_the_middle_of_storing_rolls_back(small, tmp_path, monkeypatc
     replace(folder, "ledger/2021.csv", "110 000,00", "111 000,00")
     before_counts, before = row_counts(), contents()
 
-    def broken(self):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(_Store, "store_indicator_data", broken)
+    # After the ledger and the forecasts are stored, before the indicator values are.
+    monkeypatch.setattr(structure, "store_values", broken)
     with pytest.raises(RuntimeError):
         load_organisation(folder)
     assert row_counts() == before_counts
