@@ -99,7 +99,3 @@ class ApiToken(models.Model):
             .filter(token_hash=hash_token(secret))
             .first()
         )
-
-    @property
-    def is_revoked(self) -> bool:
-        return self.revoked_at is not None

@@ -68,14 +68,6 @@ def indicators_of_unit(unit: Unit) -> list[Indicator]:
     )
 
 
-def indicator_of(period: Period, pk: int) -> Indicator | None:
-    """One of the period's organisation's indicators, with its parent."""
-    return (
-        Indicator.objects.select_related("organisation", "parent")
-        .filter(pk=pk, organisation_id=period.fiscal_year.organisation_id)
-        .first()
-    )
-
 
 def assessments_with_items(periods: Sequence[Period]) -> list[Assessment]:
     """The assessments of ``periods`` with their goals and their items in order."""

@@ -216,14 +216,6 @@ def indicator_tables(period: Period) -> list[Table]:
     return list(tables.values())
 
 
-def find_row(table: Table, ref: str) -> Row:
-    """The row of ``table`` about ``ref`` ("indicator:svarsservice", "indicator:x:K")."""
-    for row in table.rows:
-        if row.ref == ref:
-            return row
-    raise KeyError(ref)
-
-
 # ---- Core volumes and personnel -----------------------------------------------------------
 
 

@@ -275,7 +275,8 @@ def test_carry_over_goals(vss, user):
 
 
 def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):
-    from tertial.goals.tables import find_row, indicator_tables
+    from tertial.goals.tables import indicator_tables
+    from tests.helpers import find_row
 
     chefer = indicator(vss, "chefers-sjukfranvaro")  # no fixed decimals
     services.save_indicator_values(
@@ -294,7 +295,8 @@ def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):
 
 
 def test_accumulating_counts_are_judged_against_the_pro_rated_target(vss, period_2020_08):
-    from tertial.goals.tables import find_row, indicator_tables
+    from tertial.goals.tables import indicator_tables
+    from tests.helpers import find_row
 
     volumes = Indicator.objects.filter(organisation=vss, code__startswith="arendevolym-")
     volumes.update(accumulates=False)  # as if the example judged them against the whole year

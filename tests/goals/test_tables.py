@@ -5,12 +5,12 @@ import pytest
 from tertial.core.formatting import normalise_spaces
 from tertial.goals.tables import (
     core_volumes,
-    find_row,
     goal_follow_up,
     goal_overview,
     indicator_tables,
     personnel,
 )
+from tests.helpers import find_row
 
 pytestmark = pytest.mark.django_db
 

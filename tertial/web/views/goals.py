@@ -20,12 +20,12 @@ from tertial.audit.history import history, version_of
 from tertial.core import evaluation
 from tertial.goals import queries as goals
 from tertial.goals.models import STATUS_LABELS, Assessment, BoardGoal
+from tertial.goals.rows import indicator_rows
 from tertial.goals.services import goal_indicators, save_assessment, settings_for
 from tertial.organisation.models import Period
 from tertial.platform import cache
 from tertial.web.charts import trend_svg
 from tertial.web.forms import AssessmentForm
-from tertial.web.indicators import indicator_rows
 from tertial.web.templatetags.tertial_web import markdown_safe
 from tertial.web.views.common import (
     conflict_with,

@@ -23,10 +23,10 @@ from tertial.core.formatting import format_tkr
 from tertial.economy.models import Forecast
 from tertial.economy.services import propose_forecast, reason_text, save_forecast
 from tertial.goals import queries as goals
+from tertial.goals.rows import indicator_rows
 from tertial.organisation.models import Period, Unit
 from tertial.platform import cache
 from tertial.web.forms import ForecastForm, tkr_input
-from tertial.web.indicators import indicator_rows
 from tertial.web.views.common import (
     conflict_with,
     done,

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy
 from tertial.access.rules import Action, allowed
 from tertial.audit.history import histories
 from tertial.goals.models import STATUS_LABELS, Indicator
+from tertial.goals.rows import IndicatorRow
 from tertial.goals.services import save_indicator_values, values_version
 from tertial.organisation.models import Period
 from tertial.web.forms import IndicatorValueForm, plain_number, values_by_gender
-from tertial.web.indicators import IndicatorRow
 from tertial.web.views.common import (
     Conflict,
     conflict_with,

@@ -1,4 +1,4 @@
-"""Indicator rows for the unit and goal pages: values over three years, target and status."""
+"""An indicator's row on the unit and goal pages: values over three years, target and status."""
 
 from __future__ import annotations
 
@@ -22,10 +22,6 @@ class IndicatorRow:
     status: str | None = None  # met, partly_met, not_met, no_data; None without target
     # The period's value rows by gender (T; and K, M for a split indicator), None if missing.
     current_by_gender: dict[str, IndicatorValue | None] = field(default_factory=dict)
-
-    @property
-    def current_value(self) -> Decimal | None:
-        return self.current.value if self.current else None
 
 
 def indicator_rows(period: Period, indicators: list[Indicator]) -> list[IndicatorRow]:
