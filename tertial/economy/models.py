@@ -225,7 +225,7 @@ class LedgerBalance(models.Model):
     same unit, account, month and dimensions, so an import can replace balances but never
     double them. The key is also the one index, which an import of hundreds of thousands of
     balances maintains on every row: it begins with (unit, year, month), by which the tables
-    read balances, an organisation's through its units (``tertial.economy.services.units_of``).
+    read balances, an organisation's through its units (``tertial.economy.sums.units_of``).
     Account, batch and organisation have no index because only rare operations look
     balances up by them alone (deleting an account or an organisation; undoing an import
     narrows by units and months). The foreign keys have no constraint in the database: the

@@ -36,7 +36,7 @@ from tertial.economy.models import (
     InvestmentOutcome,
     InvestmentProject,
 )
-from tertial.economy.services import ORE, budget, ledger, months_text, ore_sums, split_sums
+from tertial.economy.sums import ORE, budget, ledger, months_text, ore_sums, split_sums
 from tertial.organisation.models import Organisation, Period, Unit
 
 

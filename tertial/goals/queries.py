@@ -68,7 +68,6 @@ def indicators_of_unit(unit: Unit) -> list[Indicator]:
     )
 
 
-
 def assessments_with_items(periods: Sequence[Period]) -> list[Assessment]:
     """The assessments of ``periods`` with their goals and their items in order."""
     return list(

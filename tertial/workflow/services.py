@@ -15,9 +15,9 @@ from django.utils.translation import gettext as _
 
 from tertial.audit.log import record
 from tertial.core.errors import Refused
+from tertial.economy.figures import comment_threshold, unit_figures
 from tertial.organisation.models import Period, Unit
 from tertial.organisation.services import ensure_open
-from tertial.workflow.figures import comment_threshold, unit_figures
 from tertial.workflow.models import ReportApproval, UnitSubmission
 
 State = UnitSubmission.State

@@ -10,6 +10,7 @@ from tertial.audit.history import history, version_of
 from tertial.audit.models import AuditEntry
 from tertial.core.errors import PeriodLocked, StaleVersion
 from tertial.core.forecast import NO_ROWS_LAST_YEAR
+from tertial.economy.forecasts import forecast_accuracy, propose_forecast, reason_text
 from tertial.economy.models import (
     Account,
     AccountClass,
@@ -21,16 +22,8 @@ from tertial.economy.models import (
     InvestmentProject,
     LedgerBalance,
 )
-from tertial.economy.services import (
-    EconomyError,
-    forecast_accuracy,
-    propose_forecast,
-    reason_text,
-    save_forecast,
-    set_budget_from_year_figure,
-    split_sums,
-    unit_month_sums,
-)
+from tertial.economy.services import EconomyError, save_forecast, set_budget_from_year_figure
+from tertial.economy.sums import split_sums, unit_month_sums
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 
 

@@ -14,6 +14,7 @@ from tertial.access.models import Membership
 from tertial.audit.history import version_of
 from tertial.audit.log import record
 from tertial.core.errors import InputErrors
+from tertial.economy.figures import unit_figures
 from tertial.economy.models import ImportJob
 from tertial.economy.services import save_forecast
 from tertial.goals.models import BoardGoal, KoladaValue
@@ -22,7 +23,6 @@ from tertial.ingest.ledger.mapping import mapping_from_dict
 from tertial.narrative.models import DecisionEvent
 from tertial.organisation.models import Organisation, Unit
 from tertial.platform import cache
-from tertial.workflow.figures import unit_figures
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from tertial.access.models import Membership
 from tertial.access.services import issue_token
 from tertial.audit.history import version_of
 from tertial.core.formatting import format_tkr
+from tertial.economy.figures import unit_figures
 from tertial.economy.models import Forecast, ImportJob
 from tertial.economy.services import save_forecast
 from tertial.goals.models import BoardGoal
@@ -21,7 +22,6 @@ from tertial.platform.models import CacheVersion
 from tertial.reports.services import freeze_edition
 from tertial.web import urls
 from tertial.web.views import dashboard as dashboard_views
-from tertial.workflow.figures import unit_figures
 
 pytestmark = pytest.mark.django_db
 

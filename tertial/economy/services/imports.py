@@ -36,7 +36,7 @@ from tertial.economy.models import (
     LedgerBalance,
     UnitCodeAlias,
 )
-from tertial.economy.services import units_of
+from tertial.economy.sums import units_of
 from tertial.organisation.models import FiscalYear, Organisation, Unit
 
 LEDGER = ImportBatch.Kind.LEDGER

@@ -19,6 +19,7 @@ from tertial.access.rules import (
     require,
     restrict,
 )
+from tertial.economy.figures import UnitFigures, comment_threshold, unit_figures
 from tertial.goals import queries as goals
 from tertial.goals.models import STATUS_LABELS
 from tertial.goals.services import propose_assessments
@@ -36,7 +37,6 @@ from tertial.web.views.common import (
     page_context,
 )
 from tertial.workflow import services as workflow
-from tertial.workflow.figures import UnitFigures, comment_threshold, unit_figures
 from tertial.workflow.models import UnitSubmission
 from tertial.workflow.queries import organisations_with_published_reports
 

@@ -20,8 +20,10 @@ from tertial.access.rules import (
 from tertial.audit.history import history, version_of
 from tertial.core.errors import Refused
 from tertial.core.formatting import format_tkr
+from tertial.economy.figures import UnitFigures, comment_threshold
+from tertial.economy.forecasts import propose_forecast, reason_text
 from tertial.economy.models import Forecast
-from tertial.economy.services import propose_forecast, reason_text, save_forecast
+from tertial.economy.services import save_forecast
 from tertial.goals import queries as goals
 from tertial.goals.rows import indicator_rows
 from tertial.organisation.models import Period, Unit
@@ -45,7 +47,6 @@ from tertial.web.views.common import (
 from tertial.web.views.dashboard import period_figures
 from tertial.web.views.values import indicator_items, row_histories, save_value
 from tertial.workflow import services as workflow
-from tertial.workflow.figures import UnitFigures, comment_threshold
 from tertial.workflow.models import UnitSubmission
 
 FORECAST = "forecast"

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from tertial.core.conventions import conventions_from_settings
 from tertial.economy.models import BudgetEntry, Forecast, LedgerBalance
-from tertial.economy.services import split_sums, units_of
+from tertial.economy.sums import split_sums, units_of
 from tertial.organisation.models import Period
 
 

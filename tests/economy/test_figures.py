@@ -3,8 +3,8 @@
 import pytest
 
 from tertial.core.formatting import format_tkr
+from tertial.economy.figures import unit_figures
 from tertial.economy.tables import full_year_forecast, operating_summary
-from tertial.workflow.figures import unit_figures
 
 pytestmark = pytest.mark.django_db
 
