@@ -21,7 +21,7 @@ from tertial.api.openapi import openapi_document
 from tertial.api.serializers import decimal_string, iso, table_json
 from tertial.audit.history import versions
 from tertial.economy import tables as economy_tables
-from tertial.goals import services as goals_services
+from tertial.goals import statuses
 from tertial.goals.models import (
     Assessment,
     AssessmentItem,
@@ -278,7 +278,7 @@ def proposal_json(proposal: str) -> dict[str, str]:
 def goals(request: HttpRequest, period: Period) -> JsonResponse:
     organisation = period.fiscal_year.organisation
     board_goals = list(board_goals_of(period))
-    proposals = goals_services.propose_assessments(board_goals, period)
+    proposals = statuses.propose_assessments(board_goals, period)
     by_council_goal: dict[int, list[BoardGoal]] = {}
     for goal in board_goals:
         by_council_goal.setdefault(goal.council_goal_id, []).append(goal)
@@ -451,11 +451,11 @@ def indicator_values(request: HttpRequest, period: Period) -> JsonResponse:
         (target.indicator_id, target.year): target
         for target in IndicatorTarget.objects.filter(indicator__organisation=organisation)
     }
-    settings = goals_services.settings_for(organisation)
+    settings = statuses.settings_for(organisation)
 
     def serialise(value: IndicatorValue) -> dict[str, Any]:
         target = targets.get((value.indicator_id, value.year))
-        status = goals_services.value_status(value.indicator, value.value, target, settings)
+        status = statuses.value_status(value.indicator, value.value, target, settings)
         return value_json(value, status)
 
     return json_response({"period": period.key, **paginated(request, queryset, serialise)})

@@ -7,7 +7,8 @@ from decimal import Decimal
 
 from tertial.core.months import months_to
 from tertial.goals.models import Indicator, IndicatorTarget, IndicatorValue
-from tertial.goals.services import genders_of, settings_for, value_status
+from tertial.goals.services import genders_of
+from tertial.goals.statuses import settings_for, value_status
 from tertial.organisation.models import Period
 
 

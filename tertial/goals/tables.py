@@ -16,22 +16,30 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from tertial.core.formatting import NBSP, NO_DATA, NOT_EXISTING, decimals_of, format_number
 from tertial.core.months import month_abbreviation, month_name
 from tertial.core.sharing import shared
 from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
-from tertial.goals import services
 from tertial.goals.models import (
     STATUS_LABELS,
     Assessment,
+    AssessmentItem,
     BoardGoal,
     Indicator,
     IndicatorTarget,
     IndicatorValue,
 )
-from tertial.goals.services import ITEMS
+from tertial.goals.statuses import (
+    IndicatorStatus,
+    goals_indicators,
+    goals_statuses,
+    proposal_of,
+    settings_for,
+    value_status,
+)
 from tertial.organisation.models import Period
 
 ACTUAL, FORECAST = IndicatorValue.Kind.ACTUAL, IndicatorValue.Kind.FORECAST
@@ -41,6 +49,9 @@ TOTAL, MEN, WOMEN = (
     IndicatorValue.Gender.WOMEN,
 )
 CORE_VOLUMES_MISSING = "N/A"
+# Explicitly ordered: the models' default orderings, followed through the relations, make
+# Django see two joins on fiscal_year as an ordering loop.
+ITEMS = Prefetch("items", queryset=AssessmentItem.objects.order_by("sort_order", "id"))
 
 
 def period_column_label(period: Period) -> str:
@@ -120,7 +131,7 @@ class _Values:
         if row is None:
             return ""
         target = self.target(indicator, row.year)
-        status = services.value_status(indicator, row.value, target, settings, through_month=month)
+        status = value_status(indicator, row.value, target, settings, through_month=month)
         return status or ""
 
 
@@ -130,7 +141,7 @@ class _Values:
 def indicator_tables(period: Period) -> list[Table]:
     """One table per perspective and council goal, with the reference's columns."""
     organisation = period.organisation
-    settings = services.settings_for(organisation)
+    settings = settings_for(organisation)
     year = period.year
     columns_years = [(str(year - 2), year - 2, 12), (str(year - 1), year - 1, 12)]
     columns_years.append((period.key, year, period.end_month))
@@ -147,7 +158,7 @@ def indicator_tables(period: Period) -> list[Table]:
             "council_goal__perspective"
         )
     )
-    by_goal = services.goals_indicators(goals)
+    by_goal = goals_indicators(goals)
     all_indicators = {i.pk: i for indicators in by_goal.values() for i in indicators}
     values = _Values(list(all_indicators.values()), [year - 2, year - 1, year])
     child_ids = {i.parent_id for i in all_indicators.values() if i.parent_id}
@@ -266,7 +277,7 @@ def core_volumes(period: Period) -> Table:
 def personnel(period: Period) -> Table:
     """Personal: the period, the same period a year earlier, the target for the whole year."""
     year, month = period.year, period.end_month
-    settings = services.settings_for(period.organisation)
+    settings = settings_for(period.organisation)
     indicators = list(
         Indicator.objects.filter(organisation=period.organisation, in_personnel=True).order_by(
             "sort_order", "code"
@@ -328,11 +339,9 @@ def _current_assessments(period: Period) -> dict[int, Assessment]:
     )
 
 
-def _statuses(period: Period) -> dict[int, list[services.IndicatorStatus]]:
+def _statuses(period: Period) -> dict[int, list[IndicatorStatus]]:
     """Each goal's indicator statuses, which the overview and the follow-up both propose from."""
-    return shared(
-        ("goal-statuses", period.pk), lambda: services.goals_statuses(_goals(period), period)
-    )
+    return shared(("goal-statuses", period.pk), lambda: goals_statuses(_goals(period), period))
 
 
 def goal_overview(period: Period) -> Table:
@@ -346,12 +355,12 @@ def goal_overview(period: Period) -> Table:
     ]
     table = Table("goal-overview", _("Nämndens måluppfyllelse för året"), columns)
     assessments = _current_assessments(period)
-    settings = services.settings_for(period.organisation)
+    settings = settings_for(period.organisation)
     statuses = _statuses(period)
     for goal in _goals(period):
         assessment = assessments.get(goal.pk)
         value = assessment.value if assessment else ""
-        proposal = services.proposal_of(statuses[goal.pk], settings)
+        proposal = proposal_of(statuses[goal.pk], settings)
         differs = bool(value) and value != proposal
         table.rows.append(
             Row(
@@ -397,7 +406,7 @@ class GoalFollowUp:
     differs: bool
     author: str = ""
     assessed_at: datetime.datetime | None = None
-    indicators: list[services.IndicatorStatus] = field(default_factory=list)
+    indicators: list[IndicatorStatus] = field(default_factory=list)
 
 
 @dataclass
@@ -411,7 +420,7 @@ class PerspectiveFollowUp:
 def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
     """Per perspective, each board goal with its assessment, justification, bullets, proposal."""
     assessments = _current_assessments(period)
-    settings = services.settings_for(period.organisation)
+    settings = settings_for(period.organisation)
     perspectives: dict[int, PerspectiveFollowUp] = {}
     all_statuses = _statuses(period)
     for goal in _goals(period):
@@ -426,7 +435,7 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
             )
         assessment = assessments.get(goal.pk)
         statuses = all_statuses[goal.pk]
-        proposal = services.proposal_of(statuses, settings)
+        proposal = proposal_of(statuses, settings)
         value = assessment.value if assessment else ""
         section.goals.append(
             GoalFollowUp(

@@ -17,6 +17,7 @@ from tertial.goals.models import (
     IndicatorTarget,
     IndicatorValue,
 )
+from tertial.goals.statuses import goals_statuses, propose_assessments
 from tertial.organisation.models import FiscalYear, Period
 
 pytestmark = pytest.mark.django_db
@@ -301,15 +302,11 @@ def test_accumulating_counts_are_judged_against_the_pro_rated_target(vss, period
     volumes = Indicator.objects.filter(organisation=vss, code__startswith="arendevolym-")
     volumes.update(accumulates=False)  # as if the example judged them against the whole year
     goal = BoardGoal.objects.get(fiscal_year__year=2020, code="god-ekonomisk-kontroll")
-    statuses = {
-        s.indicator.code: s.status for s in services.goals_statuses([goal], period_2020_08)[goal.pk]
-    }
+    statuses = {s.indicator.code: s.status for s in goals_statuses([goal], period_2020_08)[goal.pk]}
     assert statuses["arendevolym-stadsarkivet"] == "not_met"  # 463 of the year's 700
-    assert services.propose_assessments([goal], period_2020_08)[goal.pk] == "not_met"
+    assert propose_assessments([goal], period_2020_08)[goal.pk] == "not_met"
     volumes.update(accumulates=True)
-    statuses = {
-        s.indicator.code: s.status for s in services.goals_statuses([goal], period_2020_08)[goal.pk]
-    }
+    statuses = {s.indicator.code: s.status for s in goals_statuses([goal], period_2020_08)[goal.pk]}
     assert statuses["arendevolym-stadsarkivet"] == "partly_met"  # 463 of 8/12 × 700
     assert statuses["arendevolym-hr-direkt"] == "met"  # 1 452 of 8/12 × 1 600
     assert statuses["arendevolym-lkdata-support"] == "partly_met"  # 42 357 of 43 333

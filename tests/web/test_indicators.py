@@ -1,7 +1,7 @@
 import pytest
 
 from tertial.goals.models import BoardGoal
-from tertial.goals.services import propose_assessments
+from tertial.goals.statuses import propose_assessments
 from tertial.web.charts import trend_svg
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from django.urls import reverse
 
 from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
-from tertial.goals.services import goal_indicators, value_rows
+from tertial.goals.services import value_rows
+from tertial.goals.statuses import goal_indicators
 from tertial.narrative.models import DecisionEvent, NarrativeSection
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission

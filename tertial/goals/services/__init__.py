@@ -1,9 +1,11 @@
-"""The goals engine: statuses, proposals, assessments, indicator values, formulas, carry-over.
+"""Writes of goals and indicators: assessments, indicator values (typed, imported, from
+Kolada, computed by formulas), carrying goals over to the next year; what an organisation
+folder defines is in ``structure`` beside this module.
 
 Views, commands, the report and the API call these functions; they never write goal data
 themselves. Every change a person or an import makes is audited (tertial.audit.log.record).
-The rules for statuses and proposals live in tertial.core.evaluation, the formula language in
-tertial.core.formula; docs/goals-and-indicators.md describes both.
+The statuses and proposals these store beside a judgement are in tertial.goals.statuses; the
+formula language is tertial.core.formula; docs/goals-and-indicators.md describes both.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -35,6 +36,7 @@ from tertial.goals.models import (
     KoladaKpi,
     KoladaValue,
 )
+from tertial.goals.statuses import propose_assessments
 from tertial.organisation.models import FiscalYear, Organisation, Period
 from tertial.organisation.services import ensure_open
 from tertial.platform import cache
@@ -42,153 +44,6 @@ from tertial.platform import cache
 ACTUAL = IndicatorValue.Kind.ACTUAL
 TOTAL = IndicatorValue.Gender.TOTAL
 FORMULA_SOURCE = "formula"
-# Explicitly ordered: the models' default orderings, followed through the relations, make
-# Django see two joins on fiscal_year as an ordering loop.
-ITEMS = Prefetch("items", queryset=AssessmentItem.objects.order_by("sort_order", "id"))
-
-
-def settings_for(organisation: Organisation) -> evaluation.GoalSettings:
-    return evaluation.goal_settings(organisation.settings)
-
-
-def target_of(target: IndicatorTarget | None) -> evaluation.Target | None:
-    if target is None:
-        return None
-    return evaluation.Target.from_parts(
-        target.text, target.comparator, target.value, target.tolerance
-    )
-
-
-def value_status(
-    indicator: Indicator,
-    value: Decimal | None,
-    target: IndicatorTarget | None,
-    settings: evaluation.GoalSettings,
-    *,
-    through_month: int = 12,
-) -> str | None:
-    """The status of one value of ``indicator`` (measured up to ``through_month``) against
-    its full-year target; None when it has no target."""
-    judged_by = target_of(target)
-    if judged_by is not None and indicator.accumulates:
-        judged_by = evaluation.pro_rated(judged_by, through_month)
-    return evaluation.status(
-        value,
-        judged_by,
-        threshold=indicator.partly_met_threshold or settings.partly_met_threshold,
-        zero_result_tolerance=settings.zero_result_tolerance,
-    )
-
-
-# ---- Statuses and the proposal of a board goal -------------------------------------------
-
-
-@dataclass
-class IndicatorStatus:
-    indicator: Indicator
-    value: Decimal | None
-    target: IndicatorTarget | None
-    status: str | None  # None: no target, not judged
-
-
-def _ordered(linked: list[Indicator], children: dict[int, list[Indicator]]) -> list[Indicator]:
-    """Linked indicators in print order, each split indicator followed by its parts."""
-    linked_ids = {i.pk for i in linked}
-    ordered: list[Indicator] = []
-    seen: set[int] = set()
-
-    def add(indicator: Indicator) -> None:
-        if indicator.pk in seen:
-            return
-        seen.add(indicator.pk)
-        ordered.append(indicator)
-        for child in children.get(indicator.pk, []):
-            add(child)
-
-    for indicator in linked:
-        if indicator.parent_id not in linked_ids:
-            add(indicator)
-    return ordered
-
-
-def goals_indicators(goals: list[BoardGoal]) -> dict[int, list[Indicator]]:
-    """Each goal's indicators in print order, read in two queries for all the goals."""
-    if not goals:
-        return {}
-    organisation_id = goals[0].fiscal_year.organisation_id
-    indicators = list(
-        Indicator.objects.filter(organisation_id=organisation_id).order_by("sort_order", "code")
-    )
-    children: dict[int, list[Indicator]] = defaultdict(list)
-    for indicator in indicators:
-        if indicator.parent_id:
-            children[indicator.parent_id].append(indicator)
-    links: dict[int, set[int]] = defaultdict(set)
-    through = Indicator.board_goals.through.objects.filter(boardgoal_id__in=[g.pk for g in goals])
-    for goal_id, indicator_id in through.values_list("boardgoal_id", "indicator_id"):
-        links[goal_id].add(indicator_id)
-    return {
-        goal.pk: _ordered([i for i in indicators if i.pk in links[goal.pk]], children)
-        for goal in goals
-    }
-
-
-def goal_indicators(goal: BoardGoal) -> list[Indicator]:
-    """The goal's indicators in print order, each split indicator followed by its parts."""
-    return goals_indicators([goal]).get(goal.pk, [])
-
-
-def goals_statuses(goals: list[BoardGoal], period: Period) -> dict[int, list[IndicatorStatus]]:
-    """For each goal, its indicators with their values for the period, targets and statuses."""
-    by_goal = goals_indicators(goals)
-    ids = {i.pk for indicators in by_goal.values() for i in indicators}
-    values = {
-        v.indicator_id: v.value
-        for v in IndicatorValue.objects.filter(
-            indicator_id__in=ids,
-            year=period.year,
-            through_month=period.end_month,
-            kind=ACTUAL,
-            gender=TOTAL,
-        )
-    }
-    targets = {
-        t.indicator_id: t
-        for t in IndicatorTarget.objects.filter(indicator_id__in=ids, year=period.year)
-    }
-    settings = settings_for(period.organisation)
-    result: dict[int, list[IndicatorStatus]] = {}
-    for goal_id, indicators in by_goal.items():
-        result[goal_id] = [
-            IndicatorStatus(
-                i,
-                values.get(i.pk),
-                targets.get(i.pk),
-                value_status(
-                    i,
-                    values.get(i.pk),
-                    targets.get(i.pk),
-                    settings,
-                    through_month=period.end_month,
-                ),
-            )
-            for i in indicators
-        ]
-    return result
-
-
-def proposal_of(statuses: list[IndicatorStatus], settings: evaluation.GoalSettings) -> str:
-    """The system's proposal from a goal's indicator statuses (see tertial.core.evaluation)."""
-    return evaluation.propose([s.status for s in statuses], settings.assessment_rule)
-
-
-def propose_assessments(goals: list[BoardGoal], period: Period) -> dict[int, str]:
-    """The system's proposal for each goal, read at once."""
-    settings = settings_for(period.organisation)
-    return {
-        goal_id: proposal_of(statuses, settings)
-        for goal_id, statuses in goals_statuses(goals, period).items()
-    }
 
 
 # ---- Assessments --------------------------------------------------------------------------

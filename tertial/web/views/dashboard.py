@@ -22,7 +22,7 @@ from tertial.access.rules import (
 from tertial.economy.figures import UnitFigures, comment_threshold, unit_figures
 from tertial.goals import queries as goals
 from tertial.goals.models import STATUS_LABELS
-from tertial.goals.services import propose_assessments
+from tertial.goals.statuses import propose_assessments
 from tertial.organisation.models import Organisation, Period
 from tertial.organisation.queries import latest_period, periods_by_organisation
 from tertial.platform import cache

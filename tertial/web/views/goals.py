@@ -21,7 +21,8 @@ from tertial.core import evaluation
 from tertial.goals import queries as goals
 from tertial.goals.models import STATUS_LABELS, Assessment, BoardGoal
 from tertial.goals.rows import indicator_rows
-from tertial.goals.services import goal_indicators, save_assessment, settings_for
+from tertial.goals.services import save_assessment
+from tertial.goals.statuses import goal_indicators, settings_for
 from tertial.organisation.models import Period
 from tertial.platform import cache
 from tertial.web.charts import trend_svg

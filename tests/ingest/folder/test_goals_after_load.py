@@ -6,7 +6,7 @@ import pytest
 
 from tertial.core.errors import InputErrors
 from tertial.goals.models import Assessment, Indicator, IndicatorValue
-from tertial.goals.services import propose_assessments
+from tertial.goals.statuses import propose_assessments
 from tertial.ingest.folder import load_folder, load_organisation
 
 from .helpers import SMALL, append, copy_small
