@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from tertial.access.rules import Action, allowed
 from tertial.core.errors import Refused, StaleVersion
@@ -39,7 +39,7 @@ PAGE_PARAMETERS = ("slug", "key", "pk")
 def member_page(view):
     """A page for signed-in members: anyone else is sent to sign in and back."""
 
-    @require_GET
+    @require_safe
     @wraps(view)
     def wrapper(request: HttpRequest, **kwargs):
         if not request.user.is_authenticated:
