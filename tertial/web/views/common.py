@@ -138,6 +138,16 @@ def refused(request: HttpRequest, message: str) -> HttpResponse:
     return redirect(request.page_url)
 
 
+def transition(request: HttpRequest, change: Callable[[], object], message: str) -> HttpResponse:
+    """An action that moves something to another state: ``change()`` through a service, then
+    the page again with ``message``, or with why the state did not allow it."""
+    try:
+        change()
+    except Refused as error:
+        return refused(request, " ".join([str(error), *error.details]))
+    return done(request, message)
+
+
 @dataclass(frozen=True)
 class Conflict:
     """Two versions side by side: the one saved meanwhile and the one just typed."""

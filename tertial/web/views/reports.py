@@ -8,7 +8,6 @@ from django.utils.translation import gettext as _
 
 from tertial.access.rules import Action, allowed, get_period_for
 from tertial.audit.history import history
-from tertial.core.errors import Refused
 from tertial.organisation.queries import organisation_by_slug
 from tertial.reports import services as report_services
 from tertial.reports.build import build_report
@@ -22,7 +21,7 @@ from tertial.reports.editions import (
 from tertial.reports.html import render_html
 from tertial.reports.services import freeze_edition
 from tertial.web.forms import UnlockForm
-from tertial.web.views.common import done, member_action, member_page, page_context, refused
+from tertial.web.views.common import member_action, member_page, page_context, transition
 from tertial.workflow import services as workflow
 from tertial.workflow.models import ReportApproval
 from tertial.workflow.queries import published_periods
@@ -59,18 +58,10 @@ def render_report(
     return render(request, "web/report.html", context, status=status)
 
 
-def _transition(request: HttpRequest, change, message: str) -> HttpResponse:
-    try:
-        change()
-    except Refused as error:
-        return refused(request, " ".join([str(error), *error.details]))
-    return done(request, message)
-
-
 @member_action("report")
 def approve_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     period = get_period_for(request, slug, key, Action.APPROVE_REPORT)
-    return _transition(
+    return transition(
         request,
         lambda: workflow.approve_report(period, actor=request.user, freeze=freeze_edition),
         _("Rapporten är godkänd och perioden låst."),
@@ -80,7 +71,7 @@ def approve_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @member_action("report")
 def publish_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     period = get_period_for(request, slug, key, Action.PUBLISH_REPORT)
-    return _transition(
+    return transition(
         request,
         lambda: workflow.publish_report(period, actor=request.user),
         _("Rapporten är publicerad."),
@@ -93,7 +84,7 @@ def unlock_period(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     form = UnlockForm(request.POST)
     if not form.is_valid():
         return render_report(request, period, unlock_form=form, status=400)
-    return _transition(
+    return transition(
         request,
         lambda: workflow.unlock_period(
             period, actor=request.user, reason=form.cleaned_data["reason"]

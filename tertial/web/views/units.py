@@ -18,7 +18,6 @@ from tertial.access.rules import (
     get_unit_for,
 )
 from tertial.audit.history import history, version_of
-from tertial.core.errors import Refused
 from tertial.core.formatting import format_tkr
 from tertial.economy.figures import UnitFigures, comment_threshold
 from tertial.economy.forecasts import propose_forecast, reason_text
@@ -31,7 +30,6 @@ from tertial.platform import cache
 from tertial.web.forms import ForecastForm, tkr_input
 from tertial.web.views.common import (
     conflict_with,
-    done,
     form_html,
     initial_or_restored,
     is_restored,
@@ -42,6 +40,7 @@ from tertial.web.views.common import (
     restored,
     save_form,
     submission_of,
+    transition,
     unit_open_to,
 )
 from tertial.web.views.dashboard import period_figures
@@ -217,18 +216,10 @@ def save_unit_forecast(request: HttpRequest, slug: str, key: str, pk: int) -> Ht
     )
 
 
-def _transition(request: HttpRequest, change, message: str) -> HttpResponse:
-    try:
-        change()
-    except Refused as error:
-        return refused(request, " ".join([str(error), *error.details]))
-    return done(request, message)
-
-
 @member_action("unit")
 def submit_unit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
     period, unit = _unit_for_change(request, slug, key, pk, Action.SUBMIT_UNIT)
-    return _transition(
+    return transition(
         request,
         lambda: workflow.submit_unit(unit, period, actor=request.user),
         _("%(unit)s är inlämnad.") % {"unit": unit.name},
@@ -238,7 +229,7 @@ def submit_unit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpRespo
 @member_action("unit")
 def approve_unit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
     period, unit = _unit_for_change(request, slug, key, pk, Action.REVIEW_UNIT)
-    return _transition(
+    return transition(
         request,
         lambda: workflow.approve_unit(unit, period, actor=request.user),
         _("%(unit)s är godkänd.") % {"unit": unit.name},
@@ -248,7 +239,7 @@ def approve_unit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResp
 @member_action("unit")
 def return_unit(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
     period, unit = _unit_for_change(request, slug, key, pk, Action.REVIEW_UNIT)
-    return _transition(
+    return transition(
         request,
         lambda: workflow.return_unit(
             unit, period, actor=request.user, comment=request.POST.get("comment", "")
