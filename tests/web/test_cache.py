@@ -121,7 +121,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
     goal_of = [*on_period, goal.pk]
     indicator = goal.indicators.first()
     section = period.narrative_sections.first()
-    # An action answers a GET with 405 and changes nothing.
+    # An action sends a GET to its page and changes nothing.
     actions = {
         "deadlines": reverse("deadlines", args=on_period),
         "unit_forecast": reverse("unit_forecast", args=unit),

@@ -61,9 +61,12 @@ def test_goal_page(people, period_2020_08, url, login):
         assert 'name="justification"' not in page and "Svarsservice" in page
 
 
-def test_an_action_answers_only_a_post(people, period_2020_08, url, login):
+def test_an_action_asked_for_by_get_sends_to_its_page(people, period_2020_08, url, login):
     target = url("unit_forecast", period_2020_08, people.lkdata.pk)
-    assert login(people.lkdata_head).get(target).status_code == 405
+    response = login(people.lkdata_head).get(target)
+    assert response.status_code == 302
+    assert response["Location"] == url("unit", period_2020_08, people.lkdata.pk)
+    assert login(people.lkdata_head).put(target).status_code == 405
 
 
 def test_a_page_answers_only_a_get(people, period_2020_08, url, login, forecast_form):

@@ -22,7 +22,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from tertial.access.rules import Action, allowed
 from tertial.core.errors import Refused, StaleVersion
@@ -54,16 +54,19 @@ def member_action(page: str):
 
     A post that arrives after the person's session expired is kept for that page and the
     person is sent to sign in and back to it (tertial.web.stash); the view finds the page's
-    address in ``request.page_url``.
+    address in ``request.page_url``. A GET (the address bar after a form was shown again
+    with its errors, reloaded or bookmarked) is sent to the page.
     """
 
     def decorator(view):
-        @require_POST
+        @require_http_methods(["GET", "HEAD", "POST"])
         @wraps(view)
         def wrapper(request: HttpRequest, **kwargs):
             request.page_url = reverse(
                 page, kwargs={name: kwargs[name] for name in PAGE_PARAMETERS if name in kwargs}
             )
+            if request.method != "POST":
+                return redirect(request.page_url)
             if not request.user.is_authenticated:
                 stash.keep(request, request.page_url)
                 return redirect_to_login(request.page_url)
