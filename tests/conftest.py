@@ -8,13 +8,11 @@ transactional test (``django_db(transaction=True)``) empties the database after 
 its module uses ``restore_example``, which loads the example again after the module.
 """
 
-from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-EXAMPLE_DIR = REPO_ROOT / "examples" / "vss-2020"
+from tests.helpers import EXAMPLE_DIR
 
 
 @pytest.fixture(scope="session", autouse=True)

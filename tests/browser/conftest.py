@@ -33,7 +33,7 @@ def example(transactional_db):
     from tertial.access.demo import create_demo_users
     from tertial.ingest.folder import load_organisation
     from tertial.organisation.models import Organisation
-    from tests.conftest import EXAMPLE_DIR
+    from tests.helpers import EXAMPLE_DIR
 
     organisation = Organisation.objects.filter(slug="vss").first()
     if organisation is None:

@@ -1,4 +1,4 @@
-"""The economy tables on a small organisation built in tests/economy/test_services.py."""
+"""The economy tables on the small organisation of tests/economy/conftest.py."""
 
 from decimal import Decimal as D
 
@@ -10,13 +10,10 @@ from tertial.core.tables import RowRole
 from tertial.economy import tables
 from tertial.organisation.models import Period
 
-from .test_services import build_small_org
-
 
 @pytest.fixture
-def p08(db):
-    org = build_small_org()
-    return Period.objects.get(fiscal_year__organisation=org, key="2020-08")
+def p08(small):
+    return Period.objects.get(fiscal_year__organisation=small, key="2020-08")
 
 
 def texts(table, columns=None):

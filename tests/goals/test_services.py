@@ -18,7 +18,9 @@ from tertial.goals.models import (
     IndicatorValue,
 )
 from tertial.goals.statuses import goals_statuses, propose_assessments
+from tertial.goals.tables import indicator_tables
 from tertial.organisation.models import FiscalYear, Period
+from tests.helpers import find_row
 
 pytestmark = pytest.mark.django_db
 
@@ -276,8 +278,6 @@ def test_carry_over_goals(vss, user):
 
 
 def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):
-    from tertial.goals.tables import indicator_tables
-    from tests.helpers import find_row
 
     chefer = indicator(vss, "chefers-sjukfranvaro")  # no fixed decimals
     services.save_indicator_values(
@@ -296,8 +296,6 @@ def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):
 
 
 def test_accumulating_counts_are_judged_against_the_pro_rated_target(vss, period_2020_08):
-    from tertial.goals.tables import indicator_tables
-    from tests.helpers import find_row
 
     volumes = Indicator.objects.filter(organisation=vss, code__startswith="arendevolym-")
     volumes.update(accumulates=False)  # as if the example judged them against the whole year

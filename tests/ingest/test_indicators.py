@@ -12,7 +12,7 @@ from tertial.core.errors import InputErrors
 from tertial.goals.models import Indicator, IndicatorValue
 from tertial.ingest.folder import load_organisation
 from tertial.ingest.indicators import import_indicator_file
-from tests.conftest import EXAMPLE_DIR
+from tests.helpers import EXAMPLE_DIR
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.db.models import Sum
 from tertial.economy.models import ImportBatch, LedgerBalance
 from tertial.ingest.folder import load_folder, read_folder
 from tertial.organisation.models import Unit
-from tests.conftest import EXAMPLE_DIR, REPO_ROOT
+from tests.helpers import EXAMPLE_DIR, REPO_ROOT
 
 from .helpers import copy_small, replace
 

@@ -9,7 +9,7 @@ import pytest
 
 from tertial.core.conventions import OTHER_PARTS_KEYS, Conventions
 from tertial.ingest.folder import read_folder
-from tests.conftest import REPO_ROOT
+from tests.helpers import REPO_ROOT
 
 from .helpers import append, copy_small, replace
 from .test_validation import assert_error, errors_of
