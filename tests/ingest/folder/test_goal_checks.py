@@ -3,7 +3,6 @@
 import dataclasses
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
@@ -11,8 +10,7 @@ from tertial.core.conventions import OTHER_PARTS_KEYS, Conventions
 from tertial.ingest.folder import read_folder
 from tests.helpers import REPO_ROOT
 
-from .helpers import append, copy_small, replace
-from .test_validation import assert_error, errors_of
+from .helpers import add_indicator, append, assert_error, copy_small, errors_of, replace
 
 ORG = "organisation.yaml"
 GOALS = "goals.yaml"
@@ -62,16 +60,6 @@ def test_no_data_is_allowed_for_every_measure(tmp_path):
     append(folder, VALUES, "arenden;2020;actual;T;I.U.;;\n")
     values = [v for v in read_folder(folder).indicator_values if v.year == 2020]
     assert [(v.indicator, v.value) for v in values] == [("arenden", None)]
-
-
-def add_indicator(folder: Path, code: str, measure: str, formula: str) -> int:
-    """Append a computed indicator to goals.yaml; returns the line of its formula."""
-    first = append(
-        folder,
-        GOALS,
-        f"  - code: {code}\n    name: {code}\n    measure: {measure}\n    formula: {formula}\n",
-    )
-    return first + 3
 
 
 def test_value_of_a_computed_indicator_is_refused(tmp_path):

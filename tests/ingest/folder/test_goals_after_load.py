@@ -9,8 +9,7 @@ from tertial.goals.models import Assessment, Indicator, IndicatorValue
 from tertial.goals.statuses import propose_assessments
 from tertial.ingest.folder import load_folder, load_organisation
 
-from .helpers import SMALL, append, copy_small
-from .test_goal_checks import add_indicator
+from .helpers import SMALL, add_indicator, append, copy_small
 
 pytestmark = pytest.mark.django_db
 

@@ -2,22 +2,14 @@
 
 from decimal import Decimal
 
-import pytest
 from django.db.models import Sum
 
-from tertial.core.errors import InputErrors
 from tertial.economy.models import BudgetEntry, ImportBatch, LedgerBalance
-from tertial.ingest.folder import load_organisation, read_folder
+from tertial.ingest.folder import load_organisation
 from tertial.ingest.ledger.importer import import_ledger
 from tertial.ingest.ledger.tracing import rows_behind
 
-from .helpers import SMALL, copy_small
-
-
-def errors_of(folder):
-    with pytest.raises(InputErrors) as info:
-        read_folder(folder)
-    return info.value.errors
+from .helpers import SMALL, copy_small, errors_of
 
 
 def balances(organisation, **filters) -> dict[tuple, Decimal]:

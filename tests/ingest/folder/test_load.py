@@ -4,82 +4,17 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.apps import apps
 from django.db.models import Sum
 
 from tertial.core.errors import InputErrors
 from tertial.economy.models import ImportBatch, LedgerBalance
-from tertial.goals.models import Assessment, Indicator, IndicatorTarget, IndicatorValue
+from tertial.goals.models import Assessment, Indicator, IndicatorValue
 from tertial.goals.services import structure
 from tertial.ingest.folder import load_folder, load_organisation
-from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Organisation, Period, Unit
 from tertial.workflow.models import UnitSubmission
 
-from .helpers import SMALL, copy_small, replace
-
-APPS = ("organisation", "economy", "goals", "narrative", "audit")
-
-
-def row_counts() -> dict[str, int]:
-    return {
-        model._meta.label: model.objects.count()
-        for app in APPS
-        for model in apps.get_app_config(app).get_models()
-    }
-
-
-def contents(slug: str = "provorg") -> dict:
-    """What a load stored, in plain values, to compare two loads."""
-    org = Organisation.objects.get(slug=slug)
-    return {
-        "organisation": (org.name, org.short_name, org.municipality, org.settings),
-        "units": sorted(
-            Unit.objects.filter(organisation=org).values_list(
-                "code", "name", "parent__code", "starts_on", "ends_on"
-            )
-        ),
-        "ledger": sorted(
-            LedgerBalance.objects.filter(organisation=org).values_list(
-                "unit__code", "account__number", "year", "month", "activity", "project", "amount"
-            )
-        ),
-        "values": sorted(
-            IndicatorValue.objects.filter(indicator__organisation=org).values_list(
-                "indicator__code",
-                "year",
-                "through_month",
-                "kind",
-                "gender",
-                "value",
-                "note",
-                "source",
-            )
-        ),
-        "targets": sorted(
-            IndicatorTarget.objects.filter(indicator__organisation=org).values_list(
-                "indicator__code", "year", "text", "comparator", "value", "tolerance"
-            )
-        ),
-        "forecasts": sorted(
-            org.units.values_list(
-                "forecasts__period__key",
-                "code",
-                "forecasts__net_result",
-                "forecasts__comment",
-            ).exclude(forecasts=None)
-        ),
-        "sections": sorted(
-            NarrativeSection.objects.filter(period__fiscal_year__organisation=org).values_list(
-                "period__key", "key", "title", "body"
-            )
-        ),
-        "assessments": sorted(
-            Assessment.objects.filter(board_goal__fiscal_year__organisation=org).values_list(
-                "board_goal__code", "value", "justification", "items__kind", "items__text"
-            )
-        ),
-    }
+from .helpers import SMALL, contents, copy_small, replace, row_counts
 
 
 @pytest.fixture

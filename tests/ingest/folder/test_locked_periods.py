@@ -13,8 +13,7 @@ from tertial.ingest.folder import load_folder, load_organisation
 from tertial.narrative.models import NarrativeSection
 from tertial.organisation.models import Period, Unit
 
-from .helpers import append, copy_small, replace
-from .test_load import contents, row_counts
+from .helpers import append, contents, copy_small, replace, row_counts
 
 pytestmark = pytest.mark.django_db
 

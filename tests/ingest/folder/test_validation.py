@@ -2,22 +2,9 @@
 
 import pytest
 
-from tertial.core.errors import InputError, InputErrors
 from tertial.ingest.folder import read_folder
 
-from .helpers import SMALL, append, copy_small, replace
-
-
-def errors_of(folder) -> list[InputError]:
-    with pytest.raises(InputErrors) as info:
-        read_folder(folder)
-    return info.value.errors
-
-
-def assert_error(errors, file, line, field, text):
-    matches = [e for e in errors if (e.file, e.line, e.field) == (file, line, field)]
-    assert matches, f"no error at {file}:{line} [{field}] in {[str(e) for e in errors]}"
-    assert any(text in e.message for e in matches), [str(e) for e in matches]
+from .helpers import SMALL, append, assert_error, copy_small, errors_of, replace
 
 
 def test_the_fixture_is_valid():
