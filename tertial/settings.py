@@ -110,6 +110,9 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "tertial.urls"
+# Where the source of the running version can be had (the AGPL asks a server running a changed
+# tertial to offer it to its users); shown in every page's footer when set.
+SOURCE_URL = os.environ.get("TERTIAL_SOURCE_URL", "")
 WSGI_APPLICATION = "tertial.wsgi.application"
 
 TEMPLATES = [
@@ -123,6 +126,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "tertial.web.context_processors.site",
             ],
         },
     },

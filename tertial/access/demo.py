@@ -19,6 +19,7 @@ Role = Membership.Role
 
 # username, first name, last name, role, unit codes
 DEMO_PEOPLE = [
+    ("admin", "Ada", "Administratör", Role.ADMINISTRATOR, []),
     ("controller", "Carina", "Controller", Role.CONTROLLER, []),
     ("lkdata", "Lars", "LKDATA-chef", Role.UNIT_HEAD, ["1800"]),
     ("kontakt", "Karin", "Kontaktchef", Role.UNIT_HEAD, ["1500"]),
@@ -36,6 +37,8 @@ def create_demo_users(organisation: Organisation) -> dict:
         for username, first, last, role, unit_codes in DEMO_PEOPLE:
             user, _ = User.objects.get_or_create(username=username)
             user.first_name, user.last_name = first, last
+            # The administrator also reaches Django's admin pages (/admin/).
+            user.is_staff = user.is_superuser = role == Role.ADMINISTRATOR
             user.set_password(DEMO_PASSWORD)
             user.save()
             units = list(organisation.units.filter(code__in=unit_codes))

@@ -61,6 +61,17 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins, all with the password {credentials['password']}:")
         for role, username in credentials["users"].items():
             self.stdout.write(f"  {username:<12} {role}")
+        self.stdout.write(
+            f"\nTo try first, at http://{host}:{port}/: sign in as lkdata, change LKDATA's "
+            "full-year forecast and submit it; as controller, approve LKDATA or send it back "
+            "with a comment; as chef, read the report page's checks. The admin pages are at "
+            "/admin/ (as admin)."
+        )
+        self.stdout.write(
+            "\nOther commands on the demo's database, for example:\n"
+            f"  TERTIAL_DATABASE_URL=sqlite:///{database} tertial report vss 2020-08 "
+            "--format pdf --output vss.pdf"
+        )
         if no_serve:
             return
         call_command("serve", host=host, port=port)
