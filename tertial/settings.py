@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "axes",
     "tertial.platform",
     "tertial.audit",
+    "tertial.notifications",
     "tertial.organisation",
     "tertial.economy",
     "tertial.goals",
@@ -180,6 +181,23 @@ OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT and OID
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("mozilla_django_oidc.auth.OIDCAuthenticationBackend")
+
+# E-mail (invitations, reminders, notices), sent by the task worker. Without a host the
+# messages are written to the worker's output instead of sent.
+EMAIL_HOST = os.environ.get("TERTIAL_EMAIL_HOST", "")
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_HOST
+    else "django.core.mail.backends.console.EmailBackend"
+)
+EMAIL_PORT = int(os.environ.get("TERTIAL_EMAIL_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("TERTIAL_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("TERTIAL_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("TERTIAL_EMAIL_TLS", True)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("TERTIAL_EMAIL_FROM", "tertial <noreply@localhost>")
+# The address people reach the site at, for the links in e-mails.
+SITE_URL = os.environ.get("TERTIAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -41,6 +41,7 @@ class Action(StrEnum):
     APPROVE_REPORT = "report.approve"
     PUBLISH_REPORT = "report.publish"
     UNLOCK_PERIOD = "period.unlock"
+    MANAGE_PEOPLE = "people.manage"  # invite people, give and take roles
 
 
 PERMISSION_PREFIX = "tertial."
@@ -62,6 +63,7 @@ _CONTROLLER = {
     Action.EDIT_TEXTS,
     Action.IMPORT,
     Action.MANAGE_PERIOD,
+    Action.MANAGE_PEOPLE,
 }
 ORGANISATION_WIDE: dict[str, frozenset[Action]] = {
     Role.ADMINISTRATOR: frozenset(_CONTROLLER | {Action.UNLOCK_PERIOD}),
@@ -196,6 +198,17 @@ def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
                 | Q(board_goals__responsible_units__in=scoped)
             )
     return queryset.filter(condition).distinct()
+
+
+def may_grant(user, organisation: Organisation, role: str) -> bool:
+    """Whether ``user`` may give or take ``role`` in ``organisation``: whoever manages people
+    there, but the administrator role only an administrator (or a superuser)."""
+    if not can(user, Action.MANAGE_PEOPLE, organisation):
+        return False
+    if role != Role.ADMINISTRATOR:
+        return True
+    grant = grants(user).get(organisation.pk)
+    return user.is_superuser or (grant is not None and grant.role == Role.ADMINISTRATOR)
 
 
 def allowed(request: HttpRequest, action: Action | str, obj: Model) -> bool:

@@ -6,12 +6,19 @@ import datetime
 import secrets
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tertial.access.models import PREFIX_LENGTH, TOKEN_MARKER, ApiToken, Membership, hash_token
 from tertial.audit.log import record
 from tertial.core.actors import person
+from tertial.notifications.services import ALWAYS, notify
 from tertial.organisation.models import Organisation, Unit
 
 
@@ -98,3 +105,67 @@ def note_token_use(token: ApiToken, when: datetime.datetime) -> None:
     so it is not logged and leaves every cache version alone."""
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=when)
     token.last_used_at = when
+
+
+def revoke_role(membership: Membership, *, actor) -> None:
+    """Take a person's role in an organisation (the account stays, for its history)."""
+    with transaction.atomic():
+        record(
+            "access.membership.revoked",
+            actor=actor,
+            organisation=membership.organisation,
+            obj=membership,
+            before=_state(membership),
+        )
+        membership.delete()
+
+
+def invite(
+    organisation: Organisation,
+    email: str,
+    *,
+    first_name: str,
+    last_name: str,
+    role: str,
+    units: Iterable[Unit] = (),
+    actor,
+):
+    """Give the person with ``email`` a role in ``organisation``, creating their account
+    (without a password, which they set from the invitation) if they have none; returns the
+    account and whether it was created."""
+    email = email.strip().lower()
+    User = get_user_model()
+    with transaction.atomic():
+        user = User.objects.filter(email__iexact=email).first()
+        created = user is None
+        if created:
+            user = User(username=email, email=email, first_name=first_name, last_name=last_name)
+            user.set_unusable_password()
+            user.save()
+        grant_role(user, organisation, role, units, actor=actor)
+        record(
+            "access.person.invited",
+            actor=actor,
+            organisation=organisation,
+            obj=user,
+            after={"email": email, "role": str(role), "created": created},
+        )
+        notify(
+            [user],
+            ALWAYS,
+            "invitation",
+            {
+                "organisation": organisation,
+                "role": Membership.Role(role).label,
+                "invited_by": actor.get_full_name() or actor.get_username() if actor else "",
+                "set_password_url": _set_password_url(user) if created else "",
+            },
+        )
+    return user, created
+
+
+def _set_password_url(user) -> str:
+    """The link a new account's person chooses their password at (Django's reset link)."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    return settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])

@@ -10,10 +10,12 @@ from django.core.exceptions import ValidationError
 from django.forms.renderers import Jinja2
 from django.utils.translation import gettext_lazy as _
 
+from tertial.access.models import Membership
 from tertial.core.evaluation import validate_value
 from tertial.core.numbers import parse_decimal
 from tertial.goals.models import Assessment, Indicator
 from tertial.narrative.models import DecisionEvent
+from tertial.organisation.models import Unit
 
 ALLOWED_UPLOAD_EXTENSIONS = ("csv", "xlsx", "parquet")
 
@@ -207,3 +209,38 @@ class UploadForm(forms.Form):
                 % {"limit": settings.TERTIAL_MAX_UPLOAD_BYTES}
             )
         return upload
+
+
+class RoleForm(forms.Form):
+    """A role in the organisation, with the units of a unit head."""
+
+    default_renderer = RENDERER
+
+    role = forms.ChoiceField(label=_("Roll"), choices=Membership.Role.choices)
+    units = forms.ModelMultipleChoiceField(
+        label=_("Verksamheter (för en verksamhetschef)"),
+        queryset=Unit.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, roles, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [c for c in Membership.Role.choices if c[0] in roles]
+        self.fields["units"].queryset = organisation.units.all()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("role") == Membership.Role.UNIT_HEAD and not data.get("units"):
+            self.add_error("units", _("En verksamhetschef ansvarar för minst en verksamhet."))
+        if data.get("role") != Membership.Role.UNIT_HEAD:
+            data["units"] = []
+        return data
+
+
+class InviteForm(RoleForm):
+    email = forms.EmailField(label=_("E-postadress"), max_length=254)
+    first_name = forms.CharField(label=_("Förnamn"), max_length=150)
+    last_name = forms.CharField(label=_("Efternamn"), max_length=150)
+
+    field_order = ["email", "first_name", "last_name", "role", "units"]

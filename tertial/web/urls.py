@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tertial.web.views import dashboard, goals, imports, reports, texts, units
+from tertial.web.views import dashboard, goals, imports, people, reports, texts, units
 
 PERIOD = "org/<slug:slug>/<str:key>/"
 UNIT = PERIOD + "unit/<int:pk>/"
@@ -19,6 +19,17 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The link of an invitation: a new account's person chooses a password.
+    path(
+        "konto/losenord/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/losenord/klart/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("i18n/setlang/", set_language, name="set_language"),
     path("o/<slug:slug>/", reports.public_organisation, name="public"),
     path("o/<slug:slug>/<str:key>/", reports.public_report, name="public_report"),
@@ -45,6 +56,10 @@ urlpatterns = [
     path(PERIOD + "report/unlock/", reports.unlock_period, name="report_unlock"),
     path(PERIOD + "report/download/<str:fmt>/", reports.download, name="report_download"),
     path(PERIOD + "report/diff/", reports.edition_diff, name="report_diff"),
+    path(PERIOD + "people/", people.people_page, name="people"),
+    path(PERIOD + "people/invite/", people.invite_person, name="people_invite"),
+    path(PERIOD + "people/<int:membership>/", people.change_role, name="people_role"),
+    path(PERIOD + "people/<int:membership>/remove/", people.remove_role, name="people_remove"),
     path(PERIOD + "imports/", imports.imports_page, name="imports"),
     path(PERIOD + "imports/upload/", imports.upload, name="import_upload"),
     path(PERIOD + "imports/undo/<int:batch>/", imports.undo, name="import_undo"),

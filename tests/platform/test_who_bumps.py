@@ -32,6 +32,8 @@ NEVER_WATCHED = {
     "access.apitoken": "an API read writes its token's last use",
     "economy.importjob": "an import's progress, written while it runs",
     "reports.editionfile": "a frozen edition rendered to a file by the GET that asks for it",
+    "notifications.preference": "a person's choice of e-mails, which no page part shows",
+    "notifications.sent": "the log of messages sent, which no page part shows",
 }
 # Written in bulk by the ledger import, which bumps through its audit entry: no delete
 # signal, which would make Django fetch every balance a re-import replaces.

@@ -88,6 +88,7 @@ def page_context(
         "nav": nav,
         "can_view": True,
         "can_import": allowed(request, Action.IMPORT, organisation),
+        "can_manage_people": allowed(request, Action.MANAGE_PEOPLE, organisation),
         "approval": approval or approval_of(period),
     }
 
