@@ -196,6 +196,8 @@ EMAIL_HOST_PASSWORD = os.environ.get("TERTIAL_EMAIL_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("TERTIAL_EMAIL_TLS", True)
 EMAIL_TIMEOUT = 20
 DEFAULT_FROM_EMAIL = os.environ.get("TERTIAL_EMAIL_FROM", "tertial <noreply@localhost>")
+# Reminders go this many days before a deadline (`tertial remind`, run daily).
+REMINDER_DAYS = int(os.environ.get("TERTIAL_REMINDER_DAYS", "3"))
 # The address people reach the site at, for the links in e-mails.
 SITE_URL = os.environ.get("TERTIAL_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 

@@ -11,6 +11,8 @@ its module uses ``restore_example``, which loads the example again after the mod
 from types import SimpleNamespace
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from tests.helpers import EXAMPLE_DIR
 
@@ -133,3 +135,25 @@ def versions(db):
     from tertial.platform.models import CacheVersion
 
     return lambda: dict(CacheVersion.objects.values_list("scope", "value"))
+
+
+@pytest.fixture
+def url():
+    """``url(name, period, *args)``: the address of a page or action of a period."""
+
+    def address(name, period, *args):
+        return reverse(name, args=[period.fiscal_year.organisation.slug, period.key, *args])
+
+    return address
+
+
+@pytest.fixture
+def login():
+    """``login(user)``: a new client signed in as ``user``."""
+
+    def signed_in(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return signed_in

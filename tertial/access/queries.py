@@ -22,3 +22,23 @@ def membership_of(organisation: Organisation, pk: int) -> Membership | None:
         .select_related("user", "organisation")
         .first()
     )
+
+
+def people_with_roles(organisation: Organisation, roles) -> list:
+    """The active people with one of ``roles`` in ``organisation``."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation=organisation, role__in=list(roles), user__is_active=True
+        ).select_related("user")
+    ]
+
+
+def heads_of(unit) -> list:
+    """The active unit heads who answer for ``unit``."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            units=unit, role=Membership.Role.UNIT_HEAD, user__is_active=True
+        ).select_related("user")
+    ]

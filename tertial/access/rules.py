@@ -200,6 +200,13 @@ def restrict(queryset: QuerySet, user, action: Action | str) -> QuerySet:
     return queryset.filter(condition).distinct()
 
 
+def answers_for(user, obj: Model) -> bool:
+    """Whether ``user`` is a unit head answering for ``obj`` (a unit, or a goal or indicator
+    of their units): what is theirs to do, not only what they may do."""
+    grant = grants(user).get(organisation_id_of(obj))
+    return bool(grant and grant.role == Role.UNIT_HEAD and grant.unit_ids & _unit_ids_of(obj))
+
+
 def may_grant(user, organisation: Organisation, role: str) -> bool:
     """Whether ``user`` may give or take ``role`` in ``organisation``: whoever manages people
     there, but the administrator role only an administrator (or a superuser)."""

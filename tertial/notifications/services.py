@@ -28,6 +28,14 @@ def wants(user, kind: str) -> bool:
     return preference is None or getattr(preference, kind)
 
 
+def preferences_of(user) -> dict[str, bool]:
+    """The person's choices; every kind is on until they turn it off."""
+    preference = Preference.objects.filter(user=user).first()
+    if preference is None:
+        return {REMINDERS: True, NOTICES: True}
+    return {REMINDERS: preference.reminders, NOTICES: preference.notices}
+
+
 def set_preferences(user, *, reminders: bool, notices: bool) -> None:
     Preference.objects.update_or_create(
         user=user, defaults={"reminders": reminders, "notices": notices}

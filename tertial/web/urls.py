@@ -5,7 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tertial.web.views import dashboard, goals, imports, people, reports, texts, units
+from tertial.web.views import account, dashboard, goals, imports, people, reports, texts, units
 
 PERIOD = "org/<slug:slug>/<str:key>/"
 UNIT = PERIOD + "unit/<int:pk>/"
@@ -31,6 +31,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("konto/", account.account_page, name="account"),
     path("o/<slug:slug>/", reports.public_organisation, name="public"),
     path("o/<slug:slug>/<str:key>/", reports.public_report, name="public_report"),
     path("org/<slug:slug>/", dashboard.organisation_page, name="organisation"),

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass
 
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tertial.access.rules import Action, answers_for, can, restrict
 from tertial.organisation.models import Organisation, Period
 from tertial.workflow.models import ReportApproval
 
@@ -24,3 +31,62 @@ def organisations_with_published_reports() -> QuerySet:
     return Organisation.objects.filter(
         fiscal_years__periods__approval__state=ReportApproval.State.PUBLISHED
     ).distinct()
+
+
+@dataclass(frozen=True)
+class Todo:
+    """Something a person must do, where, and by when."""
+
+    what: str
+    url: str
+    deadline: datetime.date | None
+    overdue: bool
+    period: Period
+
+
+def todos_of(user, today: datetime.date | None = None) -> list[Todo]:
+    """What ``user`` must do in the open periods of their organisations, soonest first: units
+    to fill in and hand in (returned ones first), units to review, goals to assess, reports to
+    approve or publish."""
+    from tertial.goals.models import Assessment, BoardGoal
+    from tertial.workflow.services import approval_for, unit_statuses, units_not_approved
+
+    today = today or timezone.localdate()
+    organisations = restrict(Organisation.objects.all(), user, Action.VIEW)
+    periods = (
+        Period.objects.filter(fiscal_year__organisation__in=organisations)
+        .exclude(status__in=[Period.Status.APPROVED, Period.Status.LOCKED])
+        .select_related("fiscal_year__organisation")
+    )
+    todos: list[Todo] = []
+    for period in periods:
+        slug, key = period.organisation.slug, period.key
+        for status in unit_statuses(period, today):
+            unit, state = status.unit, status.submission.state
+            url = reverse("unit", args=[slug, key, unit.pk])
+            if state in {"draft", "returned"} and answers_for(user, unit):
+                what = (
+                    _("%(unit)s är återsänd: rätta och lämna in")
+                    if state == "returned"
+                    else _("Fyll i och lämna in %(unit)s")
+                ) % {"unit": unit.name}
+                todos.append(Todo(what, url, period.deadline, status.overdue, period))
+            elif state == "submitted" and can(user, Action.REVIEW_UNIT, unit):
+                what = _("Granska %(unit)s") % {"unit": unit.name}
+                todos.append(Todo(what, url, None, False, period))
+        goals = BoardGoal.objects.filter(fiscal_year=period.fiscal_year).exclude(
+            pk__in=Assessment.objects.filter(period=period).values("board_goal_id")
+        )
+        for goal in goals:
+            if answers_for(user, goal):
+                url = reverse("goal", args=[slug, key, goal.pk])
+                what = _("Bedöm målet %(goal)s") % {"goal": goal.name}
+                todos.append(Todo(what, url, period.deadline, False, period))
+        approval = approval_for(period)
+        if can(user, Action.APPROVE_REPORT, period) and approval.state == "draft":
+            if not units_not_approved(period):
+                url = reverse("report", args=[slug, key])
+                deadline = approval.report_deadline
+                overdue = bool(deadline and today > deadline)
+                todos.append(Todo(_("Godkänn rapporten"), url, deadline, overdue, period))
+    return sorted(todos, key=lambda t: (not t.overdue, t.deadline or datetime.date.max, t.what))

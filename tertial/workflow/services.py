@@ -18,6 +18,7 @@ from tertial.core.errors import Refused
 from tertial.economy.figures import comment_threshold, unit_figures
 from tertial.organisation.models import Period, Unit
 from tertial.organisation.services import ensure_open
+from tertial.workflow import notices
 from tertial.workflow.models import ReportApproval, UnitSubmission
 
 State = UnitSubmission.State
@@ -105,29 +106,35 @@ def submit_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
     missing = missing_for_submission(unit, period)
     if missing:
         raise WorkflowError(_("Verksamheten kan inte lämnas in ännu."), missing)
-    return _transition(
-        unit,
-        period,
-        actor,
-        {State.DRAFT, State.RETURNED},
-        State.SUBMITTED,
-        "workflow.unit.submitted",
-    )
+    with transaction.atomic():
+        submission = _transition(
+            unit,
+            period,
+            actor,
+            {State.DRAFT, State.RETURNED},
+            State.SUBMITTED,
+            "workflow.unit.submitted",
+        )
+        notices.unit_submitted(unit, period, actor)
+    return submission
 
 
 def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmission:
     ensure_open(period)
     if not comment.strip():
         raise WorkflowError(_("Skriv en kommentar om vad som ska rättas."))
-    return _transition(
-        unit,
-        period,
-        actor,
-        {State.SUBMITTED, State.APPROVED},
-        State.RETURNED,
-        "workflow.unit.returned",
-        comment.strip(),
-    )
+    with transaction.atomic():
+        submission = _transition(
+            unit,
+            period,
+            actor,
+            {State.SUBMITTED, State.APPROVED},
+            State.RETURNED,
+            "workflow.unit.returned",
+            comment.strip(),
+        )
+        notices.unit_returned(unit, period, actor, comment.strip())
+    return submission
 
 
 def approve_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
@@ -185,6 +192,7 @@ def approve_report(period: Period, *, actor, freeze=None) -> ReportApproval:
             before={"status": before_status},
             after={"status": period.status, "edition": approval.edition_number},
         )
+        notices.report_approved(period, actor)
     return approval
 
 

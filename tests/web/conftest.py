@@ -4,34 +4,10 @@ pages fill them."""
 from types import SimpleNamespace
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 
 from tertial.audit.history import version_of
 from tertial.economy.models import Forecast
 from tertial.goals.services import value_rows, values_version
-
-
-@pytest.fixture
-def url():
-    """``url(name, period, *args)``: the address of a page or action of a period."""
-
-    def address(name, period, *args):
-        return reverse(name, args=[period.fiscal_year.organisation.slug, period.key, *args])
-
-    return address
-
-
-@pytest.fixture
-def login():
-    """``login(user)``: a new client signed in as ``user``."""
-
-    def signed_in(user):
-        client = Client()
-        client.force_login(user)
-        return client
-
-    return signed_in
 
 
 @pytest.fixture

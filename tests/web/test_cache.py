@@ -162,6 +162,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "report_download": reverse("report_download", args=[*on_period, "xlsx"]) + "?edition=1",
         "imports": reverse("imports", args=on_period),
         "people": reverse("people", args=on_period),
+        "account": reverse("account"),
         "password_reset_confirm": reverse("password_reset_confirm", args=["MQ", "x-y"]),
         "password_reset_complete": reverse("password_reset_complete"),
         "import_job": reverse("import_job", args=[*on_period, job.pk]),

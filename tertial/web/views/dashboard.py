@@ -38,19 +38,22 @@ from tertial.web.views.common import (
 )
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
-from tertial.workflow.queries import organisations_with_published_reports
+from tertial.workflow.queries import organisations_with_published_reports, todos_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    mine = []
+    """The start page: what the person must do and by when, their organisations' periods,
+    and the published reports anyone may read."""
+    mine, todos = [], []
     if request.user.is_authenticated:
         organisations = restrict(Organisation.objects.all(), request.user, Action.VIEW)
         periods = periods_by_organisation(organisations)
         mine = [(organisation, periods[organisation.pk]) for organisation in organisations]
+        todos = todos_of(request.user)
     return render(
         request,
         "web/home.html",
-        {"mine": mine, "published": organisations_with_published_reports()},
+        {"mine": mine, "todos": todos, "published": organisations_with_published_reports()},
     )
 
 
