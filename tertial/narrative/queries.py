@@ -24,6 +24,14 @@ def event_of(period: Period, pk: int) -> DecisionEvent | None:
     return DecisionEvent.objects.filter(period=period, pk=pk).first()
 
 
+def plans_of(period: Period) -> list[PlanFollowUp]:
+    return list(PlanFollowUp.objects.filter(period=period).order_by("sort_order", "pk"))
+
+
+def plan_of(period: Period, pk: int) -> PlanFollowUp | None:
+    return PlanFollowUp.objects.filter(period=period, pk=pk).first()
+
+
 def texts_of(periods: Sequence[Period]) -> tuple[list, list, list]:
     """The sections, decisions and events, and plan follow-ups of ``periods``, each in the
     order of its period."""

@@ -101,6 +101,58 @@ def delete_decision_event(event: DecisionEvent, *, actor, base_version: str | No
         current.delete()
 
 
+def _plan_state(plan: PlanFollowUp) -> dict:
+    return {"title": plan.title, "body": plan.body}
+
+
+def save_plan(
+    period: Period,
+    *,
+    plan: PlanFollowUp | None,
+    title: str,
+    body: str,
+    actor,
+    base_version: str | None = None,
+) -> PlanFollowUp:
+    """Add the follow-up of a plan or programme to the period (``plan`` None, placed last) or
+    change one."""
+    ensure_open(period)
+    with transaction.atomic():
+        if plan is None:
+            last = PlanFollowUp.objects.filter(period=period).order_by("-sort_order").first()
+            current = PlanFollowUp(period=period, sort_order=last.sort_order + 1 if last else 0)
+            before = None
+        else:
+            current = PlanFollowUp.objects.select_for_update().get(pk=plan.pk)
+            check_version(current, base_version)
+            before = _plan_state(current)
+        current.title, current.body = title, body
+        save_version(
+            current,
+            actor=actor,
+            action="narrative.plan.saved",
+            organisation=period.organisation,
+            before=before,
+            after=_plan_state(current),
+        )
+    return current
+
+
+def delete_plan(plan: PlanFollowUp, *, actor, base_version: str | None = None) -> None:
+    ensure_open(plan.period)
+    with transaction.atomic():
+        current = PlanFollowUp.objects.select_for_update().get(pk=plan.pk)
+        check_version(current, base_version)
+        record(
+            "narrative.plan.deleted",
+            actor=actor,
+            organisation=plan.period.organisation,
+            obj=current,
+            before=_plan_state(current),
+        )
+        current.delete()
+
+
 # ---- Replacing what an organisation folder defines ------------------------------------------
 
 

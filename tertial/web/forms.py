@@ -173,6 +173,15 @@ class DecisionEventForm(VersionedForm):
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+class PlanForm(VersionedForm):
+    title = forms.CharField(label=_("Plan eller program"), max_length=300)
+    body = forms.CharField(
+        label=_("Uppföljning"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Markdown: stycken och punktlistor."),
+    )
+
+
 class DeadlinesForm(forms.Form):
     default_renderer = RENDERER
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from tertial.goals.models import Assessment, BoardGoal, Indicator, IndicatorValue
 from tertial.goals.services import value_rows
 from tertial.goals.statuses import goal_indicators
-from tertial.narrative.models import DecisionEvent, NarrativeSection
+from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
 
@@ -214,6 +214,63 @@ def test_a_stale_page_cannot_delete_a_newer_event(people, period_2020_08, url, l
     response = controller.post(delete, {"base_version": seen})
     assert response.status_code == 302
     assert DecisionEvent.objects.get(pk=created.pk).text == "Andra."
+
+
+def test_plan_follow_ups_added_changed_and_deleted_on_the_texts_page(
+    people, period_2020_08, url, login
+):
+    before = PlanFollowUp.objects.filter(period=period_2020_08).count()
+    plan = {
+        "form": "plan-new",
+        "base_version": "",
+        "title": "Lokalförsörjningsplan",
+        "body": "Planen följs; två lokaler har sagts upp.",
+    }
+    add = url("text_plan_add", period_2020_08)
+    assert login(people.reader).post(add, plan).status_code == 403
+    assert login(people.lkdata_head).post(add, plan).status_code == 403
+    controller = login(people.controller)
+    assert controller.post(add, {**plan, "title": ""}).status_code == 400
+    assert controller.post(add, plan).status_code == 302
+    created = PlanFollowUp.objects.get(period=period_2020_08, title="Lokalförsörjningsplan")
+    assert created.sort_order >= before
+    page = controller.get(url("texts", period_2020_08)).content.decode()
+    assert "Planen följs; två lokaler har sagts upp." in page
+    assert url("text_plan", period_2020_08, created.pk) in page
+
+    seen = str(created.version)
+    change = {**plan, "form": f"plan-{created.pk}", "base_version": seen, "body": "Ändrad."}
+    save = url("text_plan", period_2020_08, created.pk)
+    assert login(people.head).post(save, change).status_code == 302
+    created.refresh_from_db()
+    assert created.body == "Ändrad." and created.version == 2
+    stale = controller.post(save, {**change, "body": "Från en gammal sida."})
+    assert stale.status_code == 409
+    created.refresh_from_db()
+    assert created.body == "Ändrad."
+
+    delete = url("text_plan_delete", period_2020_08, created.pk)
+    assert controller.post(delete, {"base_version": seen}).status_code == 302
+    assert PlanFollowUp.objects.filter(pk=created.pk).exists()
+    assert controller.post(delete, {"base_version": "2"}).status_code == 302
+    assert not PlanFollowUp.objects.filter(pk=created.pk).exists()
+    assert PlanFollowUp.objects.filter(period=period_2020_08).count() == before
+
+
+def test_plan_follow_ups_of_a_locked_period_cannot_change(people, period_2020_08, url, login):
+    plan = PlanFollowUp.objects.create(period=period_2020_08, title="Internkontrollplan", body="x")
+    period_2020_08.status = period_2020_08.Status.LOCKED
+    period_2020_08.save(update_fields=["status"])
+    controller = login(people.controller)
+    change = {"form": f"plan-{plan.pk}", "base_version": "1", "title": "Ny", "body": "y"}
+    refused = controller.post(url("text_plan", period_2020_08, plan.pk), change, follow=True)
+    assert "Perioden är låst" in refused.content.decode()
+    delete = url("text_plan_delete", period_2020_08, plan.pk)
+    controller.post(delete, {"base_version": "1"})
+    plan.refresh_from_db()
+    assert (plan.title, plan.body) == ("Internkontrollplan", "x")
+    page = controller.get(url("texts", period_2020_08)).content.decode()
+    assert "Internkontrollplan" in page and url("text_plan", period_2020_08, plan.pk) not in page
 
 
 def test_deadlines_set_by_controller_only(people, period_2020_08, url, login):

@@ -1,5 +1,6 @@
-"""The texts page (the report's sections, decisions and events) and its actions: save a
-section, add, save or delete a decision or event."""
+"""The texts page (the report's sections, decisions and events, follow-ups of plans) and its
+actions: save a section; add, save or delete a decision or event; add, save or delete the
+follow-up of a plan or programme."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from tertial.core.errors import Refused
 from tertial.narrative import queries as texts
 from tertial.narrative import services as narrative
 from tertial.organisation.models import Period
-from tertial.web.forms import DecisionEventForm, SectionForm
+from tertial.web.forms import DecisionEventForm, PlanForm, SectionForm
 from tertial.web.views.common import (
     conflict_with,
     done,
@@ -28,6 +29,7 @@ from tertial.web.views.common import (
 )
 
 NEW_EVENT = "event-new"
+NEW_PLAN = "plan-new"
 
 
 @member_page
@@ -95,18 +97,42 @@ def render_texts(
         }
         for event in texts.events_of(period)
     ]
-    new_event_form, new_event_conflict = bound.get(NEW_EVENT, (None, None))
-    if new_event_form is None and editable:
-        new_event_form = DecisionEventForm(
-            initial=initial_or_restored(kept, NEW_EVENT, {"form": NEW_EVENT})
-        )
+    plans = [
+        {
+            "plan": plan,
+            "delete_action": reverse("text_plan_delete", args=[slug, key, plan.pk]),
+            **item(
+                plan,
+                f"plan-{plan.pk}",
+                PlanForm,
+                {
+                    "form": f"plan-{plan.pk}",
+                    "base_version": version_of(plan),
+                    "title": plan.title,
+                    "body": plan.body,
+                },
+                reverse("text_plan", args=[slug, key, plan.pk]),
+            ),
+        }
+        for plan in texts.plans_of(period)
+    ]
+
+    def new_form(form_key: str, make_form):
+        form, conflict = bound.get(form_key, (None, None))
+        if form is None and editable:
+            form = make_form(initial=initial_or_restored(kept, form_key, {"form": form_key}))
+        return form
+
     context = page_context(request, period, "texts")
     context.update(
         {
             "sections": sections,
             "events": events,
-            "new_event_form": new_event_form,
+            "new_event_form": new_form(NEW_EVENT, DecisionEventForm),
             "new_event_action": reverse("text_event_add", args=[slug, key]),
+            "plans": plans,
+            "new_plan_form": new_form(NEW_PLAN, PlanForm),
+            "new_plan_action": reverse("text_plan_add", args=[slug, key]),
             "editable": editable,
         }
     )
@@ -209,3 +235,61 @@ def delete_event(request: HttpRequest, slug: str, key: str, event: int) -> HttpR
     except Refused as error:
         return refused(request, str(error))
     return done(request, _("Posten är borttagen."))
+
+
+def _save_plan(request: HttpRequest, period: Period, plan, form_key: str) -> HttpResponse:
+    outcome = save_form(
+        request,
+        PlanForm,
+        lambda data: narrative.save_plan(
+            period,
+            plan=plan,
+            title=data["title"].strip(),
+            body=data["body"],
+            actor=request.user,
+            base_version=data["base_version"],
+        ),
+        saved=_("Uppföljningen är sparad."),
+        conflict=lambda stale, data: conflict_with(
+            stale.current, stale.current.body if stale.current else "", data["body"]
+        ),
+    )
+    return outcome.response or render_texts(
+        request, period, bound={form_key: (outcome.form, outcome.conflict)}, status=outcome.status
+    )
+
+
+@member_action("texts")
+def add_plan(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    period = _period_for_texts(request, slug, key)
+    if period.is_locked:
+        return _locked(request)
+    return _save_plan(request, period, None, NEW_PLAN)
+
+
+@member_action("texts")
+def save_plan(request: HttpRequest, slug: str, key: str, plan: int) -> HttpResponse:
+    period = _period_for_texts(request, slug, key)
+    found = texts.plan_of(period, plan)
+    if found is None:
+        raise Http404
+    if period.is_locked:
+        return _locked(request)
+    return _save_plan(request, period, found, f"plan-{found.pk}")
+
+
+@member_action("texts")
+def delete_plan(request: HttpRequest, slug: str, key: str, plan: int) -> HttpResponse:
+    period = _period_for_texts(request, slug, key)
+    found = texts.plan_of(period, plan)
+    if found is None:
+        raise Http404
+    if period.is_locked:
+        return _locked(request)
+    try:
+        narrative.delete_plan(
+            found, actor=request.user, base_version=request.POST.get("base_version", "")
+        )
+    except Refused as error:
+        return refused(request, str(error))
+    return done(request, _("Uppföljningen är borttagen."))
