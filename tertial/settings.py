@@ -101,7 +101,8 @@ MIDDLEWARE = [
     # One read of an organisation's cache versions per GET request (tertial.platform.cache).
     "tertial.platform.cache.RequestVersionMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    # The language a person chose, else Swedish; not the browser's alone (tertial.web.language).
+    "tertial.web.language.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -207,6 +208,9 @@ LOGOUT_REDIRECT_URL = "/"
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
+# Whether the site's own pages follow a browser's Accept-Language before a person chooses a
+# language; an organisation's pages follow its setting browser_language (tertial.web.language).
+TERTIAL_BROWSER_LANGUAGE = env_bool("TERTIAL_BROWSER_LANGUAGE", False)
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True

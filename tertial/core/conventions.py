@@ -63,6 +63,7 @@ OTHER_PARTS_KEYS = {
     "kolada_ou": "tertial.ingest.kolada",
     "report": "tertial.reports.definition",
     "word_template": "tertial.reports.services",
+    "browser_language": "tertial.web.language",
 }
 
 

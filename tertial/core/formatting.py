@@ -39,6 +39,13 @@ def format_tkr(amount_kr: Decimal | None, *, missing: str = NOT_EXISTING) -> str
     return _sv(Decimal(to_tkr(amount_kr)), 0)
 
 
+def format_exact_tkr(amount_kr: Decimal) -> str:
+    """An amount in kronor in tkr with every decimal it has ("−1 030,5 tkr"): how a person
+    who typed it in tkr reads it back in a message."""
+    value = (Decimal(amount_kr) / 1000).normalize()
+    return f"{_sv(value, decimals_of(value))} tkr"
+
+
 def decimals_of(value: Decimal) -> int:
     """The number of decimals a value was written with (0.91 → 2, 99 → 0)."""
     return max(0, -int(value.as_tuple().exponent))

@@ -31,6 +31,12 @@ def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
 
 
+def organisation_settings(slug: str) -> dict:
+    """The settings of the organisation with ``slug``; empty when there is none."""
+    found = Organisation.objects.filter(slug=slug).values_list("settings", flat=True).first()
+    return found or {}
+
+
 def locked_period_ends(organisation: Organisation) -> set[tuple[int, int]]:
     """(year, last month) of each of the organisation's periods that is approved or locked."""
     return {

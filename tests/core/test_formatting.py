@@ -8,6 +8,7 @@ from tertial.core.formatting import (
     MINUS,
     NBSP,
     decimals_of,
+    format_exact_tkr,
     format_number,
     format_tkr,
     normalise_spaces,
@@ -60,3 +61,9 @@ def test_format_equals_babel_sv_se(value, decimals):
 
 def test_small_negative_amount_is_zero_without_sign():
     assert format_tkr(Decimal("-400")) == "0"
+
+
+def test_an_exact_amount_reads_back_as_typed_in_tkr():
+    assert format_exact_tkr(Decimal("-1030500")) == "\u22121\u00a0030,5 tkr"
+    assert format_exact_tkr(Decimal("2600000.00")) == "2\u00a0600 tkr"
+    assert format_exact_tkr(Decimal("1")) == "0,001 tkr"

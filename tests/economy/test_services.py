@@ -52,7 +52,10 @@ def test_save_forecast_changes_the_one_forecast_and_logs_the_change(small, user)
     assert entry.before["net_result"] == "60000.00" and entry.after["net_result"] == "75000"
     assert entry.actor == user and entry.organisation == small
     (change,) = history(new)
-    assert change.who == user.get_username() and "75000" in change.after
+    assert change.who == user.get_username() and change.what == "Sparad"
+    net = change.fields[0]
+    assert (net.label, net.before, net.after) == ("prognos nettoresultat", "60 tkr", "75 tkr")
+    assert change.fields[-1].label == "analys och kommentar"
 
 
 def test_save_forecast_refuses_a_save_based_on_an_older_version(small, user):

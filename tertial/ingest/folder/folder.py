@@ -164,6 +164,7 @@ class SectionData:
     key: str
     title: str
     body: str
+    instructions: str = ""
 
 
 @dataclass
@@ -636,6 +637,8 @@ class _FolderReader:
                         field_path,
                         f"{value!r} is not a Kolada id; write it in quotes, e.g. {example}",
                     )
+            elif key == "browser_language" and not isinstance(value, bool):
+                self.error(file, line, field_path, f"{value!r}: write true or false")
             elif key == "word_template":
                 template = self.word_template(value, line)
                 if template is not None:
@@ -1198,17 +1201,20 @@ class _FolderReader:
 
         keys: set[str] = set()
         for path, item, line in y.items(doc, "sections", ""):
-            m = y.mapping(item, path, line, required=("key",), optional=("title", "body"))
+            m = y.mapping(
+                item, path, line, required=("key",), optional=("title", "body", "instructions")
+            )
             if m is None:
                 continue
             key = y.code(m, "key", path, required=True, max_length=80)
             title = y.text(m, "title", path, max_length=300)
             body = y.text(m, "body", path)
+            instructions = y.text(m, "instructions", path)
             if key is not None and key in keys:
                 self.error(file, m.line_of("key"), f"{path}.key", f"section {key} is given twice")
             elif key is not None:
                 keys.add(key)
-                d.sections.append(SectionData(period, key, title, body))
+                d.sections.append(SectionData(period, key, title, body, instructions))
 
         comments: dict[str, tuple[str, int]] = {}
         raw_comments = doc.get("forecast_comments")

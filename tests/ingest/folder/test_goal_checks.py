@@ -204,6 +204,7 @@ BAD_SETTINGS = {
     ),
     "missing word template": ("word_template: mall.docx", "word_template", "no .docx file"),
     "word template not a path": ("word_template: [a, b]", "word_template", "a path to a .docx"),
+    "browser language not yes or no": ("browser_language: ja", "browser_language", "true or false"),
 }
 
 
@@ -232,6 +233,7 @@ def test_every_documented_setting_is_accepted(tmp_path):
         "kolada_ou": '"V15E058000301"',
         "report": "{name: kort, toc: false, sections: [{use: mission}, {use: economy}]}",
         "word_template": "mallar/vss.docx",
+        "browser_language": "true",
     }
     assert set(settings) == documented_settings()
     replace(folder, ORG, THRESHOLD, "".join(f"  {k}: {v}\n" for k, v in settings.items()))
