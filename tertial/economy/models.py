@@ -389,7 +389,7 @@ class InvestmentFrame(models.Model):
         return self.project.organisation_id
 
 
-class InvestmentOutcome(models.Model):
+class InvestmentOutcome(Versioned):
     """Expenditure and income to date, and the full-year forecast, at one follow-up."""
 
     project = models.ForeignKey(

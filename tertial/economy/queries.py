@@ -1,10 +1,14 @@
-"""What other parts read of forecasts and investment outcomes, beside the report's tables."""
+"""What other parts read of forecasts and investments, beside the report's tables."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
-from tertial.economy.models import Forecast, InvestmentOutcome
+from tertial.core.money import exact_sum
+from tertial.economy.models import Forecast, InvestmentFrame, InvestmentOutcome, InvestmentProject
 from tertial.organisation.models import Period
 
 
@@ -16,3 +20,66 @@ def forecasts_of(periods: Sequence[Period]) -> list[Forecast]:
 def outcomes_of(periods: Sequence[Period]) -> list[InvestmentOutcome]:
     """The investment outcomes of ``periods``, with their projects."""
     return list(InvestmentOutcome.objects.filter(period__in=periods).select_related("project"))
+
+
+@dataclass(frozen=True)
+class InvestmentRow:
+    """A project as the investments page shows it at a period."""
+
+    project: InvestmentProject
+    frame: Decimal | None  # the year's frame as approved by the period's end
+    frames: list[InvestmentFrame]  # every frame and change of the year
+    outcome: InvestmentOutcome | None
+
+    @property
+    def forecast_net(self) -> Decimal | None:
+        if self.outcome is None:
+            return None
+        return self.outcome.forecast_expenditure - self.outcome.forecast_income
+
+    @property
+    def deviation(self) -> Decimal | None:
+        """The frame less the net forecast: positive when the project spends less."""
+        if self.frame is None or self.forecast_net is None:
+            return None
+        return self.frame - self.forecast_net
+
+
+def investments_of(period: Period) -> list[InvestmentRow]:
+    """Every investment project of the period's organisation, by unit, with its frame and
+    its outcome at the period."""
+    organisation = period.organisation
+    frames: dict[int, list[InvestmentFrame]] = defaultdict(list)
+    for frame in InvestmentFrame.objects.filter(
+        project__organisation=organisation, year=period.year
+    ).order_by("approved_on", "pk"):
+        frames[frame.project_id].append(frame)
+    outcomes = {o.project_id: o for o in InvestmentOutcome.objects.filter(period=period)}
+    rows = []
+    for project in (
+        InvestmentProject.objects.filter(organisation=organisation)
+        .select_related("unit")
+        .order_by("unit__sort_order", "unit__name", "sort_order", "code")
+    ):
+        approved = [
+            f.amount
+            for f in frames[project.pk]
+            if f.approved_on is None or f.approved_on <= period.end_date
+        ]
+        rows.append(
+            InvestmentRow(
+                project,
+                exact_sum(approved) if approved else None,
+                frames[project.pk],
+                outcomes.get(project.pk),
+            )
+        )
+    return rows
+
+
+def investment_of(period: Period, pk: int) -> InvestmentProject | None:
+    return (
+        InvestmentProject.objects.filter(organisation=period.organisation, pk=pk)
+        .select_related("unit")
+        .first()
+    )

@@ -16,6 +16,8 @@ class NarrativeSection(Versioned):
     body = models.TextField(
         _("text"), blank=True, help_text=_("Markdown: stycken och punktlistor.")
     )
+    # What the controller asks the writer to cover; carried into the next period's section.
+    instructions = models.TextField(_("instruktion till skribenten"), blank=True)
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:

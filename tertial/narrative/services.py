@@ -19,19 +19,28 @@ from tertial.platform.rows import Synced
 
 
 def _section_state(section: NarrativeSection) -> dict:
-    return {"title": section.title, "body": section.body}
+    return {"title": section.title, "body": section.body, "instructions": section.instructions}
 
 
 def save_section(
-    section: NarrativeSection, *, title: str, body: str, actor, base_version: str | None = None
+    section: NarrativeSection,
+    *,
+    body: str,
+    actor,
+    base_version: str | None = None,
+    instructions: str | None = None,
 ) -> NarrativeSection:
-    """Save a text section's title and body."""
+    """Save a text section's body, and its instructions to the writer unless
+    ``instructions`` is None. Its key and title come from the organisation folder: the
+    report heads it as its definition says."""
     ensure_open(section.period)
     with transaction.atomic():
         current = NarrativeSection.objects.select_for_update().get(pk=section.pk)
         check_version(current, base_version)
         before = _section_state(current)
-        current.title, current.body = title, body
+        current.body = body
+        if instructions is not None:
+            current.instructions = instructions
         save_version(
             current,
             actor=actor,
@@ -153,6 +162,37 @@ def delete_plan(plan: PlanFollowUp, *, actor, base_version: str | None = None) -
         current.delete()
 
 
+def start_texts(period: Period, source: Period, *, actor) -> dict[str, int]:
+    """Give a new period the texts to write that ``source`` had: its sections (key, title
+    and instructions, without the text) and the plans and programmes it followed up (their
+    titles, without the follow-up). Decisions and events belong to their period alone."""
+    ensure_open(period)
+    sections = NarrativeSection.objects.bulk_create(
+        NarrativeSection(
+            period=period,
+            key=section.key,
+            title=section.title,
+            instructions=section.instructions,
+            sort_order=section.sort_order,
+            updated_by=person(actor),
+        )
+        for section in NarrativeSection.objects.filter(period=source).order_by("sort_order")
+    )
+    plans = PlanFollowUp.objects.bulk_create(
+        PlanFollowUp(period=period, title=plan.title, body="", sort_order=plan.sort_order)
+        for plan in PlanFollowUp.objects.filter(period=source).order_by("sort_order")
+    )
+    counts = {"sections": len(sections), "plans": len(plans)}
+    record(
+        "narrative.texts.started",
+        actor=actor,
+        organisation=period.organisation,
+        obj=period,
+        after={"from": source.key, **counts},
+    )
+    return counts
+
+
 # ---- Replacing what an organisation folder defines ------------------------------------------
 
 
@@ -183,9 +223,10 @@ def store_texts(
     plans: Sequence,
     actor,
 ) -> None:
-    """The sections (``period`` key, ``key``, ``title``, ``body``), decisions and events
-    (``period``, ``kind``, ``text``, ``date``) and plan follow-ups (``period``, ``title``,
-    ``body``) but those of ``kept_periods``, each numbered in its period (and kind)."""
+    """The sections (``period`` key, ``key``, ``title``, ``body``, ``instructions``),
+    decisions and events (``period``, ``kind``, ``text``, ``date``) and plan follow-ups
+    (``period``, ``title``, ``body``) but those of ``kept_periods``, each numbered in its
+    period (and kind)."""
     kept = {period.key for period in kept_periods}
     NarrativeSection.objects.bulk_create(
         NarrativeSection(
@@ -193,6 +234,7 @@ def store_texts(
             key=s.key,
             title=s.title,
             body=s.body,
+            instructions=s.instructions,
             sort_order=i,
             updated_by=person(actor),
         )

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from tertial.core.errors import PeriodLocked
+from tertial.audit.log import record
+from tertial.core.errors import PeriodLocked, Refused
 from tertial.organisation.models import FiscalYear, Organisation, Period, Unit
 from tertial.platform.rows import BATCH_SIZE, Synced, delete_unreferred, upsert
 
@@ -22,6 +24,63 @@ def ensure_open(period: Period) -> None:
             _("Perioden %(period)s är låst: rapporten är godkänd och inget i perioden kan ändras.")
             % {"period": period.key}
         )
+
+
+# ---- The calendar, as a controller extends it ---------------------------------------------
+
+
+def create_fiscal_year(organisation: Organisation, year: int, *, actor) -> FiscalYear:
+    if FiscalYear.objects.filter(organisation=organisation, year=year).exists():
+        raise Refused(_("Räkenskapsåret %(year)s finns redan.") % {"year": year})
+    fiscal_year = FiscalYear.objects.create(organisation=organisation, year=year)
+    record(
+        "organisation.year.created",
+        actor=actor,
+        organisation=organisation,
+        obj=fiscal_year,
+        after={"year": year},
+    )
+    return fiscal_year
+
+
+def create_period(
+    fiscal_year: FiscalYear,
+    *,
+    end_month: int,
+    kind: str,
+    title: str,
+    deadline: datetime.date | None,
+    actor,
+) -> Period:
+    """A new open period of ``fiscal_year`` ending with ``end_month``."""
+    if not 1 <= end_month <= 12:
+        raise Refused(_("En period slutar med en månad mellan 1 och 12."))
+    if kind not in Period.Kind.values:
+        raise Refused(_("Okänd periodtyp: %(kind)s.") % {"kind": kind})
+    key = f"{fiscal_year.year}-{end_month:02d}"
+    if Period.objects.filter(fiscal_year=fiscal_year, key=key).exists():
+        raise Refused(_("Perioden %(key)s finns redan.") % {"key": key})
+    period = Period.objects.create(
+        fiscal_year=fiscal_year,
+        key=key,
+        kind=kind,
+        end_month=end_month,
+        title=title.strip()[:200],
+        deadline=deadline,
+    )
+    record(
+        "organisation.period.created",
+        actor=actor,
+        organisation=fiscal_year.organisation,
+        obj=period,
+        after={
+            "key": key,
+            "kind": kind,
+            "title": period.title,
+            "deadline": deadline.isoformat() if deadline else None,
+        },
+    )
+    return period
 
 
 # ---- Replacing what an organisation folder defines ------------------------------------------

@@ -12,10 +12,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tertial.access.models import Membership
 from tertial.core.evaluation import validate_value
+from tertial.core.months import month_name
 from tertial.core.numbers import parse_decimal
 from tertial.goals.models import Assessment, Indicator
 from tertial.narrative.models import DecisionEvent
-from tertial.organisation.models import Unit
+from tertial.organisation.models import Period, Unit
 
 ALLOWED_UPLOAD_EXTENSIONS = ("csv", "xlsx", "parquet")
 
@@ -70,6 +71,43 @@ class ForecastForm(VersionedForm):
         widget=forms.Textarea,
         help_text=_("Krävs när prognosen avviker väsentligt från budget."),
     )
+
+
+class InvestmentOutcomeForm(VersionedForm):
+    expenditure_to_date = TkrField(label=_("Utgifter hittills (tkr)"))
+    income_to_date = TkrField(label=_("Inkomster hittills (tkr)"))
+    forecast_expenditure = TkrField(label=_("Prognos utgifter helår (tkr)"))
+    forecast_income = TkrField(label=_("Prognos inkomster helår (tkr)"))
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class InvestmentProjectForm(forms.Form):
+    default_renderer = RENDERER
+
+    code = forms.CharField(label=_("Projektkod"), max_length=40)
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    unit = forms.ModelChoiceField(label=_("Verksamhet"), queryset=Unit.objects.none())
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = organisation.units.all()
+
+
+class InvestmentFrameForm(forms.Form):
+    default_renderer = RENDERER
+
+    amount = TkrField(
+        label=_("Belopp (tkr)"), help_text=_("En ändring av ramen: ökningen eller minskningen.")
+    )
+    approved_on = forms.DateField(
+        label=_("Beslutad"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Anteckning"), required=False, max_length=500)
 
 
 class IndicatorValueForm(VersionedForm):
@@ -129,12 +167,16 @@ def values_by_gender(indicator: Indicator, cleaned_data: dict) -> dict:
 
 
 def plain_number(value: Decimal) -> str:
-    """A number as a person types it into a form: "1030,5", no spaces, no trailing zeros."""
-    return format(value.normalize(), "f").replace(".", ",")
+    """A number as a Swedish person types it into a form and reads it back after saving:
+    "−1 030,5" with a plain space between thousands and a hyphen for minus (both typable),
+    no trailing zeros."""
+    normal = value.normalize()
+    decimals = max(0, -normal.as_tuple().exponent)
+    return f"{normal:,.{decimals}f}".replace(",", " ").replace(".", ",")
 
 
 def tkr_input(amount: Decimal | None) -> str:
-    """An amount in kronor as typed in tkr ("2600", "-1030,5")."""
+    """An amount in kronor as typed in tkr ("2 600", "-1 030,5")."""
     return "" if amount is None else plain_number(amount / 1000)
 
 
@@ -156,13 +198,26 @@ class AssessmentForm(VersionedForm):
 
 
 class SectionForm(VersionedForm):
-    title = forms.CharField(label=_("Rubrik"), required=False, max_length=300)
     body = forms.CharField(
         label=_("Text"),
         required=False,
         widget=forms.Textarea,
         help_text=_("Markdown: stycken och punktlistor."),
     )
+
+
+class SectionWithInstructionsForm(SectionForm):
+    """A section as its controller sees it: also what the writer is asked to cover."""
+
+    instructions = forms.CharField(
+        label=_("Instruktion till skribenten"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Visas ovanför texten och följer med till nästa period."),
+    )
+
+    field_order = ["instructions", "body"]
 
 
 class DecisionEventForm(VersionedForm):
@@ -195,6 +250,61 @@ class DeadlinesForm(forms.Form):
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
+
+
+class NextPeriodForm(forms.Form):
+    """A new period: its year, last month, kind, title and deadlines, and the period whose
+    texts to write and plans to follow up it starts with."""
+
+    default_renderer = RENDERER
+
+    source = forms.ChoiceField(
+        label=_("Utgå från perioden"),
+        required=False,
+        help_text=_(
+            "Den nya perioden får dess textavsnitt med instruktioner och planer att följa upp."
+        ),
+    )
+    year = forms.TypedChoiceField(label=_("Räkenskapsår"), coerce=int)
+    end_month = forms.TypedChoiceField(label=_("Till och med månad"), coerce=int)
+    kind = forms.ChoiceField(label=_("Typ"), choices=Period.Kind.choices)
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        required=False,
+        help_text=_("Tom: typen och månaderna, till exempel Tertialrapport januari–april 2021."),
+    )
+    unit_deadline = forms.DateField(
+        label=_("Verksamheterna lämnar in senast"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    report_deadline = forms.DateField(
+        label=_("Rapporten godkänns senast"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, periods, years, language="sv", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.periods = {period.key: period for period in periods}
+        self.fields["source"].choices = [("", _("Ingen: inga texter"))] + [
+            (period.key, str(period)) for period in periods
+        ]
+        self.fields["year"].choices = [(year, str(year)) for year in years]
+        self.fields["end_month"].choices = [
+            (month, month_name(month, language)) for month in range(1, 13)
+        ]
+
+    def clean_source(self) -> Period | None:
+        """The period chosen to start from, or None."""
+        return self.periods.get(self.cleaned_data["source"])
+
+
+class NextYearForm(forms.Form):
+    """The confirmation of the next fiscal year as it was shown."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
 
 class UnlockForm(forms.Form):

@@ -5,7 +5,18 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from tertial.web.views import account, dashboard, goals, imports, people, reports, texts, units
+from tertial.web.views import (
+    account,
+    calendar,
+    dashboard,
+    goals,
+    imports,
+    investments,
+    people,
+    reports,
+    texts,
+    units,
+)
 
 PERIOD = "org/<slug:slug>/<str:key>/"
 UNIT = PERIOD + "unit/<int:pk>/"
@@ -37,6 +48,9 @@ urlpatterns = [
     path("org/<slug:slug>/", dashboard.organisation_page, name="organisation"),
     path(PERIOD, dashboard.dashboard, name="dashboard"),
     path(PERIOD + "deadlines/", dashboard.set_deadlines, name="deadlines"),
+    path(PERIOD + "calendar/", calendar.calendar_page, name="calendar"),
+    path(PERIOD + "calendar/period/", calendar.create_period, name="calendar_period"),
+    path(PERIOD + "calendar/year/", calendar.create_year, name="calendar_year"),
     path(UNIT, units.unit_page, name="unit"),
     path(UNIT + "forecast/", units.save_unit_forecast, name="unit_forecast"),
     path(UNIT + "submit/", units.submit_unit, name="unit_submit"),
@@ -54,6 +68,16 @@ urlpatterns = [
     path(PERIOD + "texts/plan/", texts.add_plan, name="text_plan_add"),
     path(PERIOD + "texts/plan/<int:plan>/", texts.save_plan, name="text_plan"),
     path(PERIOD + "texts/plan/<int:plan>/delete/", texts.delete_plan, name="text_plan_delete"),
+    path(PERIOD + "investments/", investments.investments_page, name="investments"),
+    path(PERIOD + "investments/new/", investments.add_project, name="investment_add"),
+    path(
+        PERIOD + "investments/<int:project>/",
+        investments.save_outcome,
+        name="investment_outcome",
+    ),
+    path(
+        PERIOD + "investments/<int:project>/frame/", investments.add_frame, name="investment_frame"
+    ),
     path(PERIOD + "report/", reports.report_page, name="report"),
     path(PERIOD + "report/approve/", reports.approve_report, name="report_approve"),
     path(PERIOD + "report/publish/", reports.publish_report, name="report_publish"),

@@ -1,4 +1,5 @@
-"""What the pages read of the follow-up's states: the published reports."""
+"""What the pages read of the follow-up's states: the calendar with its deadlines, the
+published reports, each person's work to do."""
 
 from __future__ import annotations
 
@@ -25,6 +26,35 @@ def published_periods(organisation: Organisation) -> QuerySet:
         .select_related("fiscal_year", "approval")
         .order_by("-fiscal_year__year", "-end_month")
     )
+
+
+@dataclass(frozen=True)
+class CalendarRow:
+    period: Period
+    report_deadline: datetime.date | None
+    report_state: str
+
+
+def calendar_of(organisation: Organisation) -> list[tuple[int, list[CalendarRow]]]:
+    """The organisation's fiscal years, newest first, each with its periods in order and
+    their deadlines and report states."""
+    periods = (
+        Period.objects.filter(fiscal_year__organisation=organisation)
+        .select_related("fiscal_year")
+        .order_by("-fiscal_year__year", "end_month")
+    )
+    approvals = {a.period_id: a for a in ReportApproval.objects.filter(period__in=periods)}
+    years: dict[int, list[CalendarRow]] = {}
+    for period in periods:
+        approval = approvals.get(period.pk)
+        years.setdefault(period.year, []).append(
+            CalendarRow(
+                period,
+                approval.report_deadline if approval else None,
+                approval.get_state_display() if approval else ReportApproval.State.DRAFT.label,
+            )
+        )
+    return list(years.items())
 
 
 def organisations_with_published_reports() -> QuerySet:

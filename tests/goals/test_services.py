@@ -14,12 +14,11 @@ from tertial.goals.models import (
     Assessment,
     BoardGoal,
     Indicator,
-    IndicatorTarget,
     IndicatorValue,
 )
 from tertial.goals.statuses import goals_statuses, propose_assessments
 from tertial.goals.tables import indicator_tables
-from tertial.organisation.models import FiscalYear, Period
+from tertial.organisation.models import Period
 from tests.helpers import find_row
 
 pytestmark = pytest.mark.django_db
@@ -251,30 +250,6 @@ def test_formula_errors(vss):
     with pytest.raises(ValidationError, match="division by zero"):
         services.compute_indicator_values(vss)
     assert not IndicatorValue.objects.filter(indicator=zero).exists()
-
-
-def test_carry_over_goals(vss, user):
-    FiscalYear.objects.filter(organisation=vss, year=2021).delete()
-    created = services.carry_over_goals(vss, 2020, 2021, actor=user)
-    assert len(created) == 9
-    service = BoardGoal.objects.get(
-        fiscal_year__year=2021, fiscal_year__organisation=vss, code="god-service"
-    )
-    assert service.carried_over_from.fiscal_year.year == 2020
-    assert service.council_goal.fiscal_year.year == 2021
-    assert service.council_goal.code == "valfard"
-    assert set(service.indicators.values_list("code", flat=True)) >= {
-        "svarsservice",
-        "tappade-samtal",
-    }
-    target = IndicatorTarget.objects.get(indicator__code="svarsservice", year=2021)
-    assert target.text == "92 %" and target.comparator == "at_least"
-    assert services.carry_over_goals(vss, 2020, 2021) == []  # twice changes nothing
-    assert (
-        BoardGoal.objects.filter(fiscal_year__year=2021, fiscal_year__organisation=vss).count() == 9
-    )
-    with pytest.raises(ValidationError):
-        services.carry_over_goals(vss, 2021, 2020)
 
 
 def test_a_value_is_printed_as_it_was_written(vss, period_2020_08, user):

@@ -14,6 +14,7 @@ from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
 from tertial.core.actors import person
 from tertial.core.errors import Refused
+from tertial.core.formatting import format_exact_tkr
 from tertial.core.money import to_decimal
 from tertial.core.periodisation import (
     PeriodisationError,
@@ -171,7 +172,7 @@ def save_forecast(
     if revenues_ is not None and costs_ is not None and revenues_ - costs_ != net:
         raise EconomyError(
             _("Prognosens intäkter minus kostnader (%(diff)s) är inte nettoresultatet %(net)s.")
-            % {"diff": revenues_ - costs_, "net": net}
+            % {"diff": format_exact_tkr(revenues_ - costs_), "net": format_exact_tkr(net)}
         )
     with transaction.atomic():
         # The unit's row serialises the saves of its forecast, the first one included.

@@ -1,6 +1,6 @@
 """Writes of goals and indicators: assessments, indicator values (typed, imported, from
-Kolada, computed by formulas), carrying goals over to the next year; what an organisation
-folder defines is in ``structure`` beside this module.
+Kolada, computed by formulas); carrying goals over to the next year is in ``carry_over`` and
+what an organisation folder defines in ``structure`` beside this module.
 
 Views, commands, the report and the API call these functions; they never write goal data
 themselves. Every change a person or an import makes is audited (tertial.audit.log.record).
@@ -29,15 +29,13 @@ from tertial.goals.models import (
     Assessment,
     AssessmentItem,
     BoardGoal,
-    CouncilGoal,
     Indicator,
-    IndicatorTarget,
     IndicatorValue,
     KoladaKpi,
     KoladaValue,
 )
 from tertial.goals.statuses import propose_assessments
-from tertial.organisation.models import FiscalYear, Organisation, Period
+from tertial.organisation.models import Organisation, Period
 from tertial.organisation.services import ensure_open
 from tertial.platform import cache
 
@@ -558,79 +556,3 @@ def _store_computed(indicator: Indicator, results: dict[tuple, Decimal | None]) 
         if row.source == FORMULA_SOURCE and key not in results
     ]
     IndicatorValue.objects.filter(pk__in=stale).delete()
-
-
-# ---- Carrying goals over to the next year -------------------------------------------------
-
-
-def carry_over_goals(
-    organisation: Organisation, from_year: int, to_year: int, *, actor=None
-) -> list[BoardGoal]:
-    """Copy the board goals of ``from_year`` into ``to_year`` with their council goals,
-    indicator links and targets (where the new year has none), linked by carried_over_from.
-
-    Goals already in ``to_year`` (same code) are left as they are, so running it twice
-    changes nothing.
-    """
-    if to_year <= from_year:
-        raise ValidationError(_("Mål kan bara föras över till ett senare år."))
-    try:
-        source_year = FiscalYear.objects.get(organisation=organisation, year=from_year)
-    except FiscalYear.DoesNotExist as exc:
-        raise ValidationError(
-            _("Förvaltningen har inget räkenskapsår %(year)s.") % {"year": from_year}
-        ) from exc
-    created: list[BoardGoal] = []
-    with transaction.atomic():
-        target_year, _created = FiscalYear.objects.get_or_create(
-            organisation=organisation, year=to_year
-        )
-        council_goals: dict[int, CouncilGoal] = {}
-        for old in CouncilGoal.objects.filter(fiscal_year=source_year):
-            council_goals[old.pk], _new = CouncilGoal.objects.get_or_create(
-                fiscal_year=target_year,
-                code=old.code,
-                defaults={
-                    "perspective": old.perspective,
-                    "name": old.name,
-                    "sort_order": old.sort_order,
-                },
-            )
-        existing = set(
-            BoardGoal.objects.filter(fiscal_year=target_year).values_list("code", flat=True)
-        )
-        for old in BoardGoal.objects.filter(fiscal_year=source_year).prefetch_related(
-            "responsible_units", "indicators"
-        ):
-            if old.code in existing:
-                continue
-            new = BoardGoal.objects.create(
-                fiscal_year=target_year,
-                council_goal=council_goals[old.council_goal_id],
-                code=old.code,
-                name=old.name,
-                description=old.description,
-                sort_order=old.sort_order,
-                carried_over_from=old,
-            )
-            new.responsible_units.set(old.responsible_units.all())
-            for indicator in old.indicators.all():
-                indicator.board_goals.add(new)
-                old_target = indicator.targets.filter(year=from_year).first()
-                if old_target and not indicator.targets.filter(year=to_year).exists():
-                    IndicatorTarget.objects.create(
-                        indicator=indicator,
-                        year=to_year,
-                        text=old_target.text,
-                        comparator=old_target.comparator,
-                        value=old_target.value,
-                        tolerance=old_target.tolerance,
-                    )
-            created.append(new)
-        record(
-            "goals.carried_over",
-            actor=actor,
-            organisation=organisation,
-            after={"from": from_year, "to": to_year, "goals": [g.code for g in created]},
-        )
-    return created

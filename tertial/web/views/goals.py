@@ -46,7 +46,7 @@ ASSESSMENT = "assessment"
 
 
 def assessment_text(state: dict | None) -> str:
-    """An assessment as its history and a conflict show it, from the state goals logs."""
+    """An assessment as a conflict shows it."""
     if not state:
         return ""
     return f"{STATUS_LABELS.get(state['value'], state['value'])}\n{state['justification']}"
@@ -169,7 +169,7 @@ def _goal_data(period: Period, goal: BoardGoal) -> dict:
         "justification_html": markdown_safe(current.justification) if current else "",
         "proposed": proposed,
         "proposed_label": STATUS_LABELS.get(proposed, ""),
-        "history": history(current, assessment_text),
+        "history": history(current),
         "own_rows": own_rows,
         "own_histories": row_histories(own_rows),
     }

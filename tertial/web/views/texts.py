@@ -15,7 +15,13 @@ from tertial.core.errors import Refused
 from tertial.narrative import queries as texts
 from tertial.narrative import services as narrative
 from tertial.organisation.models import Period
-from tertial.web.forms import DecisionEventForm, PlanForm, SectionForm
+from tertial.reports.places import headings_of, places_of
+from tertial.web.forms import (
+    DecisionEventForm,
+    PlanForm,
+    SectionForm,
+    SectionWithInstructionsForm,
+)
 from tertial.web.views.common import (
     conflict_with,
     done,
@@ -44,6 +50,9 @@ def render_texts(
     with its conflict."""
     bound = bound or {}
     editable = allowed(request, Action.EDIT_TEXTS, period) and not period.is_locked
+    section_form = _section_form(request, period)
+    places = places_of(period)
+    headings = headings_of(places)
     kept = restored(request) if request.method == "GET" else None
     slug, key = period.organisation.slug, period.key
 
@@ -62,20 +71,22 @@ def render_texts(
     sections = [
         {
             "section": section,
+            "heading": headings.get(f"text:{section.key}"),
+            "placed": f"text:{section.key}" in places,
             **item(
                 section,
                 f"section-{section.pk}",
-                SectionForm,
+                section_form,
                 {
                     "form": f"section-{section.pk}",
                     "base_version": version_of(section),
-                    "title": section.title,
                     "body": section.body,
+                    "instructions": section.instructions,
                 },
                 reverse("text_section", args=[slug, key, section.pk]),
             ),
         }
-        for section in texts.sections_of(period)
+        for section in _in_report_order(texts.sections_of(period), places)
     ]
     events = [
         {
@@ -126,7 +137,13 @@ def render_texts(
     context = page_context(request, period, "texts")
     context.update(
         {
-            "sections": sections,
+            "sections": [s for s in sections if s["placed"]],
+            "unplaced_sections": [s for s in sections if not s["placed"]],
+            "places": {
+                kind: headings[kind]
+                for kind in ("decisions", "events", "plans")
+                if kind in headings
+            },
             "events": events,
             "new_event_form": new_form(NEW_EVENT, DecisionEventForm),
             "new_event_action": reverse("text_event_add", args=[slug, key]),
@@ -137,6 +154,22 @@ def render_texts(
         }
     )
     return render(request, "web/texts.html", context, status=status)
+
+
+def _section_form(request: HttpRequest, period: Period) -> type[SectionForm]:
+    """A controller also writes the instructions to the section's writer."""
+    if allowed(request, Action.MANAGE_PERIOD, period.organisation):
+        return SectionWithInstructionsForm
+    return SectionForm
+
+
+def _in_report_order(sections: list, places: dict) -> list:
+    """The sections in the order the report reads them, those it does not place last."""
+    last = len(places)
+    return sorted(
+        sections,
+        key=lambda s: places[f"text:{s.key}"].order if f"text:{s.key}" in places else last,
+    )
 
 
 def _period_for_texts(request: HttpRequest, slug: str, key: str) -> Period:
@@ -159,13 +192,13 @@ def save_section(request: HttpRequest, slug: str, key: str, section: int) -> Htt
         return _locked(request)
     outcome = save_form(
         request,
-        SectionForm,
+        _section_form(request, period),
         lambda data: narrative.save_section(
             found,
-            title=data["title"],
             body=data["body"],
             actor=request.user,
             base_version=data["base_version"],
+            instructions=data.get("instructions"),
         ),
         saved=_("Texten är sparad."),
         conflict=lambda stale, data: conflict_with(

@@ -52,7 +52,7 @@ FORECAST = "forecast"
 
 
 def forecast_text(state: dict | None) -> str:
-    """A forecast as its history and a conflict show it, from the state economy logs."""
+    """A forecast as a conflict shows it."""
     if not state:
         return ""
     text = f"{format_tkr(Decimal(state['net_result']))} tkr"
@@ -162,7 +162,7 @@ def _unit_data(period: Period, unit: Unit) -> dict:
             (proposal, reason_text(proposal))
             for proposal in propose_forecast(unit, period).proposals
         ],
-        "forecast_history": history(figures.forecast, forecast_text),
+        "forecast_history": history(figures.forecast),
         "threshold": threshold,
         "comment_needed": figures.forecast_deviation is not None
         and abs(figures.forecast_deviation) > threshold,
