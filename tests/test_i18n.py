@@ -144,7 +144,8 @@ def test_login_page_is_swedish_without_a_language_preference(client):
 
 
 @pytest.mark.django_db
-def test_login_page_is_english_when_the_browser_asks_for_english(client):
+def test_login_page_is_english_when_the_browser_asks_and_the_site_allows_it(client, settings):
+    settings.TERTIAL_BROWSER_LANGUAGE = True
     page = _login_page(client, HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9")
     assert '<html lang="en">' in page
     assert "Username" in page and "Password" in page and "Log in" in page
@@ -171,8 +172,9 @@ def test_the_language_chosen_on_the_site_wins_over_the_browser(client):
 def test_dashboard_in_english(client, vss, period_2020_08, people):
     client.force_login(people.reader)
     url = reverse("dashboard", args=[vss.slug, period_2020_08.key])
-    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    swedish = client.get(url).content.decode()
+    swedish = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
     for sv, en in [
         ("Verksamheter", "Units"),
         ("Prognos helår", "Full-year forecast"),
