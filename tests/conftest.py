@@ -118,6 +118,16 @@ def approve_all_units(people):
 
 
 @pytest.fixture
+def confirmed_approval():
+    """``confirmed_approval(period)``: the approval form's data with the checks' findings,
+    as shown on the report page now, confirmed."""
+    from tertial.reports.checks import run_checks
+    from tertial.reports.services import findings_fingerprint
+
+    return lambda period: {"confirmed": findings_fingerprint(run_checks(period))}
+
+
+@pytest.fixture
 def keeping(monkeypatch):
     """Page parts kept as outside a transaction, though each test runs in one (whose version
     bumps are rolled back after it: the store starts and ends empty). Returns the store."""

@@ -85,6 +85,7 @@ _VERBS = {
     "added": gettext_lazy("Tillagd"),
     "frame_added": gettext_lazy("Ram tillagd"),
     "changed": gettext_lazy("Ändrad"),
+    "changed_after_approval": gettext_lazy("Ändrad efter godkännande"),
     "imported": gettext_lazy("Inläst"),
     "loaded": gettext_lazy("Inläst"),
     "computed": gettext_lazy("Beräknad"),
@@ -175,7 +176,8 @@ def _value(model: type[Model] | None, key: str, value: Any) -> str:
 
 
 def _fields(model: type[Model] | None, before: Any, after: Any) -> list[FieldChange]:
-    """What changed between two logged states, key by key, in the order they were logged."""
+    """What changed between two logged states, key by key: the model's fields in the model's
+    order, then other keys by name (PostgreSQL's jsonb does not keep the logged order)."""
     if not isinstance(before, dict) and not isinstance(after, dict):
         if before == after:
             return []
@@ -184,7 +186,7 @@ def _fields(model: type[Model] | None, before: Any, after: Any) -> list[FieldCha
     after = after if isinstance(after, dict) else {}
     new = not before
     changes = []
-    for key in dict.fromkeys([*after, *before]):
+    for key in _in_model_order(model, {*after, *before}):
         old, now = before.get(key), after.get(key)
         if old == now or (new and key in _IDENTITY_KEYS):
             continue
@@ -202,6 +204,13 @@ def _fields(model: type[Model] | None, before: Any, after: Any) -> list[FieldCha
         if shown[0] != shown[1]:  # "60000.00" and "60000" are the same amount
             changes.append(FieldChange(_label(model, key), *shown))
     return changes
+
+
+def _in_model_order(model: type[Model] | None, keys: set[str]) -> list[str]:
+    order = {}
+    if model is not None:
+        order = {field.name: i for i, field in enumerate(model._meta.get_fields())}
+    return sorted(keys, key=lambda key: (order.get(key, len(order)), key))
 
 
 def _change(entry: AuditEntry, model: type[Model] | None) -> Change:

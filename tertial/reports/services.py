@@ -9,11 +9,14 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Max
+from django.utils.translation import gettext as _
 
 from tertial.audit.log import record
 from tertial.core.actors import person
+from tertial.core.errors import Refused
 from tertial.organisation.models import Period
 from tertial.reports.build import build_report
+from tertial.reports.checks import Finding, run_checks
 from tertial.reports.definition import ReportDefinition
 from tertial.reports.editions import edition_report
 from tertial.reports.excel import render_xlsx
@@ -22,6 +25,8 @@ from tertial.reports.models import Edition, EditionFile
 from tertial.reports.pdf import render_pdf
 from tertial.reports.tree import Report, report_to_data
 from tertial.reports.word import render_docx
+from tertial.workflow import services as workflow
+from tertial.workflow.models import ReportApproval
 
 
 def _checksum(content: dict) -> str:
@@ -56,6 +61,47 @@ def freeze_edition(period: Period, *, actor=None, reason: str = "") -> Edition:
             reason=reason,
         )
     return edition
+
+
+class ConfirmationNeeded(Refused):
+    """An approval asked for while the report's checks have findings the approver has not
+    confirmed; ``fingerprint`` names the findings shown, to confirm exactly those."""
+
+    def __init__(self, message: str, findings: list[Finding], fingerprint: str):
+        super().__init__(message, [str(f) for f in findings])
+        self.findings = findings
+        self.fingerprint = fingerprint
+
+
+def findings_fingerprint(findings: list[Finding]) -> str:
+    text = "\n".join(str(finding) for finding in findings)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def approve_report(period: Period, *, actor, confirmed: str = "") -> ReportApproval:
+    """Approve the period's report, freezing an edition and locking the period.
+
+    When the report's checks find anything, the approval is refused (``ConfirmationNeeded``)
+    until the approver confirms those very findings (``confirmed``: their fingerprint); a
+    finding that appeared since they were shown asks again. What was confirmed is logged.
+    """
+    findings = run_checks(period)
+    fingerprint = findings_fingerprint(findings)
+    if findings and confirmed != fingerprint:
+        raise ConfirmationNeeded(
+            _(
+                "Kontrollerna har anmärkningar. Läs dem och bekräfta att rapporten ändå ska "
+                "godkännas."
+            ),
+            findings,
+            fingerprint,
+        )
+    return workflow.approve_report(
+        period,
+        actor=actor,
+        freeze=freeze_edition,
+        acknowledged=[str(finding) for finding in findings],
+    )
 
 
 FORMATS = ("html", "pdf", "docx", "xlsx")

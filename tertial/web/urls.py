@@ -48,6 +48,7 @@ urlpatterns = [
     path("org/<slug:slug>/", dashboard.organisation_page, name="organisation"),
     path(PERIOD, dashboard.dashboard, name="dashboard"),
     path(PERIOD + "deadlines/", dashboard.set_deadlines, name="deadlines"),
+    path(PERIOD + "units/approve/", dashboard.approve_units, name="units_approve"),
     path(PERIOD + "calendar/", calendar.calendar_page, name="calendar"),
     path(PERIOD + "calendar/period/", calendar.create_period, name="calendar_period"),
     path(PERIOD + "calendar/year/", calendar.create_year, name="calendar_year"),

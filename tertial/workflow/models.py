@@ -8,13 +8,16 @@ from tertial.organisation.models import Period, Unit
 
 
 class UnitSubmission(models.Model):
-    """A unit's part of one follow-up: draft → submitted → returned → submitted → approved."""
+    """A unit's part of one follow-up: draft → submitted → returned → submitted → approved;
+    an approved unit whose figures a reviewer changes becomes "changed after approval" and
+    is approved (or returned) again."""
 
     class State(models.TextChoices):
         DRAFT = "draft", _("utkast")
         SUBMITTED = "submitted", _("inlämnad")
         RETURNED = "returned", _("återsänd")
         APPROVED = "approved", _("godkänd")
+        CHANGED = "changed", _("ändrad efter godkännande")
 
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="submissions")
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="submissions")
@@ -61,6 +64,9 @@ class ReportApproval(models.Model):
     )
     published_at = models.DateTimeField(_("publicerad"), null=True, blank=True)
     edition_number = models.PositiveIntegerField(_("utgåva"), null=True, blank=True)
+    # The edition the public page shows: kept when the period is unlocked, so opening a lock
+    # never unpublishes; replaced only when another edition is published.
+    published_edition = models.PositiveIntegerField(_("publicerad utgåva"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("rapportgodkännande")

@@ -54,6 +54,15 @@ def unit_returned(unit: Unit, period: Period, actor, comment: str) -> None:
     )
 
 
+def unit_changed_after_approval(unit: Unit, period: Period, actor) -> None:
+    notify(
+        people.heads_of(unit),
+        NOTICES,
+        "unit_changed",
+        {"unit": unit, "period": period, "actor": _name(actor), "url": _unit_url(unit, period)},
+    )
+
+
 def report_approved(period: Period, actor) -> None:
     organisation = period.organisation
     notify(

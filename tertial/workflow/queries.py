@@ -17,11 +17,12 @@ from tertial.workflow.models import ReportApproval
 
 
 def published_periods(organisation: Organisation) -> QuerySet:
-    """The organisation's periods whose report is published, newest first."""
+    """The organisation's periods with a published edition, newest first; a period opened
+    again after publishing keeps its published edition until another is published."""
     return (
         Period.objects.filter(
             fiscal_year__organisation=organisation,
-            approval__state=ReportApproval.State.PUBLISHED,
+            approval__published_edition__isnull=False,
         )
         .select_related("fiscal_year", "approval")
         .order_by("-fiscal_year__year", "-end_month")
@@ -59,7 +60,7 @@ def calendar_of(organisation: Organisation) -> list[tuple[int, list[CalendarRow]
 
 def organisations_with_published_reports() -> QuerySet:
     return Organisation.objects.filter(
-        fiscal_years__periods__approval__state=ReportApproval.State.PUBLISHED
+        fiscal_years__periods__approval__published_edition__isnull=False
     ).distinct()
 
 
@@ -101,8 +102,12 @@ def todos_of(user, today: datetime.date | None = None) -> list[Todo]:
                     else _("Fyll i och lämna in %(unit)s")
                 ) % {"unit": unit.name}
                 todos.append(Todo(what, url, period.deadline, status.overdue, period))
-            elif state == "submitted" and can(user, Action.REVIEW_UNIT, unit):
-                what = _("Granska %(unit)s") % {"unit": unit.name}
+            elif state in {"submitted", "changed"} and can(user, Action.REVIEW_UNIT, unit):
+                what = (
+                    _("Granska %(unit)s igen: ändrad efter godkännandet")
+                    if state == "changed"
+                    else _("Granska %(unit)s")
+                ) % {"unit": unit.name}
                 todos.append(Todo(what, url, None, False, period))
         goals = BoardGoal.objects.filter(fiscal_year=period.fiscal_year).exclude(
             pk__in=Assessment.objects.filter(period=period).values("board_goal_id")

@@ -23,6 +23,8 @@ from tertial.workflow.models import ReportApproval, UnitSubmission
 
 State = UnitSubmission.State
 ReportState = ReportApproval.State
+# Handed in and waiting for a reviewer: approve or return.
+REVIEWABLE = frozenset({State.SUBMITTED, State.CHANGED})
 
 
 class WorkflowError(Refused):
@@ -55,7 +57,8 @@ def _locked_submission(unit: Unit, period: Period) -> UnitSubmission:
 def unit_open(period: Period, submission: UnitSubmission, *, reviewer: bool) -> bool:
     """Whether a unit's forecast, comment and indicator values may change now, by state: never
     in a locked period; while the unit's part is a draft or returned; and for a reviewer (a
-    controller), who corrects a submitted unit until the period is approved."""
+    controller), who corrects a submitted or approved unit until the period is approved (a
+    change to an approved unit sends it back to review: ``mark_changed_after_approval``)."""
     if period.is_locked:
         return False
     return reviewer or submission.state in {State.DRAFT, State.RETURNED}
@@ -128,7 +131,7 @@ def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmi
             unit,
             period,
             actor,
-            {State.SUBMITTED, State.APPROVED},
+            {*REVIEWABLE, State.APPROVED},
             State.RETURNED,
             "workflow.unit.returned",
             comment.strip(),
@@ -139,9 +142,52 @@ def return_unit(unit: Unit, period: Period, *, actor, comment: str) -> UnitSubmi
 
 def approve_unit(unit: Unit, period: Period, *, actor) -> UnitSubmission:
     ensure_open(period)
-    return _transition(
-        unit, period, actor, {State.SUBMITTED}, State.APPROVED, "workflow.unit.approved"
-    )
+    return _transition(unit, period, actor, REVIEWABLE, State.APPROVED, "workflow.unit.approved")
+
+
+def approve_units(units: list[Unit], period: Period, *, actor) -> list[UnitSubmission]:
+    """Approve several units at once, all or none: refused, naming them, when any of them
+    is not waiting for review."""
+    ensure_open(period)
+    with transaction.atomic():
+        submissions = [_locked_submission(unit, period) for unit in units]
+        waiting = [s.unit.name for s in submissions if s.state not in REVIEWABLE]
+        if waiting:
+            raise WorkflowError(
+                _("Bara inlämnade verksamheter kan godkännas; de här väntar inte på granskning:"),
+                waiting,
+            )
+        return [approve_unit(unit, period, actor=actor) for unit in units]
+
+
+def mark_changed_after_approval(unit: Unit, period: Period, actor) -> None:
+    """A reviewer changed a figure of an approved unit: the unit is reviewed again and its
+    heads are told. Nothing happens to a unit that is not approved."""
+    with transaction.atomic():
+        submission = (
+            UnitSubmission.objects.select_for_update()
+            .filter(unit=unit, period=period, state=State.APPROVED)
+            .first()
+        )
+        if submission is None:
+            return
+        submission.state = State.CHANGED
+        submission.updated_by = actor
+        submission.save()
+        record(
+            "workflow.unit.changed_after_approval",
+            actor=actor,
+            organisation=unit.organisation,
+            obj=submission,
+            before={"state": State.APPROVED},
+            after={"state": State.CHANGED},
+        )
+        notices.unit_changed_after_approval(unit, period, actor)
+
+
+def on_unit_figures_changed(sender, *, unit, period, actor, **kwargs) -> None:
+    """Receiver of tertial.organisation.signals.unit_figures_changed (connected in apps)."""
+    mark_changed_after_approval(unit, period, actor)
 
 
 def _locked_approval(period: Period) -> ReportApproval:
@@ -158,11 +204,14 @@ def units_not_approved(period: Period) -> list[Unit]:
     return [unit for unit in reporting_units(period) if unit.pk not in approved]
 
 
-def approve_report(period: Period, *, actor, freeze=None) -> ReportApproval:
+def approve_report(
+    period: Period, *, actor, freeze=None, acknowledged: list[str] | tuple = ()
+) -> ReportApproval:
     """Approve the administration's report, freeze an edition of it and lock the period.
 
     ``freeze(period, actor=, reason=)`` makes the frozen edition and returns it (or None);
-    tertial.reports provides it, the web passes it in.
+    tertial.reports provides it, the web passes it in. ``acknowledged``: the warnings of the
+    report's checks the approver saw and approved anyway, kept in the change log.
     """
     with transaction.atomic():
         approval = _locked_approval(period)
@@ -190,7 +239,11 @@ def approve_report(period: Period, *, actor, freeze=None) -> ReportApproval:
             organisation=period.organisation,
             obj=period,
             before={"status": before_status},
-            after={"status": period.status, "edition": approval.edition_number},
+            after={
+                "status": period.status,
+                "edition": approval.edition_number,
+                "acknowledged_warnings": list(acknowledged),
+            },
         )
         notices.report_approved(period, actor)
     return approval
@@ -202,6 +255,7 @@ def publish_report(period: Period, *, actor) -> ReportApproval:
         if approval.state != ReportState.APPROVED:
             raise WorkflowError(_("Bara en godkänd rapport kan publiceras."))
         approval.state = ReportState.PUBLISHED
+        approval.published_edition = approval.edition_number
         approval.published_by = actor
         approval.published_at = timezone.now()
         approval.save()
@@ -214,13 +268,14 @@ def publish_report(period: Period, *, actor) -> ReportApproval:
             organisation=period.organisation,
             obj=period,
             before={"status": before_status},
-            after={"status": period.status},
+            after={"status": period.status, "published_edition": approval.published_edition},
         )
     return approval
 
 
 def unlock_period(period: Period, *, actor, reason: str) -> ReportApproval:
-    """Open an approved or published period for changes again; the reason is logged."""
+    """Open an approved or published period for changes again; the reason is logged. The
+    published edition stays public until another one is published."""
     if not reason.strip():
         raise WorkflowError(_("Ange varför perioden låses upp."))
     with transaction.atomic():

@@ -124,6 +124,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
     # An action sends a GET to its page and changes nothing.
     actions = {
         "deadlines": reverse("deadlines", args=on_period),
+        "units_approve": reverse("units_approve", args=on_period),
         "unit_forecast": reverse("unit_forecast", args=unit),
         "unit_submit": reverse("unit_submit", args=unit),
         "unit_approve": reverse("unit_approve", args=unit),

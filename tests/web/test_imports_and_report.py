@@ -109,11 +109,12 @@ def test_report_page_checks_downloads_and_editions(people, period_2020_08, url, 
 
 
 def test_published_report_is_the_frozen_edition(
-    client, people, period_2020_08, url, login, approve_all_units
+    client, people, period_2020_08, url, login, approve_all_units, confirmed_approval
 ):
     approve_all_units(period_2020_08)
     head = login(people.head)
-    assert head.post(url("report_approve", period_2020_08)).status_code == 302
+    approve = url("report_approve", period_2020_08)
+    assert head.post(approve, confirmed_approval(period_2020_08)).status_code == 302
     assert head.post(url("report_publish", period_2020_08)).status_code == 302
     response = client.get(reverse("public_report", args=["vss", "2020-08"]))
     assert response.status_code == 200 and "utgåva 1" in response.content.decode()

@@ -286,16 +286,25 @@ def test_deadlines_set_by_controller_only(people, period_2020_08, url, login):
 
 
 def test_report_approval_publishing_and_public_page(
-    client, people, period_2020_08, url, login, approve_all_units, forecast_form, forecast_of
+    client,
+    people,
+    period_2020_08,
+    url,
+    login,
+    approve_all_units,
+    forecast_form,
+    forecast_of,
+    confirmed_approval,
 ):
     slug = period_2020_08.fiscal_year.organisation.slug
     public = reverse("public_report", args=[slug, period_2020_08.key])
     assert client.get(public).status_code == 404
     approve_all_units(period_2020_08)
     approve = url("report_approve", period_2020_08)
+    confirmed = confirmed_approval(period_2020_08)
     for user in (people.controller, people.lkdata_head, people.reader):
-        assert login(user).post(approve).status_code == 403
-    assert login(people.head).post(approve).status_code == 302
+        assert login(user).post(approve, confirmed).status_code == 403
+    assert login(people.head).post(approve, confirmed).status_code == 302
     period_2020_08.refresh_from_db()
     assert period_2020_08.is_locked
     # Locked: nobody edits a unit any more, not even the controller.
@@ -317,6 +326,13 @@ def test_report_approval_publishing_and_public_page(
     assert login(people.admin).post(unlock, {"reason": "Rättelse."}).status_code == 302
     period_2020_08.refresh_from_db()
     assert not period_2020_08.is_locked
+    # Opening the lock does not unpublish: the public page keeps the published edition.
+    response = client.get(public)
+    assert response.status_code == 200 and "utgåva 1" in response.content.decode()
+    assert (
+        "tills en ny publiceras"
+        in login(people.head).get(url("report", period_2020_08)).content.decode()
+    )
 
 
 def test_indicator_only_through_its_own_units_page(people, period_2020_08, url, login):

@@ -35,6 +35,7 @@ from tertial.economy.models import (
 from tertial.economy.sums import split_sums
 from tertial.organisation.models import Organisation, Period, Unit
 from tertial.organisation.services import ensure_open
+from tertial.organisation.signals import unit_figures_changed
 from tertial.platform.rows import Synced, delete_unreferred
 
 
@@ -192,6 +193,7 @@ def save_forecast(
             before=before,
             after=_forecast_state(forecast),
         )
+        unit_figures_changed.send(Forecast, unit=unit, period=period, actor=actor)
     return forecast
 
 

@@ -22,6 +22,7 @@ from tertial.core.errors import Refused
 from tertial.economy.models import InvestmentFrame, InvestmentOutcome, InvestmentProject
 from tertial.organisation.models import Organisation, Period, Unit
 from tertial.organisation.services import ensure_open
+from tertial.organisation.signals import unit_figures_changed
 from tertial.platform.rows import Synced, upsert
 
 
@@ -134,6 +135,7 @@ def save_outcome(
             before=before,
             after=_outcome_state(outcome),
         )
+        unit_figures_changed.send(InvestmentOutcome, unit=project.unit, period=period, actor=actor)
     return outcome
 
 

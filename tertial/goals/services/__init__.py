@@ -37,6 +37,7 @@ from tertial.goals.models import (
 from tertial.goals.statuses import propose_assessments
 from tertial.organisation.models import Organisation, Period
 from tertial.organisation.services import ensure_open
+from tertial.organisation.signals import unit_figures_changed
 from tertial.platform import cache
 
 ACTUAL = IndicatorValue.Kind.ACTUAL
@@ -270,6 +271,10 @@ def save_indicator_values(
                 after=_value_state(row),
             )
             saved[gender] = row
+        if period is not None and indicator.unit_id is not None:
+            unit_figures_changed.send(
+                IndicatorValue, unit=indicator.unit, period=period, actor=actor
+            )
     return saved
 
 

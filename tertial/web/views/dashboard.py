@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tertial.access.rules import (
     Action,
     allowed,
     get_organisation_for,
     get_period_for,
+    get_unit_for,
     require,
     restrict,
 )
+from tertial.core.errors import Refused
 from tertial.economy.figures import UnitFigures, comment_threshold, unit_figures
 from tertial.goals import queries as goals
 from tertial.goals.models import STATUS_LABELS
@@ -35,6 +38,7 @@ from tertial.web.views.common import (
     member_action,
     member_page,
     page_context,
+    refused,
 )
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
@@ -84,6 +88,7 @@ def render_dashboard(
     context = page_context(request, period, "dashboard", approval)
     context.update(
         {
+            "reviewable": _reviewable(request, period),
             "data": cache.cached(
                 period.fiscal_year.organisation_id,
                 ("dashboard", period.pk),
@@ -111,6 +116,46 @@ def set_deadlines(request: HttpRequest, slug: str, key: str) -> HttpResponse:
         report_deadline=form.cleaned_data["report_deadline"],
     )
     return done(request, _("Sista dagarna är sparade."))
+
+
+def _reviewable(request: HttpRequest, period: Period) -> list:
+    """The units waiting for review that this person may approve, for bulk approval."""
+    if period.is_locked:
+        return []
+    return [
+        status
+        for status in workflow.unit_statuses(period)
+        if status.submission.state in workflow.REVIEWABLE
+        and allowed(request, Action.REVIEW_UNIT, status.unit)
+    ]
+
+
+# More boxes than this cannot come from the page: a larger post is not a person's.
+MAX_BULK_UNITS = 5000
+
+
+@member_action("dashboard")
+def approve_units(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Approve the units ticked on the dashboard, all or none."""
+    period = get_period_for(request, slug, key)
+    chosen = request.POST.getlist("unit")
+    if not chosen:
+        return refused(request, _("Välj minst en verksamhet att godkänna."))
+    if len(chosen) > MAX_BULK_UNITS or not all(pk.isdigit() and len(pk) < 12 for pk in chosen):
+        return HttpResponseBadRequest(_("Ogiltigt urval av verksamheter."))
+    units = [get_unit_for(request, period, int(pk), Action.REVIEW_UNIT) for pk in set(chosen)]
+    units.sort(key=lambda unit: (unit.sort_order, unit.name))
+    try:
+        workflow.approve_units(units, period, actor=request.user)
+    except Refused as error:
+        return refused(request, " ".join([str(error), *error.details]))
+    return done(
+        request,
+        ngettext(
+            "%(count)d verksamhet är godkänd.", "%(count)d verksamheter är godkända.", len(units)
+        )
+        % {"count": len(units)},
+    )
 
 
 def period_figures(period: Period) -> dict[int, UnitFigures]:

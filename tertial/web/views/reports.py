@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from tertial.access.rules import Action, allowed, get_period_for
 from tertial.audit.history import history
+from tertial.core.errors import Refused
 from tertial.organisation.queries import organisation_by_slug
 from tertial.reports import services as report_services
 from tertial.reports.build import build_report
@@ -19,9 +20,16 @@ from tertial.reports.editions import (
     published_report,
 )
 from tertial.reports.html import render_html
-from tertial.reports.services import freeze_edition
+from tertial.reports.services import ConfirmationNeeded, findings_fingerprint
 from tertial.web.forms import UnlockForm
-from tertial.web.views.common import member_action, member_page, page_context, transition
+from tertial.web.views.common import (
+    done,
+    member_action,
+    member_page,
+    page_context,
+    refused,
+    transition,
+)
 from tertial.workflow import services as workflow
 from tertial.workflow.models import ReportApproval
 from tertial.workflow.queries import published_periods
@@ -37,12 +45,14 @@ def render_report(
 ) -> HttpResponse:
     approval = workflow.approval_for(period)
     report, edition = published_report(period)
+    findings = [] if edition else run_checks(period, report)
     context = page_context(request, period, "report")
     context.update(
         {
             "preview": render_html(report, standalone=False),
             "edition": edition,
-            "findings": [] if edition else run_checks(period, report),
+            "findings": findings,
+            "findings_fingerprint": findings_fingerprint(findings),
             "editions": period.report_editions.select_related("created_by").order_by("-number"),
             "formats": report_services.FORMATS,
             "can_approve": allowed(request, Action.APPROVE_REPORT, period)
@@ -60,12 +70,17 @@ def render_report(
 
 @member_action("report")
 def approve_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
+    """Approve, once the approver has confirmed the checks' findings shown on the page."""
     period = get_period_for(request, slug, key, Action.APPROVE_REPORT)
-    return transition(
-        request,
-        lambda: workflow.approve_report(period, actor=request.user, freeze=freeze_edition),
-        _("Rapporten är godkänd och perioden låst."),
-    )
+    confirmed = request.POST.get("confirmed", "")[:64]
+    try:
+        report_services.approve_report(period, actor=request.user, confirmed=confirmed)
+    except ConfirmationNeeded as error:
+        # The page lists the findings beside the confirmation; the message need not.
+        return refused(request, str(error))
+    except Refused as error:
+        return refused(request, " ".join([str(error), *error.details]))
+    return done(request, _("Rapporten är godkänd och perioden låst."))
 
 
 @member_action("report")
@@ -151,7 +166,11 @@ def public_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A published report, always from its frozen edition."""
     organisation = organisation_by_slug(slug)
     period = published_periods(organisation).filter(key=key).first() if organisation else None
-    edition = latest_edition(period) if period else None
+    edition = (
+        period.report_editions.filter(number=period.approval.published_edition).first()
+        if period
+        else None
+    )
     if edition is None:
         raise Http404
     return render(
