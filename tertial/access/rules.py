@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404
 
 from tertial.access.models import Membership
 from tertial.goals.models import BoardGoal, Indicator
+from tertial.narrative.models import NarrativeSection, PlanFollowUp
 from tertial.organisation.models import Organisation, Period, Unit
 from tertial.platform import cache
 
@@ -74,9 +75,16 @@ ORGANISATION_WIDE: dict[str, frozenset[Action]] = {
     Role.UNIT_HEAD: frozenset({Action.VIEW}),
     Role.READER: frozenset({Action.VIEW}),
 }
-# Actions a unit head may take on the units given to them (and what hangs on those units).
+# Actions a unit head may take on the units given to them (and what hangs on those units:
+# their goals and indicators, and the texts a controller gave their unit to write).
 UNIT_SCOPED = frozenset(
-    {Action.EDIT_UNIT, Action.SUBMIT_UNIT, Action.ASSESS_GOAL, Action.EDIT_INDICATOR}
+    {
+        Action.EDIT_UNIT,
+        Action.SUBMIT_UNIT,
+        Action.ASSESS_GOAL,
+        Action.EDIT_INDICATOR,
+        Action.EDIT_TEXTS,
+    }
 )
 
 
@@ -140,6 +148,8 @@ def _unit_ids_of(obj: Model) -> set[int]:
         return {obj.pk}
     if isinstance(obj, BoardGoal):
         return set(obj.responsible_units.values_list("pk", flat=True))
+    if isinstance(obj, NarrativeSection | PlanFollowUp):
+        return {obj.unit_id} if obj.unit_id else set()
     if isinstance(obj, Indicator):
         ids = {obj.unit_id} if obj.unit_id else set()
         if obj.parent_id and obj.parent.unit_id:

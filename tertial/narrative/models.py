@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from tertial.audit.models import Versioned
-from tertial.organisation.models import Period
+from tertial.organisation.models import Period, Unit
 
 
 class NarrativeSection(Versioned):
@@ -18,6 +18,15 @@ class NarrativeSection(Versioned):
     )
     # What the controller asks the writer to cover; carried into the next period's section.
     instructions = models.TextField(_("instruktion till skribenten"), blank=True)
+    # Whose heads write it (besides those who edit every text); carried like the instructions.
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skrivs av verksamheten"),
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -68,6 +77,14 @@ class PlanFollowUp(Versioned):
     period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="plan_follow_ups")
     title = models.CharField(_("plan eller program"), max_length=300)
     body = models.TextField(_("uppföljning"))
+    unit = models.ForeignKey(
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("skrivs av verksamheten"),
+    )
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:

@@ -9,7 +9,7 @@ from tertial.organisation.models import Period
 
 
 def sections_of(period: Period) -> list[NarrativeSection]:
-    return list(NarrativeSection.objects.filter(period=period).select_related("updated_by"))
+    return list(NarrativeSection.objects.filter(period=period).select_related("updated_by", "unit"))
 
 
 def section_of(period: Period, pk: int) -> NarrativeSection | None:
@@ -25,7 +25,21 @@ def event_of(period: Period, pk: int) -> DecisionEvent | None:
 
 
 def plans_of(period: Period) -> list[PlanFollowUp]:
-    return list(PlanFollowUp.objects.filter(period=period).order_by("sort_order", "pk"))
+    return list(
+        PlanFollowUp.objects.filter(period=period)
+        .select_related("unit")
+        .order_by("sort_order", "pk")
+    )
+
+
+def texts_to_write(period: Period, unit_ids) -> tuple[list, list]:
+    """The sections and plan follow-ups of ``period`` that the units ``unit_ids`` write."""
+    return (
+        list(
+            NarrativeSection.objects.filter(period=period, unit__in=unit_ids).select_related("unit")
+        ),
+        list(PlanFollowUp.objects.filter(period=period, unit__in=unit_ids).select_related("unit")),
+    )
 
 
 def plan_of(period: Period, pk: int) -> PlanFollowUp | None:

@@ -8,18 +8,40 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
 from tertial.core.actors import person
+from tertial.core.errors import Refused
 from tertial.narrative.models import DecisionEvent, NarrativeSection, PlanFollowUp
-from tertial.organisation.models import Organisation, Period
+from tertial.organisation.models import Organisation, Period, Unit
 from tertial.organisation.services import ensure_open
 from tertial.platform.rows import Synced
 
+# The writing unit left as it is (None takes it away).
+UNCHANGED = object()
+
+
+def _unit_code(unit_id: int | None) -> str | None:
+    return (
+        Unit.objects.filter(pk=unit_id).values_list("code", flat=True).first() if unit_id else None
+    )
+
 
 def _section_state(section: NarrativeSection) -> dict:
-    return {"title": section.title, "body": section.body, "instructions": section.instructions}
+    return {
+        "title": section.title,
+        "body": section.body,
+        "instructions": section.instructions,
+        "unit": _unit_code(section.unit_id),
+    }
+
+
+def _writer(period: Period, unit) -> Unit | None:
+    if unit is not None and unit.organisation_id != period.organisation.pk:
+        raise Refused(_("Verksamheten hör till en annan förvaltning än perioden."))
+    return unit
 
 
 def save_section(
@@ -29,10 +51,12 @@ def save_section(
     actor,
     base_version: str | None = None,
     instructions: str | None = None,
+    unit=UNCHANGED,
 ) -> NarrativeSection:
     """Save a text section's body, and its instructions to the writer unless
-    ``instructions`` is None. Its key and title come from the organisation folder: the
-    report heads it as its definition says."""
+    ``instructions`` is None, and the unit whose heads write it unless ``unit`` is
+    UNCHANGED. Its key and title come from the organisation folder: the report heads it as
+    its definition says."""
     ensure_open(section.period)
     with transaction.atomic():
         current = NarrativeSection.objects.select_for_update().get(pk=section.pk)
@@ -41,6 +65,8 @@ def save_section(
         current.body = body
         if instructions is not None:
             current.instructions = instructions
+        if unit is not UNCHANGED:
+            current.unit = _writer(section.period, unit)
         save_version(
             current,
             actor=actor,
@@ -111,7 +137,7 @@ def delete_decision_event(event: DecisionEvent, *, actor, base_version: str | No
 
 
 def _plan_state(plan: PlanFollowUp) -> dict:
-    return {"title": plan.title, "body": plan.body}
+    return {"title": plan.title, "body": plan.body, "unit": _unit_code(plan.unit_id)}
 
 
 def save_plan(
@@ -122,9 +148,10 @@ def save_plan(
     body: str,
     actor,
     base_version: str | None = None,
+    unit=UNCHANGED,
 ) -> PlanFollowUp:
     """Add the follow-up of a plan or programme to the period (``plan`` None, placed last) or
-    change one."""
+    change one; ``unit``: the unit whose heads write it, unless UNCHANGED."""
     ensure_open(period)
     with transaction.atomic():
         if plan is None:
@@ -136,6 +163,8 @@ def save_plan(
             check_version(current, base_version)
             before = _plan_state(current)
         current.title, current.body = title, body
+        if unit is not UNCHANGED:
+            current.unit = _writer(period, unit)
         save_version(
             current,
             actor=actor,
@@ -173,13 +202,20 @@ def start_texts(period: Period, source: Period, *, actor) -> dict[str, int]:
             key=section.key,
             title=section.title,
             instructions=section.instructions,
+            unit_id=section.unit_id,
             sort_order=section.sort_order,
             updated_by=person(actor),
         )
         for section in NarrativeSection.objects.filter(period=source).order_by("sort_order")
     )
     plans = PlanFollowUp.objects.bulk_create(
-        PlanFollowUp(period=period, title=plan.title, body="", sort_order=plan.sort_order)
+        PlanFollowUp(
+            period=period,
+            title=plan.title,
+            body="",
+            unit_id=plan.unit_id,
+            sort_order=plan.sort_order,
+        )
         for plan in PlanFollowUp.objects.filter(period=source).order_by("sort_order")
     )
     counts = {"sections": len(sections), "plans": len(plans)}
@@ -218,15 +254,16 @@ def store_texts(
     periods: Synced,
     kept_periods: Sequence[Period],
     *,
+    units: Synced,
     sections: Sequence,
     decisions_events: Sequence,
     plans: Sequence,
     actor,
 ) -> None:
-    """The sections (``period`` key, ``key``, ``title``, ``body``, ``instructions``),
-    decisions and events (``period``, ``kind``, ``text``, ``date``) and plan follow-ups
-    (``period``, ``title``, ``body``) but those of ``kept_periods``, each numbered in its
-    period (and kind)."""
+    """The sections (``period`` key, ``key``, ``title``, ``body``, ``instructions``,
+    ``unit`` code or ""), decisions and events (``period``, ``kind``, ``text``, ``date``) and
+    plan follow-ups (``period``, ``title``, ``body``, ``unit``) but those of
+    ``kept_periods``, each numbered in its period (and kind)."""
     kept = {period.key for period in kept_periods}
     NarrativeSection.objects.bulk_create(
         NarrativeSection(
@@ -235,6 +272,7 @@ def store_texts(
             title=s.title,
             body=s.body,
             instructions=s.instructions,
+            unit=units.by_key.get(s.unit) if s.unit else None,
             sort_order=i,
             updated_by=person(actor),
         )
@@ -247,6 +285,12 @@ def store_texts(
         for e, i in _numbered(decisions_events, kept, lambda e: (e.period, e.kind))
     )
     PlanFollowUp.objects.bulk_create(
-        PlanFollowUp(period=periods.by_key[p.period], title=p.title, body=p.body, sort_order=i)
+        PlanFollowUp(
+            period=periods.by_key[p.period],
+            title=p.title,
+            body=p.body,
+            unit=units.by_key.get(p.unit) if p.unit else None,
+            sort_order=i,
+        )
         for p, i in _numbered(plans, kept, lambda p: p.period)
     )

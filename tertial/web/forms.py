@@ -217,7 +217,19 @@ class SectionWithInstructionsForm(SectionForm):
         help_text=_("Visas ovanför texten och följer med till nästa period."),
     )
 
-    field_order = ["instructions", "body"]
+    unit = forms.ModelChoiceField(
+        label=_("Skrivs av verksamheten"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("– ingen, controller och förvaltningsledning skriver –"),
+        help_text=_("Verksamhetens chefer får skriva texten medan verksamheten inte är inlämnad."),
+    )
+
+    field_order = ["instructions", "unit", "body"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = organisation.units.all()
 
 
 class DecisionEventForm(VersionedForm):
@@ -235,6 +247,23 @@ class PlanForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Markdown: stycken och punktlistor."),
     )
+
+
+class PlanWithUnitForm(PlanForm):
+    """A plan's follow-up as its controller sees it: also which unit's heads write it."""
+
+    unit = forms.ModelChoiceField(
+        label=_("Skrivs av verksamheten"),
+        queryset=Unit.objects.none(),
+        required=False,
+        empty_label=_("– ingen, controller och förvaltningsledning skriver –"),
+    )
+
+    field_order = ["title", "unit", "body"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = organisation.units.all()
 
 
 class DeadlinesForm(forms.Form):

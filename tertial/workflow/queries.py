@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tertial.access.rules import Action, answers_for, can, restrict
+from tertial.narrative.queries import texts_to_write
 from tertial.organisation.models import Organisation, Period
 from tertial.workflow.models import ReportApproval
 
@@ -102,6 +103,17 @@ def todos_of(user, today: datetime.date | None = None) -> list[Todo]:
                     else _("Fyll i och lämna in %(unit)s")
                 ) % {"unit": unit.name}
                 todos.append(Todo(what, url, period.deadline, status.overdue, period))
+                sections, plans = texts_to_write(period, [unit.pk])
+                texts_url = reverse("texts", args=[slug, key])
+                for anchor, text in [
+                    *((f"#sec-{s.pk}", s) for s in sections),
+                    *((f"#plan-{p.pk}", p) for p in plans),
+                ]:
+                    if not text.body.strip():
+                        what = _("Skriv texten %(title)s") % {"title": text}
+                        todos.append(
+                            Todo(what, texts_url + anchor, period.deadline, status.overdue, period)
+                        )
             elif state in {"submitted", "changed"} and can(user, Action.REVIEW_UNIT, unit):
                 what = (
                     _("Granska %(unit)s igen: ändrad efter godkännandet")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from tertial.audit.log import record
 from tertial.core.errors import Refused
 from tertial.economy.figures import comment_threshold, unit_figures
+from tertial.narrative.queries import texts_to_write
 from tertial.organisation.models import Period, Unit
 from tertial.organisation.services import ensure_open
 from tertial.workflow import notices
@@ -70,12 +71,18 @@ def missing_for_submission(unit: Unit, period: Period, figures=None) -> list[str
     if figures is None:
         figures = unit_figures(period, [unit.pk]).get(unit.pk)
     forecast = figures.forecast if figures else None
+    missing = []
     if forecast is None:
-        return [_("Helårsprognos saknas.")]
-    deviation = figures.forecast_deviation
-    if abs(deviation) > comment_threshold(period) and not forecast.comment.strip():
-        return [_("Prognosen avviker väsentligt från budget men kommentar saknas.")]
-    return []
+        missing.append(_("Helårsprognos saknas."))
+    elif (
+        abs(figures.forecast_deviation) > comment_threshold(period) and not forecast.comment.strip()
+    ):
+        missing.append(_("Prognosen avviker väsentligt från budget men kommentar saknas."))
+    sections, plans = texts_to_write(period, [unit.pk])
+    for text in [*sections, *plans]:
+        if not text.body.strip():
+            missing.append(_("Texten %(title)s är inte skriven.") % {"title": text})
+    return missing
 
 
 def _transition(unit, period, actor, allowed_from, to, action, comment=""):

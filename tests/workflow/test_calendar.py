@@ -40,6 +40,7 @@ def test_a_new_period_gets_the_texts_to_write_and_moved_deadlines(
     )
     section = NarrativeSection.objects.filter(period=period_2020_08).first()
     section.instructions = "Beskriv uppdraget."
+    section.unit = people.lkdata
     section.save()
     plan = calendar.propose_next_period(vss)
     assert plan.report_deadline == datetime.date(2021, 1, 30)
@@ -54,9 +55,10 @@ def test_a_new_period_gets_the_texts_to_write_and_moved_deadlines(
     assert ReportApproval.objects.get(period=created).report_deadline == datetime.date(2021, 1, 30)
     old = list(NarrativeSection.objects.filter(period=period_2020_08).order_by("sort_order"))
     new = list(NarrativeSection.objects.filter(period=created).order_by("sort_order"))
-    assert [(s.key, s.title, s.instructions) for s in new] == [
-        (s.key, s.title, s.instructions) for s in old
+    assert [(s.key, s.title, s.instructions, s.unit_id) for s in new] == [
+        (s.key, s.title, s.instructions, s.unit_id) for s in old
     ]
+    assert new[0].unit == people.lkdata
     assert new[0].instructions == "Beskriv uppdraget."
     assert all(s.body == "" for s in new)
     old_plans = PlanFollowUp.objects.filter(period=period_2020_08).order_by("sort_order")

@@ -165,6 +165,7 @@ class SectionData:
     title: str
     body: str
     instructions: str = ""
+    unit: str = ""  # the code of the unit whose heads write it
 
 
 @dataclass
@@ -189,6 +190,7 @@ class PlanData:
     period: str
     title: str
     body: str
+    unit: str = ""
 
 
 @dataclass
@@ -1202,7 +1204,11 @@ class _FolderReader:
         keys: set[str] = set()
         for path, item, line in y.items(doc, "sections", ""):
             m = y.mapping(
-                item, path, line, required=("key",), optional=("title", "body", "instructions")
+                item,
+                path,
+                line,
+                required=("key",),
+                optional=("title", "body", "instructions", "unit"),
             )
             if m is None:
                 continue
@@ -1210,11 +1216,12 @@ class _FolderReader:
             title = y.text(m, "title", path, max_length=300)
             body = y.text(m, "body", path)
             instructions = y.text(m, "instructions", path)
+            writer = self._writer_unit(m, path, file, units)
             if key is not None and key in keys:
                 self.error(file, m.line_of("key"), f"{path}.key", f"section {key} is given twice")
             elif key is not None:
                 keys.add(key)
-                d.sections.append(SectionData(period, key, title, body, instructions))
+                d.sections.append(SectionData(period, key, title, body, instructions, writer))
 
         comments: dict[str, tuple[str, int]] = {}
         raw_comments = doc.get("forecast_comments")
@@ -1289,14 +1296,25 @@ class _FolderReader:
                     d.decisions_events.append(DecisionEventData(period, kind, text, date))
 
         for path, item, line in y.items(doc, "plans", ""):
-            m = y.mapping(item, path, line, required=("title", "body"))
+            m = y.mapping(item, path, line, required=("title", "body"), optional=("unit",))
             if m is None:
                 continue
             title = y.text(m, "title", path, required=True, max_length=300)
             body = y.text(m, "body", path, required=True)
+            writer = self._writer_unit(m, path, file, units)
             if title:
-                d.plans.append(PlanData(period, title, body))
+                d.plans.append(PlanData(period, title, body, writer))
         return comments
+
+    def _writer_unit(self, m, path: str, file: str, units) -> str:
+        """The code of the unit whose heads write a text, or "" (checked against ``units``)."""
+        if m.get("unit") in (None, ""):
+            return ""
+        code = str(m.get("unit"))
+        if code not in units:
+            self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {code}")
+            return ""
+        return code
 
 
 def _target_value_problem(value: Decimal, tolerance: Decimal | None) -> str | None:

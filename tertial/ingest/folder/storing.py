@@ -210,6 +210,7 @@ class _Store:
         narrative.store_texts(
             self.periods,
             kept,
+            units=self.units,
             sections=d.sections,
             decisions_events=d.decisions_events,
             plans=d.plans,

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('narrative', '0001_initial'),
+        ("narrative", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='narrativesection',
-            name='instructions',
-            field=models.TextField(blank=True, verbose_name='instruktion till skribenten'),
+            model_name="narrativesection",
+            name="instructions",
+            field=models.TextField(blank=True, verbose_name="instruktion till skribenten"),
         ),
     ]

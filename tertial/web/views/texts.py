@@ -4,6 +4,8 @@ follow-up of a plan or programme."""
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -19,6 +21,7 @@ from tertial.reports.places import headings_of, places_of
 from tertial.web.forms import (
     DecisionEventForm,
     PlanForm,
+    PlanWithUnitForm,
     SectionForm,
     SectionWithInstructionsForm,
 )
@@ -32,7 +35,9 @@ from tertial.web.views.common import (
     refused,
     restored,
     save_form,
+    submission_of,
 )
+from tertial.workflow import services as workflow
 
 NEW_EVENT = "event-new"
 NEW_PLAN = "plan-new"
@@ -49,8 +54,9 @@ def render_texts(
     """The texts page; ``bound`` holds a posted form that was not saved, by its form key,
     with its conflict."""
     bound = bound or {}
-    editable = allowed(request, Action.EDIT_TEXTS, period) and not period.is_locked
+    editable = _edits_all(request, period)
     section_form = _section_form(request, period)
+    plan_form = _plan_form(request, period)
     places = places_of(period)
     headings = headings_of(places)
     kept = restored(request) if request.method == "GET" else None
@@ -58,7 +64,7 @@ def render_texts(
 
     def item(obj, form_key: str, make_form, initial: dict, action: str) -> dict:
         form, conflict = bound.get(form_key, (None, None))
-        if form is None and editable:
+        if form is None and (editable or _writes(request, period, obj)):
             form = make_form(initial=initial_or_restored(kept, form_key, initial))
         return {
             "form": form,
@@ -82,6 +88,7 @@ def render_texts(
                     "base_version": version_of(section),
                     "body": section.body,
                     "instructions": section.instructions,
+                    "unit": section.unit_id,
                 },
                 reverse("text_section", args=[slug, key, section.pk]),
             ),
@@ -115,12 +122,13 @@ def render_texts(
             **item(
                 plan,
                 f"plan-{plan.pk}",
-                PlanForm,
+                plan_form,
                 {
                     "form": f"plan-{plan.pk}",
                     "base_version": version_of(plan),
                     "title": plan.title,
                     "body": plan.body,
+                    "unit": plan.unit_id,
                 },
                 reverse("text_plan", args=[slug, key, plan.pk]),
             ),
@@ -148,19 +156,42 @@ def render_texts(
             "new_event_form": new_form(NEW_EVENT, DecisionEventForm),
             "new_event_action": reverse("text_event_add", args=[slug, key]),
             "plans": plans,
-            "new_plan_form": new_form(NEW_PLAN, PlanForm),
+            "new_plan_form": new_form(NEW_PLAN, plan_form),
             "new_plan_action": reverse("text_plan_add", args=[slug, key]),
-            "editable": editable,
+            "editable": editable
+            or any(i["form"] for i in [*sections, *plans] if i["form"] is not None),
         }
     )
     return render(request, "web/texts.html", context, status=status)
 
 
-def _section_form(request: HttpRequest, period: Period) -> type[SectionForm]:
-    """A controller also writes the instructions to the section's writer."""
+def _edits_all(request: HttpRequest, period: Period) -> bool:
+    """Whether the person writes every text of the period (controllers, the head)."""
+    return allowed(request, Action.EDIT_TEXTS, period) and not period.is_locked
+
+
+def _writes(request: HttpRequest, period: Period, text) -> bool:
+    """Whether the person writes this section or plan: every text, or as a head of the unit
+    given to write it, while that unit's part is not handed in."""
+    if _edits_all(request, period):
+        return True
+    unit_id = getattr(text, "unit_id", None)  # decisions and events have no writing unit
+    if period.is_locked or unit_id is None or not allowed(request, Action.EDIT_TEXTS, text):
+        return False
+    return workflow.unit_open(period, submission_of(text.unit, period), reviewer=False)
+
+
+def _section_form(request: HttpRequest, period: Period):
+    """A controller also writes the instructions to the section's writer and chooses it."""
     if allowed(request, Action.MANAGE_PERIOD, period.organisation):
-        return SectionWithInstructionsForm
+        return partial(SectionWithInstructionsForm, organisation=period.organisation)
     return SectionForm
+
+
+def _plan_form(request: HttpRequest, period: Period):
+    if allowed(request, Action.MANAGE_PERIOD, period.organisation):
+        return partial(PlanWithUnitForm, organisation=period.organisation)
+    return PlanForm
 
 
 def _in_report_order(sections: list, places: dict) -> list:
@@ -178,18 +209,37 @@ def _period_for_texts(request: HttpRequest, slug: str, key: str) -> Period:
     return period
 
 
+def _period_for_text(request: HttpRequest, slug: str, key: str, find) -> tuple[Period, object]:
+    """The period and the section or plan ``find(period, )`` names, for a person who may
+    write it (404 when the period has none such, 403 when it is not theirs)."""
+    period = get_period_for(request, slug, key)
+    found = find(period)
+    if found is None:
+        raise Http404
+    require(request, Action.EDIT_TEXTS, found)
+    return period, found
+
+
+def _not_open(request: HttpRequest) -> HttpResponse:
+    return refused(
+        request,
+        _("Verksamheten är inlämnad: texten kan ändras igen om den skickas tillbaka."),
+    )
+
+
 def _locked(request: HttpRequest) -> HttpResponse:
     return refused(request, _("Perioden är låst: texterna kan inte ändras."))
 
 
 @member_action("texts")
 def save_section(request: HttpRequest, slug: str, key: str, section: int) -> HttpResponse:
-    period = _period_for_texts(request, slug, key)
-    found = texts.section_of(period, section)
-    if found is None:
-        raise Http404
+    period, found = _period_for_text(
+        request, slug, key, lambda period: texts.section_of(period, section)
+    )
     if period.is_locked:
         return _locked(request)
+    if not _writes(request, period, found):
+        return _not_open(request)
     outcome = save_form(
         request,
         _section_form(request, period),
@@ -199,6 +249,7 @@ def save_section(request: HttpRequest, slug: str, key: str, section: int) -> Htt
             actor=request.user,
             base_version=data["base_version"],
             instructions=data.get("instructions"),
+            unit=data["unit"] if "unit" in data else narrative.UNCHANGED,
         ),
         saved=_("Texten är sparad."),
         conflict=lambda stale, data: conflict_with(
@@ -273,7 +324,7 @@ def delete_event(request: HttpRequest, slug: str, key: str, event: int) -> HttpR
 def _save_plan(request: HttpRequest, period: Period, plan, form_key: str) -> HttpResponse:
     outcome = save_form(
         request,
-        PlanForm,
+        _plan_form(request, period),
         lambda data: narrative.save_plan(
             period,
             plan=plan,
@@ -281,6 +332,7 @@ def _save_plan(request: HttpRequest, period: Period, plan, form_key: str) -> Htt
             body=data["body"],
             actor=request.user,
             base_version=data["base_version"],
+            unit=data["unit"] if "unit" in data else narrative.UNCHANGED,
         ),
         saved=_("Uppföljningen är sparad."),
         conflict=lambda stale, data: conflict_with(
@@ -302,12 +354,11 @@ def add_plan(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @member_action("texts")
 def save_plan(request: HttpRequest, slug: str, key: str, plan: int) -> HttpResponse:
-    period = _period_for_texts(request, slug, key)
-    found = texts.plan_of(period, plan)
-    if found is None:
-        raise Http404
+    period, found = _period_for_text(request, slug, key, lambda period: texts.plan_of(period, plan))
     if period.is_locked:
         return _locked(request)
+    if not _writes(request, period, found):
+        return _not_open(request)
     return _save_plan(request, period, found, f"plan-{found.pk}")
 
 

@@ -25,6 +25,7 @@ from tertial.economy.models import Forecast
 from tertial.economy.services import save_forecast
 from tertial.goals import queries as goals
 from tertial.goals.rows import indicator_rows
+from tertial.narrative import queries as texts
 from tertial.organisation.models import Period, Unit
 from tertial.platform import cache
 from tertial.web.forms import ForecastForm, tkr_input
@@ -167,10 +168,27 @@ def _unit_data(period: Period, unit: Unit) -> dict:
         "comment_needed": figures.forecast_deviation is not None
         and abs(figures.forecast_deviation) > threshold,
         "missing": workflow.missing_for_submission(unit, period, figures),
+        "texts_to_write": _texts_to_write(period, unit),
         "submission_history": history(submission),
         "rows": rows,
         "row_histories": row_histories(rows),
     }
+
+
+def _texts_to_write(period: Period, unit: Unit) -> list[dict]:
+    """The report's texts this unit's heads write, each with where to write it."""
+    sections, plans = texts.texts_to_write(period, [unit.pk])
+    url = reverse("texts", args=[period.organisation.slug, period.key])
+    return [
+        *(
+            {"title": str(s), "url": f"{url}#sec-{s.pk}", "written": bool(s.body.strip())}
+            for s in sections
+        ),
+        *(
+            {"title": p.title, "url": f"{url}#plan-{p.pk}", "written": bool(p.body.strip())}
+            for p in plans
+        ),
+    ]
 
 
 def _unit_for_change(request: HttpRequest, slug: str, key: str, pk: int, action: Action):

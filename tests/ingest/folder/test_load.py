@@ -297,3 +297,21 @@ def test_a_second_balance_for_the_same_month_unit_and_account_is_refused(db, tmp
     assert error.message == (
         "en andra rad för ansvar 100, konto 5010, 2021-01 (den första på rad 2)"
     )
+
+
+def test_a_text_given_to_a_unit_to_write_is_stored_with_it(db, tmp_path):
+    from tertial.narrative.models import NarrativeSection
+
+    folder = copy_small(tmp_path)
+    replace(
+        folder,
+        "followups/2021-08/report.yaml",
+        "    title: Sammanfattande bedömning",
+        '    title: Sammanfattande bedömning\n    unit: "200"',
+    )
+    org = load_organisation(folder)
+    section = NarrativeSection.objects.get(
+        period__fiscal_year__organisation=org, key="overall_assessment"
+    )
+    assert section.unit.code == "200"
+    assert NarrativeSection.objects.get(period=section.period, key="mission").unit is None

@@ -191,6 +191,13 @@ YAML_CASES = {
         "board_goals[1].responsible_units[0]",
         "unknown unit 201",
     ),
+    "section written by an unknown unit": (
+        "followups/2021-08/report.yaml",
+        "    title: Sammanfattande bedömning",
+        '    title: Sammanfattande bedömning\n    unit: "999"',
+        "sections[1].unit",
+        "unknown unit 999",
+    ),
     "assessment of an unknown goal": (
         "followups/2021-08/report.yaml",
         "  - goal: nollresultat",
