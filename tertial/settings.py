@@ -120,7 +120,9 @@ WSGI_APPLICATION = "tertial.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The site's own pages first: the admin app, listed before tertial's apps, has
+        # registration/ templates of the same names (the password pages of an invitation).
+        "DIRS": [BASE_DIR / "web" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

@@ -62,6 +62,9 @@ def test_an_invitation_creates_the_account_and_mails_a_link_to_choose_a_password
     client = Client()
     form_page = client.get(path, follow=True)
     assert form_page.status_code == 200 and 'name="new_password1"' in form_page.content.decode()
+    # The site's own page, not the admin's of the same name.
+    assert "Välj lösenord" in form_page.content.decode()
+    assert "colM" not in form_page.content.decode()
     chosen = client.post(
         form_page.redirect_chain[-1][0] if form_page.redirect_chain else path,
         {"new_password1": "ett långt lösenord 42", "new_password2": "ett långt lösenord 42"},
