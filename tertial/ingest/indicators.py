@@ -17,6 +17,7 @@ from typing import Protocol
 
 from tertial.core import evaluation
 from tertial.core.errors import InputError, InputErrors
+from tertial.core.numbers import VALUE_DIGITS
 from tertial.goals import services
 from tertial.ingest.folder.fields import number_at, parse_period_key
 from tertial.ingest.folder.reading import FileError, decode, parse_csv
@@ -140,7 +141,7 @@ def _value(
         if problem and indicator:
             errors.append(InputError(file, line, "value", problem))
         else:
-            value = number_at(number, file, line, "value", errors, places=6, digits=20)
+            value = number_at(number, file, line, "value", errors, digits=VALUE_DIGITS)
     if indicator is None:
         return value
     if indicator.formula:
