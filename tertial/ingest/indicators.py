@@ -165,12 +165,12 @@ def _value(
 def import_indicator_file(organisation, path: Path, *, actor=None) -> dict[str, int]:
     """Read, check and store a file of indicator values, all or nothing; the counts of
     values created and updated."""
+    errors: list[InputError] = []
     try:
-        text = decode(path.read_bytes(), path.name)
+        text = decode(path.read_bytes(), path.name, errors)
     except FileError as exc:
         raise InputErrors([exc.error]) from exc
     indicators = services.indicators_by_code(organisation)
-    errors: list[InputError] = []
     values = read_indicator_values(
         text, path.name, indicators, errors, locked=locked_period_ends(organisation)
     )

@@ -368,7 +368,7 @@ class _FolderReader:
 
     def _text(self, relative: str) -> tuple[str, bytes] | None:
         try:
-            return read_text(self.root / relative, relative)
+            return read_text(self.root / relative, relative, self.errors)
         except FileError as exc:
             self.errors.append(exc.error)
             return None
