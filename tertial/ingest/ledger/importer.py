@@ -39,6 +39,7 @@ from tertial.economy.services.imports import (
     raw_dir,
     store_imports,
 )
+from tertial.economy.services.jobs import temporary_prefix
 from tertial.ingest.ledger import expressions as expr
 from tertial.ingest.ledger.mapping import Mapping, load_mapping
 from tertial.ingest.ledger.staging import (
@@ -214,7 +215,7 @@ class Export:
         self.codes = codes
         self.display = display
         self.rules = rules
-        self.work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=raw_dir()))
+        self.work_dir = Path(tempfile.mkdtemp(prefix=temporary_prefix("import"), dir=raw_dir()))
         self.con = duckdb_connection(self.work_dir)
         self.analysis: _Analysis | None = None
 
