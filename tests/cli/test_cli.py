@@ -33,7 +33,7 @@ def test_the_overview_lists_tertials_own_commands():
     text = _overview()
     for command in ("load", "report", "import ledger", "import budget", "demo", "serve"):
         assert f"  {command} " in text, command
-    assert "migrate" not in text.split("Commands:")[1].split("\n\n")[0]
+    assert "migrate" not in text.split("Kommandon:")[1].split("\n\n")[0]
     assert "tertial help --all" in text
 
 
