@@ -1,14 +1,21 @@
-"""What every tertial command shares: help in the language the command runs in.
+"""What every tertial command shares: help and errors in the language the command runs in.
 
 Django and argparse write their own parts of a command's help (the options every command
 has, the headings, "usage:") in English; a tertial command's help is otherwise Swedish, so
-those parts are given words of ours too. argparse's own error messages ("the following
-arguments are required") stay as argparse writes them.
+those parts are given words of ours too, and an error is printed as its sentence alone.
+argparse's own error messages ("the following arguments are required") stay as argparse
+writes them.
 """
 
 import argparse
+import sys
 
-from django.core.management.base import BaseCommand, DjangoHelpFormatter
+from django.core.management.base import (
+    BaseCommand,
+    CommandError,
+    DjangoHelpFormatter,
+    SystemCheckError,
+)
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -55,3 +62,17 @@ class TertialCommand(BaseCommand):
             if isinstance(action.metavar, Promise):
                 action.metavar = str(action.metavar)
         return parser
+
+    def execute(self, *args, **options):
+        # Django prints a command's error as "CommandError: …"; a person reads the sentence only.
+        try:
+            return super().execute(*args, **options)
+        except CommandError as error:
+            if (
+                not self._called_from_command_line
+                or options.get("traceback")
+                or isinstance(error, SystemCheckError)
+            ):
+                raise
+            self.stderr.write(str(error))
+            sys.exit(error.returncode)
