@@ -5,7 +5,8 @@ of the same name (``tertial load`` runs ``load``), a thin call of the ingestion'
 domain's functions, so the CLI, the web views and the tests share one set of them.
 Two-word commands of the documented CLI (``tertial import ledger``) map to one management
 command (``import_ledger``). ``tertial`` alone lists tertial's own commands first; Django's
-own (``migrate``, ``createsuperuser`` …) follow under ``tertial help --all``.
+own (``migrate``, ``createsuperuser`` …) follow under ``tertial help --all``. tertial's own
+commands speak Swedish, or the language TERTIAL_LANGUAGE names (one of settings.LANGUAGES).
 """
 
 import os
