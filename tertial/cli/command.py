@@ -1,13 +1,14 @@
 """What every tertial command shares: help and errors in the language the command runs in.
 
 Django and argparse write their own parts of a command's help (the options every command
-has, the headings, "usage:") in English; a tertial command's help is otherwise Swedish, so
-those parts are given words of ours too, and an error is printed as its sentence alone.
-argparse's own error messages ("the following arguments are required") stay as argparse
-writes them.
+has, the headings, "usage:") and argparse its messages on arguments typed wrong in English; a
+tertial command is otherwise Swedish, so those parts are given words of ours too, and an error
+is printed as its sentence alone. argparse's rarer messages (an ambiguous abbreviation, two
+options that exclude each other) stay as argparse writes them.
 """
 
 import argparse
+import re
 import sys
 
 from django.core.management.base import (
@@ -32,6 +33,46 @@ BASE_ARGUMENT_HELP = {
     "force_color": _("skriv med färger även när utdata inte går till en terminal"),
     "skip_checks": _("hoppa över systemkontrollerna"),
 }
+
+
+# argparse's messages on arguments typed wrong, as Python 3.11+ words them, in our words.
+ARGUMENT_ERRORS = [
+    (
+        re.compile(r"the following arguments are required: (?P<arguments>.+)"),
+        _("det här saknas: %(arguments)s"),
+    ),
+    (
+        re.compile(r"unrecognized arguments: (?P<arguments>.+)"),
+        _("det här förstår tertial inte: %(arguments)s"),
+    ),
+    (
+        re.compile(
+            r"argument (?P<argument>\S+): invalid choice: (?P<value>.+) "
+            r"\(choose from (?P<choices>.+)\)"
+        ),
+        _("%(argument)s kan inte vara %(value)s; välj ett av %(choices)s"),
+    ),
+    (
+        re.compile(r"argument (?P<argument>\S+): invalid int value: (?P<value>.+)"),
+        _("%(argument)s ska vara ett heltal, inte %(value)s"),
+    ),
+    (
+        re.compile(r"argument (?P<argument>\S+): expected one argument"),
+        _("%(argument)s behöver ett värde efter sig"),
+    ),
+    (
+        re.compile(r"argument (?P<argument>\S+): expected (?P<count>\d+) arguments"),
+        _("%(argument)s behöver %(count)s värden efter sig"),
+    ),
+]
+
+
+def argument_error(message: str) -> str:
+    for pattern, words in ARGUMENT_ERRORS:
+        found = pattern.fullmatch(message)
+        if found:
+            return words % found.groupdict()
+    return message
 
 
 class HelpFormatter(DjangoHelpFormatter):
@@ -61,7 +102,15 @@ class TertialCommand(BaseCommand):
                 action.help = str(action.help)
             if isinstance(action.metavar, Promise):
                 action.metavar = str(action.metavar)
+        parser.error = lambda message: self._argument_error(parser, message)
         return parser
+
+    def _argument_error(self, parser, message: str):
+        sentence = argument_error(message)
+        if not parser.called_from_command_line:
+            raise CommandError(sentence)
+        parser.print_usage(sys.stderr)
+        parser.exit(2, f"{parser.prog}: {sentence}\n")
 
     def execute(self, *args, **options):
         # Django prints a command's error as "CommandError: …"; a person reads the sentence only.

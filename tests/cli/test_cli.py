@@ -98,6 +98,36 @@ def test_a_commands_error_is_one_sentence_in_the_chosen_language(
     assert err.strip() == sentence
 
 
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "argv, sentence",
+    [(["load", "a", "b"], "tertial load: det här förstår tertial inte: b"),
+     (["import", "ledger"], "tertial import ledger: det här saknas: FIL, --org"),
+     (["report", "vss", "2020-08", "--format", "doc"],
+      "tertial report: --format kan inte vara 'doc'; välj ett av 'html', 'pdf', 'docx', 'xlsx'"),
+     (["report", "vss", "2020-08", "--edition", "x"],
+      "tertial report: --edition ska vara ett heltal, inte 'x'"),
+     (["report", "vss", "2020-08", "--diff", "1"],
+      "tertial report: --diff behöver 2 värden efter sig"),
+     (["report", "vss", "2020-08", "--output"],
+      "tertial report: --output behöver ett värde efter sig")],
+)  # fmt: skip
+def test_arguments_typed_wrong_are_named_in_swedish_after_the_usage(
+    monkeypatch, capsys, argv, sentence
+):
+    monkeypatch.delenv("TERTIAL_LANGUAGE", raising=False)
+    with pytest.raises(SystemExit) as stopped:
+        main(argv)
+    assert stopped.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("användning: ") and err.strip().splitlines()[-1] == sentence
+
+
+def test_arguments_typed_wrong_in_a_call_are_a_command_error():
+    with pytest.raises(CommandError, match="det här saknas: MAPP"):
+        call_command("load")
+
+
 def test_an_edition_the_period_lacks_is_named(period_2020_08):
     with pytest.raises(CommandError, match="Perioden 2020-08 har ingen utgåva 9"):
         call_command("report", "vss", "2020-08", "--diff", "9", "1")
