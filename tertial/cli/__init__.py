@@ -5,14 +5,19 @@ of the same name (``tertial load`` runs ``load``), a thin call of the ingestion'
 domain's functions, so the CLI, the web views and the tests share one set of them.
 Two-word commands of the documented CLI (``tertial import ledger``) map to one management
 command (``import_ledger``). ``tertial`` alone lists tertial's own commands first; Django's
-own (``migrate``, ``createsuperuser`` …) follow under ``tertial help --all``.
+own (``migrate``, ``createsuperuser`` …) follow under ``tertial help --all``. tertial's own
+commands speak Swedish, or the language TERTIAL_LANGUAGE names (one of settings.LANGUAGES).
 """
 
 import os
+import shutil
 import sys
+import textwrap
+from contextlib import nullcontext
 from pathlib import Path
 
 DEMO_DATABASE = "tertial-demo.sqlite3"
+LANGUAGE_VARIABLE = "TERTIAL_LANGUAGE"
 TWO_WORD_COMMANDS = {
     ("import", "ledger"): "import_ledger",
     ("import", "kolada"): "import_kolada",
@@ -44,20 +49,65 @@ def main(argv: list[str] | None = None) -> None:
         _use_demo_database()
     if len(argv) >= 2 and (argv[0], argv[1]) in TWO_WORD_COMMANDS:
         argv = [TWO_WORD_COMMANDS[(argv[0], argv[1])], *argv[2:]]
+    import django
+    from django.utils import translation
+
+    django.setup()
+    language = _chosen_language()
     if not argv or argv in (["help"], ["-h"], ["--help"]):
-        sys.stdout.write(_overview())
+        with translation.override(language):
+            sys.stdout.write(_overview())
         return
     if argv == ["help", "--all"]:
         argv = ["help"]
     command = argv[0]
-    if not command.startswith("-") and command not in WITHOUT_TABLES:
-        problem = _unmigrated()
+    asks_help = "-h" in argv or "--help" in argv
+    if not command.startswith("-") and command not in WITHOUT_TABLES and not asks_help:
+        with translation.override(language):
+            problem = _unmigrated()
         if problem:
             sys.stderr.write(problem + "\n")
             sys.exit(1)
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["tertial", *argv])
+    # Django's own commands and those of the other apps (db_worker, which runs the imports
+    # people start on the web) keep the language they have without tertial.
+    speaks = translation.override(language) if _tertials_own(argv) else nullcontext()
+    with speaks:
+        execute_from_command_line(["tertial", *argv])
+
+
+def command_words(command: str) -> str:
+    """How a person types a command: ``import ledger`` for ``import_ledger``."""
+    return {name: " ".join(words) for words, name in TWO_WORD_COMMANDS.items()}.get(
+        command, command
+    )
+
+
+def _chosen_language() -> str:
+    """TERTIAL_LANGUAGE if it names one of the site's languages, else Swedish (the site's)."""
+    from django.conf import settings
+    from django.utils.translation import gettext
+
+    chosen = os.environ.get(LANGUAGE_VARIABLE, "").strip().lower()
+    allowed = [code for code, _name in settings.LANGUAGES]
+    if not chosen:
+        return settings.LANGUAGE_CODE
+    if chosen in allowed:
+        return chosen
+    sys.stderr.write(
+        gettext("%(variable)s=%(value)s finns inte; välj ett av språken %(allowed)s.")
+        % {"variable": LANGUAGE_VARIABLE, "allowed": ", ".join(allowed), "value": chosen}
+        + "\n"
+    )
+    sys.exit(1)
+
+
+def _tertials_own(argv: list[str]) -> bool:
+    from django.core.management import get_commands
+
+    name = argv[1] if argv[0] == "help" and len(argv) > 1 else argv[0]
+    return get_commands().get(name) == "tertial.cli"
 
 
 def _use_demo_database() -> None:
@@ -73,20 +123,26 @@ def _overview() -> str:
     """tertial's own commands with what each does, then where Django's are."""
     import django
     from django.core.management import get_commands, load_command_class
+    from django.utils.translation import gettext
 
     django.setup()
     own = sorted(name for name, app in get_commands().items() if app == "tertial.cli")
-    names = {command: " ".join(words) for words, command in TWO_WORD_COMMANDS.items()}
-    lines = ["tertial: follow-up of goals, indicators and economy", "", "Commands:"]
+    lines = [gettext("tertial: uppföljning av mål, indikatorer och ekonomi"), ""]
+    lines.append(gettext("Kommandon:"))
     for command in own:
         if command.startswith("_"):
             continue
-        help_text = load_command_class("tertial.cli", command).help.split("\n")[0]
-        lines.append(f"  {names.get(command, command):<20} {help_text}")
+        help_text = str(load_command_class("tertial.cli", command).help)
+        lines += textwrap.wrap(
+            help_text,
+            width=min(shutil.get_terminal_size().columns, 100),
+            initial_indent=f"  {command_words(command):<20} ",
+            subsequent_indent=" " * 23,
+        )
     lines += [
         "",
-        "tertial COMMAND --help says more about a command. Django's own commands",
-        "(migrate, createsuperuser, …): tertial help --all.",
+        gettext("`tertial KOMMANDO --help` berättar mer om ett kommando."),
+        gettext("Djangos egna kommandon (migrate, createsuperuser …): `tertial help --all`."),
         "",
     ]
     return "\n".join(lines)
@@ -98,17 +154,22 @@ def _unmigrated() -> str | None:
     from django.conf import settings
     from django.db import DatabaseError, connection
     from django.db.migrations.executor import MigrationExecutor
+    from django.utils.translation import gettext, ngettext
 
     django.setup()
     try:
         executor = MigrationExecutor(connection)
         pending = executor.migration_plan(executor.loader.graph.leaf_nodes())
     except DatabaseError as error:
-        return f"tertial cannot open the database ({error}); check TERTIAL_DATABASE_URL."
+        return gettext(
+            "tertial kan inte öppna databasen (%(error)s): kontrollera TERTIAL_DATABASE_URL."
+        ) % {"error": error}
     if not pending:
         return None
-    where = settings.DATABASES["default"].get("NAME") or "the configured database"
-    return (
-        f"The database {where} is not ready for tertial ({len(pending)} migrations to apply): "
-        "run `tertial migrate` first (or `tertial demo` for the example on a database of its own)."
-    )
+    return ngettext(
+        "Databasen %(database)s är inte redo för tertial (%(count)d migrering återstår): kör "
+        "först `tertial migrate` (eller `tertial demo` för exemplet i en egen databas).",
+        "Databasen %(database)s är inte redo för tertial (%(count)d migreringar återstår): kör "
+        "först `tertial migrate` (eller `tertial demo` för exemplet i en egen databas).",
+        len(pending),
+    ) % {"database": settings.DATABASES["default"].get("NAME") or "", "count": len(pending)}

@@ -106,9 +106,9 @@ def test_computed_indicators_are_not_imported(vss, tmp_path):
 def test_command(vss, tmp_path, capsys):
     path = write(tmp_path, "svarsservice;2020-08;actual;T;92;;\n")
     call_command("import_indicators", str(path), "--org", "vss")
-    assert "0 new and 1 changed values" in capsys.readouterr().out
+    assert "0 nya och 1 ändrade värden" in capsys.readouterr().out
     bad = write(tmp_path, "svarsservice;2020-08;actual;T;130;;\n")
-    with pytest.raises(CommandError, match="1 error"):
+    with pytest.raises(CommandError, match="1 fel i"):
         call_command("import_indicators", str(bad), "--org", "vss")
     assert "values.csv:2 [value]" in capsys.readouterr().err
 

@@ -177,7 +177,7 @@ def test_import_kolada_command(vss, mapped, capsys):
     )
     out = capsys.readouterr().out
     assert "3 KPI" in out and "18 Kolada values" in out and "N01951" in out
-    with pytest.raises(CommandError, match="nothing was imported"):
+    with pytest.raises(CommandError, match="ingenting importerades"):
         call_command("import_kolada", str(FIXTURES / "data-impossible.json"), "--org", "vss")
     with pytest.raises(CommandError, match="ingen förvaltning"):
         call_command("import_kolada", str(FIXTURES / "kpi.json"), "--org", "nobody")

@@ -58,7 +58,7 @@ def test_load_command(tmp_path):
     done = _tertial(["load", str(EXAMPLE_DIR)], database, tmp_path)
     assert done.returncode == 0, done.stderr
     assert "Verksamhetsstöd och service" in done.stdout
-    assert "ledger rows:" in done.stdout
+    assert "huvudboksrader" in done.stdout
 
     folder = copy_small(tmp_path)
     unit_line = replace(folder, "ledger/2021.csv", "2021;1;100;5010", "2021;1;999;5010")
@@ -72,4 +72,4 @@ def test_load_command(tmp_path):
         for line in lines
     )
     assert any(line.startswith(f"ledger/2021.csv:{number_line} [amount]: ") for line in lines)
-    assert "2 errors" in failed.stderr
+    assert "2 fel i" in failed.stderr

@@ -152,11 +152,11 @@ def test_folder_may_lock_a_period_further(folder):
 def test_load_command_force(folder):
     approve("2021-08")
     replace(folder, REPORT, OLD_JUSTIFICATION, NEW_JUSTIFICATION)
-    with pytest.raises(CommandError, match="1 error"):
+    with pytest.raises(CommandError, match="1 fel i"):
         call_command("load", str(folder), stdout=StringIO(), stderr=StringIO())
     out = StringIO()
     call_command("load", str(folder), "--force", stdout=out, stderr=StringIO())
-    assert "assessment proposals: 2" in out.getvalue()
+    assert "2 förslag till bedömning" in out.getvalue()
     assert Assessment.objects.get(
         board_goal__code="nollresultat", period__key="2021-08"
     ).justification.startswith("Prognosen visar ett större")

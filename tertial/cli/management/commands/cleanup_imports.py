@@ -1,21 +1,26 @@
 """tertial cleanup_imports: mark killed imports failed and remove what they left behind."""
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from tertial.cli.command import TertialCommand
 from tertial.economy.services.jobs import clean_up_interrupted_imports
 
 
-class Command(BaseCommand):
-    help = (
-        "Mark failed the import jobs whose process has ended (killed, or the server "
-        "restarted) and remove their uploads and temporary files; `tertial serve` does it "
-        "at its start."
+class Command(TertialCommand):
+    help = gettext_lazy(
+        "Markerar som misslyckade de importjobb vars process har avslutats (dödad, eller "
+        "servern startades om) och tar bort deras uppladdade och tillfälliga filer; "
+        "`tertial serve` gör det när den startar."
     )
 
     def handle(self, *args, **options):
         done = clean_up_interrupted_imports()
         self.stdout.write(
-            f"{done['jobs']} avbrutna importjobb markerade som misslyckade; "
-            f"{done['uploads']} uppladdade filer, {done['folders']} tillfälliga mappar och "
-            f"{done['rows']} sparade radfiler utan import borttagna."
+            _(
+                "%(jobs)s avbrutna importjobb markerade som misslyckade; %(uploads)s uppladdade "
+                "filer, %(folders)s tillfälliga mappar och %(rows)s sparade radfiler utan import "
+                "borttagna."
+            )
+            % done
         )

@@ -1,18 +1,41 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tertial.access.services import issue_token
 from tertial.cli.arguments import organisation_by_slug
+<<<<<<< HEAD
 from tertial.core.errors import Refused
+=======
+from tertial.cli.command import TertialCommand
+>>>>>>> cli
 
 
-class Command(BaseCommand):
-    help = "Create a read-only API token for one organisation and print it (shown only once)."
+class Command(TertialCommand):
+    help = gettext_lazy(
+        "Skapar en API-token med läsrätt för en förvaltning och skriver ut den (den visas bara "
+        "en gång)."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("--org", required=True, help="the organisation's slug")
-        parser.add_argument("--name", required=True, help="what or whom the token is for")
-        parser.add_argument("--created-by", help="user name of the person creating the token")
+        parser.add_argument(
+            "--org",
+            required=True,
+            metavar=gettext_lazy("KORTNAMN"),
+            help=gettext_lazy("förvaltningens kortnamn, t.ex. vss"),
+        )
+        parser.add_argument(
+            "--name",
+            required=True,
+            metavar=gettext_lazy("NAMN"),
+            help=gettext_lazy("vad eller vem token är till för"),
+        )
+        parser.add_argument(
+            "--created-by",
+            metavar=gettext_lazy("ANVÄNDARNAMN"),
+            help=gettext_lazy("användarnamnet på den som skapar token"),
+        )
 
     def handle(self, *args, org: str, name: str, created_by: str | None, **options) -> None:
         organisation = organisation_by_slug(org)
@@ -20,13 +43,24 @@ class Command(BaseCommand):
         if created_by:
             user = get_user_model().objects.filter(username=created_by).first()
             if user is None:
+<<<<<<< HEAD
                 raise CommandError(f"No user {created_by!r}.")
         try:
             token, secret = issue_token(organisation, name, actor=user)
         except Refused as exc:
             raise CommandError(str(exc)) from exc
+=======
+                raise CommandError(
+                    _("Det finns ingen användare med användarnamnet '%(username)s'.")
+                    % {"username": created_by}
+                )
+        token, secret = issue_token(organisation, name, actor=user)
+>>>>>>> cli
         self.stderr.write(
-            f"Token {token.prefix}… for {organisation.slug} ({name}). It is not stored and cannot "
-            "be shown again: copy it now."
+            _(
+                "Token %(prefix)s… för %(organisation)s (%(name)s). Den sparas inte och kan inte "
+                "visas igen: kopiera den nu."
+            )
+            % {"prefix": token.prefix, "organisation": organisation.slug, "name": name}
         )
         self.stdout.write(secret)

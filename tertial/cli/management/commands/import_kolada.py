@@ -8,31 +8,74 @@ from pathlib import Path
 from urllib.error import URLError
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tertial.cli.arguments import organisation_by_slug
+from tertial.cli.command import TertialCommand
 from tertial.ingest import kolada
 
 
-class Command(BaseCommand):
-    help = "Import Kolada kpi/data responses (JSON files, or --fetch from the API)."
+class Command(TertialCommand):
+    help = gettext_lazy(
+        "Importerar nyckeltal och värden från Kolada: svar från Koladas API sparade som "
+        "JSON-filer, eller hämtade direkt med --fetch."
+    )
     requires_system_checks = []
 
     def add_arguments(self, parser):
-        parser.add_argument("files", type=Path, nargs="*", help="Kolada responses (JSON).")
-        parser.add_argument("--org", required=True, help="The organisation's slug.")
         parser.add_argument(
-            "--municipality", default="", help="Own municipality id (else settings)."
+            "files",
+            type=Path,
+            nargs="*",
+            metavar=gettext_lazy("FIL"),
+            help=gettext_lazy("sparade svar från Kolada (JSON)"),
         )
-        parser.add_argument("--ou", default="", help="Own organisational unit id (else settings).")
-        parser.add_argument("--fetch", action="store_true", help="Read from the live API.")
-        parser.add_argument("--kpi", action="append", default=[], help="KPI id to fetch.")
-        parser.add_argument("--year", action="append", type=int, default=[], help="Year to fetch.")
         parser.add_argument(
-            "--compare",
+            "--org",
+            required=True,
+            metavar=gettext_lazy("KORTNAMN"),
+            help=gettext_lazy("förvaltningens kortnamn, t.ex. vss"),
+        )
+        parser.add_argument(
+            "--municipality",
+            metavar="ID",
+            default="",
+            help=gettext_lazy("den egna kommunens id i Kolada (annars förvaltningens inställning)"),
+        )
+        parser.add_argument(
+            "--ou",
+            metavar="ID",
+            default="",
+            help=gettext_lazy(
+                "den egna organisatoriska enhetens id i Kolada (annars förvaltningens inställning)"
+            ),
+        )
+        parser.add_argument(
+            "--fetch", action="store_true", help=gettext_lazy("hämta svaren från Koladas API")
+        )
+        parser.add_argument(
+            "--kpi",
+            metavar="ID",
             action="append",
             default=[],
-            help="Other municipality id to fetch for comparison.",
+            help=gettext_lazy("ett nyckeltals id att hämta (flaggan kan upprepas)"),
+        )
+        parser.add_argument(
+            "--year",
+            metavar=gettext_lazy("ÅR"),
+            action="append",
+            type=int,
+            default=[],
+            help=gettext_lazy("ett år att hämta (flaggan kan upprepas)"),
+        )
+        parser.add_argument(
+            "--compare",
+            metavar="ID",
+            action="append",
+            default=[],
+            help=gettext_lazy("en annan kommuns id att jämföra med (flaggan kan upprepas)"),
         )
 
     def handle(self, *args, files, org, municipality, ou, fetch, kpi, year, compare, **options):
@@ -41,7 +84,7 @@ class Command(BaseCommand):
         responses: list[tuple[str, kolada.Response]] = []
         if fetch:
             if not kpi or not year:
-                raise CommandError("--fetch needs --kpi and --year")
+                raise CommandError(_("--fetch behöver --kpi och --year."))
             client = kolada.KoladaClient()
             try:
                 responses.append((client.base_url, client.kpis(kpi)))
@@ -51,9 +94,11 @@ class Command(BaseCommand):
                 if own_ou:
                     responses.append((client.base_url, client.ou_data(kpi, [own_ou], year)))
             except (URLError, OSError, kolada.KoladaFormatError) as exc:
-                raise CommandError(f"Kolada: {exc}") from None
+                raise CommandError(
+                    _("Kolada gick inte att läsa: %(error)s") % {"error": exc}
+                ) from None
         elif not files:
-            raise CommandError("give one or more response files, or --fetch")
+            raise CommandError(_("Ange en eller flera svarsfiler, eller --fetch."))
         for file in files:
             try:
                 responses.append((str(file), kolada.parse(file.read_bytes())))
@@ -73,5 +118,7 @@ class Command(BaseCommand):
             except ValidationError as exc:
                 for message in exc.messages:
                     self.stderr.write(f"{name}: {message}")
-                raise CommandError(f"{name}: nothing was imported from it.", returncode=1) from None
+                raise CommandError(
+                    _("%(name)s: ingenting importerades därifrån.") % {"name": name}, returncode=1
+                ) from None
             self.stdout.write(f"{name}: {summary}")

@@ -4,11 +4,13 @@ import os
 import subprocess
 import sys
 
-from django.core.management.base import BaseCommand
 from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from gunicorn.app.base import BaseApplication
 
+from tertial.cli.command import TertialCommand
 from tertial.economy.services.jobs import clean_up_interrupted_imports
 
 
@@ -26,34 +28,53 @@ class _Gunicorn(BaseApplication):
         return self.application
 
 
-class Command(BaseCommand):
-    help = "Serve the web application (gunicorn) and run a background task worker beside it."
+class Command(TertialCommand):
+    help = gettext_lazy(
+        "Startar webbappen (gunicorn) och bredvid den en arbetsprocess för bakgrundsuppgifter."
+    )
 
     def add_arguments(self, parser):
-        parser.add_argument("--host", default="127.0.0.1")
-        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--host",
+            default="127.0.0.1",
+            metavar=gettext_lazy("ADRESS"),
+            help=gettext_lazy("adressen webbappen svarar på (standard: %(default)s)"),
+        )
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=8000,
+            help=gettext_lazy("porten webbappen svarar på (standard: %(default)s)"),
+        )
         parser.add_argument(
             "--workers",
             type=int,
             default=os.cpu_count() or 1,
-            help="Server processes; one per core uses the whole machine (default).",
+            metavar=gettext_lazy("ANTAL"),
+            help=gettext_lazy(
+                "antal serverprocesser; en per kärna använder hela datorn (standard: %(default)s)"
+            ),
         )
         parser.add_argument(
             "--threads",
             type=int,
             default=2,
-            help=(
-                "Threads per process (default 2). The pages are CPU-bound Python, which a process "
-                "runs one thread at a time: more threads only share the core and stretch every "
-                "page they overlap, so the slowest pages wait longest; a second thread works "
-                "while the first waits on the database over the network (PostgreSQL). "
-                "Measured in docs/deployment.md."
+            metavar=gettext_lazy("ANTAL"),
+            help=gettext_lazy(
+                "trådar per process (standard: %(default)s). Sidorna är beräkningar i Python, som "
+                "en process kör en tråd i taget: fler trådar delar bara på kärnan och gör varje "
+                "sida de överlappar långsammare, så att de långsammaste sidorna väntar längst; en "
+                "andra tråd arbetar medan den första väntar på databasen över nätverket "
+                "(PostgreSQL). Mätt i docs/deployment.md."
             ),
         )
         parser.add_argument(
             "--no-worker",
             action="store_true",
-            help="Do not start a task worker (run `tertial db_worker` elsewhere).",
+            help=gettext_lazy(
+                "starta ingen arbetsprocess för bakgrundsuppgifter (kör `tertial db_worker` på "
+                "annat håll)"
+            ),
         )
 
     def handle(self, *args, host, port, workers, threads, no_worker, **options):
@@ -61,7 +82,7 @@ class Command(BaseCommand):
 
         executor = MigrationExecutor(connections["default"])
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            self.stderr.write("The database is not up to date: run `tertial migrate` first.")
+            self.stderr.write(_("Databasen är inte uppdaterad: kör först `tertial migrate`."))
             sys.exit(1)
         # An import killed with the server it ran in is marked failed, its files removed.
         clean_up_interrupted_imports()
@@ -76,7 +97,10 @@ class Command(BaseCommand):
                 stdout=subprocess.DEVNULL,
             )
         display_host = f"[{host}]" if ":" in host else host
-        self.stdout.write(f"tertial serves on http://{display_host}:{port}/  (Ctrl-C stops)")
+        self.stdout.write(
+            _("tertial svarar på %(url)s  (Ctrl-C avslutar)")
+            % {"url": f"http://{display_host}:{port}/"}
+        )
         self.stdout.flush()
         try:
             _Gunicorn(
