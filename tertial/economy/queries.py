@@ -1,4 +1,4 @@
-"""What other parts read of forecasts and investments, beside the report's tables."""
+"""What other parts read of budgets, forecasts and investments, beside the report's tables."""
 
 from __future__ import annotations
 
@@ -8,8 +8,16 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tertial.core.money import exact_sum
-from tertial.economy.models import Forecast, InvestmentFrame, InvestmentOutcome, InvestmentProject
-from tertial.organisation.models import Period
+from tertial.economy.models import (
+    AccountClass,
+    BudgetEntry,
+    Forecast,
+    InvestmentFrame,
+    InvestmentOutcome,
+    InvestmentProject,
+)
+from tertial.economy.sums import split_sums
+from tertial.organisation.models import Organisation, Period, Unit
 
 
 def forecasts_of(periods: Sequence[Period]) -> list[Forecast]:
@@ -83,3 +91,42 @@ def investment_of(period: Period, pk: int) -> InvestmentProject | None:
         .select_related("unit")
         .first()
     )
+
+
+def account_class_by_code(organisation: Organisation, code: str) -> AccountClass | None:
+    return organisation.account_classes.filter(code=code).first()
+
+
+@dataclass(frozen=True)
+class YearBudget:
+    """A unit's budget of one account class for a year, as a person states it: revenues and
+    costs both positive (``tertial.economy.services.set_year_budget``)."""
+
+    unit: Unit
+    account_class: AccountClass
+    amount: Decimal
+
+
+def year_budgets(organisation: Organisation, year: int) -> list[YearBudget]:
+    """Every unit's budget of ``year`` per account class, by unit and class order."""
+    sums = split_sums(
+        BudgetEntry.objects.filter(unit__organisation=organisation, year=year),
+        ["unit_id", "account_class_id"],
+    )
+    units = {u.pk: u for u in organisation.units.all()}
+    classes = {c.pk: c for c in organisation.account_classes.all()}
+    rows = []
+    for (unit_id, class_id), total in sums.items():
+        unit, account_class = units[unit_id], classes[class_id]
+        ledger_total = total.total
+        amount = -ledger_total if account_class.kind == AccountClass.Kind.REVENUE else ledger_total
+        rows.append(YearBudget(unit, account_class, amount))
+    rows.sort(
+        key=lambda r: (
+            r.unit.sort_order,
+            r.unit.name,
+            r.account_class.sort_order,
+            r.account_class.code,
+        )
+    )
+    return rows

@@ -7,6 +7,7 @@ from django.views.i18n import set_language
 
 from tertial.web.views import (
     account,
+    budget,
     calendar,
     dashboard,
     goals,
@@ -89,6 +90,8 @@ urlpatterns = [
     path(PERIOD + "people/<int:membership>/", people.change_role, name="people_role"),
     path(PERIOD + "people/<int:membership>/remove/", people.remove_role, name="people_remove"),
     path(PERIOD + "imports/", imports.imports_page, name="imports"),
+    path(PERIOD + "budget/", budget.budget_page, name="budget"),
+    path(PERIOD + "budget/set/", budget.set_budget, name="budget_set"),
     path(PERIOD + "imports/upload/", imports.upload, name="import_upload"),
     path(PERIOD + "imports/undo/<int:batch>/", imports.undo, name="import_undo"),
     path(PERIOD + "imports/alias/", imports.add_alias, name="import_alias"),

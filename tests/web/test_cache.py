@@ -151,6 +151,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "import_upload": reverse("import_upload", args=on_period),
         "import_undo": reverse("import_undo", args=[*on_period, 1]),
         "import_alias": reverse("import_alias", args=on_period),
+        "budget_set": reverse("budget_set", args=on_period),
         "people_invite": reverse("people_invite", args=on_period),
         "people_role": reverse("people_role", args=[*on_period, 1]),
         "people_remove": reverse("people_remove", args=[*on_period, 1]),
@@ -171,6 +172,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         # A frozen edition's file is rendered and kept by the GET that first asks for it.
         "report_download": reverse("report_download", args=[*on_period, "xlsx"]) + "?edition=1",
         "imports": reverse("imports", args=on_period),
+        "budget": reverse("budget", args=on_period),
         "people": reverse("people", args=on_period),
         "account": reverse("account"),
         "password_reset_confirm": reverse("password_reset_confirm", args=["MQ", "x-y"]),

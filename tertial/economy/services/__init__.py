@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
+from tertial.core import periodisation
 from tertial.core.actors import person
 from tertial.core.errors import Refused
 from tertial.core.formatting import format_exact_tkr
@@ -72,6 +73,33 @@ def _key_for(unit: Unit, account_class: AccountClass, year: int, key) -> Periodi
     return custom_key(list(key))
 
 
+def _periodisation_refusal(error: PeriodisationError) -> str:
+    """Why a key cannot be used, in the person's words."""
+    months = ", ".join(str(m) for m in error.months)
+    match error.reason:
+        case periodisation.WRONG_COUNT:
+            return _("En periodiseringsnyckel behöver tolv månadsvikter.")
+        case periodisation.NEGATIVE:
+            return _("Vikterna får inte vara negativa (månad %(months)s).") % {"months": months}
+        case periodisation.ZERO_WEIGHTS:
+            return _("Vikterna är alla noll: det finns inget att fördela efter.")
+        case periodisation.NOT_A_NUMBER:
+            return _("En vikt är inget tal.")
+        case periodisation.NO_AMOUNTS:
+            return _(
+                "Verksamheten har inga bokförda belopp i kontoklassen föregående år (eller de "
+                "blir noll tillsammans): använd tolftedelar eller en egen nyckel."
+            )
+        case periodisation.OPPOSITE_SIGN:
+            return _(
+                "Föregående års månad %(months)s har motsatt tecken mot helåret, så årets "
+                "månadsprofil kan inte användas: använd tolftedelar eller en egen nyckel."
+            ) % {"months": months}
+        case periodisation.TOO_PRECISE:
+            return _("Beloppet har fler decimaler än ören.")
+    return str(error)
+
+
 def set_budget_from_year_figure(
     unit: Unit,
     account_class: AccountClass,
@@ -94,7 +122,7 @@ def set_budget_from_year_figure(
         period_key = _key_for(unit, account_class, year, key)
         parts = periodise(amount, period_key)
     except PeriodisationError as exc:
-        raise EconomyError(str(exc)) from exc
+        raise EconomyError(_periodisation_refusal(exc)) from exc
     with transaction.atomic():
         existing = BudgetEntry.objects.filter(unit=unit, account_class=account_class, year=year)
         before = {str(e.month): str(e.amount) for e in existing.order_by("month")}
@@ -121,6 +149,32 @@ def set_budget_from_year_figure(
             },
         )
     return entries
+
+
+# A month's entry holds 16 digits before the decimal point; a year of twelve stays below it.
+LARGEST_BUDGET = Decimal(10) ** 15
+
+
+def set_year_budget(
+    unit: Unit,
+    account_class: AccountClass,
+    year: int,
+    amount: Decimal | int | str,
+    key: PeriodisationKey | str | Sequence[Decimal | int | str],
+    *,
+    actor,
+) -> list[BudgetEntry]:
+    """A year's budget as a person states it: revenues and costs both as positive amounts
+    (a financial item positive as a cost), turned into the ledger's sign of the class's kind
+    and periodised by ``key`` (``set_budget_from_year_figure``)."""
+    amount = to_decimal(amount)
+    if abs(amount) >= LARGEST_BUDGET:
+        raise EconomyError(
+            _("Budgeten %(amount)s är större än ett budgetbelopp kan vara.")
+            % {"amount": format_exact_tkr(amount)}
+        )
+    ledger_amount = -amount if account_class.kind == AccountClass.Kind.REVENUE else amount
+    return set_budget_from_year_figure(unit, account_class, year, ledger_amount, key, actor=actor)
 
 
 # ---------------------------------------------------------------------------------------------
