@@ -22,6 +22,7 @@ TABLES = (
     "revenue_by_kind",
     "cost_by_kind",
     "net_result_per_unit",
+    "forecast_accuracy",
     "goal_overview",
     "core_volumes",
     "personnel",
