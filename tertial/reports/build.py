@@ -59,6 +59,7 @@ TABLE_FUNCTIONS: dict[str, Callable[[Period], Table]] = {
     "goal_overview": goals.goal_overview,
     "core_volumes": goals.core_volumes,
     "personnel": goals.personnel,
+    "kolada_comparison": goals.kolada_comparison,
 }
 
 

@@ -25,6 +25,7 @@ TABLE_LABELS = {
     "goal_overview": gettext_lazy("måluppfyllelsen"),
     "core_volumes": gettext_lazy("basuppdragets volymer"),
     "personnel": gettext_lazy("personalnyckeltalen"),
+    "kolada_comparison": gettext_lazy("jämförelsen i Kolada"),
 }
 # Content placed by kind alone: the texts page writes these too.
 PLACED_KINDS = ("decisions", "events", "plans")

@@ -167,6 +167,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "dashboard": reverse("dashboard", args=on_period),
         "unit": reverse("unit", args=[*on_period, people.lkdata.pk]),
         "goal": reverse("goal", args=[*on_period, goal.pk]),
+        "indicator": reverse("indicator", args=[*on_period, indicator.pk]),
         "texts": reverse("texts", args=on_period),
         "report": reverse("report", args=on_period),
         # A frozen edition's file is rendered and kept by the GET that first asks for it.

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from tertial.cli.arguments import organisation_by_slug
+from tertial.goals.tables import NATIONAL, compared_municipalities
 from tertial.ingest import kolada
 
 
@@ -32,7 +33,7 @@ class Command(BaseCommand):
             "--compare",
             action="append",
             default=[],
-            help="Other municipality id to fetch for comparison.",
+            help="Other municipality id to fetch for comparison (else settings.kolada_compare).",
         )
 
     def handle(self, *args, files, org, municipality, ou, fetch, kpi, year, compare, **options):
@@ -45,7 +46,9 @@ class Command(BaseCommand):
             client = kolada.KoladaClient()
             try:
                 responses.append((client.base_url, client.kpis(kpi)))
-                municipalities = [m for m in [own_municipality, *compare] if m]
+                compare = compare or list(compared_municipalities(organisation.settings or {}))
+                # The whole country's value (Riket) is always fetched beside the chosen ones.
+                municipalities = [m for m in [own_municipality, *compare, NATIONAL] if m]
                 if municipalities:
                     responses.append((client.base_url, client.data(kpi, municipalities, year)))
                 if own_ou:
