@@ -12,11 +12,12 @@ from tertial.economy.models import (
     AccountClass,
     BudgetEntry,
     Forecast,
+    ForecastLine,
     InvestmentFrame,
     InvestmentOutcome,
     InvestmentProject,
 )
-from tertial.economy.sums import split_sums
+from tertial.economy.sums import split_sums, unit_month_sums
 from tertial.organisation.models import Organisation, Period, Unit
 
 
@@ -130,3 +131,69 @@ def year_budgets(organisation: Organisation, year: int) -> list[YearBudget]:
         )
     )
     return rows
+
+
+@dataclass(frozen=True)
+class ClassForecast:
+    """An account class on a unit's page: its full-year budget and the unit's forecast of
+    it, both as a person states them (revenues and costs positive); None where none."""
+
+    account_class: AccountClass
+    budget: Decimal | None
+    forecast: Decimal | None
+
+
+def forecast_by_class(unit: Unit, period: Period) -> list[ClassForecast]:
+    """Every account class of the unit's organisation with the unit's year budget of it and
+    its forecast line at ``period``, in class order."""
+    budgets = {
+        row.account_class.pk: row.amount
+        for row in year_budgets(unit.organisation, period.year)
+        if row.unit.pk == unit.pk
+    }
+    lines = dict(
+        ForecastLine.objects.filter(forecast__unit=unit, forecast__period=period).values_list(
+            "account_class_id", "amount"
+        )
+    )
+    return [
+        ClassForecast(c, budgets.get(c.pk), lines.get(c.pk))
+        for c in unit.organisation.account_classes.all()
+    ]
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    """One month of a unit's year, net in the report's sign; the cumulative sums from
+    January, the actual ones only up to the follow-up's month."""
+
+    month: int
+    actual: Decimal | None
+    budget: Decimal | None
+    actual_to_date: Decimal | None
+    budget_to_date: Decimal
+
+
+def months_of(unit: Unit, period: Period) -> list[MonthFigures]:
+    """The unit's twelve months of the period's year: actual (through the period's month)
+    and budget, each month and accumulated."""
+    sums = unit_month_sums(unit.pk, period.year)
+    months = []
+    actual_sum, budget_sum = Decimal(0), Decimal(0)
+    for month in range(1, 13):
+        actual = sums.get(("ledger", period.year, month))
+        budget = sums.get(("budget", period.year, month))
+        budget_sum += budget.net if budget else 0
+        shown = month <= period.end_month
+        if shown:
+            actual_sum += actual.net if actual else 0
+        months.append(
+            MonthFigures(
+                month,
+                actual.net if actual and shown else None,
+                budget.net if budget else None,
+                actual_sum if shown else None,
+                budget_sum,
+            )
+        )
+    return months

@@ -55,6 +55,11 @@ urlpatterns = [
     path(PERIOD + "calendar/year/", calendar.create_year, name="calendar_year"),
     path(UNIT, units.unit_page, name="unit"),
     path(UNIT + "forecast/", units.save_unit_forecast, name="unit_forecast"),
+    path(
+        UNIT + "forecast/classes/",
+        units.save_unit_forecast_by_class,
+        name="unit_forecast_classes",
+    ),
     path(UNIT + "submit/", units.submit_unit, name="unit_submit"),
     path(UNIT + "approve/", units.approve_unit, name="unit_approve"),
     path(UNIT + "return/", units.return_unit, name="unit_return"),

@@ -125,6 +125,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
     actions = {
         "deadlines": reverse("deadlines", args=on_period),
         "unit_forecast": reverse("unit_forecast", args=unit),
+        "unit_forecast_classes": reverse("unit_forecast_classes", args=unit),
         "unit_submit": reverse("unit_submit", args=unit),
         "unit_approve": reverse("unit_approve", args=unit),
         "unit_return": reverse("unit_return", args=unit),

@@ -30,6 +30,7 @@ from tertial.economy.models import (
     AccountClass,
     BudgetEntry,
     Forecast,
+    ForecastLine,
     InvestmentProject,
     LedgerBalance,
 )
@@ -195,8 +196,110 @@ def _forecast_state(forecast: Forecast | None) -> dict | None:
     }
 
 
+def _lines_state(forecast: Forecast | None) -> dict:
+    """The forecast per account class as the log keeps it: by class name, exact in tkr."""
+    if forecast is None or forecast.pk is None:
+        return {}
+    return {
+        line.account_class.name: format_exact_tkr(line.amount)
+        for line in forecast.lines.select_related("account_class")
+    }
+
+
+def gross_of_lines(amounts: dict[AccountClass, Decimal]) -> tuple[Decimal, Decimal]:
+    """Revenues and costs of a forecast per account class (each amount stated positive)."""
+    revenues = sum(
+        (a for c, a in amounts.items() if c.kind == AccountClass.Kind.REVENUE), Decimal(0)
+    )
+    costs = sum((a for c, a in amounts.items() if c.kind != AccountClass.Kind.REVENUE), Decimal(0))
+    return revenues, costs
+
+
+def save_forecast_by_class(
+    unit: Unit,
+    period: Period,
+    amounts: dict[AccountClass, Decimal | int | str | None],
+    *,
+    actor,
+    base_version: str | None = None,
+) -> Forecast:
+    """Save the unit's full-year forecast at ``period`` per account class.
+
+    Each class's amount is stated positive (revenues and costs alike; a financial item as a
+    cost); an empty class counts as nothing. The forecast's net result, revenues and costs
+    become the lines' sums, so the classes always add up to the unit's forecast. With every
+    class empty the lines are removed and the forecast's figures stay as they were.
+    Refused like ``save_forecast`` (a locked period, a stale version).
+    """
+    ensure_open(period)
+    if unit.organisation_id != period.fiscal_year.organisation_id:
+        raise EconomyError(_("Verksamheten hör till en annan förvaltning än perioden."))
+    if any(c.organisation_id != unit.organisation_id for c in amounts):
+        raise EconomyError(_("Kontoklassen hör till en annan förvaltning än verksamheten."))
+    given = {c: to_decimal(a) for c, a in amounts.items() if a is not None}
+    with transaction.atomic():
+        Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+        forecast = Forecast.objects.filter(unit=unit, period=period).first()
+        check_version(forecast, base_version)
+        if forecast is None and not given:
+            raise EconomyError(_("Ange prognosen för minst en kontoklass."))
+        before = _forecast_state(forecast)
+        if before is not None:
+            before["by_class"] = _lines_state(forecast) or None
+        forecast = forecast or Forecast(unit=unit, period=period)
+        if given:
+            revenues, costs = gross_of_lines(given)
+            forecast.net_result, forecast.revenues, forecast.costs = (
+                revenues - costs,
+                revenues,
+                costs,
+            )
+        save_version(
+            forecast,
+            actor=actor,
+            action="economy.forecast.saved",
+            organisation=unit.organisation,
+            before=before,
+            after={
+                **_forecast_state(forecast),
+                "by_class": {c.name: format_exact_tkr(a) for c, a in given.items()} or None,
+            },
+        )
+        forecast.lines.all().delete()
+        ForecastLine.objects.bulk_create(
+            ForecastLine(forecast=forecast, account_class=c, amount=a) for c, a in given.items()
+        )
+    return forecast
+
+
 def _optional(value) -> Decimal | None:
     return None if value is None else to_decimal(value)
+
+
+def _check_against_lines(
+    forecast: Forecast, net: Decimal, revenues: Decimal | None, costs: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """A forecast given per account class changes there: its figures are the lines' sums.
+    Returns the revenues and costs to keep (the lines' where it has lines)."""
+    lines = {
+        line.account_class: line.amount for line in forecast.lines.select_related("account_class")
+    }
+    if not lines:
+        return revenues, costs
+    line_revenues, line_costs = gross_of_lines(lines)
+    if (
+        net != line_revenues - line_costs
+        or (revenues is not None and revenues != line_revenues)
+        or (costs is not None and costs != line_costs)
+    ):
+        raise EconomyError(
+            _(
+                "Prognosen är angiven per kontoklass (netto %(net)s): ändra beloppen per "
+                "kontoklass, eller töm dem först."
+            )
+            % {"net": format_exact_tkr(line_revenues - line_costs)}
+        )
+    return line_revenues, line_costs
 
 
 def save_forecast(
@@ -233,6 +336,8 @@ def save_forecast(
         Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
         forecast = Forecast.objects.filter(unit=unit, period=period).first()
         check_version(forecast, base_version)
+        if forecast is not None:
+            revenues_, costs_ = _check_against_lines(forecast, net, revenues_, costs_)
         before = _forecast_state(forecast)
         forecast = forecast or Forecast(unit=unit, period=period)
         forecast.net_result, forecast.revenues, forecast.costs = net, revenues_, costs_
