@@ -62,11 +62,12 @@ class ForecastByClassForm(VersionedForm):
     def __init__(self, *args, classes, **kwargs):
         super().__init__(*args, **kwargs)
         for row in classes:
-            budget = tkr_input(row.budget) if row.budget is not None else "–"
             self.fields[f"class_{row.account_class.pk}"] = TkrField(
                 label=_("%(name)s (tkr)") % {"name": row.account_class.name},
                 required=False,
-                help_text=_("Budget helår: %(budget)s tkr") % {"budget": budget},
+                help_text=_("Budget helår: %(budget)s tkr") % {"budget": tkr_input(row.budget)}
+                if row.budget is not None
+                else _("Ingen budget för året."),
             )
 
 
