@@ -104,6 +104,7 @@ _LABELS = {
     "report": gettext_lazy("rapporten"),
     "role": gettext_lazy("roll"),
     "units": gettext_lazy("verksamheter"),
+    "by_class": gettext_lazy("per kontoklass"),
 }
 # A text longer than this is shown as its changed words, not as two versions.
 LONG_TEXT = 80

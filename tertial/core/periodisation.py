@@ -20,7 +20,22 @@ ORE = Decimal("0.01")
 
 
 class PeriodisationError(ValueError):
-    pass
+    """Why a key cannot be made or used: ``reason`` names the case (one of REASONS) and
+    ``months`` the months concerned, so that the services can word it for a person."""
+
+    def __init__(self, message: str, reason: str = "", months: Sequence[int] = ()):
+        super().__init__(message)
+        self.reason = reason
+        self.months = tuple(months)
+
+
+WRONG_COUNT = "wrong_count"
+NEGATIVE = "negative"
+ZERO_WEIGHTS = "zero_weights"
+NOT_A_NUMBER = "not_a_number"
+NO_AMOUNTS = "no_amounts"
+OPPOSITE_SIGN = "opposite_sign"
+TOO_PRECISE = "too_precise"
 
 
 @dataclass(frozen=True)
@@ -33,12 +48,20 @@ class PeriodisationKey:
     def __post_init__(self):
         if len(self.weights) != MONTHS:
             count = len(self.weights)
-            raise PeriodisationError(f"a key needs {MONTHS} monthly weights, got {count}")
+            raise PeriodisationError(
+                f"a key needs {MONTHS} monthly weights, got {count}", WRONG_COUNT
+            )
         if any(w < 0 for w in self.weights):
-            months = [str(i + 1) for i, w in enumerate(self.weights) if w < 0]
-            raise PeriodisationError(f"weights must not be negative (month {', '.join(months)})")
+            months = [i + 1 for i, w in enumerate(self.weights) if w < 0]
+            raise PeriodisationError(
+                f"weights must not be negative (month {', '.join(map(str, months))})",
+                NEGATIVE,
+                months,
+            )
         if sum(self.weights) == 0:
-            raise PeriodisationError("the weights add up to zero: nothing to spread by")
+            raise PeriodisationError(
+                "the weights add up to zero: nothing to spread by", ZERO_WEIGHTS
+            )
 
 
 def twelfths() -> PeriodisationKey:
@@ -50,7 +73,7 @@ def custom_key(weights: Sequence[Decimal | int | str]) -> PeriodisationKey:
     try:
         fractions = tuple(Fraction(str(w)) for w in weights)
     except (ValueError, ZeroDivisionError) as exc:
-        raise PeriodisationError(f"a weight is not a number: {exc}") from exc
+        raise PeriodisationError(f"a weight is not a number: {exc}", NOT_A_NUMBER) from exc
     return PeriodisationKey("custom", fractions)
 
 
@@ -63,20 +86,25 @@ def previous_year_key(monthly_amounts: Sequence[Decimal | None]) -> Periodisatio
     """
     if len(monthly_amounts) != MONTHS:
         count = len(monthly_amounts)
-        raise PeriodisationError(f"the previous year needs {MONTHS} months, got {count}")
+        raise PeriodisationError(
+            f"the previous year needs {MONTHS} months, got {count}", WRONG_COUNT
+        )
     amounts = [Fraction(str(a)) if a is not None else Fraction(0) for a in monthly_amounts]
     total = sum(amounts)
     if total == 0:
         raise PeriodisationError(
             "the previous year has no amounts (or they add up to zero): "
-            "its profile cannot be used; use twelfths or a custom key"
+            "its profile cannot be used; use twelfths or a custom key",
+            NO_AMOUNTS,
         )
     sign = 1 if total > 0 else -1
-    against = [str(i + 1) for i, a in enumerate(amounts) if a * sign < 0]
+    against = [i + 1 for i, a in enumerate(amounts) if a * sign < 0]
     if against:
         raise PeriodisationError(
-            f"the previous year's month {', '.join(against)} has the opposite sign of the year; "
-            "its profile cannot be used as a key; use twelfths or a custom key"
+            f"the previous year's month {', '.join(map(str, against))} has the opposite sign "
+            "of the year; its profile cannot be used as a key; use twelfths or a custom key",
+            OPPOSITE_SIGN,
+            against,
         )
     return PeriodisationKey("previous_year", tuple(a * sign for a in amounts))
 
@@ -84,7 +112,7 @@ def previous_year_key(monthly_amounts: Sequence[Decimal | None]) -> Periodisatio
 def periodise(amount: Decimal, key: PeriodisationKey, quantum: Decimal = ORE) -> list[Decimal]:
     """Twelve monthly amounts, exact to ``quantum``, adding up to exactly ``amount``."""
     if amount != amount.quantize(quantum):
-        raise PeriodisationError(f"{amount} has more decimals than {quantum}")
+        raise PeriodisationError(f"{amount} has more decimals than {quantum}", TOO_PRECISE)
     units = int(abs(amount) / quantum)  # the year figure in öre
     total_weight = sum(key.weights)
     shares = [Fraction(units) * w / total_weight for w in key.weights]

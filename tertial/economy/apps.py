@@ -17,6 +17,7 @@ class EconomyConfig(AppConfig):
             models.ImportBatch,
             models.UnitCodeAlias,
             models.Forecast,
+            models.ForecastLine,
             models.InvestmentProject,
             models.InvestmentFrame,
             models.InvestmentOutcome,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 
 from tertial.core import forecast as core_forecast
@@ -67,11 +68,15 @@ class ForecastAccuracyRow:
     accuracy: core_forecast.Accuracy | None
 
 
-def forecast_accuracy(organisation: Organisation, year: int) -> list[ForecastAccuracyRow]:
-    """Each follow-up's current forecast of ``year`` against the year's closed accounts.
+def forecast_accuracy(
+    organisation: Organisation, year: int, through_month: int = 12
+) -> list[ForecastAccuracyRow]:
+    """Each follow-up's current forecast of ``year`` (those ending by ``through_month``)
+    against the year's closed accounts.
 
     Rows per unit (in unit order), then per follow-up (in month order). Meaningful once the
-    year's ledger is complete; the caller decides when that is (the annual period's status).
+    year's ledger is complete; until then the outcome is the year so far
+    (``outcome_through`` says how far).
     """
     closed = {
         unit_id: sums.net
@@ -81,6 +86,7 @@ def forecast_accuracy(organisation: Organisation, year: int) -> list[ForecastAcc
         Forecast.objects.filter(
             period__fiscal_year__organisation=organisation,
             period__fiscal_year__year=year,
+            period__end_month__lte=through_month,
         )
         .select_related("unit", "period")
         .order_by("unit__sort_order", "unit__name", "period__end_month")
@@ -98,3 +104,8 @@ def forecast_accuracy(organisation: Organisation, year: int) -> list[ForecastAcc
             )
         )
     return rows
+
+
+def outcome_through(organisation: Organisation, year: int) -> int | None:
+    """The last month of ``year`` with ledger rows: 12 once the year is booked to its end."""
+    return ledger(organisation, year).aggregate(last=Max("month"))["last"]

@@ -348,6 +348,36 @@ class Forecast(Versioned):
         return self.unit.organisation_id
 
 
+class ForecastLine(models.Model):
+    """A unit's full-year forecast of one account class at one follow-up, as a person states
+    it: revenues and costs both positive, a financial item positive as a cost. Optional;
+    where a forecast has lines, its net result, revenues and costs are their sums
+    (tertial.economy.services.save_forecast_by_class), and change with them."""
+
+    forecast = models.ForeignKey(Forecast, on_delete=models.CASCADE, related_name="lines")
+    account_class = models.ForeignKey(
+        AccountClass, on_delete=models.PROTECT, related_name="forecast_lines"
+    )
+    amount = models.DecimalField(_("belopp"), **AMOUNT)
+
+    class Meta:
+        verbose_name = _("prognos per kontoklass")
+        verbose_name_plural = _("prognoser per kontoklass")
+        ordering = ["forecast", "account_class__sort_order", "account_class__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["forecast", "account_class"], name="one_forecast_line_per_class"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.forecast} {self.account_class}: {self.amount}"
+
+    @property
+    def organisation_id(self) -> int:
+        return self.account_class.organisation_id
+
+
 class InvestmentProject(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="investment_projects"

@@ -22,13 +22,15 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from tertial.core import forecast as core_forecast
 from tertial.core.conventions import Conventions, DeviationFormula, conventions_from_settings
 from tertial.core.economy import REVENUE, Gross, gross_from_sums
-from tertial.core.formatting import format_tkr
+from tertial.core.formatting import format_number, format_tkr
 from tertial.core.money import ZERO, exact_sum
 from tertial.core.months import month_name
 from tertial.core.sharing import shared
-from tertial.core.tables import Cell, Column, Row, RowRole, Table
+from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
+from tertial.economy import forecasts
 from tertial.economy.models import (
     AccountClass,
     Forecast,
@@ -53,12 +55,17 @@ def _note(formula: DeviationFormula) -> str:
     return formula.note(_term_labels(), heading=_("Avvikelse"))
 
 
-def _months_label(period: Period, year: int) -> str:
-    """The months a follow-up covers in ``year``: "jan–augusti 2020", "januari 2020"."""
-    month = month_name(period.end_month, translation.get_language() or "sv")
-    if period.end_month == 1:
+def _months_label_to(last_month: int, year: int) -> str:
+    """Months 1…``last_month`` of ``year``: "jan–augusti 2020", "januari 2020"."""
+    month = month_name(last_month, translation.get_language() or "sv")
+    if last_month == 1:
         return f"{month} {year}"
     return _("jan–%(month)s %(year)s") % {"month": month, "year": year}
+
+
+def _months_label(period: Period, year: int) -> str:
+    """The months a follow-up covers in ``year``: "jan–augusti 2020", "januari 2020"."""
+    return _months_label_to(period.end_month, year)
 
 
 def _amount(value: Decimal | None, source: str) -> Cell:
@@ -795,3 +802,121 @@ def revenue_by_kind(period: Period) -> Table:
 def cost_by_kind(period: Period) -> Table:
     """Costs per account class to date against the same months last year (gross, positive)."""
     return _by_kind(period, "cost")
+
+
+# ---------------------------------------------------------------------------------------------
+# Forecast accuracy
+
+
+def _percent(value: Decimal | None, source: str) -> Cell:
+    if value is None:
+        return Cell("-")
+    return Cell(f"{format_number(value, 1)} %", value, source)
+
+
+def forecast_accuracy(period: Period) -> Table:
+    """Prognossäkerhet: each follow-up's full-year forecast of the year (up to this one)
+    against the year's outcome per unit, with a sum per follow-up; the deviation in tkr and
+    as per cent of the outcome. Until the year is booked to December the outcome is the
+    year so far, and the table's note says so."""
+    ctx = _Context.of(period)
+    organisation, year = ctx.organisation, ctx.year
+    rows = forecasts.forecast_accuracy(organisation, year, period.end_month)
+    through = forecasts.outcome_through(organisation, year)
+    complete = through == 12
+    outcome_label = (
+        _("Utfall %(year)s") % {"year": year}
+        if complete or through is None
+        else _("Utfall %(months)s") % {"months": _months_label_to(through, year)}
+    )
+    table = Table(
+        key="forecast_accuracy",
+        title=_("Prognossäkerhet %(year)s") % {"year": year},
+        columns=[
+            Column("forecast", _("Prognos helår")),
+            Column("outcome", outcome_label),
+            Column("deviation", _("Avvikelse"), note=_("prognos − utfall")),
+            Column("percent", _("Avvikelse, %"), kind=ColumnKind.PERCENT),
+        ],
+        caption=_("Varje uppföljnings helårsprognos mot årets utfall, netto tkr"),
+        notes=[
+            _(
+                "Avvikelse = prognos − utfall: positiv när prognosen var bättre än utfallet. "
+                "Procent av utfallets belopp."
+            )
+        ],
+    )
+    if not complete:
+        table.notes.append(
+            _("Året är inte bokslutat: utfallet är det som är bokfört hittills.")
+            if through is not None
+            else _("Året har inget bokfört utfall ännu.")
+        )
+    by_period: dict[int, list] = {}
+    for row in rows:
+        by_period.setdefault(row.period.pk, []).append(row)
+    for found in sorted(by_period.values(), key=lambda r: r[0].period.end_month):
+        follow_up = found[0].period
+        table.rows.append(
+            Row(
+                label=str(follow_up),
+                role=RowRole.GROUP,
+                ref=f"period:{follow_up.key}",
+                cells=_blank(table.columns),
+            )
+        )
+        for row in found:
+            forecast_source = f"forecast:unit={row.unit.code};period={follow_up.key}"
+            outcome_source = ctx.ledger_source(year, through or 12, unit=row.unit.code)
+            table.rows.append(
+                Row(
+                    label=row.unit.name,
+                    ref=f"unit:{row.unit.code}:{follow_up.key}",
+                    level=1,
+                    cells={
+                        "forecast": _amount(row.forecast, forecast_source),
+                        "outcome": _amount(row.closed, outcome_source),
+                        "deviation": _amount(
+                            row.accuracy.difference if row.accuracy else None,
+                            "formula:forecast-outcome",
+                        ),
+                        "percent": _percent(
+                            row.accuracy.percent if row.accuracy else None,
+                            "formula:(forecast-outcome)/|outcome|",
+                        ),
+                    },
+                )
+            )
+        compared = [r for r in found if r.accuracy is not None]
+        total = (
+            core_forecast.Accuracy(
+                exact_sum(r.forecast for r in compared), exact_sum(r.closed for r in compared)
+            )
+            if compared
+            else None
+        )
+        table.rows.append(
+            Row(
+                label=_("Summa %(follow_up)s") % {"follow_up": follow_up},
+                role=RowRole.SUM,
+                level=1,
+                ref=f"sum:{follow_up.key}",
+                cells={
+                    "forecast": _amount(
+                        exact_sum(r.forecast for r in found),
+                        f"forecast:org={organisation.slug};period={follow_up.key}",
+                    ),
+                    "outcome": _amount(
+                        sum_present(r.closed for r in found),
+                        ctx.ledger_source(year, through or 12),
+                    ),
+                    "deviation": _amount(
+                        total.difference if total else None, "formula:forecast-outcome"
+                    ),
+                    "percent": _percent(
+                        total.percent if total else None, "formula:(forecast-outcome)/|outcome|"
+                    ),
+                },
+            )
+        )
+    return table

@@ -6,7 +6,14 @@ from collections.abc import Sequence
 
 from django.db.models import Prefetch, QuerySet
 
-from tertial.goals.models import Assessment, AssessmentItem, BoardGoal, Indicator, IndicatorValue
+from tertial.goals.models import (
+    Assessment,
+    AssessmentItem,
+    BoardGoal,
+    Indicator,
+    IndicatorValue,
+    KoladaKpi,
+)
 from tertial.goals.services import FORMULA_SOURCE
 from tertial.organisation.models import Organisation, Period, Unit
 
@@ -89,3 +96,19 @@ def entered_values(organisation: Organisation, periods: Sequence[Period]) -> lis
         .select_related("indicator")
     )
     return [row for row in rows if (row.year, row.through_month) in ends]
+
+
+def goals_of_indicator(indicator: Indicator, period: Period) -> list[BoardGoal]:
+    """The board goals of the period's year that ``indicator`` follows up."""
+    return list(
+        indicator.board_goals.filter(fiscal_year=period.fiscal_year).select_related(
+            "council_goal__perspective"
+        )
+    )
+
+
+def kolada_kpi_of(indicator: Indicator) -> KoladaKpi | None:
+    """The Kolada KPI the indicator is mapped to, as Kolada describes it (once imported)."""
+    if not indicator.kolada_kpi:
+        return None
+    return KoladaKpi.objects.filter(id=indicator.kolada_kpi).first()

@@ -31,6 +31,8 @@ from tertial.goals.models import (
     Indicator,
     IndicatorTarget,
     IndicatorValue,
+    KoladaKpi,
+    KoladaValue,
 )
 from tertial.goals.statuses import (
     IndicatorStatus,
@@ -462,3 +464,136 @@ def goal_follow_up(period: Period) -> list[PerspectiveFollowUp]:
             )
         )
     return list(perspectives.values())
+
+
+# ---- Kolada comparison --------------------------------------------------------------------
+
+# Kolada's id of the whole country (Riket), whose value stands for the national one.
+NATIONAL = "0000"
+KOLADA_YEARS = 3
+
+
+@dataclass(frozen=True)
+class KoladaArea:
+    """A row of the comparison: a municipality (or the administration's own unit) by id."""
+
+    label: str
+    municipality: str = ""
+    ou: str = ""
+    own: bool = False
+
+
+def compared_municipalities(settings: dict) -> dict[str, str]:
+    """The municipalities an organisation compares itself with, by id with the name to show:
+    ``kolada_compare`` as a list of ids or a mapping of id to name; {} where it has none."""
+    chosen = settings.get("kolada_compare") or {}
+    if isinstance(chosen, dict):
+        return {str(k): str(v or k) for k, v in chosen.items()}
+    return {str(k): str(k) for k in chosen}
+
+
+def _kolada_areas(period: Period, kpis: list[str], values) -> list[KoladaArea]:
+    organisation = period.fiscal_year.organisation
+    settings = organisation.settings or {}
+    own_municipality = str(settings.get("kolada_municipality") or "")
+    own_ou = str(settings.get("kolada_ou") or "")
+    areas = [
+        KoladaArea(
+            organisation.municipality or organisation.name, own_municipality, own_ou, own=True
+        )
+    ]
+    chosen = compared_municipalities(settings)
+    if not chosen:
+        # Without a choice of their own: every municipality imported for the KPIs, which is
+        # what the import was asked to fetch for comparison.
+        stored = sorted(
+            {v.municipality for v in values if v.municipality and not v.ou}
+            - {own_municipality, NATIONAL}
+        )
+        chosen = {m: m for m in stored}
+    areas += [KoladaArea(name, municipality) for municipality, name in chosen.items()]
+    areas.append(KoladaArea(_("Riket"), NATIONAL))
+    return areas
+
+
+def _kolada_text(indicator: Indicator, value) -> str:
+    if value is None:
+        return NO_DATA
+    decimals = indicator.decimals
+    if decimals is None:
+        decimals = decimals_of(value.normalize())
+    text = format_number(value, decimals)
+    if indicator.measure == Indicator.Measure.PERCENT:
+        text += f"{NBSP}%"
+    return text
+
+
+def kolada_comparison(period: Period, indicators: list[Indicator] | None = None) -> Table:
+    """Jämförelse i Kolada: for each indicator mapped to a Kolada KPI (``indicators``, else
+    every one of the organisation's), its own value against the municipalities it compares
+    itself with and the national value, for the last three years up to the period's with
+    values in Kolada (whole years, both genders together)."""
+    organisation = period.fiscal_year.organisation
+    if indicators is None:
+        indicators = list(
+            Indicator.objects.filter(organisation=organisation).exclude(kolada_kpi="")
+        )
+    mapped = [i for i in indicators if i.kolada_kpi]
+    kpis = sorted({i.kolada_kpi for i in mapped})
+    values = list(KoladaValue.objects.filter(kpi__in=kpis, gender=TOTAL, year__lte=period.year))
+    areas = _kolada_areas(period, kpis, values)
+    wanted_municipalities = {a.municipality for a in areas if a.municipality}
+    wanted_ous = {a.ou for a in areas if a.ou}
+    found = {
+        (v.kpi, v.municipality, v.ou, v.year): v
+        for v in values
+        if (v.municipality in wanted_municipalities and not v.ou) or v.ou in wanted_ous
+    }
+    years = sorted({year for (_kpi, _m, _ou, year) in found})[-KOLADA_YEARS:]
+    titles = dict(KoladaKpi.objects.filter(id__in=kpis).values_list("id", "title"))
+    table = Table(
+        key="kolada_comparison",
+        title=_("Jämförelse i Kolada"),
+        columns=[Column(str(year), str(year), kind=ColumnKind.NUMBER) for year in years],
+        caption=_("Egna värden, jämförda kommuner och riket, helår"),
+        notes=[_("Källa: Kolada. I.U. = inget värde i Kolada.")],
+    )
+    if not years:
+        return table
+    for indicator in mapped:
+        kpi = indicator.kolada_kpi
+        title = titles.get(kpi, "")
+        table.rows.append(
+            Row(
+                label=f"{indicator.name} ({kpi}{': ' + title if title else ''})",
+                role=RowRole.GROUP,
+                ref=f"indicator:{indicator.code}",
+                cells={str(year): Cell("") for year in years},
+            )
+        )
+        for area in areas:
+            cells = {}
+            for year in years:
+                point = None
+                if area.ou:
+                    point = found.get((kpi, "", area.ou, year))
+                if point is None and area.municipality:
+                    point = found.get((kpi, area.municipality, "", year))
+                cells[str(year)] = (
+                    Cell(NOT_EXISTING)
+                    if point is None
+                    else Cell(
+                        _kolada_text(indicator, point.value),
+                        point.value,
+                        f"kolada:{kpi};area={point.ou or point.municipality};year={year}",
+                    )
+                )
+            table.rows.append(
+                Row(
+                    label=area.label,
+                    level=1,
+                    ref=f"kolada:{indicator.code}:{area.ou or area.municipality or 'own'}",
+                    cells=cells,
+                )
+            )
+    return table

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from django.db.models import QuerySet
 
-from tertial.organisation.models import Organisation, Period
+from tertial.organisation.models import Organisation, Period, Unit
 
 
 def periods_by_organisation(organisations: QuerySet) -> dict[int, list[Period]]:
@@ -29,6 +29,10 @@ def latest_period(organisation: Organisation) -> Period | None:
 
 def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
+
+
+def unit_by_code(organisation: Organisation, code: str) -> Unit | None:
+    return organisation.units.filter(code=code).first()
 
 
 def organisation_settings(slug: str) -> dict:

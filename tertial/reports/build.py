@@ -55,9 +55,11 @@ TABLE_FUNCTIONS: dict[str, Callable[[Period], Table]] = {
     "revenue_by_kind": economy.revenue_by_kind,
     "cost_by_kind": economy.cost_by_kind,
     "net_result_per_unit": economy.net_result_per_unit,
+    "forecast_accuracy": economy.forecast_accuracy,
     "goal_overview": goals.goal_overview,
     "core_volumes": goals.core_volumes,
     "personnel": goals.personnel,
+    "kolada_comparison": goals.kolada_comparison,
 }
 
 

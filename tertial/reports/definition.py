@@ -22,9 +22,11 @@ TABLES = (
     "revenue_by_kind",
     "cost_by_kind",
     "net_result_per_unit",
+    "forecast_accuracy",
     "goal_overview",
     "core_volumes",
     "personnel",
+    "kolada_comparison",
 )
 CHARTS = ("net_result_per_unit", "revenue_by_kind", "cost_by_kind")
 # Content kinds that take an argument, with the values it may have (None: any text key).

@@ -21,9 +21,11 @@ TABLE_LABELS = {
     "revenue_by_kind": gettext_lazy("intäkterna per slag"),
     "cost_by_kind": gettext_lazy("kostnaderna per slag"),
     "net_result_per_unit": gettext_lazy("resultatet per verksamhet"),
+    "forecast_accuracy": gettext_lazy("prognossäkerheten"),
     "goal_overview": gettext_lazy("måluppfyllelsen"),
     "core_volumes": gettext_lazy("basuppdragets volymer"),
     "personnel": gettext_lazy("personalnyckeltalen"),
+    "kolada_comparison": gettext_lazy("jämförelsen i Kolada"),
 }
 # Content placed by kind alone: the texts page writes these too.
 PLACED_KINDS = ("decisions", "events", "plans")

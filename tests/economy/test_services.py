@@ -187,7 +187,7 @@ def test_budget_by_previous_year_profile_and_custom_key(small, user):
         )
     )
     assert stored == [D("100000.00")] * 12  # 2019 was flat
-    with pytest.raises(EconomyError, match="opposite sign"):
+    with pytest.raises(EconomyError, match="månad .* har motsatt tecken"):
         set_budget_from_year_figure(a, financial, 2020, "1000", "previous_year", actor=user)
     weights = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]
     set_budget_from_year_figure(a, personnel, 2020, "100", weights, actor=user)
@@ -199,3 +199,20 @@ def test_budget_by_previous_year_profile_and_custom_key(small, user):
     assert stored == [D("0")] * 8 + [D("25")] * 4
     with pytest.raises(EconomyError, match="Okänd periodiseringsnyckel"):
         set_budget_from_year_figure(a, personnel, 2020, "100", "quarters", actor=user)
+
+
+def test_a_forecast_per_class_is_refused_in_a_locked_period_and_for_anothers_classes(small, user):
+    from tertial.core.errors import PeriodLocked
+    from tertial.economy.models import AccountClass
+    from tertial.economy.services import save_forecast_by_class
+    from tertial.organisation.models import Organisation
+
+    a = _unit(small, "10")
+    sales = small.account_classes.get(code="sales")
+    with pytest.raises(PeriodLocked):
+        save_forecast_by_class(a, _period(small, "2020-04"), {sales: "1"}, actor=user)
+    other = Organisation.objects.create(slug="other", name="Annan", municipality="K")
+    foreign = AccountClass.objects.create(organisation=other, code="x", name="X", kind="cost")
+    with pytest.raises(EconomyError, match="annan förvaltning"):
+        save_forecast_by_class(a, _period(small, "2020-08"), {foreign: "1"}, actor=user)
+    assert not a.forecasts.filter(lines__isnull=False).exists()

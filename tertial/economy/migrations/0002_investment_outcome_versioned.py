@@ -6,26 +6,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('economy', '0001_initial'),
+        ("economy", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='investmentoutcome',
-            name='updated_at',
-            field=models.DateTimeField(auto_now=True, verbose_name='ändrad'),
+            model_name="investmentoutcome",
+            name="updated_at",
+            field=models.DateTimeField(auto_now=True, verbose_name="ändrad"),
         ),
         migrations.AddField(
-            model_name='investmentoutcome',
-            name='updated_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av'),
+            model_name="investmentoutcome",
+            name="updated_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="ändrad av",
+            ),
         ),
         migrations.AddField(
-            model_name='investmentoutcome',
-            name='version',
-            field=models.PositiveIntegerField(default=1, verbose_name='version'),
+            model_name="investmentoutcome",
+            name="version",
+            field=models.PositiveIntegerField(default=1, verbose_name="version"),
         ),
     ]

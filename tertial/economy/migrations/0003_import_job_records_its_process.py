@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('economy', '0002_investment_outcome_versioned'),
+        ("economy", "0002_investment_outcome_versioned"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='importjob',
-            name='runner',
-            field=models.CharField(blank=True, editable=False, max_length=300, verbose_name='körs av'),
+            model_name="importjob",
+            name="runner",
+            field=models.CharField(
+                blank=True, editable=False, max_length=300, verbose_name="körs av"
+            ),
         ),
     ]

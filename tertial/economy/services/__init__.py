@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
+from tertial.core import periodisation
 from tertial.core.actors import person
 from tertial.core.errors import Refused
 from tertial.core.formatting import format_exact_tkr
@@ -30,6 +31,7 @@ from tertial.economy.models import (
     AccountClass,
     BudgetEntry,
     Forecast,
+    ForecastLine,
     InvestmentProject,
     LedgerBalance,
 )
@@ -74,6 +76,33 @@ def _key_for(unit: Unit, account_class: AccountClass, year: int, key) -> Periodi
     return custom_key(list(key))
 
 
+def _periodisation_refusal(error: PeriodisationError) -> str:
+    """Why a key cannot be used, in the person's words."""
+    months = ", ".join(str(m) for m in error.months)
+    match error.reason:
+        case periodisation.WRONG_COUNT:
+            return _("En periodiseringsnyckel behöver tolv månadsvikter.")
+        case periodisation.NEGATIVE:
+            return _("Vikterna får inte vara negativa (månad %(months)s).") % {"months": months}
+        case periodisation.ZERO_WEIGHTS:
+            return _("Vikterna är alla noll: det finns inget att fördela efter.")
+        case periodisation.NOT_A_NUMBER:
+            return _("En vikt är inget tal.")
+        case periodisation.NO_AMOUNTS:
+            return _(
+                "Verksamheten har inga bokförda belopp i kontoklassen föregående år (eller de "
+                "blir noll tillsammans): använd tolftedelar eller en egen nyckel."
+            )
+        case periodisation.OPPOSITE_SIGN:
+            return _(
+                "Föregående års månad %(months)s har motsatt tecken mot helåret, så årets "
+                "månadsprofil kan inte användas: använd tolftedelar eller en egen nyckel."
+            ) % {"months": months}
+        case periodisation.TOO_PRECISE:
+            return _("Beloppet har fler decimaler än ören.")
+    return str(error)
+
+
 def set_budget_from_year_figure(
     unit: Unit,
     account_class: AccountClass,
@@ -96,7 +125,7 @@ def set_budget_from_year_figure(
         period_key = _key_for(unit, account_class, year, key)
         parts = periodise(amount, period_key)
     except PeriodisationError as exc:
-        raise EconomyError(str(exc)) from exc
+        raise EconomyError(_periodisation_refusal(exc)) from exc
     with transaction.atomic():
         existing = BudgetEntry.objects.filter(unit=unit, account_class=account_class, year=year)
         before = {str(e.month): str(e.amount) for e in existing.order_by("month")}
@@ -123,6 +152,32 @@ def set_budget_from_year_figure(
             },
         )
     return entries
+
+
+# A month's entry holds 16 digits before the decimal point; a year of twelve stays below it.
+LARGEST_BUDGET = Decimal(10) ** 15
+
+
+def set_year_budget(
+    unit: Unit,
+    account_class: AccountClass,
+    year: int,
+    amount: Decimal | int | str,
+    key: PeriodisationKey | str | Sequence[Decimal | int | str],
+    *,
+    actor,
+) -> list[BudgetEntry]:
+    """A year's budget as a person states it: revenues and costs both as positive amounts
+    (a financial item positive as a cost), turned into the ledger's sign of the class's kind
+    and periodised by ``key`` (``set_budget_from_year_figure``)."""
+    amount = to_decimal(amount)
+    if abs(amount) >= LARGEST_BUDGET:
+        raise EconomyError(
+            _("Budgeten %(amount)s är större än ett budgetbelopp kan vara.")
+            % {"amount": format_exact_tkr(amount)}
+        )
+    ledger_amount = -amount if account_class.kind == AccountClass.Kind.REVENUE else amount
+    return set_budget_from_year_figure(unit, account_class, year, ledger_amount, key, actor=actor)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -164,8 +219,111 @@ def exact_amount(value: Decimal | int | str) -> Decimal:
     return amount
 
 
+def _lines_state(forecast: Forecast | None) -> dict:
+    """The forecast per account class as the log keeps it: by class name, exact in tkr."""
+    if forecast is None or forecast.pk is None:
+        return {}
+    return {
+        line.account_class.name: format_exact_tkr(line.amount)
+        for line in forecast.lines.select_related("account_class")
+    }
+
+
+def gross_of_lines(amounts: dict[AccountClass, Decimal]) -> tuple[Decimal, Decimal]:
+    """Revenues and costs of a forecast per account class (each amount stated positive)."""
+    revenues = sum(
+        (a for c, a in amounts.items() if c.kind == AccountClass.Kind.REVENUE), Decimal(0)
+    )
+    costs = sum((a for c, a in amounts.items() if c.kind != AccountClass.Kind.REVENUE), Decimal(0))
+    return revenues, costs
+
+
+def save_forecast_by_class(
+    unit: Unit,
+    period: Period,
+    amounts: dict[AccountClass, Decimal | int | str | None],
+    *,
+    actor,
+    base_version: str | None = None,
+) -> Forecast:
+    """Save the unit's full-year forecast at ``period`` per account class.
+
+    Each class's amount is stated positive (revenues and costs alike; a financial item as a
+    cost); an empty class counts as nothing. The forecast's net result, revenues and costs
+    become the lines' sums, so the classes always add up to the unit's forecast. With every
+    class empty the lines are removed and the forecast's figures stay as they were.
+    Refused like ``save_forecast`` (a locked period, a stale version).
+    """
+    ensure_open(period)
+    if unit.organisation_id != period.fiscal_year.organisation_id:
+        raise EconomyError(_("Verksamheten hör till en annan förvaltning än perioden."))
+    if any(c.organisation_id != unit.organisation_id for c in amounts):
+        raise EconomyError(_("Kontoklassen hör till en annan förvaltning än verksamheten."))
+    given = {c: exact_amount(a) for c, a in amounts.items() if a is not None}
+    with transaction.atomic():
+        Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
+        forecast = Forecast.objects.filter(unit=unit, period=period).first()
+        check_version(forecast, base_version)
+        if forecast is None and not given:
+            raise EconomyError(_("Ange prognosen för minst en kontoklass."))
+        before = _forecast_state(forecast)
+        if before is not None:
+            before["by_class"] = _lines_state(forecast) or None
+        forecast = forecast or Forecast(unit=unit, period=period)
+        if given:
+            revenues, costs = gross_of_lines(given)
+            forecast.net_result, forecast.revenues, forecast.costs = (
+                revenues - costs,
+                revenues,
+                costs,
+            )
+        save_version(
+            forecast,
+            actor=actor,
+            action="economy.forecast.saved",
+            organisation=unit.organisation,
+            before=before,
+            after={
+                **_forecast_state(forecast),
+                "by_class": {c.name: format_exact_tkr(a) for c, a in given.items()} or None,
+            },
+        )
+        forecast.lines.all().delete()
+        ForecastLine.objects.bulk_create(
+            ForecastLine(forecast=forecast, account_class=c, amount=a) for c, a in given.items()
+        )
+        unit_figures_changed.send(Forecast, unit=unit, period=period, actor=actor)
+    return forecast
+
+
 def _optional(value) -> Decimal | None:
     return None if value is None else exact_amount(value)
+
+
+def _check_against_lines(
+    forecast: Forecast, net: Decimal, revenues: Decimal | None, costs: Decimal | None
+) -> tuple[Decimal | None, Decimal | None]:
+    """A forecast given per account class changes there: its figures are the lines' sums.
+    Returns the revenues and costs to keep (the lines' where it has lines)."""
+    lines = {
+        line.account_class: line.amount for line in forecast.lines.select_related("account_class")
+    }
+    if not lines:
+        return revenues, costs
+    line_revenues, line_costs = gross_of_lines(lines)
+    if (
+        net != line_revenues - line_costs
+        or (revenues is not None and revenues != line_revenues)
+        or (costs is not None and costs != line_costs)
+    ):
+        raise EconomyError(
+            _(
+                "Prognosen är angiven per kontoklass (netto %(net)s): ändra beloppen per "
+                "kontoklass, eller töm dem först."
+            )
+            % {"net": format_exact_tkr(line_revenues - line_costs)}
+        )
+    return line_revenues, line_costs
 
 
 def save_forecast(
@@ -202,6 +360,8 @@ def save_forecast(
         Unit.objects.select_for_update().only("pk").get(pk=unit.pk)
         forecast = Forecast.objects.filter(unit=unit, period=period).first()
         check_version(forecast, base_version)
+        if forecast is not None:
+            revenues_, costs_ = _check_against_lines(forecast, net, revenues_, costs_)
         before = _forecast_state(forecast)
         forecast = forecast or Forecast(unit=unit, period=period)
         forecast.net_result, forecast.revenues, forecast.costs = net, revenues_, costs_

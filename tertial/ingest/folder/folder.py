@@ -640,6 +640,22 @@ class _FolderReader:
                         field_path,
                         f"{value!r} is not a Kolada id; write it in quotes, e.g. {example}",
                     )
+            elif key == "kolada_compare":
+                ids = list(value) if isinstance(value, list | dict) else None
+                wrong = [
+                    item
+                    for item in ids or []
+                    if not isinstance(item, str) or not KOLADA_MUNICIPALITY.match(item)
+                ]
+                if ids is None or wrong:
+                    self.error(
+                        file,
+                        line,
+                        field_path,
+                        (f"{wrong[0]!r} is not a Kolada municipality id; " if wrong else "")
+                        + 'write a list of ids in quotes, e.g. ["0180", "1480"], '
+                        'or ids with names, e.g. {"0180": Stockholm}',
+                    )
             elif key == "browser_language" and not isinstance(value, bool):
                 self.error(file, line, field_path, f"{value!r}: write true or false")
             elif key == "word_template":

@@ -23,6 +23,7 @@ from tertial.access.rules import (
 )
 from tertial.core.errors import Refused
 from tertial.economy.figures import UnitFigures, comment_threshold, unit_figures
+from tertial.economy.tables import forecast_accuracy
 from tertial.goals import queries as goals
 from tertial.goals.models import STATUS_LABELS
 from tertial.goals.statuses import propose_assessments
@@ -30,6 +31,7 @@ from tertial.organisation.models import Organisation, Period
 from tertial.organisation.queries import latest_period, periods_by_organisation
 from tertial.platform import cache
 from tertial.web.forms import DeadlinesForm
+from tertial.web.tables import table_view
 from tertial.web.templatetags.tertial_web import tkr
 from tertial.web.views.common import (
     approval_of,
@@ -249,6 +251,7 @@ def _dashboard_data(period: Period) -> str:
                     "overdue": False,
                 }
             )
+    accuracy = forecast_accuracy(period)
     return render_to_string(
         "web/partials/dashboard_data.html",
         {
@@ -264,5 +267,6 @@ def _dashboard_data(period: Period) -> str:
             "indicators_without_value": goals.indicators_without_value(period),
             "report_overdue": workflow.report_overdue(period, approval),
             "unit_deadline_passed": bool(statuses and any(s.overdue for s in statuses)),
+            "accuracy": table_view(accuracy) if accuracy.rows else None,
         },
     )

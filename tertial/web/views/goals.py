@@ -159,6 +159,8 @@ def _goal_data(period: Period, goal: BoardGoal) -> dict:
         "web/partials/goal_data.html",
         {
             "goal": goal,
+            "organisation": period.organisation,
+            "period": period,
             "indicators": indicator_items_,
             "responsible": list(goal.responsible_units.all()),
         },

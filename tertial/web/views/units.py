@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tertial.access.rules import (
     Action,
@@ -19,16 +20,18 @@ from tertial.access.rules import (
 )
 from tertial.audit.history import history, version_of
 from tertial.core.formatting import format_tkr
+from tertial.economy import queries as economy
 from tertial.economy.figures import UnitFigures, comment_threshold
 from tertial.economy.forecasts import propose_forecast, reason_text
 from tertial.economy.models import Forecast
-from tertial.economy.services import save_forecast
+from tertial.economy.services import save_forecast, save_forecast_by_class
 from tertial.goals import queries as goals
 from tertial.goals.rows import indicator_rows
 from tertial.narrative import queries as texts
 from tertial.organisation.models import Period, Unit
 from tertial.platform import cache
-from tertial.web.forms import ForecastForm, tkr_input
+from tertial.web.charts import unit_months_chart
+from tertial.web.forms import ForecastForm, TkrField, VersionedForm, tkr_input
 from tertial.web.views.common import (
     conflict_with,
     form_html,
@@ -50,6 +53,29 @@ from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
 
 FORECAST = "forecast"
+BY_CLASS = "forecast-by-class"
+
+
+class ForecastByClassForm(VersionedForm):
+    """The full-year forecast per account class: a field per class, revenues and costs both
+    positive; the unit's forecast becomes their sum."""
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        for row in classes:
+            self.fields[f"class_{row.account_class.pk}"] = TkrField(
+                label=_("%(name)s (tkr)") % {"name": row.account_class.name},
+                required=False,
+                help_text=_("Budget helår: %(budget)s tkr") % {"budget": tkr_input(row.budget)}
+                if row.budget is not None
+                else _("Ingen budget för året."),
+            )
+
+
+FORECAST_BY_CLASS_NOTE = gettext_lazy(
+    "Valfritt. Intäkter och kostnader som positiva belopp; verksamhetens prognos blir "
+    "summan: intäkter minus kostnader. Töm alla fält för att ta bort fördelningen."
+)
 
 
 def forecast_text(state: dict | None) -> str:
@@ -80,11 +106,12 @@ def render_unit(
     unit: Unit,
     *,
     forecast: tuple | None = None,
+    by_class: tuple | None = None,
     values: dict | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    """The unit's page; ``forecast`` (form, conflict) and ``values`` (by indicator id) are
-    posted forms that were not saved, shown again."""
+    """The unit's page; ``forecast`` and ``by_class`` (form, conflict) and ``values`` (by
+    indicator id) are posted forms that were not saved, shown again."""
     submission = submission_of(unit, period)
     open_now = unit_open_to(request, unit, period, submission)
     editable = open_now and allowed(request, Action.EDIT_UNIT, unit)
@@ -112,6 +139,24 @@ def render_unit(
                 },
             )
         )
+    class_form, class_conflict = by_class or (None, None)
+    if class_form is None and editable:
+        class_form = ForecastByClassForm(
+            classes=data["class_rows"],
+            initial=initial_or_restored(
+                kept,
+                BY_CLASS,
+                {
+                    "form": BY_CLASS,
+                    "base_version": version_of(current),
+                    **{
+                        f"class_{row.account_class.pk}": tkr_input(row.forecast)
+                        for row in data["class_rows"]
+                        if row.forecast is not None
+                    },
+                },
+            ),
+        )
     items = indicator_items(
         request,
         period,
@@ -137,6 +182,9 @@ def render_unit(
                 from_data,
             ),
             "forecast_conflict": forecast_conflict,
+            "class_form": class_form if editable else None,
+            "class_conflict": class_conflict,
+            "class_note": FORECAST_BY_CLASS_NOTE,
             "submission": submission,
             "overdue": workflow.is_overdue(period, submission),
             "can_submit": editable
@@ -157,8 +205,17 @@ def _unit_data(period: Period, unit: Unit) -> dict:
     threshold = comment_threshold(period)
     submission = submission_of(unit, period)
     rows = indicator_rows(period, goals.indicators_of_unit(unit))
+    class_rows = economy.forecast_by_class(unit, period)
     return {
         "figures": figures,
+        "class_rows": class_rows,
+        "by_class": [row for row in class_rows if row.forecast is not None],
+        "months_chart": unit_months_chart(
+            economy.months_of(unit, period),
+            figures.forecast.net_result if figures.forecast else None,
+            _("%(unit)s %(year)s månad för månad, ackumulerat, tkr")
+            % {"unit": unit.name, "year": period.year},
+        ),
         "proposals": [
             (proposal, reason_text(proposal))
             for proposal in propose_forecast(unit, period).proposals
@@ -231,6 +288,47 @@ def save_unit_forecast(request: HttpRequest, slug: str, key: str, pk: int) -> Ht
     )
     return outcome.response or render_unit(
         request, period, unit, forecast=(outcome.form, outcome.conflict), status=outcome.status
+    )
+
+
+@member_action("unit")
+def save_unit_forecast_by_class(request: HttpRequest, slug: str, key: str, pk: int) -> HttpResponse:
+    period, unit = _unit_for_change(request, slug, key, pk, Action.EDIT_UNIT)
+    if not unit_open_to(request, unit, period, submission_of(unit, period)):
+        return _closed(request, unit)
+    classes = economy.forecast_by_class(unit, period)
+    outcome = save_form(
+        request,
+        lambda **kwargs: ForecastByClassForm(classes=classes, **kwargs),
+        lambda data: save_forecast_by_class(
+            unit,
+            period,
+            {c: data.get(name) for name, c in _class_fields(classes).items()},
+            actor=request.user,
+            base_version=data["base_version"],
+        ),
+        saved=_("Prognosen per kontoklass är sparad."),
+        conflict=lambda stale, data: conflict_with(
+            stale.current,
+            forecast_text(_state(stale.current)),
+            _by_class_text(classes, data),
+        ),
+    )
+    return outcome.response or render_unit(
+        request, period, unit, by_class=(outcome.form, outcome.conflict), status=outcome.status
+    )
+
+
+def _class_fields(classes) -> dict:
+    return {f"class_{row.account_class.pk}": row.account_class for row in classes}
+
+
+def _by_class_text(classes, data: dict) -> str:
+    """A forecast per class as typed, for a conflict."""
+    return "\n".join(
+        f"{c.name}: {format_tkr(data[name])} tkr"
+        for name, c in _class_fields(classes).items()
+        if data.get(name) is not None
     )
 
 

@@ -196,6 +196,12 @@ BAD_SETTINGS = {
         "not a Kolada id",
     ),
     "kolada unit with a space": ('kolada_ou: "V15 E0580"', "kolada_ou", "not a Kolada id"),
+    "kolada comparison of an unquoted id": (
+        'kolada_compare: ["0180", 1480]',
+        "kolada_compare",
+        "1480 is not a Kolada municipality id",
+    ),
+    "kolada comparison not a list": ("kolada_compare: 0180", "kolada_compare", "list of ids"),
     "report without sections": ("report: {sections: []}", "report", "report.sections"),
     "report of unknown table": (
         "report: {sections: [{id: x, title: X, content: [{table: nope}]}]}",
@@ -231,6 +237,7 @@ def test_every_documented_setting_is_accepted(tmp_path):
         "assessment_rule": "{met_share: 0.8, not_met_share: 0.5}",
         "kolada_municipality": '"0580"',
         "kolada_ou": '"V15E058000301"',
+        "kolada_compare": '{"0180": Stockholm, "1480": Göteborg}',
         "report": "{name: kort, toc: false, sections: [{use: mission}, {use: economy}]}",
         "word_template": "mallar/vss.docx",
         "browser_language": "true",

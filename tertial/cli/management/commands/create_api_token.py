@@ -5,11 +5,8 @@ from django.utils.translation import gettext_lazy
 
 from tertial.access.services import issue_token
 from tertial.cli.arguments import organisation_by_slug
-<<<<<<< HEAD
-from tertial.core.errors import Refused
-=======
 from tertial.cli.command import TertialCommand
->>>>>>> cli
+from tertial.core.errors import Refused
 
 
 class Command(TertialCommand):
@@ -43,19 +40,14 @@ class Command(TertialCommand):
         if created_by:
             user = get_user_model().objects.filter(username=created_by).first()
             if user is None:
-<<<<<<< HEAD
-                raise CommandError(f"No user {created_by!r}.")
-        try:
-            token, secret = issue_token(organisation, name, actor=user)
-        except Refused as exc:
-            raise CommandError(str(exc)) from exc
-=======
                 raise CommandError(
                     _("Det finns ingen användare med användarnamnet '%(username)s'.")
                     % {"username": created_by}
                 )
-        token, secret = issue_token(organisation, name, actor=user)
->>>>>>> cli
+        try:
+            token, secret = issue_token(organisation, name, actor=user)
+        except Refused as exc:
+            raise CommandError(str(exc)) from exc
         self.stderr.write(
             _(
                 "Token %(prefix)s… för %(organisation)s (%(name)s). Den sparas inte och kan inte "

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from tertial.cli.arguments import organisation_by_slug
 from tertial.cli.command import TertialCommand
+from tertial.goals.tables import NATIONAL, compared_municipalities
 from tertial.ingest import kolada
 
 
@@ -75,7 +76,10 @@ class Command(TertialCommand):
             metavar="ID",
             action="append",
             default=[],
-            help=gettext_lazy("en annan kommuns id att jämföra med (flaggan kan upprepas)"),
+            help=gettext_lazy(
+                "en annan kommuns id att jämföra med (flaggan kan upprepas; annars "
+                "förvaltningens inställning kolada_compare)"
+            ),
         )
 
     def handle(self, *args, files, org, municipality, ou, fetch, kpi, year, compare, **options):
@@ -88,7 +92,9 @@ class Command(TertialCommand):
             client = kolada.KoladaClient()
             try:
                 responses.append((client.base_url, client.kpis(kpi)))
-                municipalities = [m for m in [own_municipality, *compare] if m]
+                compare = compare or list(compared_municipalities(organisation.settings or {}))
+                # The whole country's value (Riket) is always fetched beside the chosen ones.
+                municipalities = [m for m in [own_municipality, *compare, NATIONAL] if m]
                 if municipalities:
                     responses.append((client.base_url, client.data(kpi, municipalities, year)))
                 if own_ou:
