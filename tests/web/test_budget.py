@@ -92,4 +92,4 @@ def test_an_amount_beyond_any_budget_is_refused_in_tkr(vss, people, period_2020_
     data = _post(vss, people.lkdata, amount="9" * 20)
     response = login(people.controller).post(url("budget_set", period_2020_08), data)
     assert response.status_code == 400
-    assert "större än ett budgetbelopp kan vara" in response.content.decode()
+    assert "Beloppet är för stort: det måste vara mindre än" in response.content.decode()

@@ -154,10 +154,6 @@ def set_budget_from_year_figure(
     return entries
 
 
-# A month's entry holds 16 digits before the decimal point; a year of twelve stays below it.
-LARGEST_BUDGET = Decimal(10) ** 15
-
-
 def set_year_budget(
     unit: Unit,
     account_class: AccountClass,
@@ -170,12 +166,7 @@ def set_year_budget(
     """A year's budget as a person states it: revenues and costs both as positive amounts
     (a financial item positive as a cost), turned into the ledger's sign of the class's kind
     and periodised by ``key`` (``set_budget_from_year_figure``)."""
-    amount = to_decimal(amount)
-    if abs(amount) >= LARGEST_BUDGET:
-        raise EconomyError(
-            _("Budgeten %(amount)s är större än ett budgetbelopp kan vara.")
-            % {"amount": format_exact_tkr(amount)}
-        )
+    amount = exact_amount(amount)
     ledger_amount = -amount if account_class.kind == AccountClass.Kind.REVENUE else amount
     return set_budget_from_year_figure(unit, account_class, year, ledger_amount, key, actor=actor)
 
