@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from babel.dates import format_date
 from django.utils import timezone
@@ -86,8 +87,9 @@ def report_title(period: Period, definition: ReportDefinition, context: dict[str
 class _Assembler:
     """Builds each table once per report however many blocks and charts use it."""
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, *, proposals: bool):
         self.period = period
+        self.proposals = proposals
         self.context = title_context(period)
         self._tables: dict[str, Table] = {}
         self._texts = {s.key: s for s in period.narrative_sections.all()}
@@ -95,7 +97,8 @@ class _Assembler:
 
     def table(self, name: str) -> Table:
         if name not in self._tables:
-            self._tables[name] = TABLE_FUNCTIONS[name](self.period)
+            table = TABLE_FUNCTIONS[name](self.period)
+            self._tables[name] = table if self.proposals else _published_columns(table)
         return self._tables[name]
 
     def indicator_tables(self) -> list[Table]:
@@ -180,8 +183,8 @@ class _Assembler:
                             label=g.assessment_label,
                             justification=g.justification,
                             items=[GoalItem(i.kind, i.text) for i in g.items],
-                            proposal=g.proposal,
-                            proposal_label=g.proposal_label,
+                            proposal=g.proposal if self.proposals else "",
+                            proposal_label=g.proposal_label if self.proposals else "",
                         )
                         for g in p.goals
                     ],
@@ -189,6 +192,18 @@ class _Assembler:
                 for p in goals.goal_follow_up(self.period)
             ]
         )
+
+
+def _published_columns(table: Table) -> Table:
+    """The table without the columns only those who judge see (the system's proposal)."""
+    if not any(c.working for c in table.columns):
+        return table
+    kept = [c for c in table.columns if not c.working]
+    keys = {c.key for c in kept}
+    rows = [
+        replace(row, cells={k: v for k, v in row.cells.items() if k in keys}) for row in table.rows
+    ]
+    return replace(table, columns=kept, rows=rows)
 
 
 def _trend_columns(table: Table) -> list[str]:
@@ -268,14 +283,21 @@ def _without_empty(sections: list[Section]) -> list[Section]:
 
 
 @in_report_language
-def build_report(period: Period, *, definition: ReportDefinition | None = None) -> Report:
-    """The period's report, every figure and text read once, ready for any renderer."""
+def build_report(
+    period: Period, *, definition: ReportDefinition | None = None, working_copy: bool = False
+) -> Report:
+    """The period's report, every figure and text read once, ready for any renderer.
+
+    A ``working_copy`` (the report page of a period still being worked on) shows the system's
+    proposed assessments to those who judge; the published report has them only when its
+    definition asks (``proposals: true``).
+    """
     organisation = period.organisation
     if definition is None:
         definition = definition_for(organisation.settings or {})
     # the tables of one period read the ledger, budget, forecasts and goal statuses once
     with sharing():
-        assembler = _Assembler(period)
+        assembler = _Assembler(period, proposals=definition.proposals or working_copy)
         sections = _without_empty(
             [
                 Section(
@@ -299,4 +321,5 @@ def build_report(period: Period, *, definition: ReportDefinition | None = None) 
         toc=definition.toc,
         sections=sections,
         built_at=timezone.now().isoformat(timespec="seconds"),
+        working_copy=working_copy,
     )

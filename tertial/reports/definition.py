@@ -44,7 +44,7 @@ KINDS_WITHOUT_ARGUMENT = (
 )
 PLACEHOLDERS = ("year", "previous_year", "month", "period_end", "organisation", "short_name")
 MAX_LEVEL = 3
-DEFINITION_KEYS = {"name", "title", "cover", "toc", "sections"}
+DEFINITION_KEYS = {"name", "title", "cover", "toc", "proposals", "sections"}
 SECTION_KEYS = {"id", "use", "title", "content", "sections"}
 CONTENT_KEYS = {"title"} | set(KINDS_WITH_ARGUMENT) | set(KINDS_WITHOUT_ARGUMENT)
 
@@ -77,6 +77,9 @@ class ReportDefinition:
     cover: bool
     toc: bool
     sections: tuple[SectionSpec, ...] = field(default_factory=tuple)
+    # The system's proposed assessments in the published report: only when asked for, since
+    # what is published is the board's own judgement.
+    proposals: bool = False
 
     def walk(self):
         """Every section with its level (1 for top level), in reading order."""
@@ -404,7 +407,7 @@ def parse_definition(raw: Any) -> ReportDefinition:
     if not isinstance(sections_raw, list) or not sections_raw:
         problems.append("report.sections: ska vara en lista med minst ett avsnitt.")
         sections_raw = []
-    for flag in ("cover", "toc"):
+    for flag in ("cover", "toc", "proposals"):
         if flag in raw and not isinstance(raw[flag], bool):
             problems.append(f"report.{flag}: ska vara true eller false.")
     title = raw.get("title", "")
@@ -423,6 +426,7 @@ def parse_definition(raw: Any) -> ReportDefinition:
         title=title,
         cover=raw.get("cover", True),
         toc=raw.get("toc", True),
+        proposals=raw.get("proposals", False),
         sections=tuple(s for s in sections if s is not None),
     )
 

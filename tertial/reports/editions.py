@@ -29,16 +29,19 @@ def edition_report(edition: Edition) -> Report:
     return report_from_data(edition.content)
 
 
-def published_report(period: Period) -> tuple[Report, Edition | None]:
+def published_report(
+    period: Period, *, working_copy: bool = False
+) -> tuple[Report, Edition | None]:
     """The report to show: an approved or locked period's latest edition, never recomputed.
 
-    A period still being worked on is built from the data as it is now.
+    A period still being worked on is built from the data as it is now, as a working copy
+    (with the system's proposals) when ``working_copy`` asks.
     """
     if period.is_locked:
         edition = latest_edition(period)
         if edition is not None:
             return edition_report(edition), edition
-    return build_report(period), None
+    return build_report(period, working_copy=working_copy), None
 
 
 # --- comparing two editions ------------------------------------------------------------------

@@ -144,6 +144,8 @@ class Report:
     sections: list[Section]
     built_at: str = ""  # ISO timestamp
     edition: int | None = None  # the frozen edition this tree comes from, if any
+    # A working copy shows the system's proposals to those who judge; never published.
+    working_copy: bool = False
 
     def tables(self) -> list[Table]:
         return [b.table for s in self.sections for b in s.blocks if isinstance(b, TableBlock)]
@@ -190,7 +192,13 @@ def table_to_data(table: Table) -> dict[str, Any]:
         "caption": table.caption,
         "notes": list(table.notes),
         "columns": [
-            {"key": c.key, "label": c.label, "kind": str(c.kind), "note": c.note}
+            {
+                "key": c.key,
+                "label": c.label,
+                "kind": str(c.kind),
+                "note": c.note,
+                "working": c.working,
+            }
             for c in table.columns
         ],
         "rows": [
@@ -222,7 +230,11 @@ def table_from_data(data: dict[str, Any]) -> Table:
         notes=list(data.get("notes", [])),
         columns=[
             Column(
-                key=c["key"], label=c["label"], kind=ColumnKind(c["kind"]), note=c.get("note", "")
+                key=c["key"],
+                label=c["label"],
+                kind=ColumnKind(c["kind"]),
+                note=c.get("note", ""),
+                working=c.get("working", False),
             )
             for c in data["columns"]
         ],
@@ -375,6 +387,7 @@ def report_to_data(report: Report) -> dict[str, Any]:
         "toc": report.toc,
         "built_at": report.built_at,
         "edition": report.edition,
+        "working_copy": report.working_copy,
         "sections": [
             {
                 "key": s.key,
@@ -400,6 +413,7 @@ def report_from_data(data: dict[str, Any]) -> Report:
         toc=data["toc"],
         built_at=data.get("built_at", ""),
         edition=data.get("edition"),
+        working_copy=data.get("working_copy", False),
         sections=[
             Section(
                 key=s["key"],

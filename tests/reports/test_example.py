@@ -328,3 +328,28 @@ def test_a_period_with_less_data_leaves_out_what_it_lacks():
     operating = next(t for t in report.tables() if t.key == "operating_summary")
     assert operating.title == "Driftsammandrag, netto tkr"
     assert "Resultat 30 april 2020" in render_html(report)
+
+
+def test_the_published_report_is_the_boards_without_the_systems_proposals(example, html):
+    overview = next(t for t in example.tables() if t.key == "goal-overview")
+    assert [c.label for c in overview.columns] == ["Målområde", "Nämndmål", "Bedömning"]
+    assert all(set(row.cells) == {"perspective", "goal", "assessment"} for row in overview.rows)
+    assert not any(goal.proposal for goal in example.goals())
+    for text in ("Systemets förslag", "systemets förslag", "Avviker från förslaget"):
+        assert text not in html
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(example)))
+    cells = [c.value for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert not any("förslag" in str(value) for value in cells if value)
+
+
+def test_a_working_copy_and_a_definition_that_asks_show_the_proposals(period_2020_08, vss):
+    working = build_report(period_2020_08, working_copy=True)
+    overview = next(t for t in working.tables() if t.key == "goal-overview")
+    assert "Systemets förslag" in [c.label for c in overview.columns]
+    page = render_html(working, standalone=False)
+    assert "Arbetskopia" in page and "systemets förslag:" in page
+    vss.settings = {**vss.settings, "report": {"proposals": True}}
+    vss.save()
+    asked = build_report(Period.objects.get(pk=period_2020_08.pk))
+    assert not asked.working_copy and any(goal.proposal for goal in asked.goals())
+    assert "Avviker från förslaget" in render_html(asked)

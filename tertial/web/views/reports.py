@@ -36,7 +36,7 @@ def render_report(
     request: HttpRequest, period, *, unlock_form: UnlockForm | None = None, status: int = 200
 ) -> HttpResponse:
     approval = workflow.approval_for(period)
-    report, edition = published_report(period)
+    report, edition = published_report(period, working_copy=True)
     context = page_context(request, period, "report")
     context.update(
         {
