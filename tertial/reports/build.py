@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import replace
+from decimal import Decimal
 
 from babel.dates import format_date
 from django.utils import timezone
 
-from tertial.core.formatting import decimals_of
-from tertial.core.months import month_name
+from tertial.core.months import month_name, months_to
 from tertial.core.sharing import sharing
-from tertial.core.tables import ColumnKind, RowRole, Table
+from tertial.core.tables import Cell, ColumnKind, RowRole, Table
 from tertial.economy import tables as economy
 from tertial.economy.models import Forecast
 from tertial.goals import tables as goals
@@ -215,11 +216,43 @@ def _trend_columns(table: Table) -> list[str]:
     ]
 
 
+def _span(column_key: str) -> int:
+    """The months a column's value covers: "2019" a full year, "2020-08" January–August."""
+    year, _dash, month = column_key.partition("-")
+    return int(month) if month.isdigit() and year.isdigit() else 12
+
+
+def _span_label(column_key: str, label: str) -> str:
+    year, _dash, month = column_key.partition("-")
+    if not (year.isdigit() and month.isdigit()):
+        return label
+    return months_to(int(month), int(year))
+
+
+_DECIMALS = re.compile(r"\d,(\d+)")
+
+
+def _shown_decimals(cells: list[Cell]) -> int:
+    """The decimals the table prints the values with, so that the chart prints them alike."""
+    found = [_DECIMALS.search(cell.text) for cell in cells if cell.value is not None]
+    return max((len(m.group(1)) if m else 0 for m in found), default=0)
+
+
+def _target(table: Table, row) -> tuple[Decimal | None, str]:
+    for column in table.columns:
+        if "target" in column.key:
+            cell = row.cells.get(column.key)
+            if cell is not None and cell.value is not None:
+                return cell.value, f"{column.label}: {cell.text}"
+    return None, ""
+
+
 def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
     """A small line chart for every indicator with values in at least two periods.
 
     An indicator's gender rows (refs "indicator:<code>:K" and ":M") become further lines of
-    its chart; a unit row under a group row is titled "<group> – <unit>".
+    its chart; a unit row under a group row is titled "<group> – <unit>". Its target is drawn
+    as a line, and values of a part of the year are not joined to full years.
     """
     found: list[Chart] = []
     for table in tables:
@@ -227,6 +260,7 @@ def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
         if len(columns) < 2:
             continue
         periods = [table.column(c).label for c in columns]
+        spans_labels = [_span_label(c, label) for c, label in zip(columns, periods, strict=True)]
         group = ""
         for index, row in enumerate(table.rows):
             if row.role == RowRole.GROUP:
@@ -240,21 +274,31 @@ def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
                 (r.label, r) for r in table.rows[index + 1 :] if r.ref.startswith(row.ref + ":")
             ]
             series = [
-                Series(label, [r.cells[c].value if c in r.cells else None for c in columns])
+                Series(
+                    label,
+                    [r.cells[c].value if c in r.cells else None for c in columns],
+                    _shown_decimals([r.cells[c] for c in columns if c in r.cells]),
+                )
                 for label, r in lines
             ]
             if sum(1 for v in series[0].values if v is not None) < 2:
                 continue
-            known = [v for s in series for v in s.values if v is not None]
+            shown = [r.cells[c] for _label, r in lines for c in columns if c in r.cells]
+            spans = [_span(c) for c in columns]
             percent = any(row.cells[c].text.endswith("%") for c in columns if c in row.cells)
+            target, target_label = _target(table, row)
             found.append(
                 charts.trend_chart(
                     key=f"trend:{row.ref}",
                     title=f"{group} – {row.label}" if group and row.level else row.label,
-                    periods=periods,
+                    # "jan–aug 2020" beside "2019": the reader sees which values are years
+                    periods=periods if len(set(spans)) == 1 else spans_labels,
                     series=series,
                     unit="%" if percent else "",
-                    decimals=max(decimals_of(v.normalize()) for v in known),
+                    decimals=_shown_decimals(shown),
+                    spans=spans,
+                    target=target,
+                    target_label=target_label,
                 )
             )
     return found

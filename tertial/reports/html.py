@@ -163,19 +163,27 @@ def chart_data_view(chart: Chart) -> TableView:
             category,
             "",
             [
-                CellView(format_number(s.values[i], chart.decimals, missing=missing), True)
+                CellView(
+                    format_number(
+                        s.values[i], chart_drawing.series_decimals(chart, s), missing=missing
+                    ),
+                    True,
+                )
                 for s in chart.series
             ],
             0,
         )
         for i, category in enumerate(chart.categories)
     ]
+    unit = f", {chart.value_label}" if chart.value_label else ""
     return TableView(
-        caption=f"{chart.title} ({chart.value_label})",
+        # The figure's caption names the chart; its data table does not say it again.
+        caption=str(_("Diagrammets data")) + unit,
         subcaption="",
         label_heading="",
         columns=[(s.label, "", True) for s in chart.series],
         rows=rows,
+        notes=[chart.target_label] if chart.target is not None and chart.target_label else [],
     )
 
 

@@ -46,6 +46,7 @@ class TableBlock:
 class Series:
     label: str
     values: list[Decimal | None]
+    decimals: int | None = None  # as the table prints this series; None: the chart's
 
 
 @dataclass
@@ -60,6 +61,11 @@ class Chart:
     value_label: str  # "tkr", "%", "antal"
     alt: str
     decimals: int = 0
+    # What each category's value covers, as months from January (12: a full year, 8: January
+    # to August): a line joins only values of the same kind of period.
+    spans: list[int] = field(default_factory=list)
+    target: Decimal | None = None
+    target_label: str = ""  # "Mål 2020: ≥ 92 %", drawn and named with the line
 
 
 @dataclass
@@ -265,10 +271,16 @@ def _chart_to_data(chart: Chart) -> dict[str, Any]:
         "kind": chart.kind,
         "title": chart.title,
         "categories": list(chart.categories),
-        "series": [{"label": s.label, "values": [_dec(v) for v in s.values]} for s in chart.series],
+        "series": [
+            {"label": s.label, "values": [_dec(v) for v in s.values], "decimals": s.decimals}
+            for s in chart.series
+        ],
         "value_label": chart.value_label,
         "alt": chart.alt,
         "decimals": chart.decimals,
+        "spans": list(chart.spans),
+        "target": _dec(chart.target),
+        "target_label": chart.target_label,
     }
 
 
@@ -278,10 +290,16 @@ def _chart_from_data(data: dict[str, Any]) -> Chart:
         kind=data["kind"],
         title=data["title"],
         categories=list(data["categories"]),
-        series=[Series(s["label"], [_undec(v) for v in s["values"]]) for s in data["series"]],
+        series=[
+            Series(s["label"], [_undec(v) for v in s["values"]], s.get("decimals"))
+            for s in data["series"]
+        ],
         value_label=data["value_label"],
         alt=data["alt"],
         decimals=data.get("decimals", 0),
+        spans=list(data.get("spans", [])),
+        target=_undec(data.get("target")),
+        target_label=data.get("target_label", ""),
     )
 
 
