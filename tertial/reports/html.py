@@ -277,11 +277,32 @@ def report_context(report: Report) -> dict:
     }
 
 
+def _css_string(text: str) -> str:
+    """A CSS string literal of any text: every character but letters, digits and spaces
+    escaped, so nothing a person typed can end the string or the <style> element."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def page_style(report: Report) -> str:
+    """The running header and footer of the printed pages as @page rules.
+
+    The words are in the stylesheet, not in the page's text, so nothing hidden stands on the
+    cover for copy-paste or a screen reader to find ("Sida av")."""
+    page, of = _css_string(str(_("Sida")) + " "), _css_string(" " + str(_("av")) + " ")
+    return (
+        f"@page {{ @top-left {{ content: {_css_string(report.organisation)}; }}"
+        f" @top-right {{ content: {_css_string(report.title)}; }}"
+        f" @bottom-right {{ content: {page} counter(page) {of} counter(pages); }} }}"
+        " @page :first { @top-left { content: none; } @top-right { content: none; }"
+        " @bottom-right { content: none; } }"
+    )
+
+
 @in_report_language
 def render_html(report: Report, *, standalone: bool = True) -> str:
     """The report as HTML: a whole page with its stylesheet, or the fragment the web embeds."""
     context = report_context(report)
     if not standalone:
         return render_to_string("reports/_report.html", context)
-    context["stylesheet"] = _stylesheet()
+    context["stylesheet"] = _stylesheet() + "\n" + page_style(report)
     return render_to_string("reports/report.html", context)

@@ -1,8 +1,11 @@
 """The report of the example (examples/vss-2020) against the reference report."""
 
+import importlib.util
 import io
+import json
 import shutil
 import subprocess
+import sys
 
 import docx
 import openpyxl
@@ -353,3 +356,39 @@ def test_a_working_copy_and_a_definition_that_asks_show_the_proposals(period_202
     asked = build_report(Period.objects.get(pk=period_2020_08.pk))
     assert not asked.working_copy and any(goal.proposal for goal in asked.goals())
     assert "Avviker från förslaget" in render_html(asked)
+
+
+@pytest.fixture(scope="module")
+def pdf(example):
+    return render_pdf(example)
+
+
+def test_every_pdf_table_header_carries_its_scope_and_the_cover_hides_nothing(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    headers = _structure_elements(reader.trailer["/Root"]["/StructTreeRoot"], "/TH")
+    assert len(headers) > 100
+    assert {str(h["/A"]["/Scope"]) for h in headers} == {"/Column", "/Row"}
+    cover = reader.pages[0].extract_text()
+    assert "Sida" not in cover and " av " not in cover
+    assert (
+        normalise_spaces(reader.pages[2].extract_text())
+        .rstrip()
+        .endswith(f"Sida 3 av {len(reader.pages)}")
+    )
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pdfua") is None, reason="the pdfua checker is not installed"
+)
+def test_an_independent_pdf_ua_checker_finds_nothing(pdf, tmp_path):
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    found = json.loads(result.stdout)
+    assert found["findings"] == [], found["findings"]
+    assert found["summary"]["rules_run"] >= 11
