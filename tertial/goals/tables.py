@@ -23,6 +23,7 @@ from tertial.core.formatting import NBSP, NO_DATA, NOT_EXISTING, decimals_of, fo
 from tertial.core.months import month_abbreviation, month_name
 from tertial.core.sharing import shared
 from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
+from tertial.core.targets import display_target
 from tertial.goals.models import (
     STATUS_LABELS,
     Assessment,
@@ -195,7 +196,7 @@ def indicator_tables(period: Period) -> list[Table]:
                     values.status(indicator, row, month, settings) if show_values else "",
                 )
             cells["target"] = Cell(
-                " ".join(target.text.split()) if target else "",
+                display_target(target.text) if target else "",
                 target.value if target else None,
                 f"indicator_target:{indicator.code} {year}" if target else "",
             )
@@ -304,7 +305,7 @@ def personnel(period: Period) -> Table:
                 values.status(indicator, row, month, settings),
             )
         cells["target"] = Cell(
-            " ".join(target.text.split()) if target else NOT_EXISTING,
+            display_target(target.text) if target else NOT_EXISTING,
             target.value if target else None,
         )
         table.rows.append(Row(indicator.name, cells, ref=f"indicator:{indicator.code}"))

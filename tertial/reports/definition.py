@@ -181,7 +181,8 @@ DEFAULT_DEFINITION: dict[str, Any] = {
         },
         {
             "id": "economy_detail",
-            "title": "Ekonomi",
+            # Not "Ekonomi" again: the contents name each chapter once.
+            "title": "Ekonomi per verksamhet och slag",
             "content": [
                 {"chart": "net_result_per_unit"},
                 {"text": "economy_units_analysis", "title": _ANALYSIS},

@@ -24,7 +24,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from tertial.core.markdown import markdown_to_html
 from tertial.reports import charts as chart_drawing
-from tertial.reports.html import chart_data_view, table_view
+from tertial.reports.html import chart_data_view, table_view, toc_entries, under_heading
 from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
     ASSESSMENT_LEGEND,
@@ -214,7 +214,7 @@ class _Writer:
         numbers when it updates the field on opening."""
         doc = self.document
         self.para(_("Innehåll"), "TOC Heading")
-        entries = [s for s in self.report.sections if s.level <= 2]
+        entries = toc_entries(self.report)
         for index, section in enumerate(entries):
             paragraph = self.para("", f"toc {section.level}")
             if index == 0:
@@ -241,10 +241,11 @@ class _Writer:
 
     def table(self, view) -> None:
         doc = self.document
-        caption = self.para(view.caption, "Caption")
-        if view.subcaption:
-            caption.add_run(f" {view.subcaption}")
-        _keep_with_next(caption)
+        if view.caption:
+            caption = self.para(view.caption, "Caption")
+            if view.subcaption:
+                caption.add_run(f" {view.subcaption}")
+            _keep_with_next(caption)
         columns = len(view.columns) + 1
         table = doc.add_table(rows=1, cols=columns)
         if self.table_style:
@@ -335,7 +336,7 @@ class _Writer:
                             self.heading(block.title, section.level + 1)
                         self.markdown(block.markdown)
                     case TableBlock():
-                        self.table(table_view(block.table))
+                        self.table(under_heading(table_view(block.table), section.title, ""))
                     case ChartBlock():
                         self.chart(block.chart)
                     case ChartGroup():

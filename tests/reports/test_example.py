@@ -392,3 +392,15 @@ def test_an_independent_pdf_ua_checker_finds_nothing(pdf, tmp_path):
     found = json.loads(result.stdout)
     assert found["findings"] == [], found["findings"]
     assert found["summary"]["rules_run"] >= 11
+
+
+def test_the_contents_name_each_section_once_and_no_caption_repeats_its_heading(example, html):
+    from tertial.reports.html import toc_entries
+
+    titles = [s.title for s in toc_entries(example)]
+    assert len(titles) == len(set(titles))
+    assert "<caption>Personal</caption>" not in html
+    assert 'aria-labelledby="s-personnel-h"' in html
+    assert "<caption>Belopp tkr</caption>" in html
+    text = normalise_spaces(html)
+    assert "220 000" in text and "220000" not in text

@@ -140,3 +140,28 @@ def test_word_template_keeps_its_cover_and_fills_placeholders(report, tmp_path):
     )
     assert document.sections[0].header.paragraphs[0].text == "Mallens sidhuvud"
     assert any(p.style.name == "Heading 1" for p in document.paragraphs)
+
+
+def test_a_caption_does_not_repeat_its_sections_heading():
+    from tertial.reports.html import table_view, under_heading
+
+    from .sample import operating_summary
+
+    view = table_view(operating_summary())
+    assert under_heading(view, "Personal", "s-p-h") is view
+    same = under_heading(view, "Driftsammandrag, netto tkr", "s-p-h")
+    assert (same.caption, same.labelled_by) == ("", "s-p-h")
+    shorter = under_heading(view, "Driftsammandrag", "s-p-h")
+    assert (shorter.caption, shorter.labelled_by) == ("Netto tkr", "")
+
+
+def test_targets_are_aligned_as_the_numbers_beside_them():
+    from tertial.core.tables import Cell
+    from tertial.reports.html import table_view
+
+    from .sample import indicator_table
+
+    indicators = indicator_table()
+    assert table_view(indicators).columns[-1] == ("Målvärde", "", False)  # "3,5" as text
+    indicators.rows[0].cells["target"] = Cell("3,5", Decimal("3.5"))
+    assert table_view(indicators).columns[-1] == ("Målvärde", "", True)
