@@ -125,9 +125,9 @@ class _Assembler:
                             f"empty:{spec.argument}", f"{table.title}: inga uppgifter för perioden."
                         )
                     ]
-                return [TableBlock(table)]
+                return [TableBlock(table, spec.sheet)]
             case "chart":
-                return [ChartBlock(self.chart(spec.argument))]
+                return [ChartBlock(self.chart(spec.argument), spec.sheet)]
             case "forecast_comments":
                 return self.forecast_comments(title)
             case "decisions" | "events":

@@ -46,7 +46,10 @@ PLACEHOLDERS = ("year", "previous_year", "month", "period_end", "organisation", 
 MAX_LEVEL = 3
 DEFINITION_KEYS = {"name", "title", "cover", "toc", "proposals", "sections"}
 SECTION_KEYS = {"id", "use", "title", "content", "sections"}
-CONTENT_KEYS = {"title"} | set(KINDS_WITH_ARGUMENT) | set(KINDS_WITHOUT_ARGUMENT)
+CONTENT_KEYS = {"title", "sheet"} | set(KINDS_WITH_ARGUMENT) | set(KINDS_WITHOUT_ARGUMENT)
+# Excel's limit for a sheet's name, and the characters it refuses in one.
+MAX_SHEET_NAME = 31
+SHEET_FORBIDDEN = set("[]:*?/\\")
 
 
 class ReportDefinitionError(ValueError):
@@ -60,6 +63,7 @@ class ContentSpec:
     kind: str
     argument: str = ""
     title: str = ""
+    sheet: str = ""  # a table's or chart's short title: its sheet in the Excel file
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ DEFAULT_DEFINITION: dict[str, Any] = {
             "id": "economy",
             "title": "Ekonomi",
             "content": [
-                {"table": "economy_summary"},
+                {"table": "economy_summary", "sheet": "Ekonomi"},
                 {"text": "economy_summary_deviations", "title": _DEVIATIONS},
             ],
         },
@@ -151,7 +155,7 @@ DEFAULT_DEFINITION: dict[str, Any] = {
                 {
                     "id": "goal_overview",
                     "title": "Nämndens måluppfyllelse för året",
-                    "content": [{"table": "goal_overview"}],
+                    "content": [{"table": "goal_overview", "sheet": "Måluppfyllelse"}],
                 },
                 {
                     "id": "core_volumes",
@@ -184,10 +188,10 @@ DEFAULT_DEFINITION: dict[str, Any] = {
             # Not "Ekonomi" again: the contents name each chapter once.
             "title": "Ekonomi per verksamhet och slag",
             "content": [
-                {"chart": "net_result_per_unit"},
+                {"chart": "net_result_per_unit", "sheet": "Nettoresultat per verksamhet"},
                 {"text": "economy_units_analysis", "title": _ANALYSIS},
-                {"chart": "revenue_by_kind"},
-                {"chart": "cost_by_kind"},
+                {"chart": "revenue_by_kind", "sheet": "Intäkter per slag"},
+                {"chart": "cost_by_kind", "sheet": "Kostnader per slag"},
                 {"text": "economy_kinds_analysis", "title": _ANALYSIS},
             ],
             "sections": [
@@ -284,6 +288,21 @@ def _check_title(title: Any, where: str, problems: list[str]) -> str:
     return title
 
 
+def _check_sheet(sheet: Any, kind: str, where: str, problems: list[str]) -> str:
+    if sheet == "":
+        return ""
+    if kind not in ("table", "chart"):
+        problems.append(f"{where}: sheet (bladets namn i Excel) gäller bara table och chart.")
+        return ""
+    if not isinstance(sheet, str) or not sheet.strip() or len(sheet) > MAX_SHEET_NAME:
+        problems.append(f"{where}: sheet ska vara en text på högst {MAX_SHEET_NAME} tecken.")
+        return ""
+    if SHEET_FORBIDDEN & set(sheet):
+        problems.append(f"{where}: sheet får inte innehålla något av tecknen [ ] : * ? / \\.")
+        return ""
+    return sheet.strip()
+
+
 def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | None:
     if isinstance(item, str):
         item = {item: True}
@@ -299,7 +318,7 @@ def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | 
             f"{', '.join(sorted(CONTENT_KEYS - {'title'}))}."
         )
         return None
-    kinds = [k for k in item if k != "title"]
+    kinds = [k for k in item if k not in ("title", "sheet")]
     if len(kinds) != 1:
         problems.append(f"{where}: ange precis ett slags innehåll, inte {len(kinds)}.")
         return None
@@ -307,6 +326,7 @@ def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | 
     title = ""
     if "title" in item:
         title = _check_title(item["title"], where, problems)
+    sheet = _check_sheet(item.get("sheet", ""), kind, where, problems)
     argument = item[kind]
     if kind in KINDS_WITH_ARGUMENT:
         allowed = KINDS_WITH_ARGUMENT[kind]
@@ -320,7 +340,7 @@ def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | 
                 f"{where}: okänd {kind} {argument!r}; tillåtna är {', '.join(allowed)}."
             )
             return None
-        return ContentSpec(kind, argument, title)
+        return ContentSpec(kind, argument, title, sheet)
     if argument is not True:
         problems.append(f"{where}: {kind} tar inget namn; skriv {kind}: true.")
         return None

@@ -100,7 +100,7 @@ class TableView:
 LABEL_HEADINGS = {"unit": _("Verksamhet"), "account_class": _("Slag"), "project": _("Projekt")}
 
 
-def _label_column(table: Table) -> str | None:
+def label_column(table: Table) -> str | None:
     """The text column that names each row (the indicator, the goal), shown as the row header."""
     for column in table.columns:
         if column.kind != ColumnKind.TEXT:
@@ -135,7 +135,7 @@ def table_view(table: Table) -> TableView:
     When one of the table's text columns holds each row's label, that column is the row header
     in its own place; otherwise the label comes first, under a heading such as "Verksamhet".
     """
-    label_key = _label_column(table)
+    label_key = label_column(table)
     numeric = {
         c.key: c.kind not in (ColumnKind.TEXT, ColumnKind.STATUS)
         or (c.kind == ColumnKind.TEXT and _aligned_as_numbers(table, c.key))

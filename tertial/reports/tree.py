@@ -40,6 +40,7 @@ class TextBlock:
 @dataclass
 class TableBlock:
     table: Table
+    sheet: str = ""  # its Excel sheet's name, from the report definition's short title
 
 
 @dataclass
@@ -71,6 +72,7 @@ class Chart:
 @dataclass
 class ChartBlock:
     chart: Chart
+    sheet: str = ""
 
 
 @dataclass
@@ -313,9 +315,9 @@ def _block_to_data(block: Block) -> dict[str, Any]:
                 "title": block.title,
             }
         case TableBlock():
-            return {"type": "table", "table": table_to_data(block.table)}
+            return {"type": "table", "table": table_to_data(block.table), "sheet": block.sheet}
         case ChartBlock():
-            return {"type": "chart", "chart": _chart_to_data(block.chart)}
+            return {"type": "chart", "chart": _chart_to_data(block.chart), "sheet": block.sheet}
         case ChartGroup():
             return {
                 "type": "chart_group",
@@ -360,9 +362,9 @@ def _block_from_data(data: dict[str, Any]) -> Block:
     if kind == "text":
         return TextBlock(key=data["key"], markdown=data["markdown"], title=data.get("title", ""))
     if kind == "table":
-        return TableBlock(table_from_data(data["table"]))
+        return TableBlock(table_from_data(data["table"]), data.get("sheet", ""))
     if kind == "chart":
-        return ChartBlock(_chart_from_data(data["chart"]))
+        return ChartBlock(_chart_from_data(data["chart"]), data.get("sheet", ""))
     if kind == "chart_group":
         return ChartGroup(data["title"], [_chart_from_data(c) for c in data["charts"]])
     if kind == "list":

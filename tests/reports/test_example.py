@@ -1,5 +1,6 @@
 """The report of the example (examples/vss-2020) against the reference report."""
 
+import glob
 import importlib.util
 import io
 import json
@@ -280,15 +281,68 @@ def test_libreoffice_converts_the_word_file(word, tmp_path):
     assert "Driftsammandrag" in text and "8 486" in text
 
 
-def test_excel_cells_are_numbers(example):
+def test_excel_cells_are_numbers_and_every_table_and_chart_has_a_sheet(example):
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(example)))
-    assert len(workbook.sheetnames) == len(example.tables())
+    bar_charts = [c for c in example.charts() if c.kind == "bars"]
+    assert len(workbook.sheetnames) == len(example.tables()) + len(bar_charts) + 1
     assert all(len(name) <= 31 for name in workbook.sheetnames)
+    assert not any(name.endswith(")") for name in workbook.sheetnames)
+    assert {"Måluppfyllelse", "Hållbar ekonomi", "Kostnadseffektiv verksamhet"} <= set(
+        workbook.sheetnames
+    )
     sheet = workbook["Driftsammandrag, netto tkr"]
-    rows = {row[0].value: [c.value for c in row[1:]] for row in sheet.iter_rows(min_row=3)}
+    rows = {row[0].value: [c.value for c in row[1:]] for row in sheet.iter_rows(min_row=5)}
     assert [round(v) for v in rows["Summa"]] == [8486, 1613, 6874, 16015]
-    assert rows["eLärandeCenter"][3] == "-"
+    assert rows["eLärandeCenter"][3] is None
     assert all(isinstance(v, float | int) for v in rows["LKDATA"])
+    header = next(r for r in sheet.iter_rows() if r[1].value)
+    assert [c.value for c in header].count("Verksamhet") <= 1
+    personnel = {row[0].value: row for row in workbook["Personal"].iter_rows(min_row=4)}
+    target = personnel["Total sjukfrånvaro"][3]
+    assert target.value == 3.5 and target.number_format == "#,##0.0"
+    sources = [[c.value for c in row] for row in workbook["Källor"].iter_rows(min_row=5)]
+    assert len(sources) == len(workbook.sheetnames) - 1
+    assert any("huvudboken" in row[3] for row in sources)
+
+
+# LibreOffice's spreadsheet (Debian: libreoffice-calc-nogui), not only its word processor.
+HAS_CALC = shutil.which("soffice") is not None and bool(
+    glob.glob("/usr/lib*/libreoffice/program/libsclo.so")
+    + glob.glob("/opt/libreoffice*/program/libsclo.so")
+)
+
+
+@pytest.mark.skipif(not HAS_CALC, reason="LibreOffice Calc is not installed")
+def test_a_formula_sums_a_target_column_in_libreoffice(example, tmp_path):
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(example)))
+    sheet = workbook["Personal"]
+    column = next(c for c in next(r for r in sheet.iter_rows() if r[1].value) if c.value)
+    header = next(r for r in sheet.iter_rows() if r[1].value)
+    target = next(c for c in header if c.value == "Målvärde helår")
+    below = sheet.max_row + 2
+    letter = target.column_letter
+    sheet[f"A{below}"] = f"=SUM({letter}{column.row + 1}:{letter}{below - 2})"
+    source = tmp_path / "rapport.xlsx"
+    workbook.save(source)
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,"
+            + str(workbook.sheetnames.index("Personal") + 1),
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "rapport-Personal.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[-1].split(",")[0] in ("9.5", "9,5")  # 3,5 + 6,0; "-" is an empty cell
 
 
 def test_checks_find_the_reference_inconsistencies(period_2020_08):
