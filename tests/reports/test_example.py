@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 
 import docx
 import openpyxl
@@ -279,6 +280,19 @@ def test_libreoffice_converts_the_word_file(word, tmp_path):
     assert len(converted.pages) > 10
     text = normalise_spaces("".join(page.extract_text() for page in converted.pages[:12]))
     assert "Driftsammandrag" in text and "8 486" in text
+    # The contents carry the page each section begins on, as LibreOffice lays the file out.
+    contents = [line for line in converted.pages[1].extract_text().splitlines() if ".." in line]
+    assert len(contents) >= 15
+    for line in contents:
+        title, page = line.split("..", 1)[0].strip(), int(line.rstrip(". ").rsplit(".", 1)[-1])
+        page_lines = [
+            " ".join(t.split()) for t in converted.pages[page - 1].extract_text().splitlines()
+        ]
+        assert any(t.startswith(title[:40]) for t in page_lines), (title, page)
+    footer = normalise_spaces(converted.pages[2].extract_text())
+    assert f"Sida 3 av {len(converted.pages)}" in footer
+    settings = zipfile.ZipFile(io.BytesIO(word)).read("word/settings.xml").decode()
+    assert "updateFields" not in settings  # nothing asks to update fields on opening
 
 
 def test_excel_cells_are_numbers_and_every_table_and_chart_has_a_sheet(example):

@@ -220,3 +220,21 @@ def test_targets_are_aligned_as_the_numbers_beside_them():
     assert table_view(indicators).columns[-1] == ("Målvärde", "", False)  # "3,5" as text
     indicators.rows[0].cells["target"] = Cell("3,5", Decimal("3.5"))
     assert table_view(indicators).columns[-1] == ("Målvärde", "", True)
+
+
+def test_word_contents_find_each_heading_on_its_page_in_order():
+    from tertial.reports.word import find_pages
+
+    pages = [
+        "Innehåll\nEkonomi ....... 2\nPersonal ...... 3",
+        "Sidhuvud\nEkonomi\nText om personal och ekonomi.",
+        "Sidhuvud\nEn lång rubrik som\nbryts över två rader\nPersonal",
+    ]
+    titles = [("a", "Ekonomi"), ("b", "En lång rubrik som bryts över två rader"), ("c", "Personal")]
+    assert find_pages(["", *pages[1:]], titles) == {"a": 2, "b": 3, "c": 3}
+
+
+def test_word_without_libreoffice_asks_word_to_fill_in_the_contents(report):
+    data = render_docx(report, paginate=False)
+    settings = zipfile.ZipFile(io.BytesIO(data)).read("word/settings.xml").decode()
+    assert "updateFields" in settings
