@@ -4,10 +4,9 @@ reports.services freezes them."""
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 
+from tertial.core.textdiff import DELETED, INSERTED, SAME, word_diff
 from tertial.organisation.models import Period
 from tertial.reports.build import build_report
 from tertial.reports.models import Edition
@@ -23,6 +22,17 @@ from tertial.reports.tree import (
 
 def latest_edition(period: Period) -> Edition | None:
     return period.report_editions.order_by("-number").first()
+
+
+def stored_formats(edition: Edition) -> list[str]:
+    """The formats of the edition whose files are rendered and kept."""
+    return sorted(edition.files.values_list("format", flat=True))
+
+
+def stored_file(edition: Edition, fmt: str) -> bytes | None:
+    """The edition's kept file in ``fmt``; None when it is not rendered yet (never renders)."""
+    found = edition.files.filter(format=fmt).first()
+    return bytes(found.data) if found is not None else None
 
 
 def edition_report(edition: Edition) -> Report:
@@ -59,8 +69,13 @@ class FigureChange:
 @dataclass(frozen=True)
 class TextChange:
     where: str
-    unified: str  # a unified diff of the text's lines
-    words: str  # the changed words inline: [-old-] {+new+}
+    runs: list[tuple[str, str]]  # unchanged, deleted and inserted words (core.textdiff)
+
+    @property
+    def words(self) -> str:
+        """The changed words inline, for a terminal: [-old-] {+new+}."""
+        marks = {DELETED: "[-{}-]", INSERTED: "{{+{}+}}", SAME: "{}"}
+        return " ".join(marks[kind].format(text.strip()) for kind, text in self.runs)
 
 
 @dataclass
@@ -107,25 +122,6 @@ def _texts(report: Report) -> dict[str, tuple[str, str]]:
     return found
 
 
-# A figure written with thousands separators ("2 600") is one word, so it changes as a whole.
-_WORDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\S+")
-
-
-def _word_diff(old: str, new: str) -> str:
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
-    parts = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            words = a[i1:i2]
-            parts.append(" ".join(words if len(words) <= 8 else words[:3] + ["…"] + words[-3:]))
-            continue
-        if i2 > i1:
-            parts.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            parts.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(parts)
-
-
 def diff_reports(old: Report, new: Report, old_number: int = 0, new_number: int = 0) -> EditionDiff:
     diff = EditionDiff(old_number, new_number)
     old_tables, new_tables = _tables(old), _tables(new)
@@ -165,16 +161,7 @@ def diff_reports(old: Report, new: Report, old_number: int = 0, new_number: int 
         after_text = new_texts.get(key, (where, ""))[1]
         if before_text == after_text:
             continue
-        unified = "\n".join(
-            difflib.unified_diff(
-                before_text.splitlines(),
-                after_text.splitlines(),
-                fromfile=f"utgåva {old_number}",
-                tofile=f"utgåva {new_number}",
-                lineterm="",
-            )
-        )
-        diff.texts.append(TextChange(where, unified, _word_diff(before_text, after_text)))
+        diff.texts.append(TextChange(where, word_diff(before_text, after_text)))
     return diff
 
 

@@ -17,9 +17,12 @@ from tertial.reports.editions import (
     edition_report,
     latest_edition,
     published_report,
+    stored_file,
+    stored_formats,
 )
 from tertial.reports.html import render_html
 from tertial.reports.services import freeze_edition
+from tertial.reports.tasks import store_edition_files
 from tertial.web.forms import UnlockForm
 from tertial.web.views.common import member_action, member_page, page_context, transition
 from tertial.workflow import services as workflow
@@ -71,11 +74,14 @@ def approve_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @member_action("report")
 def publish_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     period = get_period_for(request, slug, key, Action.PUBLISH_REPORT)
-    return transition(
-        request,
-        lambda: workflow.publish_report(period, actor=request.user),
-        _("Rapporten är publicerad."),
-    )
+
+    def publish() -> None:
+        workflow.publish_report(period, actor=request.user)
+        edition = latest_edition(period)
+        if edition is not None:  # its PDF, Word and Excel for the public page
+            store_edition_files.enqueue(edition.pk)
+
+    return transition(request, publish, _("Rapporten är publicerad."))
 
 
 @member_action("report")
@@ -161,6 +167,31 @@ def public_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "public_organisation": organisation,
             "public_period": period,
             "edition": edition,
+            "downloads": [
+                (fmt, PUBLIC_FORMAT_NAMES[fmt])
+                for fmt in report_services.PUBLIC_FORMATS
+                if fmt in stored_formats(edition)
+            ],
             "report_html": render_html(edition_report(edition), standalone=False),
         },
     )
+
+
+PUBLIC_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel"}
+
+
+def public_download(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpResponse:
+    """A published report's file, as it was rendered when it was published; an anonymous
+    request only reads a file already kept, it never makes one."""
+    organisation = organisation_by_slug(slug)
+    period = published_periods(organisation).filter(key=key).first() if organisation else None
+    edition = latest_edition(period) if period else None
+    if edition is None or fmt not in report_services.PUBLIC_FORMATS:
+        raise Http404
+    data = stored_file(edition, fmt)
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type=report_services.CONTENT_TYPES[fmt])
+    name = f"{organisation.slug}-{period.key}-utgava-{edition.number}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
