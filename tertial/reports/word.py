@@ -19,6 +19,7 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
@@ -43,6 +44,7 @@ from tertial.reports.tree import (
 )
 
 LANGUAGE = "sv-SE"
+BLOCK_TITLE_STYLE = "Avsnittsrubrik"
 LIBREOFFICE_TIMEOUT = 120  # seconds; a report lays out in well under ten
 
 
@@ -192,6 +194,15 @@ class _Writer:
         self.pages = pages
         self.page_count = page_count
         self.styles = _style_ids(document)
+        if BLOCK_TITLE_STYLE not in self.styles:
+            style = document.styles.add_style(BLOCK_TITLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = document.styles["Normal"]
+            style.font.bold = True
+            style.font.size = Pt(11)
+            style.font.color.rgb = RGBColor(0x0B, 0x3D, 0x6B)
+            style.paragraph_format.space_before = Pt(10)
+            style.paragraph_format.space_after = Pt(3)
+            self.styles[BLOCK_TITLE_STYLE] = style.style_id
         self.bullet = self.styles.get("List Bullet")
         self.caption = self.styles.get("Caption")
         self.table_style = "Table Grid" if "Table Grid" in self.styles else ""
@@ -199,6 +210,16 @@ class _Writer:
     def para(self, text: str = "", style: str | None = None):
         """A paragraph in the named style (the document's default style when it has none)."""
         return _add_paragraph(self.document, text, self.styles.get(style) if style else None)
+
+    def block_title(self, text: str, level: int) -> None:
+        """A small heading within a section ("Väsentliga avvikelser", "Analys och kommentar"):
+        one look wherever it stands, its outline level one below its section's, and not in the
+        contents, which list the sections alone."""
+        paragraph = self.para(text, BLOCK_TITLE_STYLE)
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(min(level, 9) - 1))
+        paragraph._p.get_or_add_pPr().append(outline)
+        _keep_with_next(paragraph)
 
     def heading(self, text: str, level: int) -> None:
         self.para(text, f"Heading {min(max(level, 1), 9)}")
@@ -362,7 +383,7 @@ class _Writer:
                 match block:
                     case TextBlock():
                         if block.title:
-                            self.heading(block.title, section.level + 1)
+                            self.block_title(block.title, section.level + 1)
                         self.markdown(block.markdown)
                     case TableBlock():
                         self.table(under_heading(table_view(block.table), section.title, ""))
@@ -370,12 +391,12 @@ class _Writer:
                         self.chart(block.chart)
                     case ChartGroup():
                         if block.title:
-                            self.heading(block.title, section.level + 1)
+                            self.block_title(block.title, section.level + 1)
                         for chart in block.charts:
                             self.chart(chart, width_cm=8.0)
                     case ItemList():
                         if block.title:
-                            self.heading(block.title, section.level + 1)
+                            self.block_title(block.title, section.level + 1)
                         for item in block.items:
                             self.para(item, "List Bullet")
                     case GoalFollowUpBlock():

@@ -472,3 +472,20 @@ def test_the_contents_name_each_section_once_and_no_caption_repeats_its_heading(
     assert "<caption>Belopp tkr</caption>" in html
     text = normalise_spaces(html)
     assert "220 000" in text and "220000" not in text
+
+
+def test_word_small_headings_look_alike_at_every_depth_and_follow_the_structure(word):
+    document = docx.Document(io.BytesIO(word))
+    small = [p for p in document.paragraphs if p.style.name == "Avsnittsrubrik"]
+    analysis = [p for p in small if p.text == "Analys och kommentar"]
+    assert len(analysis) >= 3
+    levels = {
+        p._p.pPr.find(docx.oxml.ns.qn("w:outlineLvl")).get(docx.oxml.ns.qn("w:val"))
+        for p in analysis
+    }
+    assert len(levels) > 1  # one below its section, whichever that is
+    assert not [
+        p
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading") and p.text == "Analys och kommentar"
+    ]

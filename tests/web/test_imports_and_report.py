@@ -145,5 +145,7 @@ def test_the_public_page_offers_the_published_edition_as_pdf_word_and_excel(
         response = client.get(link)
         assert response.status_code == 200 and "utgava-1" in response["Content-Disposition"]
     assert client.get(download).content.startswith(b"%PDF")
-    assert client.get(reverse("public_download", args=["vss", "2020-08", "html"])).status_code == 404
+    assert (
+        client.get(reverse("public_download", args=["vss", "2020-08", "html"])).status_code == 404
+    )
     assert client.get(reverse("public_download", args=["vss", "2020-04", "pdf"])).status_code == 404
