@@ -34,6 +34,9 @@ class Column:
     label: str
     kind: ColumnKind = ColumnKind.AMOUNT
     note: str = ""  # e.g. the deviation's formula, shown in the heading's description
+    # For the people who judge (the system's proposal): left out of the published report
+    # unless its definition asks for it.
+    working: bool = False
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from tertial.core.formatting import decimals_of, format_number
 from tertial.core.numbers import NumberFormatError, parse_decimal
 
 AT_LEAST, AT_MOST, BELOW, ABOVE, EQUAL = "at_least", "at_most", "below", "above", "equal"
@@ -91,3 +92,24 @@ def parse_target(text: str, direction: str = "higher") -> ParsedTarget | None:
     if comparator is None:
         comparator = {"higher": AT_LEAST, "lower": AT_MOST, "band": EQUAL}[direction]
     return ParsedTarget(original, comparator, value, is_percent, tolerance)
+
+
+_NUMBER = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\d+(?:[,.]\d+)?")
+
+
+def display_target(text: str) -> str:
+    """A target as the report prints it: as written, its numbers in the glossary's format
+    ("220000" → "220 000", "≥ 3.5" → "≥ 3,5"); a text that is not a target stays as it is."""
+    written = " ".join(text.split())
+    try:
+        parsed = parse_target(written)
+    except TargetFormatError:
+        return written
+    if parsed is None or parsed.zero_result:
+        return written
+
+    def formatted(match: re.Match) -> str:
+        value = parse_decimal(match.group())
+        return format_number(value, decimals_of(value))
+
+    return _NUMBER.sub(formatted, written)

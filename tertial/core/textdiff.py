@@ -10,7 +10,8 @@ SAME, DELETED, INSERTED = "same", "del", "ins"
 # Words of unchanged text kept on each side of a change; the rest is shortened to "…".
 CONTEXT_WORDS = 6
 
-_TOKENS = re.compile(r"\s+|[^\s]+")
+# A figure written with thousands separators ("2 600") is one word, so it changes as a whole.
+_TOKENS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\s+|[^\s]+")
 
 
 def _tokens(text: str) -> list[str]:

@@ -14,7 +14,7 @@ the value's note in brackets.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from tertial.core.formatting import NBSP, NO_DATA, NOT_EXISTING, decimals_of, fo
 from tertial.core.months import month_abbreviation, month_name
 from tertial.core.sharing import shared
 from tertial.core.tables import Cell, Column, ColumnKind, Row, RowRole, Table
+from tertial.core.targets import display_target
 from tertial.goals.models import (
     STATUS_LABELS,
     Assessment,
@@ -197,7 +198,7 @@ def indicator_tables(period: Period) -> list[Table]:
                     values.status(indicator, row, month, settings) if show_values else "",
                 )
             cells["target"] = Cell(
-                " ".join(target.text.split()) if target else "",
+                display_target(target.text) if target else "",
                 target.value if target else None,
                 f"indicator_target:{indicator.code} {year}" if target else "",
             )
@@ -306,7 +307,7 @@ def personnel(period: Period) -> Table:
                 values.status(indicator, row, month, settings),
             )
         cells["target"] = Cell(
-            " ".join(target.text.split()) if target else NOT_EXISTING,
+            display_target(target.text) if target else NOT_EXISTING,
             target.value if target else None,
         )
         table.rows.append(Row(indicator.name, cells, ref=f"indicator:{indicator.code}"))
@@ -347,13 +348,17 @@ def _statuses(period: Period) -> dict[int, list[IndicatorStatus]]:
 
 
 def goal_overview(period: Period) -> Table:
-    """Nämndens måluppfyllelse för året: each board goal's assessment beside the proposal."""
+    """Nämndens måluppfyllelse för året: each board goal's assessment beside the proposal.
+
+    The proposal's columns are marked ``working``: the published report leaves them out
+    unless its definition asks for them (tertial.reports.build)."""
+    proposal_column = Column("proposal", _("Systemets förslag"), ColumnKind.STATUS, working=True)
     columns = [
         Column("perspective", _("Målområde"), ColumnKind.TEXT),
         Column("goal", _("Nämndmål"), ColumnKind.TEXT),
         Column("assessment", _("Bedömning"), ColumnKind.STATUS),
-        Column("proposal", _("Systemets förslag"), ColumnKind.STATUS),
-        Column("differs", _("Avviker från förslaget"), ColumnKind.TEXT),
+        proposal_column,
+        Column("differs", _("Avviker från förslaget"), ColumnKind.TEXT, working=True),
     ]
     table = Table("goal-overview", _("Nämndens måluppfyllelse för året"), columns)
     assessments = _current_assessments(period)
@@ -378,11 +383,13 @@ def goal_overview(period: Period) -> Table:
             )
         )
     if any(row.cells["differs"].text for row in table.rows):
-        table.notes.append(
-            _(
-                "Systemets förslag bygger enbart på nämndindikatorerna; bedömningen väger även "
-                "in aktiviteter och andra resultat."
-            )
+        # On the proposal's column, so that it goes where the column goes.
+        table.columns[3] = replace(
+            proposal_column,
+            note=_(
+                "bygger enbart på nämndindikatorerna; bedömningen väger även in aktiviteter "
+                "och andra resultat."
+            ),
         )
     return table
 

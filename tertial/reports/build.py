@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import replace
+from decimal import Decimal
 
 from babel.dates import format_date
 from django.utils import timezone
 
-from tertial.core.formatting import decimals_of
-from tertial.core.months import month_name
+from tertial.core.months import month_name, months_to
 from tertial.core.sharing import sharing
-from tertial.core.tables import ColumnKind, RowRole, Table
+from tertial.core.tables import Cell, ColumnKind, RowRole, Table
 from tertial.economy import tables as economy
 from tertial.economy.models import Forecast
 from tertial.goals import tables as goals
@@ -88,8 +90,9 @@ def report_title(period: Period, definition: ReportDefinition, context: dict[str
 class _Assembler:
     """Builds each table once per report however many blocks and charts use it."""
 
-    def __init__(self, period: Period):
+    def __init__(self, period: Period, *, proposals: bool):
         self.period = period
+        self.proposals = proposals
         self.context = title_context(period)
         self._tables: dict[str, Table] = {}
         self._texts = {s.key: s for s in period.narrative_sections.all()}
@@ -97,7 +100,8 @@ class _Assembler:
 
     def table(self, name: str) -> Table:
         if name not in self._tables:
-            self._tables[name] = TABLE_FUNCTIONS[name](self.period)
+            table = TABLE_FUNCTIONS[name](self.period)
+            self._tables[name] = table if self.proposals else _published_columns(table)
         return self._tables[name]
 
     def indicator_tables(self) -> list[Table]:
@@ -123,9 +127,9 @@ class _Assembler:
                             f"empty:{spec.argument}", f"{table.title}: inga uppgifter för perioden."
                         )
                     ]
-                return [TableBlock(table)]
+                return [TableBlock(table, spec.sheet)]
             case "chart":
-                return [ChartBlock(self.chart(spec.argument))]
+                return [ChartBlock(self.chart(spec.argument), spec.sheet)]
             case "forecast_comments":
                 return self.forecast_comments(title)
             case "decisions" | "events":
@@ -182,8 +186,8 @@ class _Assembler:
                             label=g.assessment_label,
                             justification=g.justification,
                             items=[GoalItem(i.kind, i.text) for i in g.items],
-                            proposal=g.proposal,
-                            proposal_label=g.proposal_label,
+                            proposal=g.proposal if self.proposals else "",
+                            proposal_label=g.proposal_label if self.proposals else "",
                         )
                         for g in p.goals
                     ],
@@ -191,6 +195,18 @@ class _Assembler:
                 for p in goals.goal_follow_up(self.period)
             ]
         )
+
+
+def _published_columns(table: Table) -> Table:
+    """The table without the columns only those who judge see (the system's proposal)."""
+    if not any(c.working for c in table.columns):
+        return table
+    kept = [c for c in table.columns if not c.working]
+    keys = {c.key for c in kept}
+    rows = [
+        replace(row, cells={k: v for k, v in row.cells.items() if k in keys}) for row in table.rows
+    ]
+    return replace(table, columns=kept, rows=rows)
 
 
 def _trend_columns(table: Table) -> list[str]:
@@ -202,11 +218,43 @@ def _trend_columns(table: Table) -> list[str]:
     ]
 
 
+def _span(column_key: str) -> int:
+    """The months a column's value covers: "2019" a full year, "2020-08" January–August."""
+    year, _dash, month = column_key.partition("-")
+    return int(month) if month.isdigit() and year.isdigit() else 12
+
+
+def _span_label(column_key: str, label: str) -> str:
+    year, _dash, month = column_key.partition("-")
+    if not (year.isdigit() and month.isdigit()):
+        return label
+    return months_to(int(month), int(year))
+
+
+_DECIMALS = re.compile(r"\d,(\d+)")
+
+
+def _shown_decimals(cells: list[Cell]) -> int:
+    """The decimals the table prints the values with, so that the chart prints them alike."""
+    found = [_DECIMALS.search(cell.text) for cell in cells if cell.value is not None]
+    return max((len(m.group(1)) if m else 0 for m in found), default=0)
+
+
+def _target(table: Table, row) -> tuple[Decimal | None, str]:
+    for column in table.columns:
+        if "target" in column.key:
+            cell = row.cells.get(column.key)
+            if cell is not None and cell.value is not None:
+                return cell.value, f"{column.label}: {cell.text}"
+    return None, ""
+
+
 def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
     """A small line chart for every indicator with values in at least two periods.
 
     An indicator's gender rows (refs "indicator:<code>:K" and ":M") become further lines of
-    its chart; a unit row under a group row is titled "<group> – <unit>".
+    its chart; a unit row under a group row is titled "<group> – <unit>". Its target is drawn
+    as a line, and values of a part of the year are not joined to full years.
     """
     found: list[Chart] = []
     for table in tables:
@@ -214,6 +262,7 @@ def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
         if len(columns) < 2:
             continue
         periods = [table.column(c).label for c in columns]
+        spans_labels = [_span_label(c, label) for c, label in zip(columns, periods, strict=True)]
         group = ""
         for index, row in enumerate(table.rows):
             if row.role == RowRole.GROUP:
@@ -227,21 +276,31 @@ def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
                 (r.label, r) for r in table.rows[index + 1 :] if r.ref.startswith(row.ref + ":")
             ]
             series = [
-                Series(label, [r.cells[c].value if c in r.cells else None for c in columns])
+                Series(
+                    label,
+                    [r.cells[c].value if c in r.cells else None for c in columns],
+                    _shown_decimals([r.cells[c] for c in columns if c in r.cells]),
+                )
                 for label, r in lines
             ]
             if sum(1 for v in series[0].values if v is not None) < 2:
                 continue
-            known = [v for s in series for v in s.values if v is not None]
+            shown = [r.cells[c] for _label, r in lines for c in columns if c in r.cells]
+            spans = [_span(c) for c in columns]
             percent = any(row.cells[c].text.endswith("%") for c in columns if c in row.cells)
+            target, target_label = _target(table, row)
             found.append(
                 charts.trend_chart(
                     key=f"trend:{row.ref}",
                     title=f"{group} – {row.label}" if group and row.level else row.label,
-                    periods=periods,
+                    # "jan–aug 2020" beside "2019": the reader sees which values are years
+                    periods=periods if len(set(spans)) == 1 else spans_labels,
                     series=series,
                     unit="%" if percent else "",
-                    decimals=max(decimals_of(v.normalize()) for v in known),
+                    decimals=_shown_decimals(shown),
+                    spans=spans,
+                    target=target,
+                    target_label=target_label,
                 )
             )
     return found
@@ -270,14 +329,21 @@ def _without_empty(sections: list[Section]) -> list[Section]:
 
 
 @in_report_language
-def build_report(period: Period, *, definition: ReportDefinition | None = None) -> Report:
-    """The period's report, every figure and text read once, ready for any renderer."""
+def build_report(
+    period: Period, *, definition: ReportDefinition | None = None, working_copy: bool = False
+) -> Report:
+    """The period's report, every figure and text read once, ready for any renderer.
+
+    A ``working_copy`` (the report page of a period still being worked on) shows the system's
+    proposed assessments to those who judge; the published report has them only when its
+    definition asks (``proposals: true``).
+    """
     organisation = period.organisation
     if definition is None:
         definition = definition_for(organisation.settings or {})
     # the tables of one period read the ledger, budget, forecasts and goal statuses once
     with sharing():
-        assembler = _Assembler(period)
+        assembler = _Assembler(period, proposals=definition.proposals or working_copy)
         sections = _without_empty(
             [
                 Section(
@@ -301,4 +367,5 @@ def build_report(period: Period, *, definition: ReportDefinition | None = None) 
         toc=definition.toc,
         sections=sections,
         built_at=timezone.now().isoformat(timespec="seconds"),
+        working_copy=working_copy,
     )

@@ -109,8 +109,32 @@ def amount_columns(table: Table, *, leave_out: tuple[str, ...] = ("deviation",))
 
 
 def trend_chart(
-    *, key: str, title: str, periods: list[str], series: list[Series], unit: str, decimals: int
+    *,
+    key: str,
+    title: str,
+    periods: list[str],
+    series: list[Series],
+    unit: str,
+    decimals: int,
+    spans: list[int] | None = None,
+    target: Decimal | None = None,
+    target_label: str = "",
 ) -> Chart:
+    """A small line chart of an indicator over periods; series without a value are left out,
+    so that the alt text and the data table name only what is drawn."""
+    series = [s for s in series if any(v is not None for v in s.values)]
+    spans = list(spans) if spans else [12] * len(periods)
+    alt = _alt(title, "Linjediagram", periods, series, unit, decimals).replace(
+        " kategorier", " perioder"
+    )
+    if len(set(spans)) > 1:
+        alt = alt.replace(
+            " Alla värden",
+            " Perioder av olika längd (helår och del av år) förbinds inte med en linje."
+            " Alla värden",
+        )
+    if target is not None and target_label:
+        alt = alt.replace(" Alla värden", f" {target_label}, ritat som streckad linje. Alla värden")
     return Chart(
         key=key,
         kind="trend",
@@ -118,11 +142,28 @@ def trend_chart(
         categories=periods,
         series=series,
         value_label=unit,
-        alt=_alt(title, "Linjediagram", periods, series, unit, decimals).replace(
-            " kategorier", " perioder"
-        ),
+        alt=alt,
         decimals=decimals,
+        spans=spans,
+        target=target,
+        target_label=target_label,
     )
+
+
+def segments(chart: Chart, values: list[Decimal | None]) -> list[list[tuple[int, Decimal]]]:
+    """The runs of points a line may join: neighbouring known values of the same span, so that
+    January–August is never joined to a full year."""
+    spans = chart.spans or [12] * len(values)
+    runs: list[list[tuple[int, Decimal]]] = []
+    for index, value in enumerate(values):
+        if value is None:
+            continue
+        previous = runs[-1][-1][0] if runs else None
+        if previous is not None and spans[previous] == spans[index]:
+            runs[-1].append((index, value))
+        else:
+            runs.append([(index, value)])
+    return runs
 
 
 # --- drawing -------------------------------------------------------------------------------
@@ -210,34 +251,53 @@ def _draw_trend(chart: Chart) -> Figure:
     xs = list(range(len(chart.categories)))
     drawn = 0
     for si, s in enumerate(chart.series):
-        points = [(x, float(v)) for x, v in zip(xs, s.values, strict=True) if v is not None]
-        if not points:
+        runs = segments(chart, s.values)
+        if not runs:
             continue
         drawn += 1
-        ax.plot(
-            [p[0] for p in points],
-            [p[1] for p in points],
-            color=PALETTE[si % len(PALETTE)],
-            marker=markers[si % len(markers)],
-            linestyle=linestyles[si % len(linestyles)],
-            linewidth=1.2,
-            markersize=3.5,
-            label=s.label,
-        )
+        for ri, run in enumerate(runs):
+            ax.plot(
+                [x for x, _v in run],
+                [float(v) for _x, v in run],
+                color=PALETTE[si % len(PALETTE)],
+                marker=markers[si % len(markers)],
+                linestyle=linestyles[si % len(linestyles)],
+                linewidth=1.2,
+                markersize=3.5,
+                label=s.label if ri == 0 else "_nolegend_",
+                gid=f"series-{si}-run-{ri}",
+            )
         if si == 0:  # the total's latest value; the gender lines' values are in the table
-            last_x, last_y = points[-1]
+            last_x, last_y = runs[-1][-1]
             ax.annotate(
-                _label(Decimal(str(last_y)), chart.decimals),
-                (last_x, last_y),
+                _label(last_y, series_decimals(chart, s)),
+                (last_x, float(last_y)),
                 textcoords="offset points",
                 xytext=(4, 0),
                 va="center",
                 fontsize=6.5,
             )
+    if chart.target is not None:
+        ax.axhline(
+            float(chart.target),
+            color="#555555",
+            linestyle=(0, (4, 2)),
+            linewidth=0.9,
+            label=chart.target_label or "Mål",
+            gid="target",
+        )
+        drawn += 1
     ax.set_xticks(xs, chart.categories, fontsize=6.5)
     ax.set_xlim(-0.3, len(xs) - 0.4)
+    known = [float(v) for s in chart.series for v in s.values if v is not None]
+    if chart.target is not None:
+        known.append(float(chart.target))
+    # From zero, so that 90 → 91 does not fill the whole height; negative values keep theirs.
+    low = min(known + [0.0])
+    high = max(known + [0.0])
+    ax.set_ylim(low * 1.1 if low < 0 else 0.0, (high * 1.15) or 1.0)
     ax.yaxis.set_major_locator(MaxNLocator(4, integer=chart.decimals == 0))
-    ticks = ax.get_yticks()
+    ticks = [t for t in ax.get_yticks() if ax.get_ylim()[0] <= t <= ax.get_ylim()[1]]
     step = float(ticks[1] - ticks[0]) if len(ticks) > 1 else 1.0
     ax.yaxis.set_major_formatter(_fmt(_tick_decimals(step)))
     ax.tick_params(axis="y", labelsize=6.5)
@@ -245,13 +305,29 @@ def _draw_trend(chart: Chart) -> Figure:
     ax.grid(axis="y", color="#dddddd", linewidth=0.5)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
+    top = 0.95
     if drawn > 1:
-        ax.legend(fontsize=6, frameon=False, loc="best")
-    fig.subplots_adjust(left=0.16, right=0.86, top=0.95, bottom=0.16)
+        # Above the plot, where it covers no line.
+        ax.legend(
+            fontsize=5.5,
+            frameon=False,
+            loc="lower left",
+            bbox_to_anchor=(0.0, 1.0),
+            ncol=2,
+            borderaxespad=0.2,
+            handlelength=2.2,
+        )
+        top = 0.95 - 0.075 * ((drawn + 1) // 2)
+    fig.subplots_adjust(left=0.16, right=0.86, top=top, bottom=0.16)
     return fig
 
 
-def _draw(chart: Chart) -> Figure:
+def series_decimals(chart: Chart, series: Series) -> int:
+    return chart.decimals if series.decimals is None else series.decimals
+
+
+def draw(chart: Chart) -> Figure:
+    """The chart as a matplotlib figure (what render_svg and render_png save)."""
     return _draw_trend(chart) if chart.kind == "trend" else _draw_bars(chart)
 
 
@@ -261,7 +337,7 @@ _drawn: dict[tuple, str | bytes] = {}
 _DRAWN_LIMIT = 512
 
 
-def _cached(kind: str, chart: Chart, draw) -> str | bytes:
+def _cached(kind: str, chart: Chart, save) -> str | bytes:
     key = (
         kind,
         chart.kind,
@@ -269,10 +345,13 @@ def _cached(kind: str, chart: Chart, draw) -> str | bytes:
         tuple(chart.categories),
         repr(chart.series),
         chart.decimals,
+        tuple(chart.spans),
+        chart.target,
+        chart.target_label,
     )
     found = _drawn.get(key)
     if found is None:
-        found = draw()
+        found = save()
         if len(_drawn) >= _DRAWN_LIMIT:
             _drawn.clear()
         _drawn[key] = found
@@ -282,26 +361,26 @@ def _cached(kind: str, chart: Chart, draw) -> str | bytes:
 def render_svg(chart: Chart) -> str:
     """The chart as an SVG document (for an <img> in HTML and PDF)."""
 
-    def draw() -> str:
-        fig = _draw(chart)
+    def save() -> str:
+        fig = draw(chart)
         buffer = io.StringIO()
         # A salt per chart keeps the clip-path ids of two charts in one page distinct.
         with matplotlib.rc_context({"svg.hashsalt": chart.key}):
             fig.savefig(buffer, format="svg", metadata={"Title": chart.title, "Date": None})
         return buffer.getvalue()
 
-    return _cached("svg", chart, draw)
+    return _cached("svg", chart, save)
 
 
 def render_png(chart: Chart, dpi: int = 150) -> bytes:
     """The chart as PNG (for Word, which does not take SVG everywhere)."""
 
-    def draw() -> bytes:
+    def save() -> bytes:
         buffer = io.BytesIO()
-        _draw(chart).savefig(buffer, format="png", dpi=dpi)
+        draw(chart).savefig(buffer, format="png", dpi=dpi)
         return buffer.getvalue()
 
-    return _cached(f"png{dpi}", chart, draw)
+    return _cached(f"png{dpi}", chart, save)
 
 
 def clear_cache() -> None:

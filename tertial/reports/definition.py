@@ -46,9 +46,12 @@ KINDS_WITHOUT_ARGUMENT = (
 )
 PLACEHOLDERS = ("year", "previous_year", "month", "period_end", "organisation", "short_name")
 MAX_LEVEL = 3
-DEFINITION_KEYS = {"name", "title", "cover", "toc", "sections"}
+DEFINITION_KEYS = {"name", "title", "cover", "toc", "proposals", "sections"}
 SECTION_KEYS = {"id", "use", "title", "content", "sections"}
-CONTENT_KEYS = {"title"} | set(KINDS_WITH_ARGUMENT) | set(KINDS_WITHOUT_ARGUMENT)
+CONTENT_KEYS = {"title", "sheet"} | set(KINDS_WITH_ARGUMENT) | set(KINDS_WITHOUT_ARGUMENT)
+# Excel's limit for a sheet's name, and the characters it refuses in one.
+MAX_SHEET_NAME = 31
+SHEET_FORBIDDEN = set("[]:*?/\\")
 
 
 class ReportDefinitionError(ValueError):
@@ -62,6 +65,7 @@ class ContentSpec:
     kind: str
     argument: str = ""
     title: str = ""
+    sheet: str = ""  # a table's or chart's short title: its sheet in the Excel file
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,9 @@ class ReportDefinition:
     cover: bool
     toc: bool
     sections: tuple[SectionSpec, ...] = field(default_factory=tuple)
+    # The system's proposed assessments in the published report: only when asked for, since
+    # what is published is the board's own judgement.
+    proposals: bool = False
 
     def walk(self):
         """Every section with its level (1 for top level), in reading order."""
@@ -139,7 +146,7 @@ DEFAULT_DEFINITION: dict[str, Any] = {
             "id": "economy",
             "title": "Ekonomi",
             "content": [
-                {"table": "economy_summary"},
+                {"table": "economy_summary", "sheet": "Ekonomi"},
                 {"text": "economy_summary_deviations", "title": _DEVIATIONS},
             ],
         },
@@ -150,7 +157,7 @@ DEFAULT_DEFINITION: dict[str, Any] = {
                 {
                     "id": "goal_overview",
                     "title": "Nämndens måluppfyllelse för året",
-                    "content": [{"table": "goal_overview"}],
+                    "content": [{"table": "goal_overview", "sheet": "Måluppfyllelse"}],
                 },
                 {
                     "id": "core_volumes",
@@ -180,12 +187,13 @@ DEFAULT_DEFINITION: dict[str, Any] = {
         },
         {
             "id": "economy_detail",
-            "title": "Ekonomi",
+            # Not "Ekonomi" again: the contents name each chapter once.
+            "title": "Ekonomi per verksamhet och slag",
             "content": [
-                {"chart": "net_result_per_unit"},
+                {"chart": "net_result_per_unit", "sheet": "Nettoresultat per verksamhet"},
                 {"text": "economy_units_analysis", "title": _ANALYSIS},
-                {"chart": "revenue_by_kind"},
-                {"chart": "cost_by_kind"},
+                {"chart": "revenue_by_kind", "sheet": "Intäkter per slag"},
+                {"chart": "cost_by_kind", "sheet": "Kostnader per slag"},
                 {"text": "economy_kinds_analysis", "title": _ANALYSIS},
             ],
             "sections": [
@@ -282,6 +290,21 @@ def _check_title(title: Any, where: str, problems: list[str]) -> str:
     return title
 
 
+def _check_sheet(sheet: Any, kind: str, where: str, problems: list[str]) -> str:
+    if sheet == "":
+        return ""
+    if kind not in ("table", "chart"):
+        problems.append(f"{where}: sheet (bladets namn i Excel) gäller bara table och chart.")
+        return ""
+    if not isinstance(sheet, str) or not sheet.strip() or len(sheet) > MAX_SHEET_NAME:
+        problems.append(f"{where}: sheet ska vara en text på högst {MAX_SHEET_NAME} tecken.")
+        return ""
+    if SHEET_FORBIDDEN & set(sheet):
+        problems.append(f"{where}: sheet får inte innehålla något av tecknen [ ] : * ? / \\.")
+        return ""
+    return sheet.strip()
+
+
 def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | None:
     if isinstance(item, str):
         item = {item: True}
@@ -297,7 +320,7 @@ def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | 
             f"{', '.join(sorted(CONTENT_KEYS - {'title'}))}."
         )
         return None
-    kinds = [k for k in item if k != "title"]
+    kinds = [k for k in item if k not in ("title", "sheet")]
     if len(kinds) != 1:
         problems.append(f"{where}: ange precis ett slags innehåll, inte {len(kinds)}.")
         return None
@@ -305,6 +328,7 @@ def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | 
     title = ""
     if "title" in item:
         title = _check_title(item["title"], where, problems)
+    sheet = _check_sheet(item.get("sheet", ""), kind, where, problems)
     argument = item[kind]
     if kind in KINDS_WITH_ARGUMENT:
         allowed = KINDS_WITH_ARGUMENT[kind]
@@ -318,7 +342,7 @@ def _parse_content(item: Any, where: str, problems: list[str]) -> ContentSpec | 
                 f"{where}: okänd {kind} {argument!r}; tillåtna är {', '.join(allowed)}."
             )
             return None
-        return ContentSpec(kind, argument, title)
+        return ContentSpec(kind, argument, title, sheet)
     if argument is not True:
         problems.append(f"{where}: {kind} tar inget namn; skriv {kind}: true.")
         return None
@@ -406,7 +430,7 @@ def parse_definition(raw: Any) -> ReportDefinition:
     if not isinstance(sections_raw, list) or not sections_raw:
         problems.append("report.sections: ska vara en lista med minst ett avsnitt.")
         sections_raw = []
-    for flag in ("cover", "toc"):
+    for flag in ("cover", "toc", "proposals"):
         if flag in raw and not isinstance(raw[flag], bool):
             problems.append(f"report.{flag}: ska vara true eller false.")
     title = raw.get("title", "")
@@ -425,6 +449,7 @@ def parse_definition(raw: Any) -> ReportDefinition:
         title=title,
         cover=raw.get("cover", True),
         toc=raw.get("toc", True),
+        proposals=raw.get("proposals", False),
         sections=tuple(s for s in sections if s is not None),
     )
 

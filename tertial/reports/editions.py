@@ -4,10 +4,9 @@ reports.services freezes them."""
 
 from __future__ import annotations
 
-import difflib
-import re
 from dataclasses import dataclass, field
 
+from tertial.core.textdiff import DELETED, INSERTED, SAME, word_diff
 from tertial.organisation.models import Period
 from tertial.reports.build import build_report
 from tertial.reports.models import Edition
@@ -19,26 +18,52 @@ from tertial.reports.tree import (
     TextBlock,
     report_from_data,
 )
+from tertial.workflow.models import ReportApproval
 
 
 def latest_edition(period: Period) -> Edition | None:
     return period.report_editions.order_by("-number").first()
 
 
+def published_edition(period: Period) -> Edition | None:
+    """The edition the public reads: the one last published, kept while the period is
+    opened again and until another edition is published."""
+    number = (
+        ReportApproval.objects.filter(period=period)
+        .values_list("published_edition", flat=True)
+        .first()
+    )
+    return period.report_editions.filter(number=number).first() if number else None
+
+
+def stored_formats(edition: Edition) -> list[str]:
+    """The formats of the edition whose files are rendered and kept."""
+    return sorted(edition.files.values_list("format", flat=True))
+
+
+def stored_file(edition: Edition, fmt: str) -> bytes | None:
+    """The edition's kept file in ``fmt``; None when it is not rendered yet (never renders)."""
+    found = edition.files.filter(format=fmt).first()
+    return bytes(found.data) if found is not None else None
+
+
 def edition_report(edition: Edition) -> Report:
     return report_from_data(edition.content)
 
 
-def published_report(period: Period) -> tuple[Report, Edition | None]:
+def published_report(
+    period: Period, *, working_copy: bool = False
+) -> tuple[Report, Edition | None]:
     """The report to show: an approved or locked period's latest edition, never recomputed.
 
-    A period still being worked on is built from the data as it is now.
+    A period still being worked on is built from the data as it is now, as a working copy
+    (with the system's proposals) when ``working_copy`` asks.
     """
     if period.is_locked:
         edition = latest_edition(period)
         if edition is not None:
             return edition_report(edition), edition
-    return build_report(period), None
+    return build_report(period, working_copy=working_copy), None
 
 
 # --- comparing two editions ------------------------------------------------------------------
@@ -56,8 +81,13 @@ class FigureChange:
 @dataclass(frozen=True)
 class TextChange:
     where: str
-    unified: str  # a unified diff of the text's lines
-    words: str  # the changed words inline: [-old-] {+new+}
+    runs: list[tuple[str, str]]  # unchanged, deleted and inserted words (core.textdiff)
+
+    @property
+    def words(self) -> str:
+        """The changed words inline, for a terminal: [-old-] {+new+}."""
+        marks = {DELETED: "[-{}-]", INSERTED: "{{+{}+}}", SAME: "{}"}
+        return " ".join(marks[kind].format(text.strip()) for kind, text in self.runs)
 
 
 @dataclass
@@ -104,25 +134,6 @@ def _texts(report: Report) -> dict[str, tuple[str, str]]:
     return found
 
 
-# A figure written with thousands separators ("2 600") is one word, so it changes as a whole.
-_WORDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:,\d+)?|\S+")
-
-
-def _word_diff(old: str, new: str) -> str:
-    a, b = _WORDS.findall(old), _WORDS.findall(new)
-    parts = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            words = a[i1:i2]
-            parts.append(" ".join(words if len(words) <= 8 else words[:3] + ["…"] + words[-3:]))
-            continue
-        if i2 > i1:
-            parts.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            parts.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(parts)
-
-
 def diff_reports(old: Report, new: Report, old_number: int = 0, new_number: int = 0) -> EditionDiff:
     diff = EditionDiff(old_number, new_number)
     old_tables, new_tables = _tables(old), _tables(new)
@@ -162,16 +173,7 @@ def diff_reports(old: Report, new: Report, old_number: int = 0, new_number: int 
         after_text = new_texts.get(key, (where, ""))[1]
         if before_text == after_text:
             continue
-        unified = "\n".join(
-            difflib.unified_diff(
-                before_text.splitlines(),
-                after_text.splitlines(),
-                fromfile=f"utgåva {old_number}",
-                tofile=f"utgåva {new_number}",
-                lineterm="",
-            )
-        )
-        diff.texts.append(TextChange(where, unified, _word_diff(before_text, after_text)))
+        diff.texts.append(TextChange(where, word_diff(before_text, after_text)))
     return diff
 
 

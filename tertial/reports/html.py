@@ -8,7 +8,7 @@ Texts are Markdown, rendered and sanitised by tertial.core.markdown, as on the w
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from tertial.reports.tree import (
     GoalFollowUpBlock,
     ItemList,
     Report,
+    Section,
     TableBlock,
     TextBlock,
 )
@@ -85,6 +86,7 @@ class TableView:
     notes: list[str] = field(default_factory=list)
     key: str = ""
     label_position: int = 0
+    labelled_by: str = ""  # the id of the heading that names the table when it has no caption
 
     @property
     def columns_before(self) -> list[tuple[str, str, bool]]:
@@ -98,7 +100,7 @@ class TableView:
 LABEL_HEADINGS = {"unit": _("Verksamhet"), "account_class": _("Slag"), "project": _("Projekt")}
 
 
-def _label_column(table: Table) -> str | None:
+def label_column(table: Table) -> str | None:
     """The text column that names each row (the indicator, the goal), shown as the row header."""
     for column in table.columns:
         if column.kind != ColumnKind.TEXT:
@@ -116,14 +118,29 @@ def _label_heading(table: Table) -> str:
     return str(LABEL_HEADINGS.get(kinds.pop(), "")) if len(kinds) == 1 else ""
 
 
+MISSING_MARKS = {"", NOT_EXISTING, NO_DATA, "N/A", "–"}
+
+
+def _aligned_as_numbers(table: Table, key: str) -> bool:
+    """A text column of figures (targets such as "≥ 92 %") is aligned as the numbers beside it:
+    every cell in it has a value or says that there is none."""
+    cells = [row.cells.get(key) for row in table.rows]
+    filled = [c for c in cells if c is not None and c.text not in MISSING_MARKS]
+    return bool(filled) and all(c.value is not None for c in filled)
+
+
 def table_view(table: Table) -> TableView:
     """What the templates need of a table: headers, cells in order, which cell is the row header.
 
     When one of the table's text columns holds each row's label, that column is the row header
     in its own place; otherwise the label comes first, under a heading such as "Verksamhet".
     """
-    label_key = _label_column(table)
-    numeric = {c.key: c.kind not in (ColumnKind.TEXT, ColumnKind.STATUS) for c in table.columns}
+    label_key = label_column(table)
+    numeric = {
+        c.key: c.kind not in (ColumnKind.TEXT, ColumnKind.STATUS)
+        or (c.kind == ColumnKind.TEXT and _aligned_as_numbers(table, c.key))
+        for c in table.columns
+    }
     shown = [c for c in table.columns if c.key != label_key]
     label_position = [c.key for c in table.columns].index(label_key) if label_key is not None else 0
     rows = []
@@ -155,6 +172,33 @@ def table_view(table: Table) -> TableView:
     )
 
 
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def under_heading(view: TableView, heading: str, heading_id: str) -> TableView:
+    """The table's caption without what its section's heading just said.
+
+    "Personal" under the heading "Personal" is named by the heading (aria-labelledby); under
+    "Ekonomi" the caption "Ekonomi, belopp tkr" is shortened to "Belopp tkr"; a subcaption
+    that is the heading ("Resultat 31 augusti 2020") is left out."""
+    caption, subcaption = view.caption, view.subcaption
+    if subcaption.strip() == heading:
+        subcaption = ""
+    if caption.strip() == heading:
+        caption, subcaption = _capitalised(subcaption), ""
+    elif caption.startswith(heading + ", "):
+        caption = _capitalised(caption[len(heading) + 2 :])
+    if caption == view.caption and subcaption == view.subcaption:
+        return view
+    return replace(
+        view,
+        caption=caption,
+        subcaption=subcaption,
+        labelled_by="" if caption else heading_id,
+    )
+
+
 def chart_data_view(chart: Chart) -> TableView:
     # An indicator without a value is "I.U." (no data); a unit that did not exist is "-".
     missing = NO_DATA if chart.kind == "trend" else NOT_EXISTING
@@ -163,19 +207,27 @@ def chart_data_view(chart: Chart) -> TableView:
             category,
             "",
             [
-                CellView(format_number(s.values[i], chart.decimals, missing=missing), True)
+                CellView(
+                    format_number(
+                        s.values[i], chart_drawing.series_decimals(chart, s), missing=missing
+                    ),
+                    True,
+                )
                 for s in chart.series
             ],
             0,
         )
         for i, category in enumerate(chart.categories)
     ]
+    unit = f", {chart.value_label}" if chart.value_label else ""
     return TableView(
-        caption=f"{chart.title} ({chart.value_label})",
+        # The figure's caption names the chart; its data table does not say it again.
+        caption=str(_("Diagrammets data")) + unit,
         subcaption="",
         label_heading="",
         columns=[(s.label, "", True) for s in chart.series],
         rows=rows,
+        notes=[chart.target_label] if chart.target is not None and chart.target_label else [],
     )
 
 
@@ -199,7 +251,7 @@ def _heading(level: int) -> str:
     return f"h{min(level, 6)}"
 
 
-def _block_view(block, section_level: int) -> dict:
+def _block_view(block, section_level: int, section: Section | None = None) -> dict:
     inner = _heading(section_level + 2)  # sections of level 1 are <h2>; the cover has the <h1>
     match block:
         case TextBlock():
@@ -210,7 +262,10 @@ def _block_view(block, section_level: int) -> dict:
                 "html": markdown_to_html(block.markdown),
             }
         case TableBlock():
-            return {"type": "table", "table": table_view(block.table)}
+            view = table_view(block.table)
+            if section is not None:
+                view = under_heading(view, section.title, f"{section.anchor}-h")
+            return {"type": "table", "table": view}
         case ChartBlock():
             return {"type": "chart", "chart": chart_view(block.chart)}
         case ChartGroup():
@@ -250,23 +305,53 @@ def _block_view(block, section_level: int) -> dict:
     raise TypeError(f"unknown block {block!r}")
 
 
+def toc_entries(report: Report) -> list[Section]:
+    """The chapters and their sections, each once: a section named like a chapter ("Ekonomi"
+    within the overall assessment) is found through its chapter, not listed beside it."""
+    chapters = {s.title for s in report.sections if s.level == 1}
+    return [
+        s for s in report.sections if s.level == 1 or (s.level == 2 and s.title not in chapters)
+    ]
+
+
 def report_context(report: Report) -> dict:
     sections = [
         {
             "section": s,
             "heading": _heading(s.level + 1),
-            "blocks": [_block_view(b, s.level) for b in s.blocks],
+            "blocks": [_block_view(b, s.level, s) for b in s.blocks],
         }
         for s in report.sections
     ]
     return {
         "report": report,
         "sections": sections,
-        "toc": [s for s in report.sections if s.level <= 2],
+        "toc": toc_entries(report),
         "assessment_legend": [
             (value, ASSESSMENT_SYMBOLS[value], words) for value, words in ASSESSMENT_LEGEND
         ],
     }
+
+
+def _css_string(text: str) -> str:
+    """A CSS string literal of any text: every character but letters, digits and spaces
+    escaped, so nothing a person typed can end the string or the <style> element."""
+    return '"' + "".join(c if c.isalnum() or c == " " else f"\\{ord(c):06x}" for c in text) + '"'
+
+
+def page_style(report: Report) -> str:
+    """The running header and footer of the printed pages as @page rules.
+
+    The words are in the stylesheet, not in the page's text, so nothing hidden stands on the
+    cover for copy-paste or a screen reader to find ("Sida av")."""
+    page, of = _css_string(str(_("Sida")) + " "), _css_string(" " + str(_("av")) + " ")
+    return (
+        f"@page {{ @top-left {{ content: {_css_string(report.organisation)}; }}"
+        f" @top-right {{ content: {_css_string(report.title)}; }}"
+        f" @bottom-right {{ content: {page} counter(page) {of} counter(pages); }} }}"
+        " @page :first { @top-left { content: none; } @top-right { content: none; }"
+        " @bottom-right { content: none; } }"
+    )
 
 
 @in_report_language
@@ -275,5 +360,5 @@ def render_html(report: Report, *, standalone: bool = True) -> str:
     context = report_context(report)
     if not standalone:
         return render_to_string("reports/_report.html", context)
-    context["stylesheet"] = _stylesheet()
+    context["stylesheet"] = _stylesheet() + "\n" + page_style(report)
     return render_to_string("reports/report.html", context)

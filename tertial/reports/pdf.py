@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import pydyf
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
@@ -22,12 +23,39 @@ def _font_config() -> FontConfiguration:
     return FontConfiguration()
 
 
+def _parent(pdf: pydyf.PDF, element: pydyf.Dictionary) -> pydyf.Dictionary | None:
+    reference = element.get("P")
+    if not reference:
+        return None
+    found = pdf.objects[int(reference.split()[0])]
+    return found if isinstance(found, pydyf.Dictionary) else None
+
+
+def scope_table_headers(_document, pdf: pydyf.PDF) -> None:
+    """Give every table header cell its /Scope, as the HTML's ``scope`` says.
+
+    WeasyPrint links data cells to their headers (/Headers) but leaves /Scope off the header
+    cells, so a PDF/UA checker cannot tell which figures a header belongs to. A header in the
+    table's head is a column header, one in its body a row header (templates/reports/_table)."""
+    for element in pdf.objects:
+        if not isinstance(element, pydyf.Dictionary) or element.get("S") != "/TH":
+            continue
+        row = _parent(pdf, element)
+        group = _parent(pdf, row) if row is not None else None
+        scope = "/Column" if group is not None and group.get("S") == "/THead" else "/Row"
+        attributes = element.get("A")
+        if not isinstance(attributes, pydyf.Dictionary):
+            attributes = element["A"] = pydyf.Dictionary({"O": "/Table"})
+        attributes["Scope"] = scope
+
+
 def html_to_pdf(html: str) -> bytes:
     document = HTML(string=html, base_url=None)
     return document.write_pdf(
         font_config=_font_config(),
         pdf_variant="pdf/ua-1",
         pdf_tags=True,
+        finisher=scope_table_headers,
     )
 
 

@@ -155,6 +155,16 @@ def edition_file(edition: Edition, fmt: str, *, template: Path | str | None = No
     return data
 
 
+PUBLIC_FORMATS = ("pdf", "docx", "xlsx")
+
+
+def store_public_files(edition: Edition) -> list[str]:
+    """Render and keep the edition's PDF, Word and Excel files (those not kept already)."""
+    for fmt in PUBLIC_FORMATS:
+        edition_file(edition, fmt)
+    return list(PUBLIC_FORMATS)
+
+
 def render_period(
     period: Period,
     fmt: str,

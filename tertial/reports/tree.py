@@ -40,12 +40,14 @@ class TextBlock:
 @dataclass
 class TableBlock:
     table: Table
+    sheet: str = ""  # its Excel sheet's name, from the report definition's short title
 
 
 @dataclass
 class Series:
     label: str
     values: list[Decimal | None]
+    decimals: int | None = None  # as the table prints this series; None: the chart's
 
 
 @dataclass
@@ -60,11 +62,17 @@ class Chart:
     value_label: str  # "tkr", "%", "antal"
     alt: str
     decimals: int = 0
+    # What each category's value covers, as months from January (12: a full year, 8: January
+    # to August): a line joins only values of the same kind of period.
+    spans: list[int] = field(default_factory=list)
+    target: Decimal | None = None
+    target_label: str = ""  # "Mål 2020: ≥ 92 %", drawn and named with the line
 
 
 @dataclass
 class ChartBlock:
     chart: Chart
+    sheet: str = ""
 
 
 @dataclass
@@ -144,6 +152,8 @@ class Report:
     sections: list[Section]
     built_at: str = ""  # ISO timestamp
     edition: int | None = None  # the frozen edition this tree comes from, if any
+    # A working copy shows the system's proposals to those who judge; never published.
+    working_copy: bool = False
 
     def tables(self) -> list[Table]:
         return [b.table for s in self.sections for b in s.blocks if isinstance(b, TableBlock)]
@@ -190,7 +200,13 @@ def table_to_data(table: Table) -> dict[str, Any]:
         "caption": table.caption,
         "notes": list(table.notes),
         "columns": [
-            {"key": c.key, "label": c.label, "kind": str(c.kind), "note": c.note}
+            {
+                "key": c.key,
+                "label": c.label,
+                "kind": str(c.kind),
+                "note": c.note,
+                "working": c.working,
+            }
             for c in table.columns
         ],
         "rows": [
@@ -222,7 +238,11 @@ def table_from_data(data: dict[str, Any]) -> Table:
         notes=list(data.get("notes", [])),
         columns=[
             Column(
-                key=c["key"], label=c["label"], kind=ColumnKind(c["kind"]), note=c.get("note", "")
+                key=c["key"],
+                label=c["label"],
+                kind=ColumnKind(c["kind"]),
+                note=c.get("note", ""),
+                working=c.get("working", False),
             )
             for c in data["columns"]
         ],
@@ -253,10 +273,16 @@ def _chart_to_data(chart: Chart) -> dict[str, Any]:
         "kind": chart.kind,
         "title": chart.title,
         "categories": list(chart.categories),
-        "series": [{"label": s.label, "values": [_dec(v) for v in s.values]} for s in chart.series],
+        "series": [
+            {"label": s.label, "values": [_dec(v) for v in s.values], "decimals": s.decimals}
+            for s in chart.series
+        ],
         "value_label": chart.value_label,
         "alt": chart.alt,
         "decimals": chart.decimals,
+        "spans": list(chart.spans),
+        "target": _dec(chart.target),
+        "target_label": chart.target_label,
     }
 
 
@@ -266,10 +292,16 @@ def _chart_from_data(data: dict[str, Any]) -> Chart:
         kind=data["kind"],
         title=data["title"],
         categories=list(data["categories"]),
-        series=[Series(s["label"], [_undec(v) for v in s["values"]]) for s in data["series"]],
+        series=[
+            Series(s["label"], [_undec(v) for v in s["values"]], s.get("decimals"))
+            for s in data["series"]
+        ],
         value_label=data["value_label"],
         alt=data["alt"],
         decimals=data.get("decimals", 0),
+        spans=list(data.get("spans", [])),
+        target=_undec(data.get("target")),
+        target_label=data.get("target_label", ""),
     )
 
 
@@ -283,9 +315,9 @@ def _block_to_data(block: Block) -> dict[str, Any]:
                 "title": block.title,
             }
         case TableBlock():
-            return {"type": "table", "table": table_to_data(block.table)}
+            return {"type": "table", "table": table_to_data(block.table), "sheet": block.sheet}
         case ChartBlock():
-            return {"type": "chart", "chart": _chart_to_data(block.chart)}
+            return {"type": "chart", "chart": _chart_to_data(block.chart), "sheet": block.sheet}
         case ChartGroup():
             return {
                 "type": "chart_group",
@@ -330,9 +362,9 @@ def _block_from_data(data: dict[str, Any]) -> Block:
     if kind == "text":
         return TextBlock(key=data["key"], markdown=data["markdown"], title=data.get("title", ""))
     if kind == "table":
-        return TableBlock(table_from_data(data["table"]))
+        return TableBlock(table_from_data(data["table"]), data.get("sheet", ""))
     if kind == "chart":
-        return ChartBlock(_chart_from_data(data["chart"]))
+        return ChartBlock(_chart_from_data(data["chart"]), data.get("sheet", ""))
     if kind == "chart_group":
         return ChartGroup(data["title"], [_chart_from_data(c) for c in data["charts"]])
     if kind == "list":
@@ -375,6 +407,7 @@ def report_to_data(report: Report) -> dict[str, Any]:
         "toc": report.toc,
         "built_at": report.built_at,
         "edition": report.edition,
+        "working_copy": report.working_copy,
         "sections": [
             {
                 "key": s.key,
@@ -400,6 +433,7 @@ def report_from_data(data: dict[str, Any]) -> Report:
         toc=data["toc"],
         built_at=data.get("built_at", ""),
         edition=data.get("edition"),
+        working_copy=data.get("working_copy", False),
         sections=[
             Section(
                 key=s["key"],

@@ -10,21 +10,25 @@ kept and the report is added after its content; placeholders in it ({{ title }},
 from __future__ import annotations
 
 import io
+import shutil
+import subprocess
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from tertial.core.markdown import markdown_to_html
 from tertial.reports import charts as chart_drawing
-from tertial.reports.html import chart_data_view, table_view
+from tertial.reports.html import chart_data_view, table_view, toc_entries, under_heading
 from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
     ASSESSMENT_LEGEND,
@@ -40,6 +44,8 @@ from tertial.reports.tree import (
 )
 
 LANGUAGE = "sv-SE"
+BLOCK_TITLE_STYLE = "Avsnittsrubrik"
+LIBREOFFICE_TIMEOUT = 120  # seconds; a report lays out in well under ten
 
 
 # --- low-level helpers ---------------------------------------------------------------------
@@ -173,11 +179,30 @@ class _HtmlToWord(HTMLParser):
 
 
 class _Writer:
-    def __init__(self, document, report: Report, *, own_template: bool):
+    def __init__(
+        self,
+        document,
+        report: Report,
+        *,
+        own_template: bool,
+        pages: dict[str, int] | None = None,
+        page_count: int | None = None,
+    ):
         self.document = document
         self.report = report
         self.own_template = own_template
+        self.pages = pages
+        self.page_count = page_count
         self.styles = _style_ids(document)
+        if BLOCK_TITLE_STYLE not in self.styles:
+            style = document.styles.add_style(BLOCK_TITLE_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+            style.base_style = document.styles["Normal"]
+            style.font.bold = True
+            style.font.size = Pt(11)
+            style.font.color.rgb = RGBColor(0x0B, 0x3D, 0x6B)
+            style.paragraph_format.space_before = Pt(10)
+            style.paragraph_format.space_after = Pt(3)
+            self.styles[BLOCK_TITLE_STYLE] = style.style_id
         self.bullet = self.styles.get("List Bullet")
         self.caption = self.styles.get("Caption")
         self.table_style = "Table Grid" if "Table Grid" in self.styles else ""
@@ -185,6 +210,16 @@ class _Writer:
     def para(self, text: str = "", style: str | None = None):
         """A paragraph in the named style (the document's default style when it has none)."""
         return _add_paragraph(self.document, text, self.styles.get(style) if style else None)
+
+    def block_title(self, text: str, level: int) -> None:
+        """A small heading within a section ("Väsentliga avvikelser", "Analys och kommentar"):
+        one look wherever it stands, its outline level one below its section's, and not in the
+        contents, which list the sections alone."""
+        paragraph = self.para(text, BLOCK_TITLE_STYLE)
+        outline = OxmlElement("w:outlineLvl")
+        outline.set(qn("w:val"), str(min(level, 9) - 1))
+        paragraph._p.get_or_add_pPr().append(outline)
+        _keep_with_next(paragraph)
 
     def heading(self, text: str, level: int) -> None:
         self.para(text, f"Heading {min(max(level, 1), 9)}")
@@ -209,17 +244,32 @@ class _Writer:
         doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def toc(self) -> None:
-        """A TOC field whose result already lists the headings, so that a reader that does not
-        update fields (LibreOffice on conversion) still shows the contents; Word adds the page
-        numbers when it updates the field on opening."""
+        """A TOC field whose result already lists the sections with their pages, so that the
+        contents are complete when the file is opened, in Word and in LibreOffice alike.
+
+        The pages come from laying the file out once with LibreOffice (``_paginate``); without
+        it the entries have no page and Word is asked to update the field on opening."""
         doc = self.document
         self.para(_("Innehåll"), "TOC Heading")
-        entries = [s for s in self.report.sections if s.level <= 2]
+        entries = toc_entries(self.report)
+        section_format = self.document.sections[-1]
+        try:
+            width = (
+                section_format.page_width - section_format.left_margin - section_format.right_margin
+            )
+        except TypeError:  # a template that leaves the page size to Word's default
+            width = Cm(16)
         for index, section in enumerate(entries):
             paragraph = self.para("", f"toc {section.level}")
             if index == 0:
-                _field_start(paragraph, 'TOC \\o "1-3" \\h \\z \\u')
+                _field_start(paragraph, 'TOC \\o "1-2" \\h \\z')
             paragraph.add_run(section.title)
+            page = self.pages.get(section.anchor) if self.pages else None
+            if page is not None:
+                paragraph.paragraph_format.tab_stops.add_tab_stop(
+                    width, WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+                )
+                paragraph.add_run(f"\t{page}")
             paragraph.paragraph_format.left_indent = Cm(0.6 * (section.level - 1))
             paragraph.paragraph_format.space_after = Pt(2)
         if entries:
@@ -237,14 +287,15 @@ class _Writer:
         footer.add_run(_("Sida") + " ")
         _field(footer, "PAGE", "1")
         footer.add_run(" " + _("av") + " ")
-        _field(footer, "NUMPAGES", "1")
+        _field(footer, "NUMPAGES", str(self.page_count or 1))
 
     def table(self, view) -> None:
         doc = self.document
-        caption = self.para(view.caption, "Caption")
-        if view.subcaption:
-            caption.add_run(f" {view.subcaption}")
-        _keep_with_next(caption)
+        if view.caption:
+            caption = self.para(view.caption, "Caption")
+            if view.subcaption:
+                caption.add_run(f" {view.subcaption}")
+            _keep_with_next(caption)
         columns = len(view.columns) + 1
         table = doc.add_table(rows=1, cols=columns)
         if self.table_style:
@@ -332,20 +383,20 @@ class _Writer:
                 match block:
                     case TextBlock():
                         if block.title:
-                            self.heading(block.title, section.level + 1)
+                            self.block_title(block.title, section.level + 1)
                         self.markdown(block.markdown)
                     case TableBlock():
-                        self.table(table_view(block.table))
+                        self.table(under_heading(table_view(block.table), section.title, ""))
                     case ChartBlock():
                         self.chart(block.chart)
                     case ChartGroup():
                         if block.title:
-                            self.heading(block.title, section.level + 1)
+                            self.block_title(block.title, section.level + 1)
                         for chart in block.charts:
                             self.chart(chart, width_cm=8.0)
                     case ItemList():
                         if block.title:
-                            self.heading(block.title, section.level + 1)
+                            self.block_title(block.title, section.level + 1)
                         for item in block.items:
                             self.para(item, "List Bullet")
                     case GoalFollowUpBlock():
@@ -360,7 +411,8 @@ class _Writer:
         properties.subject = r.title
         properties.language = LANGUAGE
         _set_language(doc)
-        _update_fields_on_open(doc)
+        if self.pages is None:
+            _update_fields_on_open(doc)
         if not self.own_template:
             section = doc.sections[0]
             section.page_width, section.page_height = Cm(21.0), Cm(29.7)
@@ -407,10 +459,93 @@ def _open_template(template: Path, report: Report):
     return Document(str(template))
 
 
-@in_report_language
-def render_docx(report: Report, *, template: Path | str | None = None) -> bytes:
-    document = _open_template(Path(template), report) if template else Document()
-    _Writer(document, report, own_template=template is not None).write()
+def _write(
+    report: Report,
+    template: Path | None,
+    pages: dict[str, int] | None = None,
+    page_count: int | None = None,
+) -> bytes:
+    document = _open_template(template, report) if template else Document()
+    _Writer(
+        document, report, own_template=template is not None, pages=pages, page_count=page_count
+    ).write()
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _lines(text: str) -> list[str]:
+    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+
+
+def find_pages(page_texts: list[str], titles: list[tuple[str, str]]) -> dict[str, int]:
+    """The page (1-based) of each heading, found in order: each title as a line of its own
+    (or wrapped over up to three lines) on the first page at or after the previous one."""
+    found: dict[str, int] = {}
+    page = 0
+    for anchor, title in titles:
+        wanted = " ".join(title.split())
+        for index in range(page, len(page_texts)):
+            lines = _lines(page_texts[index])
+            joined = (" ".join(lines[i : i + n]) for i in range(len(lines)) for n in (1, 2, 3))
+            if wanted in joined:
+                found[anchor] = index + 1
+                page = index
+                break
+    return found
+
+
+def _paginate(data: bytes, report: Report) -> tuple[dict[str, int], int] | None:
+    """Lay the file out with LibreOffice (headless) and read where each section begins.
+
+    None when LibreOffice is not installed or fails: the file then asks Word to update its
+    contents on opening instead."""
+    soffice = shutil.which("soffice")
+    if soffice is None:
+        return None
+    from pypdf import PdfReader
+
+    with tempfile.TemporaryDirectory(prefix="tertial-word-") as work:
+        source = Path(work) / "rapport.docx"
+        source.write_bytes(data)
+        try:
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation=file://{work}/profile",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    work,
+                    str(source),
+                ],
+                capture_output=True,
+                timeout=LIBREOFFICE_TIMEOUT,
+                check=True,
+            )
+            reader = PdfReader(Path(work) / "rapport.pdf")
+            texts = [page.extract_text() or "" for page in reader.pages]
+        except (OSError, subprocess.SubprocessError, ValueError):
+            return None
+    # The contents page lists every title: the search starts after it.
+    start = next((i + 1 for i, t in enumerate(texts) if _("Innehåll") in _lines(t)), 0)
+    titles = [(s.anchor, s.title) for s in toc_entries(report)]
+    pages = find_pages(["" if i < start else t for i, t in enumerate(texts)], titles)
+    return (pages, len(texts)) if len(pages) == len(titles) else None
+
+
+@in_report_language
+def render_docx(
+    report: Report, *, template: Path | str | None = None, paginate: bool = True
+) -> bytes:
+    """The report as Word; with LibreOffice installed (and ``paginate``) its contents and
+    footer carry their page numbers already when the file is opened."""
+    chosen = Path(template) if template else None
+    data = _write(report, chosen)
+    if paginate and report.toc:
+        laid_out = _paginate(data, report)
+        if laid_out is not None:
+            pages, count = laid_out
+            data = _write(report, chosen, pages, count)
+    return data

@@ -47,6 +47,7 @@ urlpatterns = [
     path("konto/", account.account_page, name="account"),
     path("o/<slug:slug>/", reports.public_organisation, name="public"),
     path("o/<slug:slug>/<str:key>/", reports.public_report, name="public_report"),
+    path("o/<slug:slug>/<str:key>/<str:fmt>/", reports.public_download, name="public_download"),
     path("org/<slug:slug>/", dashboard.organisation_page, name="organisation"),
     path(PERIOD, dashboard.dashboard, name="dashboard"),
     path(PERIOD + "deadlines/", dashboard.set_deadlines, name="deadlines"),

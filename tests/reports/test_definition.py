@@ -20,7 +20,7 @@ def test_default_definition_follows_the_reference():
         "Verksamhet",
         "Personal",
         "Viktiga beslut och händelser",
-        "Ekonomi",
+        "Ekonomi per verksamhet och slag",  # the reference's second "Ekonomi", named apart
         "Uppföljning av mål och inriktning",
         "Uppföljning av planer och program",
         "Uppföljning av nämndindikatorer",
@@ -29,6 +29,7 @@ def test_default_definition_follows_the_reference():
     assert levels["result_to_date"] == 3
     assert levels["corona_effects"] == 2
     assert definition.cover and definition.toc
+    assert len(set(top)) == len(top)
 
 
 def test_organisation_without_definition_gets_the_default():
@@ -122,3 +123,28 @@ def test_every_table_a_definition_may_name_is_built():
 
     assert set(TABLE_FUNCTIONS) == set(TABLES)
     assert set(CHARTS) <= set(TABLES)
+
+
+def test_a_table_or_chart_names_its_excel_sheet_and_a_bad_name_is_refused():
+    definition = parse_definition(
+        {"sections": [{"id": "a", "title": "A", "content": [{"table": "personnel", "sheet": "P"}]}]}
+    )
+    assert definition.sections[0].content[0].sheet == "P"
+    with pytest.raises(ReportDefinitionError) as error:
+        parse_definition(
+            {
+                "sections": [
+                    {
+                        "id": "a",
+                        "title": "A",
+                        "content": [
+                            {"table": "personnel", "sheet": "x" * 32},
+                            {"chart": "cost_by_kind", "sheet": "a/b"},
+                            {"text": "mission", "sheet": "Text"},
+                        ],
+                    }
+                ]
+            }
+        )
+    assert len(error.value.problems) == 3
+    assert "högst 31 tecken" in error.value.problems[0]

@@ -1,8 +1,13 @@
 """The report of the example (examples/vss-2020) against the reference report."""
 
+import glob
+import importlib.util
 import io
+import json
 import shutil
 import subprocess
+import sys
+import zipfile
 
 import docx
 import openpyxl
@@ -275,17 +280,83 @@ def test_libreoffice_converts_the_word_file(word, tmp_path):
     assert len(converted.pages) > 10
     text = normalise_spaces("".join(page.extract_text() for page in converted.pages[:12]))
     assert "Driftsammandrag" in text and "8 486" in text
+    # The contents carry the page each section begins on, as LibreOffice lays the file out.
+    contents = [line for line in converted.pages[1].extract_text().splitlines() if ".." in line]
+    assert len(contents) >= 15
+    for line in contents:
+        title, page = line.split("..", 1)[0].strip(), int(line.rstrip(". ").rsplit(".", 1)[-1])
+        page_lines = [
+            " ".join(t.split()) for t in converted.pages[page - 1].extract_text().splitlines()
+        ]
+        assert any(t.startswith(title[:40]) for t in page_lines), (title, page)
+    footer = normalise_spaces(converted.pages[2].extract_text())
+    assert f"Sida 3 av {len(converted.pages)}" in footer
+    settings = zipfile.ZipFile(io.BytesIO(word)).read("word/settings.xml").decode()
+    assert "updateFields" not in settings  # nothing asks to update fields on opening
 
 
-def test_excel_cells_are_numbers(example):
+def test_excel_cells_are_numbers_and_every_table_and_chart_has_a_sheet(example):
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(example)))
-    assert len(workbook.sheetnames) == len(example.tables())
+    bar_charts = [c for c in example.charts() if c.kind == "bars"]
+    assert len(workbook.sheetnames) == len(example.tables()) + len(bar_charts) + 1
     assert all(len(name) <= 31 for name in workbook.sheetnames)
+    assert not any(name.endswith(")") for name in workbook.sheetnames)
+    assert {"Måluppfyllelse", "Hållbar ekonomi", "Kostnadseffektiv verksamhet"} <= set(
+        workbook.sheetnames
+    )
     sheet = workbook["Driftsammandrag, netto tkr"]
-    rows = {row[0].value: [c.value for c in row[1:]] for row in sheet.iter_rows(min_row=3)}
+    rows = {row[0].value: [c.value for c in row[1:]] for row in sheet.iter_rows(min_row=5)}
     assert [round(v) for v in rows["Summa"]] == [8486, 1613, 6874, 16015]
-    assert rows["eLärandeCenter"][3] == "-"
+    assert rows["eLärandeCenter"][3] is None
     assert all(isinstance(v, float | int) for v in rows["LKDATA"])
+    header = next(r for r in sheet.iter_rows() if r[1].value)
+    assert [c.value for c in header].count("Verksamhet") <= 1
+    personnel = {row[0].value: row for row in workbook["Personal"].iter_rows(min_row=4)}
+    target = personnel["Total sjukfrånvaro"][3]
+    assert target.value == 3.5 and target.number_format == "#,##0.0"
+    sources = [[c.value for c in row] for row in workbook["Källor"].iter_rows(min_row=5)]
+    assert len(sources) == len(workbook.sheetnames) - 1
+    assert any("huvudboken" in row[3] for row in sources)
+
+
+# LibreOffice's spreadsheet (Debian: libreoffice-calc-nogui), not only its word processor.
+HAS_CALC = shutil.which("soffice") is not None and bool(
+    glob.glob("/usr/lib*/libreoffice/program/libsclo.so")
+    + glob.glob("/opt/libreoffice*/program/libsclo.so")
+)
+
+
+@pytest.mark.skipif(not HAS_CALC, reason="LibreOffice Calc is not installed")
+def test_a_formula_sums_a_target_column_in_libreoffice(example, tmp_path):
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(example)))
+    sheet = workbook["Personal"]
+    column = next(c for c in next(r for r in sheet.iter_rows() if r[1].value) if c.value)
+    header = next(r for r in sheet.iter_rows() if r[1].value)
+    target = next(c for c in header if c.value == "Målvärde helår")
+    below = sheet.max_row + 2
+    letter = target.column_letter
+    sheet[f"A{below}"] = f"=SUM({letter}{column.row + 1}:{letter}{below - 2})"
+    source = tmp_path / "rapport.xlsx"
+    workbook.save(source)
+    result = subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,"
+            + str(workbook.sheetnames.index("Personal") + 1),
+            "--outdir",
+            str(tmp_path),
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = (tmp_path / "rapport-Personal.csv").read_text(encoding="utf-8").splitlines()
+    assert lines[-1].split(",")[0] in ("9.5", "9,5")  # 3,5 + 6,0; "-" is an empty cell
 
 
 def test_checks_find_the_reference_inconsistencies(period_2020_08):
@@ -328,3 +399,93 @@ def test_a_period_with_less_data_leaves_out_what_it_lacks():
     operating = next(t for t in report.tables() if t.key == "operating_summary")
     assert operating.title == "Driftsammandrag, netto tkr"
     assert "Resultat 30 april 2020" in render_html(report)
+
+
+def test_the_published_report_is_the_boards_without_the_systems_proposals(example, html):
+    overview = next(t for t in example.tables() if t.key == "goal-overview")
+    assert [c.label for c in overview.columns] == ["Målområde", "Nämndmål", "Bedömning"]
+    assert all(set(row.cells) == {"perspective", "goal", "assessment"} for row in overview.rows)
+    assert not any(goal.proposal for goal in example.goals())
+    for text in ("Systemets förslag", "systemets förslag", "Avviker från förslaget"):
+        assert text not in html
+    workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(example)))
+    cells = [c.value for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert not any("förslag" in str(value) for value in cells if value)
+
+
+def test_a_working_copy_and_a_definition_that_asks_show_the_proposals(period_2020_08, vss):
+    working = build_report(period_2020_08, working_copy=True)
+    overview = next(t for t in working.tables() if t.key == "goal-overview")
+    assert "Systemets förslag" in [c.label for c in overview.columns]
+    page = render_html(working, standalone=False)
+    assert "Arbetskopia" in page and "systemets förslag:" in page
+    vss.settings = {**vss.settings, "report": {"proposals": True}}
+    vss.save()
+    asked = build_report(Period.objects.get(pk=period_2020_08.pk))
+    assert not asked.working_copy and any(goal.proposal for goal in asked.goals())
+    assert "Avviker från förslaget" in render_html(asked)
+
+
+@pytest.fixture(scope="module")
+def pdf(example):
+    return render_pdf(example)
+
+
+def test_every_pdf_table_header_carries_its_scope_and_the_cover_hides_nothing(pdf):
+    reader = PdfReader(io.BytesIO(pdf))
+    headers = _structure_elements(reader.trailer["/Root"]["/StructTreeRoot"], "/TH")
+    assert len(headers) > 100
+    assert {str(h["/A"]["/Scope"]) for h in headers} == {"/Column", "/Row"}
+    cover = reader.pages[0].extract_text()
+    assert "Sida" not in cover and " av " not in cover
+    assert (
+        normalise_spaces(reader.pages[2].extract_text())
+        .rstrip()
+        .endswith(f"Sida 3 av {len(reader.pages)}")
+    )
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("pdfua") is None, reason="the pdfua checker is not installed"
+)
+def test_an_independent_pdf_ua_checker_finds_nothing(pdf, tmp_path):
+    path = tmp_path / "rapport.pdf"
+    path.write_bytes(pdf)
+    result = subprocess.run(
+        [sys.executable, "-m", "pdfua", "check", "--format", "json", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    found = json.loads(result.stdout)
+    assert found["findings"] == [], found["findings"]
+    assert found["summary"]["rules_run"] >= 11
+
+
+def test_the_contents_name_each_section_once_and_no_caption_repeats_its_heading(example, html):
+    from tertial.reports.html import toc_entries
+
+    titles = [s.title for s in toc_entries(example)]
+    assert len(titles) == len(set(titles))
+    assert "<caption>Personal</caption>" not in html
+    assert 'aria-labelledby="s-personnel-h"' in html
+    assert "<caption>Belopp tkr</caption>" in html
+    text = normalise_spaces(html)
+    assert "220 000" in text and "220000" not in text
+
+
+def test_word_small_headings_look_alike_at_every_depth_and_follow_the_structure(word):
+    document = docx.Document(io.BytesIO(word))
+    small = [p for p in document.paragraphs if p.style.name == "Avsnittsrubrik"]
+    analysis = [p for p in small if p.text == "Analys och kommentar"]
+    assert len(analysis) >= 3
+    levels = {
+        p._p.pPr.find(docx.oxml.ns.qn("w:outlineLvl")).get(docx.oxml.ns.qn("w:val"))
+        for p in analysis
+    }
+    assert len(levels) > 1  # one below its section, whichever that is
+    assert not [
+        p
+        for p in document.paragraphs
+        if p.style.name.startswith("Heading") and p.text == "Analys och kommentar"
+    ]

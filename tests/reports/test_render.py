@@ -79,31 +79,86 @@ def test_fragment_for_the_web_has_no_page_around_it(report):
     assert "<style>" not in fragment
 
 
-def test_excel_numbers_are_numbers(report):
+def _rows(sheet):
+    """Data rows by their label, below the header row (the first row with a bold cell B)."""
+    header = next(r for r in sheet.iter_rows() if r[1].value and r[1].font.bold)
+    return {row[0].value: row for row in sheet.iter_rows(min_row=header[0].row + 1)}
+
+
+def test_excel_numbers_are_numbers_and_missing_values_empty_with_a_note(report):
     workbook = openpyxl.load_workbook(io.BytesIO(render_xlsx(report)))
-    assert workbook.sheetnames == ["Driftsammandrag, netto tkr", "Målområde Medarbetare"]
+    assert workbook.sheetnames == [
+        "Driftsammandrag, netto tkr",
+        "Nettoresultat per verksamhet",
+        "Målområde Medarbetare",
+        "Källor",
+    ]
     sheet = workbook["Driftsammandrag, netto tkr"]
-    rows = {row[0].value: row for row in sheet.iter_rows(min_row=3)}
+    rows = _rows(sheet)
     assert rows["LKDATA"][1].value == pytest.approx(7190.4)
     assert rows["LKDATA"][1].number_format == "#,##0"
-    assert rows["Upphandling & inköp"][4].value == "-"  # no number: text
-    assert sheet.freeze_panes == "B3"
+    missing = rows["Upphandling & inköp"][4]
+    assert missing.value is None and missing.comment.text.startswith("-: uppgiften finns inte")
+    assert sheet.freeze_panes == "B4"
     indicators = workbook["Målområde Medarbetare"]
-    values = {row[0].value: row for row in indicators.iter_rows(min_row=3)}
+    values = _rows(indicators)
     assert values["Total sjukfrånvaro"][3].value == pytest.approx(4.3)
     assert values["Total sjukfrånvaro"][3].number_format == "#,##0.0"
-    assert values["HME"][1].value == "I.U."
+    assert values["HME"][1].value is None and values["HME"][1].comment.text.startswith("I.U.")
     assert values["HME"][3].value == 68
+    chart = _rows(workbook["Nettoresultat per verksamhet"])
+    assert chart["LKDATA"][1].value == pytest.approx(7190.4)
 
 
-def test_sheet_names_are_short_and_unique():
-    from tertial.reports.excel import _sheet_name
+def test_a_target_is_its_number_with_the_comparator_in_its_format():
+    from tertial.core.tables import ColumnKind
+    from tertial.reports.excel import number_format
+
+    assert number_format(ColumnKind.TEXT, "≥ 92\u00a0%") == '"≥ "#,##0" %"'
+    assert number_format(ColumnKind.TEXT, "<5 %") == '"<"#,##0" %"'
+    assert number_format(ColumnKind.TEXT, "3,50") == "#,##0.00"
+    assert number_format(ColumnKind.TEXT, "220\u00a0000") == "#,##0"
+    assert number_format(ColumnKind.TEXT, "Nollresultat") == '"Nollresultat"'
+
+
+def test_sheet_names_are_whole_words_from_short_titles():
+    from tertial.reports.excel import sheet_name
 
     taken: set[str] = set()
     long = "Förvaltningens verksamheter, nettoresultat i prognosen för helår 2020"
-    first, second = _sheet_name(long, taken), _sheet_name(long, taken)
-    assert len(first) <= 31 and len(second) <= 31 and first != second
-    assert _sheet_name("Kvot: a/b [c]", taken) == "Kvot a b c"
+    assert sheet_name(["", long], taken) == "Förvaltningens verksamheter"
+    assert sheet_name(["Kort", long], taken) == "Kort"
+    assert sheet_name([long], taken) == "Förvaltningens verksamheter 2"
+    assert sheet_name(["Kvot: a/b [c]"], taken) == "Kvot a b c"
+
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tcmd", "\r=1"]
+
+
+def test_no_text_becomes_a_formula_in_excel(report):
+    from tertial.core.tables import Cell, Column, ColumnKind, Row, Table
+    from tertial.reports.tree import Section, TableBlock
+
+    table = Table(
+        "hostile",
+        HOSTILE[0],
+        [Column("name", "=1+1", ColumnKind.TEXT), Column("value", "@x", ColumnKind.NUMBER)],
+        [Row(text, {"name": Cell(text), "value": Cell(text)}) for text in HOSTILE],
+        caption="-caption",
+        notes=["=note"],
+    )
+    hostile = sample_report()
+    hostile.sections.append(Section("hostile", "=rubrik", 1, [TableBlock(table)]))
+    data = render_xlsx(hostile)
+    for name in zipfile.ZipFile(io.BytesIO(data)).namelist():
+        if name.startswith("xl/worksheets/"):
+            assert "<f>" not in zipfile.ZipFile(io.BytesIO(data)).read(name).decode()
+    workbook = openpyxl.load_workbook(io.BytesIO(data))
+    values = [c.value for sheet in workbook for row in sheet.iter_rows() for c in row]
+    for text in HOSTILE + ["=1+1", "-caption", "=note", "=rubrik"]:
+        assert text in values
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row]
+    assert all(c.data_type != "f" for c in cells)
 
 
 def test_word_has_headings_real_tables_and_alt_text(report):
@@ -140,3 +195,46 @@ def test_word_template_keeps_its_cover_and_fills_placeholders(report, tmp_path):
     )
     assert document.sections[0].header.paragraphs[0].text == "Mallens sidhuvud"
     assert any(p.style.name == "Heading 1" for p in document.paragraphs)
+
+
+def test_a_caption_does_not_repeat_its_sections_heading():
+    from tertial.reports.html import table_view, under_heading
+
+    from .sample import operating_summary
+
+    view = table_view(operating_summary())
+    assert under_heading(view, "Personal", "s-p-h") is view
+    same = under_heading(view, "Driftsammandrag, netto tkr", "s-p-h")
+    assert (same.caption, same.labelled_by) == ("", "s-p-h")
+    shorter = under_heading(view, "Driftsammandrag", "s-p-h")
+    assert (shorter.caption, shorter.labelled_by) == ("Netto tkr", "")
+
+
+def test_targets_are_aligned_as_the_numbers_beside_them():
+    from tertial.core.tables import Cell
+    from tertial.reports.html import table_view
+
+    from .sample import indicator_table
+
+    indicators = indicator_table()
+    assert table_view(indicators).columns[-1] == ("Målvärde", "", False)  # "3,5" as text
+    indicators.rows[0].cells["target"] = Cell("3,5", Decimal("3.5"))
+    assert table_view(indicators).columns[-1] == ("Målvärde", "", True)
+
+
+def test_word_contents_find_each_heading_on_its_page_in_order():
+    from tertial.reports.word import find_pages
+
+    pages = [
+        "Innehåll\nEkonomi ....... 2\nPersonal ...... 3",
+        "Sidhuvud\nEkonomi\nText om personal och ekonomi.",
+        "Sidhuvud\nEn lång rubrik som\nbryts över två rader\nPersonal",
+    ]
+    titles = [("a", "Ekonomi"), ("b", "En lång rubrik som bryts över två rader"), ("c", "Personal")]
+    assert find_pages(["", *pages[1:]], titles) == {"a": 2, "b": 3, "c": 3}
+
+
+def test_word_without_libreoffice_asks_word_to_fill_in_the_contents(report):
+    data = render_docx(report, paginate=False)
+    settings = zipfile.ZipFile(io.BytesIO(data)).read("word/settings.xml").decode()
+    assert "updateFields" in settings

@@ -165,6 +165,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "set_language": reverse("set_language"),
         "public": reverse("public", args=["vss"]),
         "public_report": reverse("public_report", args=on_period),
+        "public_download": reverse("public_download", args=[*on_period, "pdf"]),
         "organisation": reverse("organisation", args=["vss"]),
         "dashboard": reverse("dashboard", args=on_period),
         "unit": reverse("unit", args=[*on_period, people.lkdata.pk]),

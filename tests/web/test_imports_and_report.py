@@ -104,6 +104,7 @@ def test_report_page_checks_downloads_and_editions(people, period_2020_08, url, 
     freeze_edition(period_2020_08, actor=people.head, reason="andra")
     diff = client.get(url("report_diff", period_2020_08) + "?a=1&b=2")
     assert diff.status_code == 200 and "Utgåva 1 mot utgåva 2" in diff.content.decode()
+    assert "<pre" not in diff.content.decode()  # changed words within the sentence, wrapped
     edition = client.get(url("report_download", period_2020_08, "html") + "?edition=1")
     assert "utgava-1" in edition["Content-Disposition"]
 
@@ -118,3 +119,34 @@ def test_published_report_is_the_frozen_edition(
     assert head.post(url("report_publish", period_2020_08)).status_code == 302
     response = client.get(reverse("public_report", args=["vss", "2020-08"]))
     assert response.status_code == 200 and "utgåva 1" in response.content.decode()
+
+
+def test_the_public_page_offers_the_published_edition_as_pdf_word_and_excel(
+    client, people, period_2020_08, url, login, approve_all_units
+):
+    from tertial.reports.models import EditionFile
+    from tertial.reports.tasks import store_edition_files
+
+    approve_all_units(period_2020_08)
+    head = login(people.head)
+    head.post(url("report_approve", period_2020_08))
+    head.post(url("report_publish", period_2020_08))
+    public = reverse("public_report", args=["vss", "2020-08"])
+    download = reverse("public_download", args=["vss", "2020-08", "pdf"])
+    # Until the worker has rendered the files, an anonymous reader makes nothing.
+    assert "förbereds" in client.get(public).content.decode()
+    assert client.get(download).status_code == 404
+    assert not EditionFile.objects.exists()
+    edition = period_2020_08.report_editions.get()
+    store_edition_files.call(edition.pk)
+    page = client.get(public).content.decode()
+    for fmt, name in (("pdf", "PDF"), ("docx", "Word"), ("xlsx", "Excel")):
+        link = reverse("public_download", args=["vss", "2020-08", fmt])
+        assert f'href="{link}" download>{name}</a>' in page
+        response = client.get(link)
+        assert response.status_code == 200 and "utgava-1" in response["Content-Disposition"]
+    assert client.get(download).content.startswith(b"%PDF")
+    assert (
+        client.get(reverse("public_download", args=["vss", "2020-08", "html"])).status_code == 404
+    )
+    assert client.get(reverse("public_download", args=["vss", "2020-04", "pdf"])).status_code == 404

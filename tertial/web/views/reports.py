@@ -17,10 +17,14 @@ from tertial.reports.editions import (
     diff_editions,
     edition_report,
     latest_edition,
+    published_edition,
     published_report,
+    stored_file,
+    stored_formats,
 )
 from tertial.reports.html import render_html
 from tertial.reports.services import ConfirmationNeeded, findings_fingerprint
+from tertial.reports.tasks import store_edition_files
 from tertial.web.forms import UnlockForm
 from tertial.web.views.common import (
     done,
@@ -44,7 +48,7 @@ def render_report(
     request: HttpRequest, period, *, unlock_form: UnlockForm | None = None, status: int = 200
 ) -> HttpResponse:
     approval = workflow.approval_for(period)
-    report, edition = published_report(period)
+    report, edition = published_report(period, working_copy=True)
     findings = [] if edition else run_checks(period, report)
     context = page_context(request, period, "report")
     context.update(
@@ -86,11 +90,14 @@ def approve_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 @member_action("report")
 def publish_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     period = get_period_for(request, slug, key, Action.PUBLISH_REPORT)
-    return transition(
-        request,
-        lambda: workflow.publish_report(period, actor=request.user),
-        _("Rapporten är publicerad."),
-    )
+
+    def publish() -> None:
+        workflow.publish_report(period, actor=request.user)
+        edition = published_edition(period)
+        if edition is not None:  # its PDF, Word and Excel for the public page
+            store_edition_files.enqueue(edition.pk)
+
+    return transition(request, publish, _("Rapporten är publicerad."))
 
 
 @member_action("report")
@@ -166,11 +173,7 @@ def public_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     """A published report, always from its frozen edition."""
     organisation = organisation_by_slug(slug)
     period = published_periods(organisation).filter(key=key).first() if organisation else None
-    edition = (
-        period.report_editions.filter(number=period.approval.published_edition).first()
-        if period
-        else None
-    )
+    edition = published_edition(period) if period else None
     if edition is None:
         raise Http404
     return render(
@@ -180,6 +183,31 @@ def public_report(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "public_organisation": organisation,
             "public_period": period,
             "edition": edition,
+            "downloads": [
+                (fmt, PUBLIC_FORMAT_NAMES[fmt])
+                for fmt in report_services.PUBLIC_FORMATS
+                if fmt in stored_formats(edition)
+            ],
             "report_html": render_html(edition_report(edition), standalone=False),
         },
     )
+
+
+PUBLIC_FORMAT_NAMES = {"pdf": "PDF", "docx": "Word", "xlsx": "Excel"}
+
+
+def public_download(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpResponse:
+    """A published report's file, as it was rendered when it was published; an anonymous
+    request only reads a file already kept, it never makes one."""
+    organisation = organisation_by_slug(slug)
+    period = published_periods(organisation).filter(key=key).first() if organisation else None
+    edition = published_edition(period) if period else None
+    if edition is None or fmt not in report_services.PUBLIC_FORMATS:
+        raise Http404
+    data = stored_file(edition, fmt)
+    if data is None:
+        raise Http404
+    response = HttpResponse(data, content_type=report_services.CONTENT_TYPES[fmt])
+    name = f"{organisation.slug}-{period.key}-utgava-{edition.number}.{fmt}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
