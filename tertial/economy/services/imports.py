@@ -545,21 +545,34 @@ def import_batch(pk: int) -> ImportBatch | None:
 
 def batches_behind(
     organisation: Organisation,
-    unit_code: str,
+    unit_code: str | None,
     year: int,
     months: Iterable[int],
     account: str | None = None,
-) -> tuple[list[str], list[ImportBatch]]:
+) -> tuple[list[str] | None, list[ImportBatch]]:
     """The codes files write for the unit (its own and its aliases) and, in order, the
-    batches whose balances of the unit in ``months`` of ``year`` are stored now."""
-    unit = Unit.objects.get(organisation=organisation, code=unit_code)
+    batches whose balances of the unit in ``months`` of ``year`` are stored now.
+
+    With no unit, the batches of the whole organisation's balances, and no codes: every row
+    of those batches in those months is the organisation's.
+    """
     balances = LedgerBalance.objects.filter(
-        organisation=organisation, unit=unit, year=year, month__in=list(months)
+        organisation=organisation, year=year, month__in=list(months)
     )
+    codes = None
+    if unit_code is None:
+        balances = balances.filter(unit_id__in=units_of(organisation))
+    else:
+        unit = Unit.objects.get(organisation=organisation, code=unit_code)
+        balances = balances.filter(unit=unit)
+        codes = [unit.code, *unit.code_aliases.values_list("source_code", flat=True)]
     if account is not None:
-        balances = balances.filter(account__number=account)
+        balances = balances.filter(
+            account_id__in=Account.objects.filter(organisation=organisation, number=account).values(
+                "id"
+            )
+        )
     batch_ids = {b for b in balances.values_list("batch_id", flat=True).distinct() if b is not None}
-    codes = [unit.code, *unit.code_aliases.values_list("source_code", flat=True)]
     return codes, list(ImportBatch.objects.filter(pk__in=batch_ids).order_by("pk"))
 
 

@@ -11,6 +11,8 @@ import json
 import shutil
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -46,9 +48,39 @@ def rows_behind(
     from the batches whose balances are stored now, each with its file, line and values as
     read; their amounts sum to the stored balances.
     """
+    return rows_page(organisation, year, months, unit_code=unit_code, account=account).rows
+
+
+# The most rows one page of rows may hold: the administration's total has millions behind it.
+MAX_PAGE = 1000
+
+
+@dataclass(frozen=True)
+class RowsPage:
+    """One page of the rows behind a figure, and what all of them add up to."""
+
+    count: int  # all the rows behind the figure
+    total: Decimal  # their sum, in the ledger's sign
+    rows: list[dict]  # this page's: batch, file, line, year, month, unit, account, …, text
+    batches: list  # the import batches the rows came from, in order
+
+
+def rows_page(
+    organisation,
+    year: int,
+    months: int | Iterable[int],
+    *,
+    unit_code: str | None = None,
+    account: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+) -> RowsPage:
+    """The rows behind the balances of a unit (or, with no unit, of the whole organisation)
+    in ``months`` of ``year``, on one account or all, ordered by batch and line: ``limit``
+    of them (at most MAX_PAGE when given) from ``offset``."""
     month_list = sorted({months} if isinstance(months, int) else set(months))
     codes, batches = batches_behind(organisation, unit_code, year, month_list, account)
-    rows: list[dict] = []
+    selects = []
     con = duckdb.connect()
     try:
         for batch in batches:
@@ -57,10 +89,22 @@ def rows_behind(
                 continue
             if info.get("format") == "csv":
                 info = _stage_kept_file(batch, info)
-            rows += _read_raw(con, batch, info, codes, year, month_list, account)
+            selects.append(_select_raw(batch, info, codes, year, month_list, account))
+        if not selects:
+            return RowsPage(0, Decimal(0), [], batches)
+        rows = " UNION ALL ".join(selects)
+        count, total = con.execute(
+            f"SELECT count(*), coalesce(sum(amount), 0) FROM ({rows})"
+        ).fetchone()
+        page = f"SELECT * FROM ({rows}) ORDER BY batch, line"
+        if limit is not None:
+            page += f" LIMIT {min(int(limit), MAX_PAGE)} OFFSET {max(int(offset), 0)}"
+        cursor = con.execute(page)
+        names = [d[0] for d in cursor.description]
+        found = [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
     finally:
         con.close()
-    return rows
+    return RowsPage(int(count), Decimal(total), found, batches)
 
 
 def _stage_kept_file(batch, info: dict) -> dict:
@@ -95,7 +139,9 @@ def _stage_kept_file(batch, info: dict) -> dict:
     return info
 
 
-def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
+def _select_raw(batch, info, codes, year, months, account) -> str:
+    """The SELECT of a batch's kept rows behind the balances asked for (any unit's with no
+    ``codes``)."""
     mapping = mapping_from_dict(info["mapping"])
     staged = Staged(
         path=Path(batch.raw_path),
@@ -108,26 +154,19 @@ def _read_raw(con, batch, info, codes, year, months, account) -> list[dict]:
     y, m = time_sql(mapping)
     account_sql = expr.code("account")
     text = expr.dimension("text" if "text" in mapping.columns else None)
-    where = [
-        f"{expr.code('unit')} IN ({', '.join(quote_literal(c) for c in codes)})",
-        f"{y} = {int(year)}",
-        f"{m} IN ({', '.join(str(int(x)) for x in months)})",
-    ]
+    where = [f"{y} = {int(year)}", f"{m} IN ({', '.join(str(int(x)) for x in months)})"]
+    if codes is not None:
+        where.append(f"{expr.code('unit')} IN ({', '.join(quote_literal(c) for c in codes)})")
     if account is not None:
         where.append(f"{account_sql} = {quote_literal(account)}")
     source = parquet_source(Path(batch.raw_path))
-    query = (
-        f"SELECT {staged.line_sql()} AS line, {y} AS year, {m} AS month, "
+    return (
+        f"SELECT {int(batch.pk)} AS batch, {quote_literal(info['source_name'])} AS file, "
+        f"CAST({staged.line_sql()} AS BIGINT) AS line, {y} AS year, {m} AS month, "
         f"{expr.code('unit')} AS unit, {account_sql} AS account, "
         f"{expr.dimension('activity' if 'activity' in mapping.columns else None)} AS activity, "
         f"{expr.dimension('project' if 'project' in mapping.columns else None)} AS project, "
         f"_amount AS amount, {text} AS text "
         f"FROM {with_amount(mapping, staged.decimal_separator, source)} "
-        f"WHERE {' AND '.join(where)} ORDER BY line"
+        f"WHERE {' AND '.join(where)}"
     )
-    cursor = con.execute(query)
-    names = [d[0] for d in cursor.description]
-    return [
-        {"batch": batch.pk, "file": info["source_name"], **dict(zip(names, row, strict=True))}
-        for row in cursor.fetchall()
-    ]

@@ -44,6 +44,7 @@ from tertial.web.views.common import (
     unit_open_to,
 )
 from tertial.web.views.dashboard import period_figures
+from tertial.web.views.trace import figure_urls
 from tertial.web.views.values import indicator_items, row_histories, save_value
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
@@ -158,6 +159,7 @@ def _unit_data(period: Period, unit: Unit) -> dict:
     rows = indicator_rows(period, goals.indicators_of_unit(unit))
     return {
         "figures": figures,
+        "figure_urls": figure_urls(period, unit),
         "proposals": [
             (proposal, reason_text(proposal))
             for proposal in propose_forecast(unit, period).proposals
