@@ -52,6 +52,18 @@ def raw_dir() -> Path:
     return Path(settings.DATA_DIR) / "raw"
 
 
+def prepared_path(batch: ImportBatch) -> Path:
+    """Where a batch's rows are kept once prepared for tracing (tertial.ingest.ledger.tracing)."""
+    return raw_dir() / f"{batch.pk}.prepared.parquet"
+
+
+def _kept_files(batch: ImportBatch) -> list[Path]:
+    """Every file a batch keeps for tracing: its rows as recorded, prepared, and their JSON."""
+    rows = [Path(batch.raw_path)] if batch.raw_path else []
+    rows.append(prepared_path(batch))
+    return [path for row_file in rows for path in (row_file, row_file.with_suffix(".json"))]
+
+
 @dataclass(frozen=True)
 class KnownCodes:
     """What the codes of a ledger or budget file are checked against before it is stored."""
@@ -483,12 +495,11 @@ def delete_imports(batches: Iterable[ImportBatch], *, actor=None) -> int:
                 organisation=organisation,
                 before={"batches": [b.pk for b in own], "files": [b.source_name for b in own]},
             )
-    kept = [Path(b.raw_path) for b in batches if b.raw_path]
+    kept = [path for b in batches for path in _kept_files(b)]
 
     def forget() -> None:
         for path in kept:
             path.unlink(missing_ok=True)
-            path.with_suffix(".json").unlink(missing_ok=True)
 
     transaction.on_commit(forget)
     return removed
