@@ -105,3 +105,20 @@ def test_rows_come_a_page_at_a_time(people, period_2020_08, url, login, monkeypa
     assert second.context["rows"][0]["line"] != first.context["rows"][0]["line"] or (
         second.context["rows"][0]["batch"] != first.context["rows"][0]["batch"]
     )
+
+
+def test_an_indicator_value_shows_where_it_came_from(people, period_2020_08, url, login):
+    from tertial.goals.models import IndicatorValue
+
+    value = (
+        IndicatorValue.objects.filter(
+            indicator__unit=people.lkdata, year=2020, through_month=8, gender="T", kind="actual"
+        )
+        .exclude(source="formula")
+        .first()
+    )
+    assert value is not None
+    page = login(people.reader).get(url("unit", period_2020_08, people.lkdata.pk))
+    html = page.content.decode()
+    assert f"Källa: {value.source}" in html
+    assert re.search(r"Källa: [^<]+\.csv:\d+", html)  # a value from a file names its line

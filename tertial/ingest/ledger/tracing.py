@@ -4,8 +4,8 @@ Every import keeps its file's rows (tertial.economy.services.imports.store_impor
 in ``raw_dir()``): the staged Parquet rows with their line numbers, or a plain CSV file as it
 came. Before they are traced they are prepared once (``prepare``, run as a task after each
 import and by the first trace if no worker got to it): read as the import read them, and
-written as one Parquet file of plain columns sorted by unit, year, month and line in small
-row groups, so that the rows of one unit or month are found from the row groups' statistics
+written as one Parquet file of plain columns sorted by unit, year, month and line in row
+groups, so that the rows of one unit or month are found from the row groups' statistics
 without reading the rest (docs/decisions/0010-ledger-rows-kept-sorted-for-tracing.md).
 """
 
@@ -122,9 +122,10 @@ def rows_page(
     return RowsPage(int(count), total, found, batches)
 
 
-# Rows per row group of a prepared file: small enough that one unit's month is read from a
-# row group or two, large enough that the groups' statistics stay a small part of the file.
-ROW_GROUP_SIZE = 8192
+# Rows per row group of a prepared file (DuckDB's default): one unit's year is read from a
+# row group or two. Smaller groups skip more rows but cost more to plan: at 10 M rows a unit's
+# rows took 600 ms with 8 192 rows a group, 95 ms with 32 768 and 20 ms with these.
+ROW_GROUP_SIZE = 122_880
 
 
 def prepare(batch) -> tuple[Path, dict] | None:
