@@ -94,6 +94,7 @@ SCHEMAS: dict[str, Any] = {
                     "indicators": URL,
                     "indicator_values": URL,
                     "economy": obj({name: URL for name in ECONOMY_TABLE_NAMES}),
+                    "ledger_rows": URL,
                 }
             ),
         }
@@ -245,7 +246,7 @@ SCHEMAS: dict[str, Any] = {
     "IndicatorValuePage": page_of("IndicatorValue"),
     "Cell": {
         "type": "object",
-        "required": ["text", "value", "source"],
+        "required": ["text", "value", "source", "reference"],
         "properties": {
             "text": {"type": "string", "description": "As printed in the report."},
             "value": {**DECIMAL, "description": "Exact value (kronor for amounts); null if none."},
@@ -254,6 +255,28 @@ SCHEMAS: dict[str, Any] = {
                 "description": "Amount columns only: the value in whole tkr, rounded as printed.",
             },
             "source": {"type": "string", "description": "Where the figure comes from."},
+            "reference": {
+                "type": ["object", "null"],
+                "required": ["kind"],
+                "properties": {
+                    "kind": {
+                        "type": "string",
+                        "description": "ledger, budget, forecast, frame, investment, formula, "
+                        "indicator, goal.",
+                    },
+                    "unit": STRING,
+                    "org": STRING,
+                    "account_class": STRING,
+                    "side": STRING,
+                    "year": INTEGER,
+                    "months": {"type": "array", "items": INTEGER},
+                    "period": STRING,
+                    "field": STRING,
+                    "formula": STRING,
+                },
+                "description": "The source as structured terms; null where the cell has none.",
+            },
+            "rows": {**URL, "description": "Ledger figures of a unit or in total: their rows."},
             "status": {"enum": ["met", "partly_met", "not_met", "no_data"]},
         },
     },
@@ -290,6 +313,38 @@ SCHEMAS: dict[str, Any] = {
         "A report table: columns, then rows whose cells are keyed by column key.",
     ),
     "EconomyTable": obj({"period": STRING, "table": ref("Table")}),
+    "LedgerRow": obj(
+        {
+            "file": STRING,
+            "line": INTEGER,
+            "year": INTEGER,
+            "month": INTEGER,
+            "unit": STRING,
+            "account": STRING,
+            "activity": STRING,
+            "project": STRING,
+            "text": STRING,
+            "amount": {**DECIMAL, "description": "Kronor in the ledger's sign."},
+            "import": obj(
+                {"id": INTEGER, "file": STRING, "imported_at": DATETIME, "sha256": STRING}
+            ),
+        },
+        "One row of an imported ledger file, with the line it stands on and its import.",
+    ),
+    "LedgerRows": obj(
+        {
+            "period": STRING,
+            "reference": {"type": "object", "required": ["kind", "year", "months"]},
+            "count": {"type": "integer", "minimum": 0},
+            "sum": {**DECIMAL, "description": "All the rows' sum, in the ledger's sign."},
+            "limit": {"type": "integer", "minimum": 1},
+            "offset": {"type": "integer", "minimum": 0},
+            "next": {"type": ["string", "null"], "format": "uri"},
+            "previous": {"type": ["string", "null"], "format": "uri"},
+            "results": {"type": "array", "items": ref("LedgerRow")},
+        },
+        "The rows behind a ledger figure, a page at a time.",
+    ),
 }
 
 
@@ -381,6 +436,26 @@ PATHS: dict[str, Any] = {
             {"name": "indicator", "in": "query", "schema": STRING},
             {"name": "kind", "in": "query", "schema": {"enum": ["actual", "forecast", "plan"]}},
             {"name": "gender", "in": "query", "schema": {"enum": ["T", "K", "M"]}},
+        ],
+        bad_request=True,
+    ),
+    f"{PERIOD}/ledger/rows": get(
+        "The imported ledger rows behind a figure (a cell's `rows` link): a unit's or, "
+        "without `unit`, the whole organisation's, with file, line and import; paged.",
+        "LedgerRows",
+        [
+            PATH_SLUG,
+            PATH_KEY,
+            {"name": "unit", "in": "query", "schema": STRING},
+            {"name": "year", "in": "query", "schema": INTEGER},
+            {"name": "months", "in": "query", "schema": {"type": "string", "example": "1-8"}},
+            {"name": "account", "in": "query", "schema": STRING},
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
+            },
+            {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
         ],
         bad_request=True,
     ),

@@ -7,11 +7,12 @@ Numbers leave as strings because JSON numbers become binary floats in most reade
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
 from tertial.core.money import to_tkr
-from tertial.core.tables import Cell, Column, ColumnKind, Row, Table
+from tertial.core.tables import Cell, Column, ColumnKind, Row, Table, source_reference
 
 
 def decimal_string(value: Decimal | None, decimals: int | None = None) -> str | None:
@@ -31,12 +32,20 @@ def iso(value: datetime.date | datetime.datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def cell_json(cell: Cell, column: Column) -> dict[str, Any]:
+# The address of the rows behind a cell's reference, or None where no rows can be listed.
+RowsUrl = Callable[[dict], str | None]
+
+
+def cell_json(cell: Cell, column: Column, rows_url: RowsUrl | None = None) -> dict[str, Any]:
+    reference = source_reference(cell.source)
     data: dict[str, Any] = {
         "text": str(cell.text),
         "value": decimal_string(cell.value),
         "source": cell.source,
+        "reference": reference,
     }
+    if reference is not None and rows_url is not None and (rows := rows_url(reference)):
+        data["rows"] = rows
     if column.kind == ColumnKind.AMOUNT:
         # The report shows amounts in whole tkr; give the same rounded figure beside the exact one.
         data["tkr"] = to_tkr(cell.value) if cell.value is not None else None
@@ -45,21 +54,21 @@ def cell_json(cell: Cell, column: Column) -> dict[str, Any]:
     return data
 
 
-def row_json(row: Row, columns: list[Column]) -> dict[str, Any]:
+def row_json(row: Row, columns: list[Column], rows_url: RowsUrl | None = None) -> dict[str, Any]:
     return {
         "label": str(row.label),
         "role": str(row.role),
         "level": row.level,
         "ref": row.ref,
         "cells": {
-            column.key: cell_json(row.cells[column.key], column)
+            column.key: cell_json(row.cells[column.key], column, rows_url)
             for column in columns
             if column.key in row.cells
         },
     }
 
 
-def table_json(table: Table) -> dict[str, Any]:
+def table_json(table: Table, rows_url: RowsUrl | None = None) -> dict[str, Any]:
     return {
         "key": table.key,
         "title": str(table.title),
@@ -69,5 +78,5 @@ def table_json(table: Table) -> dict[str, Any]:
             {"key": c.key, "label": str(c.label), "kind": str(c.kind), "note": str(c.note)}
             for c in table.columns
         ],
-        "rows": [row_json(row, table.columns) for row in table.rows],
+        "rows": [row_json(row, table.columns, rows_url) for row in table.rows],
     }

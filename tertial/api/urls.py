@@ -13,5 +13,6 @@ urlpatterns = [
     path(period + "assessments", views.assessments, name="assessments"),
     path(period + "indicators", views.indicators, name="indicators"),
     path(period + "indicators/values", views.indicator_values, name="indicator-values"),
+    path(period + "ledger/rows", views.ledger_rows, name="ledger-rows"),
     path(period + "economy/<str:table>", views.economy_table, name="economy-table"),
 ]

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -31,10 +32,12 @@ from tertial.goals.models import (
     IndicatorValue,
     Perspective,
 )
+from tertial.ingest.ledger.tracing import MAX_PAGE, rows_page
 from tertial.organisation.models import Organisation, Period
 
 DEFAULT_LIMIT = 500
 MAX_LIMIT = 5000
+MAX_ROWS_LIMIT = MAX_PAGE
 
 # URL name of each economy table → the function of tertial.economy.tables that builds it.
 ECONOMY_TABLES = {
@@ -166,6 +169,7 @@ def period_json(request: HttpRequest, period: Period) -> dict[str, Any]:
             "indicators": url("indicators"),
             "indicator_values": url("indicator-values"),
             "economy": {name: url("economy-table", table=name) for name in ECONOMY_TABLES},
+            "ledger_rows": url("ledger-rows"),
         },
     }
 
@@ -466,4 +470,110 @@ def economy_table(request: HttpRequest, period: Period, table: str) -> JsonRespo
     if table not in ECONOMY_TABLES:
         raise ApiError(404, "not_found", _("Tabellen finns inte."))
     built = getattr(economy_tables, ECONOMY_TABLES[table])(period)
-    return json_response({"period": period.key, "table": table_json(built)})
+    slug = period.fiscal_year.organisation.slug
+    rows_address = request.build_absolute_uri(
+        reverse("api:ledger-rows", kwargs={"slug": slug, "key": period.key})
+    )
+
+    def rows_url(reference: dict) -> str | None:
+        """The rows behind a ledger figure of a unit or the whole organisation; a figure of
+        an account class or one side (revenues, costs) is traced through its units."""
+        if reference["kind"] != "ledger" or not ({"unit", "org"} & set(reference)):
+            return None
+        months = reference.get("months") or []
+        if not months or "year" not in reference:
+            return None
+        query = {"year": reference["year"], "months": f"{months[0]}-{months[-1]}"}
+        if "unit" in reference:
+            query["unit"] = reference["unit"]
+        return f"{rows_address}?{urlencode(query)}"
+
+    return json_response({"period": period.key, "table": table_json(built, rows_url)})
+
+
+ROWS_LIMIT = 100
+
+
+@period_view
+def ledger_rows(request: HttpRequest, period: Period) -> JsonResponse:
+    """The imported ledger rows behind a figure: a unit's or the organisation's, of months of
+    the period's year or the year before, on one account or all; paged."""
+    organisation = period.fiscal_year.organisation
+    year = int_param(request, "year", period.year, period.year - 1, period.year)
+    months = months_param(request, period)
+    account = request.GET.get("account") or None
+    if account is not None and len(account) > 20:
+        raise ApiError(400, "invalid_parameter", _("account är för långt."))
+    unit = request.GET.get("unit") or None
+    if unit is not None and (len(unit) > 40 or not organisation.units.filter(code=unit).exists()):
+        raise ApiError(404, "not_found", _("Verksamheten finns inte."))
+    limit = int_param(request, "limit", ROWS_LIMIT, 1, MAX_ROWS_LIMIT)
+    offset = int_param(request, "offset", 0, 0, 2**31)
+    found = rows_page(
+        organisation, year, months, unit_code=unit, account=account, limit=limit, offset=offset
+    )
+
+    def link(new_offset: int) -> str:
+        query = request.GET.copy()
+        query["limit"] = str(limit)
+        query["offset"] = str(new_offset)
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+    imports = {batch.pk: batch for batch in found.batches}
+    return json_response(
+        {
+            "period": period.key,
+            "reference": {
+                "kind": "ledger",
+                **({"unit": unit} if unit else {"org": organisation.slug}),
+                "year": year,
+                "months": months,
+                **({"account": account} if account else {}),
+            },
+            "count": found.count,
+            "sum": decimal_string(found.total),
+            "limit": limit,
+            "offset": offset,
+            "next": link(offset + limit) if offset + limit < found.count else None,
+            "previous": link(max(0, offset - limit)) if offset > 0 else None,
+            "results": [
+                {
+                    "file": row["file"],
+                    "line": row["line"],
+                    "year": row["year"],
+                    "month": row["month"],
+                    "unit": row["unit"],
+                    "account": row["account"],
+                    "activity": row["activity"],
+                    "project": row["project"],
+                    "text": row["text"],
+                    "amount": decimal_string(row["amount"]),
+                    "import": {
+                        "id": row["batch"],
+                        "file": imports[row["batch"]].source_name,
+                        "imported_at": iso(imports[row["batch"]].imported_at),
+                        "sha256": imports[row["batch"]].checksum,
+                    },
+                }
+                for row in found.rows
+            ],
+        }
+    )
+
+
+def months_param(request: HttpRequest, period: Period) -> list[int]:
+    """``months``: "3" or "1-8"; by default January to the period's last month."""
+    raw = request.GET.get("months", "")
+    if not raw:
+        return list(range(1, period.end_month + 1))
+    first, _sep, last = raw.partition("-")
+    if (
+        len(raw) > 5
+        or not first.isdigit()
+        or not (last or first).isdigit()
+        or not 1 <= int(first) <= int(last or first) <= 12
+    ):
+        raise ApiError(
+            400, "invalid_parameter", _("months måste vara en månad (3) eller flera (1-8).")
+        )
+    return list(range(int(first), int(last or first) + 1))

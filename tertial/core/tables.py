@@ -7,6 +7,7 @@ and a ``source`` that says where the figure comes from, so any figure can be tra
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -83,3 +84,36 @@ class Table:
             if column.key == key:
                 return column
         raise KeyError(key)
+
+
+_TERM = re.compile(r"^([a-z_]+)(<=|=)(.*)$")
+
+
+def source_reference(source: str) -> dict | None:
+    """A cell's ``source`` as a structured reference: its kind and the terms that narrow it.
+
+    "ledger:unit=1800;year=2020;months=1-8" → {"kind": "ledger", "unit": "1800", "year":
+    2020, "months": [1, …, 8]}; a term compared by "<=" keeps it ("approved<=2020-08-31" →
+    "approved_until"). A formula keeps its text whole. None for an empty source.
+    """
+    if not source:
+        return None
+    kind, _, rest = source.partition(":")
+    if kind == "formula":
+        return {"kind": kind, "formula": rest}
+    reference: dict = {"kind": kind}
+    for term in rest.split(";") if rest else []:
+        match = _TERM.match(term)
+        if match is None:
+            return {"kind": kind, "text": rest}
+        name, comparison, value = match.groups()
+        if comparison == "<=":
+            reference[f"{name}_until"] = value
+        elif name == "year" and value.isdigit():
+            reference[name] = int(value)
+        elif name == "months" and value.replace("-", "", 1).isdigit():
+            first, _, last = value.partition("-")
+            reference[name] = list(range(int(first), int(last or first) + 1))
+        else:
+            reference[name] = value
+    return reference

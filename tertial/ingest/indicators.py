@@ -110,7 +110,14 @@ def read_indicator_values(
         seen[key] = row.line
         values.append(
             IndicatorValueData(
-                code, *period, kind, gender, value, row.get("note"), row.get("source")
+                code,
+                *period,
+                kind,
+                gender,
+                value,
+                row.get("note"),
+                # Without a source of its own, a value is traced to the line it came from.
+                row.get("source") or f"{file}:{row.line}"[-TEXT_LENGTH:],
             )
         )
     return values

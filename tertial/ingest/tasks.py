@@ -8,11 +8,13 @@ the transaction, reach only a progress bar on the screen (``Progress.in_transact
 
 from __future__ import annotations
 
+from django.db import transaction
 from django_tasks import task
 
 from tertial.core.errors import InputErrors
 from tertial.economy.services import jobs
-from tertial.economy.services.imports import LEDGER
+from tertial.economy.services.imports import LEDGER, import_batch
+from tertial.ingest.ledger import tracing
 from tertial.ingest.ledger.importer import Progress, import_budget, import_ledger
 from tertial.ingest.ledger.mapping import MappingError
 
@@ -70,6 +72,10 @@ def execute_job(job, progress=None):
         raise
     else:
         jobs.finish_import_job(job, batch)
+        if job.kind == LEDGER:
+            # Apart from the import, so that its time does not grow; a trace before the
+            # worker gets to it prepares the rows itself.
+            transaction.on_commit(lambda: prepare_for_tracing.enqueue(batch.pk))
     finally:
         # What the file held is stored (and its rows kept for tracing) or refused.
         jobs.remove_upload(job)
@@ -79,3 +85,10 @@ def execute_job(job, progress=None):
 @task()
 def run_import_job(job_id: int) -> str:
     return execute_job(jobs.import_job(job_id)).status
+
+
+@task()
+def prepare_for_tracing(batch_id: int) -> bool:
+    """Keep an imported ledger's rows sorted for tracing; False when they are gone."""
+    batch = import_batch(batch_id)
+    return batch is not None and tracing.prepare(batch) is not None

@@ -17,6 +17,7 @@ from tertial.web.views import (
     people,
     reports,
     texts,
+    trace,
     units,
 )
 
@@ -52,6 +53,8 @@ urlpatterns = [
     path(PERIOD, dashboard.dashboard, name="dashboard"),
     path(PERIOD + "deadlines/", dashboard.set_deadlines, name="deadlines"),
     path(PERIOD + "units/approve/", dashboard.approve_units, name="units_approve"),
+    path(PERIOD + "trace/", trace.trace_page, name="trace"),
+    path(PERIOD + "trace/rows/", trace.trace_rows, name="trace_rows"),
     path(PERIOD + "calendar/", calendar.calendar_page, name="calendar"),
     path(PERIOD + "calendar/period/", calendar.create_period, name="calendar_period"),
     path(PERIOD + "calendar/year/", calendar.create_year, name="calendar_year"),

@@ -1,9 +1,13 @@
 """Every endpoint on the example (examples/vss-2020), against the reference's figures."""
 
+from decimal import Decimal
+
 import pytest
+from django.db.models import Sum
 
 from tertial.api.serializers import table_json
 from tertial.economy import tables as economy_tables
+from tertial.economy.models import LedgerBalance
 from tertial.goals.models import BoardGoal
 from tertial.goals.services import save_assessment
 
@@ -188,8 +192,65 @@ TABLES = {
 def test_economy_tables_serialise_the_report_table(api, period_2020_08, name):
     data = api(f"{PERIOD}/economy/{name}").json()
     assert data["period"] == "2020-08"
+    for row in data["table"]["rows"]:
+        for cell in row["cells"].values():
+            cell.pop("rows", None)  # the address of the rows behind it: tested below
     assert data["table"] == table_json(TABLES[name](period_2020_08))
     assert data["table"]["rows"]
+
+
+def test_a_units_actual_figure_leads_to_the_rows_behind_it(api, vss):
+    table = api(f"{PERIOD}/economy/operating-summary").json()["table"]
+    cell = next(row for row in table["rows"] if row["ref"] == "unit:1800")["cells"]["actual"]
+    assert cell["reference"] == {
+        "kind": "ledger",
+        "unit": "1800",
+        "year": 2020,
+        "months": [1, 2, 3, 4, 5, 6, 7, 8],
+    }
+    rows = api(cell["rows"].removeprefix("http://testserver") + "&limit=1000").json()
+    assert rows["reference"]["unit"] == "1800"
+    assert rows["count"] == len(rows["results"]) and rows["next"] is None
+    # The rows' sum in the ledger's sign is minus the net result the table shows.
+    assert -Decimal(rows["sum"]) == Decimal(cell["value"])
+    first = rows["results"][0]
+    assert first["file"] == "ledger/2020.csv" and first["line"] > 1
+    assert first["import"]["sha256"]
+
+
+def test_the_rows_behind_the_whole_organisation_come_a_page_at_a_time(api):
+    first = api(f"{PERIOD}/ledger/rows?months=1&limit=5").json()
+    assert first["reference"]["org"] == "vss" and len(first["results"]) == 5
+    assert first["count"] > 5 and first["next"]
+    second = api(first["next"].removeprefix("http://testserver")).json()
+    assert second["offset"] == 5
+    assert (second["results"][0]["file"], second["results"][0]["line"]) != (
+        first["results"][0]["file"],
+        first["results"][0]["line"],
+    )
+
+
+def test_the_rows_of_one_account_and_month(api, vss):
+    rows = api(f"{PERIOD}/ledger/rows?unit=1800&months=2&account=3410").json()
+    stored = LedgerBalance.objects.filter(
+        organisation=vss, unit__code="1800", year=2020, month=2, account__number="3410"
+    ).aggregate(s=Sum("amount"))["s"]
+    assert Decimal(rows["sum"]) == stored
+    assert {r["account"] for r in rows["results"]} == {"3410"}
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["months=13", "months=8-2", "months=x", "year=1999", "limit=0", "limit=100000", "offset=-1"],
+)
+def test_rows_asked_for_out_of_bounds_are_400(api, query):
+    response = api(f"{PERIOD}/ledger/rows?{query}")
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "invalid_parameter"
+
+
+def test_rows_of_a_unit_that_is_not_the_organisations_are_404(api):
+    assert api(f"{PERIOD}/ledger/rows?unit=nope").status_code == 404
 
 
 def test_operating_summary_sum_row_matches_the_reference(api):

@@ -75,6 +75,7 @@ def test_table_json_keeps_text_exact_value_source_and_rounded_tkr():
         "text": "1\u00a0500",
         "value": "1500",
         "source": "ledger:unit=1800",
+        "reference": {"kind": "ledger", "unit": "1800"},
         "tkr": 2,  # half away from zero
     }
     # Only amount columns carry tkr; a status is given where there is one.
@@ -82,15 +83,27 @@ def test_table_json_keeps_text_exact_value_source_and_rounded_tkr():
         "text": "91\u00a0%",
         "value": "91",
         "source": "",
+        "reference": None,
         "status": "met",
     }
-    assert first["cells"]["unit"] == {"text": "LKDATA", "value": None, "source": ""}
+    assert first["cells"]["unit"] == {
+        "text": "LKDATA",
+        "value": None,
+        "source": "",
+        "reference": None,
+    }
 
 
 def test_table_json_missing_values_are_null_and_sum_rows_keep_their_role():
     data = table_json(sample_table())
     missing = data["rows"][1]["cells"]
-    assert missing["actual"] == {"text": "-", "value": None, "source": "", "tkr": None}
+    assert missing["actual"] == {
+        "text": "-",
+        "value": None,
+        "source": "",
+        "reference": None,
+        "tkr": None,
+    }
     assert missing["share"]["value"] is None
     total = data["rows"][2]
     assert total["role"] == "sum"

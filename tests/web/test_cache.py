@@ -183,6 +183,8 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "password_reset_complete": reverse("password_reset_complete"),
         "import_job": reverse("import_job", args=[*on_period, job.pk]),
         "report_diff": reverse("report_diff", args=on_period) + "?a=1&b=2",
+        "trace": reverse("trace", args=on_period) + f"?unit={people.lkdata.pk}",
+        "trace_rows": reverse("trace_rows", args=on_period) + "?month=1&account=4010",
     }
 
 

@@ -53,6 +53,18 @@ def raw_dir() -> Path:
     return Path(settings.DATA_DIR) / "raw"
 
 
+def prepared_path(batch: ImportBatch) -> Path:
+    """Where a batch's rows are kept once prepared for tracing (tertial.ingest.ledger.tracing)."""
+    return raw_dir() / f"{batch.pk}.prepared.parquet"
+
+
+def _kept_files(batch: ImportBatch) -> list[Path]:
+    """Every file a batch keeps for tracing: its rows as recorded, prepared, and their JSON."""
+    rows = [Path(batch.raw_path)] if batch.raw_path else []
+    rows.append(prepared_path(batch))
+    return [path for row_file in rows for path in (row_file, row_file.with_suffix(".json"))]
+
+
 @dataclass(frozen=True)
 class KnownCodes:
     """What the codes of a ledger or budget file are checked against before it is stored."""
@@ -484,12 +496,11 @@ def delete_imports(batches: Iterable[ImportBatch], *, actor=None) -> int:
                 organisation=organisation,
                 before={"batches": [b.pk for b in own], "files": [b.source_name for b in own]},
             )
-    kept = [Path(b.raw_path) for b in batches if b.raw_path]
+    kept = [path for b in batches for path in _kept_files(b)]
 
     def forget() -> None:
         for path in kept:
             path.unlink(missing_ok=True)
-            path.with_suffix(".json").unlink(missing_ok=True)
 
     transaction.on_commit(forget)
     return removed
@@ -546,21 +557,34 @@ def import_batch(pk: int) -> ImportBatch | None:
 
 def batches_behind(
     organisation: Organisation,
-    unit_code: str,
+    unit_code: str | None,
     year: int,
     months: Iterable[int],
     account: str | None = None,
-) -> tuple[list[str], list[ImportBatch]]:
+) -> tuple[list[str] | None, list[ImportBatch]]:
     """The codes files write for the unit (its own and its aliases) and, in order, the
-    batches whose balances of the unit in ``months`` of ``year`` are stored now."""
-    unit = Unit.objects.get(organisation=organisation, code=unit_code)
+    batches whose balances of the unit in ``months`` of ``year`` are stored now.
+
+    With no unit, the batches of the whole organisation's balances, and no codes: every row
+    of those batches in those months is the organisation's.
+    """
     balances = LedgerBalance.objects.filter(
-        organisation=organisation, unit=unit, year=year, month__in=list(months)
+        organisation=organisation, year=year, month__in=list(months)
     )
+    codes = None
+    if unit_code is None:
+        balances = balances.filter(unit_id__in=units_of(organisation))
+    else:
+        unit = Unit.objects.get(organisation=organisation, code=unit_code)
+        balances = balances.filter(unit=unit)
+        codes = [unit.code, *unit.code_aliases.values_list("source_code", flat=True)]
     if account is not None:
-        balances = balances.filter(account__number=account)
+        balances = balances.filter(
+            account_id__in=Account.objects.filter(organisation=organisation, number=account).values(
+                "id"
+            )
+        )
     batch_ids = {b for b in balances.values_list("batch_id", flat=True).distinct() if b is not None}
-    codes = [unit.code, *unit.code_aliases.values_list("source_code", flat=True)]
     return codes, list(ImportBatch.objects.filter(pk__in=batch_ids).order_by("pk"))
 
 

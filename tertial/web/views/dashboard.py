@@ -8,7 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -42,6 +42,7 @@ from tertial.web.views.common import (
     page_context,
     refused,
 )
+from tertial.web.views.trace import figure_urls
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
 from tertial.workflow.queries import organisations_with_published_reports, todos_of
@@ -168,6 +169,13 @@ def period_figures(period: Period) -> dict[int, UnitFigures]:
     )
 
 
+def _linked(value: Decimal | None, link: str) -> str:
+    """An amount in tkr that opens what it is made of; "-" where there is none."""
+    if value is None or not link:
+        return tkr(value)
+    return format_html('<a href="{}">{}</a>', link, tkr(value))
+
+
 def _dashboard_data(period: Period) -> str:
     """The dashboard's figures, statuses and what is missing: the same for every viewer, so
     rendered once per cache version (tertial.platform.cache)."""
@@ -197,6 +205,7 @@ def _dashboard_data(period: Period) -> str:
         if status.submission.state in {UnitSubmission.State.DRAFT, UnitSubmission.State.RETURNED}:
             lacks.append(not_submitted)
         url = reverse("unit", args=[organisation.slug, period.key, status.unit.pk])
+        links = figure_urls(period, status.unit)
         if lacks:
             missing.append(
                 {"name": status.unit.name, "url": url, "lacks": lacks, "overdue": status.overdue}
@@ -215,14 +224,14 @@ def _dashboard_data(period: Period) -> str:
                     "",
                     '<td class="num">{}</td>',
                     (
-                        (tkr(value),)
-                        for value in (
-                            unit_fig.actual,
-                            unit_fig.budget,
-                            unit_fig.deviation,
-                            forecast.net_result if forecast else None,
-                            unit_fig.full_year_budget,
-                            unit_fig.forecast_deviation,
+                        (_linked(value, link),)
+                        for value, link in (
+                            (unit_fig.actual, links["actual"]),
+                            (unit_fig.budget, links["budget"]),
+                            (unit_fig.deviation, ""),
+                            (forecast.net_result if forecast else None, f"{url}#forecast-heading"),
+                            (unit_fig.full_year_budget, links["full_year_budget"]),
+                            (unit_fig.forecast_deviation, ""),
                         )
                     ),
                 ),
@@ -260,6 +269,7 @@ def _dashboard_data(period: Period) -> str:
             "approval": approval,
             "units": units,
             "total": total,
+            "total_urls": figure_urls(period),
             "forecast_sum": forecast_sum,
             "forecast_deviation": forecast_sum - total.full_year_budget,
             "goal_rows": goal_rows,

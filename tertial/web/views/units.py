@@ -48,6 +48,7 @@ from tertial.web.views.common import (
     unit_open_to,
 )
 from tertial.web.views.dashboard import period_figures
+from tertial.web.views.trace import figure_urls
 from tertial.web.views.values import indicator_items, row_histories, save_value
 from tertial.workflow import services as workflow
 from tertial.workflow.models import UnitSubmission
@@ -216,6 +217,7 @@ def _unit_data(period: Period, unit: Unit) -> dict:
             _("%(unit)s %(year)s månad för månad, ackumulerat, tkr")
             % {"unit": unit.name, "year": period.year},
         ),
+        "figure_urls": figure_urls(period, unit),
         "proposals": [
             (proposal, reason_text(proposal))
             for proposal in propose_forecast(unit, period).proposals

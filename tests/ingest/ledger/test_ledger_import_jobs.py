@@ -4,9 +4,11 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from rich.progress import Progress
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
+from tertial.ingest.ledger.tracing import rows_behind
 from tertial.ingest.tasks import execute_job
 from tests.ingest.ledger.helpers import AGRESSO_HEADER, write
 
@@ -25,6 +27,23 @@ def test_job_reports_progress_and_batch(org, tmp_path):
     assert job.batch.months == ["2020-01", "2020-02"]
     assert seen[0] == 0 and seen[-1] == 100 and seen == sorted(seen)
     assert {80, 90, 95} <= set(seen)  # the steps inside the transaction reach the bar too
+
+
+@override_settings(
+    TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+)
+def test_a_ledger_import_is_prepared_for_tracing_after_it_is_stored(
+    org, tmp_path, django_capture_on_commit_callbacks
+):
+    path = write(tmp_path / "hb.csv", LINES)
+    job = ImportJob.objects.create(
+        organisation=org, kind="ledger", file_path=str(path), mapping="unit4-agresso"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        job = execute_job(job)
+    batch = ImportBatch.objects.get(pk=job.batch.pk)
+    assert batch.raw_path.endswith(".prepared.parquet")
+    assert [r["line"] for r in rows_behind(org, "1100", 2020, [1, 2])] == [2, 3]
 
 
 def test_job_keeps_every_error(org, tmp_path):

@@ -1,6 +1,7 @@
 """What the fast paths of the import must not change: balances, raw rows, line numbers."""
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ def test_a_reimport_replaces_the_months_balances(org, tmp_path):
     assert balances(org) == {("1100", "5010", 2020, 1, "", ""): Decimal("1234.50")}
 
 
-def test_good_csv_is_kept_as_it_came_and_staged_on_the_first_trace(org, tmp_path):
+def test_good_csv_is_kept_as_it_came_and_prepared_on_the_first_trace(org, tmp_path):
     lines = [AGRESSO_HEADER, "202001;5010;1100;;;10,00;a", "", "202001;5010;1100;;;-2,50;b"]
     batch = import_ledger(org, write(tmp_path / "blank.csv", lines), mapping=agresso())
     assert batch.raw_path.endswith(".csv")
@@ -29,8 +30,9 @@ def test_good_csv_is_kept_as_it_came_and_staged_on_the_first_trace(org, tmp_path
         (4, Decimal("-2.50"), "b"),
     ]
     batch = ImportBatch.objects.get(pk=batch.pk)
-    assert batch.raw_path.endswith(".parquet")
-    assert raw_info(batch)["format"] == "parquet"
+    assert batch.raw_path.endswith(".prepared.parquet")
+    assert raw_info(batch)["format"] == "prepared"
+    assert not list(Path(batch.raw_path).parent.glob(f"{batch.pk}.csv"))  # only one copy kept
     assert [r["line"] for r in rows_behind(org, "1100", 2020, 1)] == [2, 4]
 
 
