@@ -61,6 +61,7 @@ OTHER_PARTS_KEYS = {
     "assessment_rule": "tertial.core.evaluation",
     "kolada_municipality": "tertial.ingest.kolada",
     "kolada_ou": "tertial.ingest.kolada",
+    "record_retention_months": "tertial.records.services",
     "report": "tertial.reports.definition",
     "word_template": "tertial.reports.services",
     "browser_language": "tertial.web.language",

@@ -1,0 +1,118 @@
+"""The records app's reads: batches, computed values and the records behind them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tertial.core.sql import quote_literal
+from tertial.organisation.models import Organisation, Unit
+from tertial.records import definitions, files
+from tertial.records.models import ComputedValue, RecordBatch, RecordIndicator
+
+PAGE_SIZE = 50
+MAX_PAGE_SIZE = 500
+
+
+def unit_codes(organisation: Organisation) -> set[str]:
+    return set(Unit.objects.filter(organisation=organisation).values_list("code", flat=True))
+
+
+def unit_tree_codes(organisation: Organisation) -> dict[int, list[str]]:
+    """Each unit's code with those of every unit under it."""
+    units = list(Unit.objects.filter(organisation=organisation).only("pk", "parent_id", "code"))
+    children: dict[int | None, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.parent_id, []).append(unit)
+
+    def codes(unit: Unit) -> list[str]:
+        return [unit.code] + [c for child in children.get(unit.pk, []) for c in codes(child)]
+
+    return {unit.pk: codes(unit) for unit in units}
+
+
+def batches(organisation: Organisation) -> list[RecordBatch]:
+    return list(RecordBatch.objects.filter(organisation=organisation).select_related("imported_by"))
+
+
+def definition_of(indicator) -> dict | None:
+    row = RecordIndicator.objects.filter(indicator=indicator).first()
+    return row.definition if row is not None else None
+
+
+def computed_values(indicator) -> list[ComputedValue]:
+    return list(ComputedValue.objects.filter(indicator=indicator))
+
+
+def computed_value(indicator, year: int, through_month: int, gender: str = "T"):
+    return ComputedValue.objects.filter(
+        indicator=indicator, year=year, through_month=through_month, gender=gender
+    ).first()
+
+
+def computed_by_key(organisation: Organisation) -> dict[tuple, ComputedValue]:
+    """Every computed value of the organisation by (indicator id, year, month, gender)."""
+    return {
+        (c.indicator_id, c.year, c.through_month, c.gender): c
+        for c in ComputedValue.objects.filter(indicator__organisation=organisation)
+    }
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    columns: list[str]
+    rows: list[dict]
+    total: int
+    offset: int
+    limit: int
+
+
+# The columns shown of a record, by kind, after its file and line.
+SHOWN = {
+    "cases": ["id", "at", "unit", "channel", "category", "first_contact", "on_time", "gender"],
+    "contacts": ["id", "at", "unit", "queue", "channel", "wait_seconds", "answered", "abandoned"],
+    "surveys": ["id", "at", "unit", "question", "score", "gender"],
+    "invoices": ["id", "at", "unit", "supplier", "amount", "e_invoice", "e_commerce",
+                 "under_contract"],
+}  # fmt: skip
+
+
+def records_behind(computed: ComputedValue, *, offset: int = 0, limit: int = PAGE_SIZE,
+                   part: bool = False) -> RecordPage:  # fmt: skip
+    """The records a computed value was computed from (with ``part``: those of a share's
+    part), with the file and line each came from, a page at a time."""
+    definition = definitions.parse(computed.definition)
+    limit = max(1, min(limit, MAX_PAGE_SIZE))
+    offset = max(0, offset)
+    indicator = computed.indicator
+    used = RecordBatch.objects.filter(pk__in=computed.batches)
+    names = {b.pk: b.source_name for b in used}
+    months = [int(m[5:]) for m in computed.months if int(m[:4]) == computed.year]
+    source = files.relation(list(used), computed.year, months)
+    columns = ["file", "line", *SHOWN[definition.kind]]
+    if source is None:
+        return RecordPage(columns, [], 0, offset, limit)
+    condition = definition.condition()
+    scope = definition.scope or ("unit" if indicator.unit_id else "organisation")
+    if scope == "unit" and indicator.unit_id:
+        codes = unit_tree_codes(indicator.organisation).get(indicator.unit_id, [])
+        condition += f" AND unit IN ({', '.join(quote_literal(c) for c in codes) or 'NULL'})"
+    if computed.gender != "T":
+        condition += f" AND gender = {quote_literal(computed.gender)}"
+    if part and definition.compute == "share":
+        condition += f" AND {definition.part_condition()}"
+    shown = ", ".join(SHOWN[definition.kind])
+    con = files.connection()
+    try:
+        (total,) = con.execute(f"SELECT count(*) FROM {source} WHERE {condition}").fetchone()
+        rows = con.execute(
+            f"SELECT batch, line, {shown} FROM {source} WHERE {condition} "
+            f"ORDER BY batch, line LIMIT {int(limit)} OFFSET {int(offset)}"
+        ).fetchall()
+    finally:
+        con.close()
+    out = [
+        {"file": names.get(row[0], ""), "line": row[1], **dict(zip(SHOWN[definition.kind],
+                                                                    row[2:], strict=True))}
+        for row in rows
+    ]  # fmt: skip
+    return RecordPage(columns, out, int(total), offset, limit)
