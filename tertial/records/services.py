@@ -191,10 +191,15 @@ def compute_values(organisation: Organisation, *, actor=None) -> int:
     batches_by_kind: dict[str, list[RecordBatch]] = defaultdict(list)
     for batch in RecordBatch.objects.filter(organisation=organisation):
         batches_by_kind[batch.kind].append(batch)
+    # A locked or approved period's values stay as they were (organisation's one rule).
     periods = sorted(
-        {(p.fiscal_year.year, p.end_month) for p in Period.objects.filter(
-            fiscal_year__organisation=organisation).select_related("fiscal_year")}
-    )  # fmt: skip
+        {
+            (p.fiscal_year.year, p.end_month)
+            for p in Period.objects.filter(fiscal_year__organisation=organisation)
+            .select_related("fiscal_year")
+            if not p.is_locked
+        }
+    )
     unit_codes = queries.unit_tree_codes(organisation)
     results: list[tuple[Indicator, dict, int, int, str, Decimal | None, int, list, list]] = []
     con = files.connection()
@@ -215,6 +220,10 @@ def compute_values(organisation: Organisation, *, actor=None) -> int:
                 months = definition.months(through_month)
                 keys = [files.month_key(year, m) for m in months]
                 if not months or (cut and min(keys) < cut):
+                    continue
+                # Only a window the records cover whole: January–August of a year whose
+                # records end in August is no value for the year.
+                if not all(any(k in b.months for b in batches) for k in keys):
                     continue
                 source = files.relation(batches, year, months)
                 if source is None:

@@ -105,6 +105,11 @@ class RecordMapping:
             header_row=self.header_row,
             sheet=self.sheet,
             columns=columns,
+            # A file without the column of a role reads as if it were empty there; the
+            # record's time, and an invoice's amount or a survey answer's score, it must have.
+            optional=tuple(
+                role for role in self.columns if role not in (self.time_role, "amount", "score")
+            ),
             comment=self.comment,
         )
 
