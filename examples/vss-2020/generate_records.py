@@ -55,8 +55,9 @@ def write_cases(rng: random.Random) -> None:
         "unit VARCHAR)"
     )
     con.executemany("INSERT INTO cases VALUES (?, ?, ?, ?, ?)", rows)
+    target = HERE / "kontakt-arenden-2020.parquet"
     con.execute(
-        f"COPY (SELECT * FROM cases ORDER BY opened, id) TO '{HERE / 'kontakt-arenden-2020.parquet'}' "
+        f"COPY (SELECT * FROM cases ORDER BY opened, id) TO '{target}' "
         "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 19)"
     )
 
@@ -84,10 +85,10 @@ def write_calls(rng: random.Random) -> None:
                 answered = offered + timedelta(seconds=wait)
                 ended = answered + timedelta(seconds=rng.randint(60, 900))
                 row = [offered, answered, ended, 0]
-            stamps = [x.strftime("%Y-%m-%d %H:%M:%S") if isinstance(x, datetime) else x for x in row]
-            writer.writerow(
-                [f"C{number:05d}", "Kontakt Linköping", *stamps, "voice", UNIT, caller]
-            )
+            stamps = [
+                x.strftime("%Y-%m-%d %H:%M:%S") if isinstance(x, datetime) else x for x in row
+            ]
+            writer.writerow([f"C{number:05d}", "Kontakt Linköping", *stamps, "voice", UNIT, caller])
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tertial.core.sql import quote_literal
+from tertial.core.sql import quote_ident, quote_literal
 from tertial.organisation.models import Organisation, Unit
 from tertial.records import definitions, files
 from tertial.records.models import ComputedValue, RecordBatch, RecordIndicator
@@ -100,7 +100,7 @@ def records_behind(computed: ComputedValue, *, offset: int = 0, limit: int = PAG
         condition += f" AND gender = {quote_literal(computed.gender)}"
     if part and definition.compute == "share":
         condition += f" AND {definition.part_condition()}"
-    shown = ", ".join(SHOWN[definition.kind])
+    shown = ", ".join(quote_ident(c) for c in SHOWN[definition.kind])
     con = files.connection()
     try:
         (total,) = con.execute(f"SELECT count(*) FROM {source} WHERE {condition}").fetchone()

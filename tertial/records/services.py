@@ -195,8 +195,9 @@ def compute_values(organisation: Organisation, *, actor=None) -> int:
     periods = sorted(
         {
             (p.fiscal_year.year, p.end_month)
-            for p in Period.objects.filter(fiscal_year__organisation=organisation)
-            .select_related("fiscal_year")
+            for p in Period.objects.filter(fiscal_year__organisation=organisation).select_related(
+                "fiscal_year"
+            )
             if not p.is_locked
         }
     )

@@ -36,6 +36,7 @@ from tertial.ingest.ledger.importer import FOLDER_RULES, Export, doubled_keys, r
 from tertial.ingest.ledger.mapping import MappingError
 from tertial.ingest.records.mapping import load_mapping as load_record_mapping
 from tertial.records import definitions as records_definitions
+from tertial.records.services import RETENTION_SETTING, check_retention
 from tertial.reports.definition import ReportDefinitionError, parse_definition
 
 if TYPE_CHECKING:
@@ -652,6 +653,13 @@ class _FolderReader:
                         line,
                         field_path,
                         f"{value!r} is not a Kolada id; write it in quotes, e.g. {example}",
+                    )
+            elif key == RETENTION_SETTING:
+                try:
+                    check_retention(value)
+                except ValueError:
+                    self.error(
+                        file, line, field_path, f"{value!r}: a whole number of months, 1 or more"
                     )
             elif key == "browser_language" and not isinstance(value, bool):
                 self.error(file, line, field_path, f"{value!r}: write true or false")

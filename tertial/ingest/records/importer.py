@@ -11,8 +11,8 @@ the months the file covers.
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from tertial.core.errors import InputError, InputErrors
@@ -88,7 +88,9 @@ def read_records(
         progress(5, "Läser filen")
         staged = _stage(path, mapping, work_dir, con, display)
         if staged.mapping is not None:
-            present = {role: c for role, c in mapping.columns.items() if role in staged.mapping.columns}
+            present = {
+                role: c for role, c in mapping.columns.items() if role in staged.mapping.columns
+            }
             mapping = replace(mapping, columns=present)
         progress(40, "Kontrollerar raderna")
         key = pseudonymisation_key(organisation) if mapping.pseudonymise else None
