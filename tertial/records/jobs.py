@@ -27,6 +27,10 @@ def job(pk: int, organisation=None) -> RecordImportJob | None:
     return jobs.filter(pk=pk).first()
 
 
+def recent(organisation, count: int = 10) -> list[RecordImportJob]:
+    return list(RecordImportJob.objects.filter(organisation=organisation)[:count])
+
+
 def _update(job: RecordImportJob, **fields) -> None:
     RecordImportJob.objects.filter(pk=job.pk).update(**fields)
     for name, value in fields.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tertial.core.sql import quote_ident, quote_literal
+from tertial.goals.models import Indicator, IndicatorValue
 from tertial.organisation.models import Organisation, Unit
 from tertial.records import definitions, files
 from tertial.records.models import ComputedValue, RecordBatch, RecordIndicator
@@ -47,6 +48,53 @@ def computed_value(indicator, year: int, through_month: int, gender: str = "T"):
     return ComputedValue.objects.filter(
         indicator=indicator, year=year, through_month=through_month, gender=gender
     ).first()
+
+
+def typed_value(indicator, year: int, through_month: int, gender: str = "T"):
+    """The value a person typed or a file gave for the period, beside the computed one; None
+    when there is none or it is the computed one itself."""
+    from tertial.records.services import RECORDS_SOURCE
+
+    return (
+        IndicatorValue.objects.filter(
+            indicator=indicator, year=year, through_month=through_month, gender=gender,
+            kind=IndicatorValue.Kind.ACTUAL,
+        )
+        .exclude(source=RECORDS_SOURCE)
+        .first()
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Defined:
+    indicator: Indicator
+    definition: dict
+    computed: ComputedValue | None
+
+
+def defined_with_values(organisation: Organisation, year: int, through_month: int) -> list[Defined]:
+    """Each indicator computed from records, with its computed value of the period."""
+    computed = {
+        c.indicator_id: c
+        for c in ComputedValue.objects.filter(
+            indicator__organisation=organisation, year=year, through_month=through_month,
+            gender="T",
+        )
+    }  # fmt: skip
+    return [
+        Defined(row.indicator, row.definition, computed.get(row.indicator_id))
+        for row in RecordIndicator.objects.filter(indicator__organisation=organisation)
+        .select_related("indicator")
+        .order_by("indicator__sort_order", "indicator__code")
+    ]
+
+
+def defined_indicator_ids(organisation_id: int) -> set[int]:
+    return set(
+        RecordIndicator.objects.filter(indicator__organisation_id=organisation_id).values_list(
+            "indicator_id", flat=True
+        )
+    )
 
 
 def computed_by_key(organisation: Organisation) -> dict[tuple, ComputedValue]:
