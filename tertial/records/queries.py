@@ -97,6 +97,27 @@ def defined_indicator_ids(organisation_id: int) -> set[int]:
     )
 
 
+def computed_at(organisation: Organisation, year: int, through_month: int) -> list[ComputedValue]:
+    return list(
+        ComputedValue.objects.filter(
+            indicator__organisation=organisation, year=year, through_month=through_month
+        )
+        .select_related("indicator")
+        .order_by("indicator__sort_order", "indicator__code", "gender")
+    )
+
+
+def computed_of_code(organisation, code: str, year: int, through_month: int, gender: str):
+    return (
+        ComputedValue.objects.filter(
+            indicator__organisation=organisation, indicator__code=code, year=year,
+            through_month=through_month, gender=gender,
+        )
+        .select_related("indicator__organisation")
+        .first()
+    )  # fmt: skip
+
+
 def computed_by_key(organisation: Organisation) -> dict[tuple, ComputedValue]:
     """Every computed value of the organisation by (indicator id, year, month, gender)."""
     return {
