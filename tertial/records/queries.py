@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
+from tertial.core.money import round_half_up
 from tertial.core.sql import quote_ident, quote_literal
 from tertial.goals.models import Indicator, IndicatorValue
 from tertial.organisation.models import Organisation, Unit
@@ -116,6 +118,52 @@ def computed_of_code(organisation, code: str, year: int, through_month: int, gen
         .select_related("indicator__organisation")
         .first()
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Difference:
+    indicator: Indicator
+    gender: str
+    typed: Decimal
+    computed: Decimal
+
+
+def typed_differences(
+    organisation: Organisation, year: int, through_month: int
+) -> list[Difference]:
+    """Typed values of the period that differ from the value computed from records beside
+    them, compared as shown: at the indicator's decimals, else those the typed value was
+    written with (a typed 91 and a computed 91,04 agree)."""
+    from tertial.records.services import RECORDS_SOURCE
+
+    computed = {
+        (c.indicator_id, c.gender): c
+        for c in ComputedValue.objects.filter(
+            indicator__organisation=organisation, year=year, through_month=through_month,
+            value__isnull=False,
+        ).select_related("indicator")
+    }  # fmt: skip
+    if not computed:
+        return []
+    found = []
+    for typed in (
+        IndicatorValue.objects.filter(
+            indicator_id__in={key[0] for key in computed}, year=year,
+            through_month=through_month, kind=IndicatorValue.Kind.ACTUAL, value__isnull=False,
+        )
+        .exclude(source=RECORDS_SOURCE)
+        .order_by("indicator__sort_order", "indicator__code", "gender")
+    ):  # fmt: skip
+        value = computed.get((typed.indicator_id, typed.gender))
+        if value is None:
+            continue
+        indicator = value.indicator
+        decimals = indicator.decimals
+        if decimals is None:
+            decimals = typed.written_decimals or 0
+        if round_half_up(typed.value, decimals) != round_half_up(value.value, decimals):
+            found.append(Difference(indicator, typed.gender, typed.value, value.value))
+    return found
 
 
 def computed_by_key(organisation: Organisation) -> dict[tuple, ComputedValue]:

@@ -201,3 +201,27 @@ def test_the_retention_setting_is_checked():
         with pytest.raises(ValueError):
             services.check_retention(wrong)
     assert services.cut_month(date(2020, 2, 1), 3) == "2019-11"
+
+
+def test_the_report_checks_flag_a_typed_value_that_differs_from_the_computed_one(org, invoices):
+    from tertial.goals import services as goals
+    from tertial.organisation.models import Period
+    from tertial.reports.checks import check_computed_values
+
+    calls = org.indicators.get(code="calls")
+    calls.decimals = 0
+    calls.save()
+    services.define_indicator(calls, {"kind": "invoices"})
+    services.compute_values(org)
+    period = Period.objects.get(fiscal_year__organisation=org, key="2020-04")
+    assert check_computed_values(period) == []  # the computed value is the indicator's own
+    for typed, flagged in ((Decimal("4"), False), (Decimal("4.4"), False), (Decimal("5"), True)):
+        goals.store_values(
+            org, [goals.ValueRow(calls, 2020, 4, "actual", "T", typed, source="hand")],
+            actor=None, action="test",
+        )  # fmt: skip
+        findings = check_computed_values(period)
+        assert bool(findings) == flagged, typed
+    (finding,) = findings
+    assert finding.severity == "varning" and finding.code == "computed_value"
+    assert "5" in finding.message and "4" in finding.message

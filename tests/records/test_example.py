@@ -25,3 +25,9 @@ def test_the_examples_call_log_keeps_no_callers_number(vss):
     batch = RecordBatch.objects.get(organisation=vss, kind="contacts")
     assert "Caller" not in str(batch.columns)
     assert batch.row_count == 5000
+
+
+def test_the_examples_typed_figures_agree_with_the_computed_ones(period_2020_08):
+    from tertial.reports.checks import check_computed_values
+
+    assert check_computed_values(period_2020_08) == []
