@@ -95,23 +95,29 @@ def read_records(
         progress(40, "Kontrollerar raderna")
         key = pseudonymisation_key(organisation) if mapping.pseudonymise else None
         units = queries.unit_codes(organisation)
-        con.execute(f"CREATE TABLE parsed AS {_parse_sql(staged, mapping, key)}")
-        _check(con, mapping, display, units, staged)
+        parse = _parse_sql(staged, mapping, key)
+        checks = _checks(mapping, units)
+        # One pass counts what is wrong and which months the file covers; only a file with
+        # errors is read again, to list them by line.
+        counted = ", ".join(f"count(*) FILTER (WHERE {bad})" for _role, bad, _message in checks)
+        rows, months_found, *bad_counts = con.execute(
+            f"SELECT count(*), list(DISTINCT year * 100 + month) FILTER (WHERE year IS NOT NULL), "
+            f"{counted} FROM ({parse})"
+        ).fetchone()
+        if any(bad_counts):
+            failing = [c for c, n in zip(checks, bad_counts, strict=True) if n]
+            con.execute(f"CREATE TABLE parsed AS {parse}")
+            _list_errors(con, failing, mapping, display)
         progress(65, "Skriver posterna")
         kept = work_dir / "records.parquet"
         select = ", ".join(f"CAST({quote_ident(c)} AS {t}) AS {c}" for c, t in COLUMNS.items())
         extra = "".join(f", keep_{i}" for i in range(len(mapping.keep)))
+        # In the order of the file: DuckDB keeps the order of the rows it reads.
         con.execute(
-            f"COPY (SELECT {select}{extra} FROM parsed ORDER BY line) "
+            f"COPY (SELECT {select}{extra} FROM ({parse})) "
             f"TO {quote_literal(str(kept))} {PARQUET_OPTIONS}"
         )
-        months = [
-            files.month_key(y, m)
-            for y, m in con.execute(
-                "SELECT DISTINCT year, month FROM parsed ORDER BY 1, 2"
-            ).fetchall()
-        ]
-        (rows,) = con.execute("SELECT count(*) FROM parsed").fetchone()
+        months = [files.month_key(ym // 100, ym % 100) for ym in sorted(months_found or [])]
         staged.path.unlink(missing_ok=True)
     except BaseException:
         con.close()
@@ -286,9 +292,10 @@ def _parse_sql(staged: Staged, mapping: RecordMapping, key: str | None) -> str:
     return f"SELECT line, {raws}{stamps}{keep}, {second} FROM {inner}"
 
 
-def _check(con, mapping: RecordMapping, display: str, units: set[str], staged: Staged) -> None:
+def _checks(mapping: RecordMapping, units: set[str]) -> list[tuple[str, str, str]]:
+    """(role, condition of a bad row, message) of every check of the parsed rows."""
     roles = set(mapping.columns)
-    checks: list[tuple[str, str, str]] = []  # (role, condition of a bad row, message)
+    checks: list[tuple[str, str, str]] = []
     time = mapping.time_role
     formats = ", ".join(mapping.date_formats)
     checks.append((time, f"ts_{time} IS NULL", f"saknas eller är inte en tidpunkt ({formats})"))
@@ -320,13 +327,18 @@ def _check(con, mapping: RecordMapping, display: str, units: set[str], staged: S
              "okänt kön; " + " eller ".join(GENDERS))
         )  # fmt: skip
     known = ", ".join(quote_literal(u) for u in sorted(units)) or "NULL"
-    unit_role = "unit" if "unit" in roles else None
     checks.append(
-        (unit_role or "unit", f"unit IS NULL OR unit NOT IN ({known})",
+        ("unit", f"unit IS NULL OR unit NOT IN ({known})",
          "okänd enhet; ange enhetens ansvarskod eller översätt koden under codes.unit")
     )  # fmt: skip
+    return checks
+
+
+def _list_errors(con, failing, mapping: RecordMapping, display: str) -> None:
+    """Raise InputErrors naming the lines of every failed check (the table ``parsed``)."""
+    roles = set(mapping.columns)
     errors: list[InputError] = []
-    for role, bad, message in checks:
+    for role, bad, message in failing:
         column = mapping.columns.get(role, role)
         shown = f"raw_{role}" if role in roles else "NULL"
         total, found = con.execute(
@@ -342,6 +354,5 @@ def _check(con, mapping: RecordMapping, display: str, units: set[str], staged: S
                     display, None, column, f"och {total - len(found)} rader till med samma fel"
                 )
             )
-    if errors:
-        errors.sort(key=lambda e: (e.line is None, e.line or 0))
-        raise InputErrors(errors)
+    errors.sort(key=lambda e: (e.line is None, e.line or 0))
+    raise InputErrors(errors)
