@@ -78,7 +78,8 @@ FILES = {
         f"""SELECT 'Ä' || i AS Ärende, strftime({TIME}, '%Y-%m-%d %H:%M:%S') AS Registrerat,
                    strftime({TIME} + to_seconds((hash(i + 1) % 864000)::BIGINT),
                             '%Y-%m-%d %H:%M:%S') AS Avslutat,
-                   ['phone', 'email', 'web', 'chat', 'visit'][(hash(i + 2) % 5 + 1)::BIGINT] AS Kanal,
+                   ['phone', 'email', 'web', 'chat', 'visit'][(hash(i + 2) % 5 + 1)::BIGINT]
+                       AS Kanal,
                    'Kategori ' || (hash(i + 3) % 30) AS Kategori,
                    {unit_code(f"hash(i + 4) % {UNITS}")} AS Enhet,
                    CASE WHEN hash(i + 5) % 3 = 0 THEN 'nej' ELSE 'ja' END AS "Första kontakt",

@@ -1,6 +1,8 @@
 """Records through the web: the import page and its task, the records behind a computed
 value, a definition edited by those who may edit the indicator."""
 
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -47,6 +49,7 @@ def test_an_uploaded_file_is_imported_as_a_task_and_its_errors_shown_by_line(
     )
     job = execute_job(RecordImportJob.objects.latest("created_at"))
     assert job.status == RecordImportJob.Status.FAILED
+    assert not Path(job.file_path).exists()  # the upload, with its personal columns, is gone
     fragment = client.get(url("record_job", period_2020_08, job.pk)).content.decode()
     assert "Offered" in fragment and ">3<" in fragment and "hx-trigger" not in fragment
     assert upload(client, url, period_2020_08, CALLS).status_code == 302

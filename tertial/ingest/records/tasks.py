@@ -3,6 +3,9 @@ The import is followed by computing the indicators defined over records."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from django.conf import settings
 from django_tasks import task
 
 from tertial.core.errors import InputErrors
@@ -54,6 +57,12 @@ def execute_job(job, progress=None):
         raise
     else:
         jobs.finish(job, batch, computed)
+    finally:
+        # An uploaded export holds every column of the source system, personal ones too:
+        # only the mapped columns are kept, so the upload goes once it is read.
+        path = Path(job.file_path)
+        if path.parent == Path(settings.DATA_DIR) / "uploads":
+            path.unlink(missing_ok=True)
     return job
 
 
