@@ -225,3 +225,17 @@ def test_the_report_checks_flag_a_typed_value_that_differs_from_the_computed_one
     (finding,) = findings
     assert finding.severity == "varning" and finding.code == "computed_value"
     assert "5" in finding.message and "4" in finding.message
+
+
+def test_the_retention_command_deletes_the_records_of_organisations_with_the_setting(
+    org, invoices, capsys
+):
+    from django.core.management import call_command
+
+    call_command("retain_records", "--org", "records")
+    assert capsys.readouterr().out == ""  # no setting: every record kept
+    org.settings = {"record_retention_months": 1}
+    org.save()
+    call_command("retain_records", "--org", "records")
+    assert "4 poster äldre än 1 månader raderade" in capsys.readouterr().out
+    assert RecordBatch.objects.get(organisation=org).row_count == 0
