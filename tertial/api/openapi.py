@@ -312,6 +312,7 @@ SCHEMAS: dict[str, Any] = {
                                     "source_name": STRING,
                                     "checksum": STRING,
                                     "imported_at": {"type": "string", "format": "date-time"},
+                                    "months": {"type": "array", "items": STRING},
                                 }
                             ),
                         },

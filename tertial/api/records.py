@@ -56,13 +56,14 @@ def computed_values(request: HttpRequest, period: Period) -> JsonResponse:
                 "computed_at": computed.computed_at.isoformat(),
                 "batches": [
                     {
-                        "id": pk,
-                        "source_name": batches[pk].source_name,
-                        "checksum": batches[pk].checksum,
-                        "imported_at": batches[pk].imported_at.isoformat(),
+                        "id": entry["id"],
+                        "source_name": batches[entry["id"]].source_name,
+                        "checksum": batches[entry["id"]].checksum,
+                        "imported_at": batches[entry["id"]].imported_at.isoformat(),
+                        "months": entry["months"],
                     }
-                    for pk in computed.batches
-                    if pk in batches
+                    for entry in computed.batches
+                    if entry["id"] in batches
                 ],
                 "typed_value": decimal_string(typed.value) if typed is not None else None,
                 "records": records_url

@@ -30,12 +30,14 @@ def month_key(year: int, month: int) -> str:
     return f"{year}-{month:02d}"
 
 
-def relation(batches, year: int, months: list[int]) -> str | None:
-    """The records of ``batches`` in ``months`` of ``year`` that each batch still supplies,
-    with its id as ``batch``; None when no batch supplies any of them."""
+def relation(batches, year: int, months: list[int], *, supplied: bool = True) -> str | None:
+    """The records of ``batches`` in ``months`` of ``year``, with the batch's id as
+    ``batch``; None when there are none. With ``supplied`` only the months each batch still
+    supplies; without, whatever its file holds (the records a value was computed from
+    before a later file replaced some of them)."""
     parts = []
     for batch in batches:
-        active = [m for m in months if month_key(year, m) in batch.months]
+        active = [m for m in months if not supplied or month_key(year, m) in batch.months]
         if not active or not batch_path(batch).is_file():
             continue
         parts.append(

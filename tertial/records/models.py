@@ -102,7 +102,9 @@ class ComputedValue(models.Model):
     value = models.DecimalField(_("värde"), max_digits=20, decimal_places=6, null=True)
     record_count = models.PositiveBigIntegerField(_("antal poster"), default=0)
     definition = models.JSONField(_("definition"))
-    batches = models.JSONField(_("postimporter"), default=list)
+    batches = models.JSONField(
+        _("postimporter"), default=list, help_text="[{id, months: ['2020-01', …]}, …]"
+    )
     months = models.JSONField(_("månader"), default=list)
     computed_at = models.DateTimeField(_("beräknat"), auto_now=True)
 

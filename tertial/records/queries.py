@@ -201,10 +201,21 @@ def records_behind(computed: ComputedValue, *, offset: int = 0, limit: int = PAG
     limit = max(1, min(limit, MAX_PAGE_SIZE))
     offset = max(0, offset)
     indicator = computed.indicator
-    used = RecordBatch.objects.filter(pk__in=computed.batches)
+    read = {entry["id"]: entry["months"] for entry in computed.batches}
+    used = list(RecordBatch.objects.filter(pk__in=read))
     names = {b.pk: b.source_name for b in used}
-    months = [int(m[5:]) for m in computed.months if int(m[:4]) == computed.year]
-    source = files.relation(list(used), computed.year, months)
+    # Each batch's records of the months it supplied when the value was computed, though a
+    # later file may have taken them since.
+    parts = [
+        files.relation(
+            [batch], computed.year,
+            [int(m[5:]) for m in read[batch.pk] if int(m[:4]) == computed.year],
+            supplied=False,
+        )
+        for batch in used
+    ]  # fmt: skip
+    parts = [part for part in parts if part is not None]
+    source = "(" + " UNION ALL ".join(f"SELECT * FROM {p}" for p in parts) + ")" if parts else None
     columns = ["file", "line", *SHOWN[definition.kind]]
     if source is None:
         return RecordPage(columns, [], 0, offset, limit)

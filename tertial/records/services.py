@@ -22,6 +22,7 @@ from django.db import transaction
 
 from tertial.audit.log import record
 from tertial.core.errors import Refused
+from tertial.core.sql import quote_literal
 from tertial.goals import services as goals
 from tertial.goals.models import Indicator, IndicatorValue
 from tertial.organisation.models import Organisation, Period
@@ -73,6 +74,13 @@ def store_batch(organisation: Organisation, new: NewBatch, *, actor=None) -> Rec
     try:
         with transaction.atomic():
             replaced = {}
+            explained = {
+                pk
+                for batches in ComputedValue.objects.filter(
+                    indicator__organisation=organisation
+                ).values_list("batches", flat=True)
+                for pk in (entry["id"] for entry in batches)
+            }
             for older in RecordBatch.objects.select_for_update().filter(
                 organisation=organisation, kind=new.kind
             ):
@@ -81,7 +89,9 @@ def store_batch(organisation: Organisation, new: NewBatch, *, actor=None) -> Rec
                     continue
                 replaced[older.pk] = overlap
                 older.months = sorted(set(older.months) - set(overlap))
-                if not older.months and not older.retained_from:
+                # A batch that supplies nothing any more is kept while a computed value
+                # (of an approved period, say) was computed from it: its records explain it.
+                if not older.months and not older.retained_from and older.pk not in explained:
                     emptied.append(files.batch_path(older))
                     older.delete()
                 else:
@@ -214,7 +224,7 @@ def compute_values(organisation: Organisation, *, actor=None) -> int:
             condition = definition.condition()
             if scope == "unit" and indicator.unit_id:
                 codes = unit_codes.get(indicator.unit_id, [])
-                listed = ", ".join(f"'{c.replace(chr(39), chr(39) * 2)}'" for c in codes)
+                listed = ", ".join(quote_literal(c) for c in codes) or "NULL"
                 condition = f"({condition}) AND unit IN ({listed})"
             genders = ("T", "K", "M") if indicator.gender_split else ("T",)
             for year, through_month in periods:
@@ -229,7 +239,12 @@ def compute_values(organisation: Organisation, *, actor=None) -> int:
                 source = files.relation(batches, year, months)
                 if source is None:
                     continue
-                used = sorted({b.pk for b in batches if set(keys) & set(b.months)})
+                # Each batch read, with the months it supplied: a later file may take them.
+                used = [
+                    {"id": b.pk, "months": sorted(set(keys) & set(b.months))}
+                    for b in sorted(batches, key=lambda b: b.pk)
+                    if set(keys) & set(b.months)
+                ]
                 covered = sorted({k for b in batches for k in keys if k in b.months})
                 select = definitions.aggregate_sql(definition)
                 for gender in genders:

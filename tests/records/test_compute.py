@@ -239,3 +239,30 @@ def test_the_retention_command_deletes_the_records_of_organisations_with_the_set
     call_command("retain_records", "--org", "records")
     assert "4 poster äldre än 1 månader raderade" in capsys.readouterr().out
     assert RecordBatch.objects.get(organisation=org).row_count == 0
+
+
+def test_a_locked_periods_value_keeps_its_records_after_a_later_file_replaces_them(
+    org, invoices, tmp_path
+):
+    from tertial.organisation.models import Period
+
+    calls = org.indicators.get(code="calls")
+    services.define_indicator(calls, {"kind": "invoices"})
+    services.compute_values(org)
+    Period.objects.filter(fiscal_year__organisation=org, key="2020-04").update(status="locked")
+    again = write(
+        tmp_path / "rättade.csv",
+        "Nr;Datum;Leverantör;Belopp;Ansvar;E-faktura;E-handel;Avtal\n"
+        + "".join(f"{n};2020-0{m}-12;X AB;1,00;3100;Ja;Ja;\n" for n, m in enumerate("1234"))
+        + "9;2020-04-20;X AB;1,00;3100;Ja;Ja;\n",
+    )
+    import_records(org, again, mapping=INVOICES)
+    services.compute_values(org)
+    # the locked period's value and its records are as they were; March's is computed again
+    computed = queries.computed_value(calls, 2020, 4)
+    assert computed.value == 4
+    page = queries.records_behind(computed)
+    assert {r["file"] for r in page.rows} == {"fakturor.csv"} and page.total == 4
+    assert value_of(org, "calls", month=3) == 3
+    later = queries.records_behind(queries.computed_value(calls, 2020, 3))
+    assert {r["file"] for r in later.rows} == {"rättade.csv"}
