@@ -308,12 +308,29 @@ def _store_computed(organisation, results, actor) -> None:
             goals.store_values(
                 organisation, values, actor=actor, action="goals.indicator_values.from_records"
             )
+        _prune_batches(organisation)
         record(
             "records.computed",
             actor=actor,
             organisation=organisation,
             after={"values": len(results), "indicator_values": len(values)},
         )
+
+
+def _prune_batches(organisation: Organisation) -> None:
+    """Delete the batches that supply no month and explain no computed value any more."""
+    explained = {
+        entry["id"]
+        for batches in ComputedValue.objects.filter(
+            indicator__organisation=organisation
+        ).values_list("batches", flat=True)
+        for entry in batches
+    }
+    for batch in RecordBatch.objects.filter(organisation=organisation, retained_from=""):
+        if not batch.months and batch.pk not in explained:
+            path = files.batch_path(batch)
+            batch.delete()
+            transaction.on_commit(lambda path=path: path.unlink(missing_ok=True))
 
 
 # ---- Retention ------------------------------------------------------------------------------

@@ -266,3 +266,32 @@ def test_a_locked_periods_value_keeps_its_records_after_a_later_file_replaces_th
     assert value_of(org, "calls", month=3) == 3
     later = queries.records_behind(queries.computed_value(calls, 2020, 3))
     assert {r["file"] for r in later.rows} == {"rättade.csv"}
+
+
+def test_a_replaced_batch_goes_once_no_value_is_computed_from_it(org, invoices, tmp_path):
+    services.define_indicator(org.indicators.get(code="calls"), {"kind": "invoices"})
+    services.compute_values(org)
+    again = write(
+        tmp_path / "igen.csv",
+        "Nr;Datum;Leverantör;Belopp;Ansvar;E-faktura;E-handel;Avtal\n"
+        + "".join(f"{n};2020-0{m}-12;X AB;1,00;3100;Ja;Ja;\n" for n, m in enumerate("1234")),
+    )
+    import_records(org, again, mapping=INVOICES)
+    assert RecordBatch.objects.filter(organisation=org).count() == 2  # still explains values
+    services.compute_values(org)
+    (kept,) = RecordBatch.objects.filter(organisation=org)
+    assert kept.source_name == "igen.csv"
+
+
+def test_a_value_typed_as_missing_gives_way_to_a_computed_one(org, invoices):
+    from tertial.goals import services as goals
+
+    calls = org.indicators.get(code="calls")
+    goals.store_values(
+        org, [goals.ValueRow(calls, 2020, 4, "actual", "T", None, source="hand")], actor=None,
+        action="test",
+    )  # fmt: skip
+    services.define_indicator(calls, {"kind": "invoices"})
+    services.compute_values(org)
+    stored = calls.values.get(through_month=4)
+    assert (stored.value, stored.source) == (Decimal("4"), services.RECORDS_SOURCE)
