@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tertial.economy",
     "tertial.goals",
     "tertial.narrative",
+    "tertial.records",
     "tertial.reports",
     "tertial.access",
     "tertial.workflow",

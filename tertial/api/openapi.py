@@ -345,6 +345,63 @@ SCHEMAS: dict[str, Any] = {
         },
         "The rows behind a ledger figure, a page at a time.",
     ),
+    "ComputedValues": obj(
+        {
+            "period": STRING,
+            "results": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "indicator": STRING,
+                        "gender": {"enum": ["T", "K", "M"]},
+                        "value": DECIMAL,
+                        "record_count": INTEGER,
+                        "months": {"type": "array", "items": STRING},
+                        "definition": {"type": "object"},
+                        "computed_at": {"type": "string", "format": "date-time"},
+                        "batches": {
+                            "type": "array",
+                            "items": obj(
+                                {
+                                    "id": INTEGER,
+                                    "source_name": STRING,
+                                    "checksum": STRING,
+                                    "imported_at": {"type": "string", "format": "date-time"},
+                                    "months": {"type": "array", "items": STRING},
+                                }
+                            ),
+                        },
+                        "typed_value": {
+                            **DECIMAL,
+                            "description": "The value typed or loaded beside the computed "
+                            "one; null when there is none.",
+                        },
+                        "records": URL,
+                    }
+                ),
+            },
+        },
+        "Values computed from records, each with its definition and the imports it was "
+        "computed from.",
+    ),
+    "RecordPage": {
+        **page_of("Record"),
+        "properties": {
+            **page_of("Record")["properties"],
+            "indicator": STRING,
+            "value": DECIMAL,
+            "results": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["file", "line"],
+                    "properties": {"file": STRING, "line": INTEGER},
+                    "description": "A record with the file and line it came from, and its "
+                    "kept columns.",
+                },
+            },
+        },
+    },
 }
 
 
@@ -456,6 +513,35 @@ PATHS: dict[str, Any] = {
                 "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100},
             },
             {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+        ],
+        bad_request=True,
+    ),
+    f"{PERIOD}/indicators/computed": get(
+        "Indicator values computed from records for the period, with their definitions, "
+        "the imports they were computed from and any value typed beside them.",
+        "ComputedValues",
+        [PATH_SLUG, PATH_KEY],
+    ),
+    f"{PERIOD}/indicators/{{code}}/records": get(
+        "The records behind an indicator's computed value of the period, with file and line.",
+        "RecordPage",
+        [
+            PATH_SLUG,
+            PATH_KEY,
+            {"name": "code", "in": "path", "required": True, "schema": STRING},
+            {
+                "name": "limit",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
+            },
+            {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+            {"name": "gender", "in": "query", "schema": {"enum": ["T", "K", "M"]}},
+            {
+                "name": "part",
+                "in": "query",
+                "schema": {"enum": ["true", "false"]},
+                "description": "true: only the records of a share's part.",
+            },
         ],
         bad_request=True,
     ),

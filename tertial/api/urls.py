@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tertial.api import views
+from tertial.api import records, views
 
 app_name = "api"
 
@@ -14,5 +14,11 @@ urlpatterns = [
     path(period + "indicators", views.indicators, name="indicators"),
     path(period + "indicators/values", views.indicator_values, name="indicator-values"),
     path(period + "ledger/rows", views.ledger_rows, name="ledger-rows"),
+    path(period + "indicators/computed", records.computed_values, name="computed-values"),
+    path(
+        period + "indicators/<str:code>/records",
+        records.indicator_records,
+        name="indicator-records",
+    ),
     path(period + "economy/<str:table>", views.economy_table, name="economy-table"),
 ]

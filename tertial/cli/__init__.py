@@ -23,6 +23,7 @@ TWO_WORD_COMMANDS = {
     ("import", "kolada"): "import_kolada",
     ("import", "indicators"): "import_indicators",
     ("import", "budget"): "import_budget",
+    ("import", "records"): "import_records",
 }
 # Commands that create or need no tertial tables: they run on a database not yet migrated.
 WITHOUT_TABLES = {

@@ -62,6 +62,7 @@ OTHER_PARTS_KEYS = {
     "kolada_municipality": "tertial.ingest.kolada",
     "kolada_ou": "tertial.ingest.kolada",
     "kolada_compare": "tertial.goals.tables",
+    "record_retention_months": "tertial.records.services",
     "report": "tertial.reports.definition",
     "word_template": "tertial.reports.services",
     "browser_language": "tertial.web.language",

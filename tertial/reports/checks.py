@@ -3,7 +3,8 @@
 Each finding has a severity ("fel" must be fixed, "varning" must be looked at), a message in
 Swedish and where in the report it is. Most checks read only the report tree; two need the
 database: the forecast-comment threshold (the organisation's conventions) and indicators
-marked ``same_as`` that report the same quantity.
+marked ``same_as`` that report the same quantity, and typed values beside values computed
+from records.
 
 The comparison of figures in texts is a heuristic: a figure is compared with another figure
 (in another sentence, or a table row) only when their contexts share the words that say what
@@ -522,6 +523,37 @@ def check_same_as(period) -> list[Finding]:
     return findings
 
 
+def check_computed_values(period) -> list[Finding]:
+    """A value typed beside one computed from records must agree with it as shown."""
+    from tertial.records.queries import typed_differences
+
+    findings = []
+    for difference in typed_differences(period.organisation, period.year, period.end_month):
+        indicator = difference.indicator
+        suffix = {"T": "", "K": _(" (kvinnor)"), "M": _(" (män)")}[difference.gender]
+        findings.append(
+            Finding(
+                WARNING,
+                "computed_value",
+                _(
+                    "”%(name)s” har värdet %(typed)s inskrivet för %(period)s%(gender)s, men "
+                    "beräknat från posterna blir det %(computed)s."
+                )
+                % {
+                    "name": indicator.name,
+                    "typed": _plain(difference.typed),
+                    "computed": format_number(difference.computed, indicator.decimals or 0)
+                    if indicator.decimals is not None
+                    else _plain(difference.computed),
+                    "period": period.key,
+                    "gender": suffix,
+                },
+                f"Nämndindikatorer / {indicator.name}",
+            )
+        )
+    return findings
+
+
 def run_checks(period, report: Report | None = None) -> list[Finding]:
     """Every check of the period's report, errors first."""
     from tertial.core.conventions import conventions_from_settings
@@ -537,6 +569,7 @@ def run_checks(period, report: Report | None = None) -> list[Finding]:
     findings = (
         check_sums(report)
         + check_same_as(period)
+        + check_computed_values(period)
         + check_goals(report)
         + check_forecast_comments(report, conventions.forecast_comment_threshold_kr)
         + check_indicator_values(report)

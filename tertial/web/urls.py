@@ -15,6 +15,7 @@ from tertial.web.views import (
     indicators,
     investments,
     people,
+    records,
     reports,
     texts,
     trace,
@@ -108,6 +109,19 @@ urlpatterns = [
     path(PERIOD + "imports/undo/<int:batch>/", imports.undo, name="import_undo"),
     path(PERIOD + "imports/alias/", imports.add_alias, name="import_alias"),
     path(PERIOD + "imports/job/<int:job>/", imports.job_progress, name="import_job"),
+    path(PERIOD + "records/", records.records_page, name="records"),
+    path(PERIOD + "records/upload/", records.record_upload, name="record_upload"),
+    path(PERIOD + "records/job/<int:job>/", records.record_job, name="record_job"),
+    path(
+        PERIOD + "indicators/<int:pk>/records/",
+        records.indicator_records,
+        name="indicator_records",
+    ),
+    path(
+        PERIOD + "indicators/<int:pk>/records/definition/",
+        records.save_definition,
+        name="record_definition",
+    ),
 ]
 
 if settings.OIDC_ENABLED:

@@ -50,6 +50,7 @@ def concrete_paths(spec) -> list[tuple[str, str]]:
         tables = ECONOMY_TABLE_NAMES if "{table}" in path else [None]
         for table in tables:
             url = path.replace("{slug}", "vss").replace("{key}", "2020-08")
+            url = url.replace("{code}", "svarsservice")
             if table:
                 url = url.replace("{table}", table)
             filled.append((url, schema))

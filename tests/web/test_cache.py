@@ -19,6 +19,7 @@ from tertial.economy.services import save_forecast
 from tertial.goals.models import BoardGoal
 from tertial.organisation.models import FiscalYear, Period
 from tertial.platform.models import CacheVersion
+from tertial.records.models import RecordImportJob
 from tertial.reports.services import freeze_edition
 from tertial.web import urls
 from tertial.web.views import dashboard as dashboard_views
@@ -116,6 +117,9 @@ def _page_urls(people, period: Period) -> dict[str, str]:
     job = ImportJob.objects.create(
         organisation=period.fiscal_year.organisation, kind="ledger", file_path="x", mapping="m"
     )
+    record_job = RecordImportJob.objects.create(
+        organisation=period.fiscal_year.organisation, file_path="x", mapping="m"
+    )
     on_period = ["vss", period.key]
     unit = [*on_period, people.lkdata.pk]
     goal_of = [*on_period, goal.pk]
@@ -157,6 +161,8 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "people_invite": reverse("people_invite", args=on_period),
         "people_role": reverse("people_role", args=[*on_period, 1]),
         "people_remove": reverse("people_remove", args=[*on_period, 1]),
+        "record_upload": reverse("record_upload", args=on_period),
+        "record_definition": reverse("record_definition", args=[*on_period, indicator.pk]),
     }
     return actions | {
         "home": reverse("home"),
@@ -185,6 +191,9 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "report_diff": reverse("report_diff", args=on_period) + "?a=1&b=2",
         "trace": reverse("trace", args=on_period) + f"?unit={people.lkdata.pk}",
         "trace_rows": reverse("trace_rows", args=on_period) + "?month=1&account=4010",
+        "records": reverse("records", args=on_period),
+        "record_job": reverse("record_job", args=[*on_period, record_job.pk]),
+        "indicator_records": reverse("indicator_records", args=[*on_period, indicator.pk]),
     }
 
 

@@ -34,6 +34,10 @@ from tertial.ingest.folder.reading import (
     read_text,
 )
 from tertial.ingest.ledger.importer import FOLDER_RULES, Export, doubled_keys, read_export
+from tertial.ingest.ledger.mapping import MappingError
+from tertial.ingest.records.mapping import load_mapping as load_record_mapping
+from tertial.records import definitions as records_definitions
+from tertial.records.services import RETENTION_SETTING, check_retention
 from tertial.reports.definition import ReportDefinitionError, parse_definition
 
 if TYPE_CHECKING:
@@ -146,6 +150,17 @@ class IndicatorData:
     kolada_kpi: str
     targets: list[TargetData]
     accumulates: bool = False
+    # The definition over records (tertial.records.definitions), as written.
+    records: dict | None = None
+
+
+@dataclass
+class RecordSourceData:
+    """A file of records in the folder's records/ and the mapping it is read by."""
+
+    path: Path
+    file: str
+    mapping: object  # a RecordMapping
 
 
 @dataclass
@@ -247,6 +262,7 @@ class FolderData:
     decisions_events: list[DecisionEventData] = field(default_factory=list)
     plans: list[PlanData] = field(default_factory=list)
     investment_projects: list[InvestmentProjectData] = field(default_factory=list)
+    record_sources: list[RecordSourceData] = field(default_factory=list)
 
     def __enter__(self) -> FolderData:
         return self
@@ -364,6 +380,7 @@ class _FolderReader:
         self.read_budget()
         self.read_investments()
         self.read_followups()
+        self.read_record_sources()
         return self.data
 
     # -- helpers --
@@ -656,6 +673,13 @@ class _FolderReader:
                         + 'write a list of ids in quotes, e.g. ["0180", "1480"], '
                         'or ids with names, e.g. {"0180": Stockholm}',
                     )
+            elif key == RETENTION_SETTING:
+                try:
+                    check_retention(value)
+                except ValueError:
+                    self.error(
+                        file, line, field_path, f"{value!r}: a whole number of months, 1 or more"
+                    )
             elif key == "browser_language" and not isinstance(value, bool):
                 self.error(file, line, field_path, f"{value!r}: write true or false")
             elif key == "word_template":
@@ -817,6 +841,7 @@ class _FolderReader:
                     "same_as",
                     "kolada_kpi",
                     "targets",
+                    "records",
                 ),
             )
             if m is None:
@@ -865,6 +890,7 @@ class _FolderReader:
                 kolada_kpi=y.text(m, "kolada_kpi", path, max_length=20),
                 targets=[],
                 accumulates=y.boolean(m, "accumulates", path),
+                records=self.record_definition(file, m, path),
             )
             for t_path, t_item, t_line in y.items(m, "targets", path):
                 t = y.mapping(t_item, t_path, t_line, required=("year", "target"))
@@ -915,6 +941,44 @@ class _FolderReader:
                 file, line, f"{path}.parent", f"indicator {code} is its own ancestor (a cycle)"
             )
         self.check_formulas(file, formula_lines)
+
+    def record_definition(self, file: str, m: LineDict, path: str) -> dict | None:
+        """The indicator's definition over records, checked; None without one."""
+        if "records" not in m:
+            return None
+        raw = _json_safe(m["records"])
+        try:
+            records_definitions.parse(raw)
+        except records_definitions.DefinitionError as exc:
+            self.error(file, m.line_of("records"), f"{path}.records", str(exc))
+            return None
+        return raw
+
+    def read_record_sources(self) -> None:
+        """records/sources.yaml: each file of records and its mapping (docs/record-import.md);
+        the files are read when the folder is stored, by the organisation's units and key."""
+        file = "records/sources.yaml"
+        document = self._yaml(file)
+        if document is None:
+            return
+        y = YamlFields(file, self.errors)
+        for path, item, line in y.items(document, "files", ""):
+            m = y.mapping(item, path, line, required=("file", "mapping"))
+            if m is None:
+                continue
+            name = y.text(m, "file", path, required=True, max_length=300)
+            mapping_name = y.text(m, "mapping", path, required=True, max_length=300)
+            source = self.root / "records" / name
+            if not source.is_file() or ".." in Path(name).parts:
+                self.error(file, m.line_of("file"), f"{path}.file", f"no file records/{name}")
+                continue
+            local = self.root / "records" / mapping_name
+            try:
+                mapping = load_record_mapping(local if local.is_file() else mapping_name)
+            except MappingError as exc:
+                self.error(file, m.line_of("mapping"), f"{path}.mapping", str(exc))
+                continue
+            self.data.record_sources.append(RecordSourceData(source, f"records/{name}", mapping))
 
     def check_formulas(self, file: str, formula_lines: dict[str, tuple[int, str]]) -> None:
         """Each formula readable and naming only indicators of the folder, and no cycles."""

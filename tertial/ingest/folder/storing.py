@@ -33,10 +33,12 @@ from tertial.goals import services as goals
 from tertial.goals.services import structure
 from tertial.ingest.folder import locked
 from tertial.ingest.folder.folder import FolderData
+from tertial.ingest.records.importer import import_records
 from tertial.narrative import services as narrative
 from tertial.organisation import services as organisation
 from tertial.organisation.queries import locked_periods, status_stands
 from tertial.platform import cache
+from tertial.records import services as records
 
 # The source names of the batches a folder load creates, by kind; `tertial import ledger`
 # names its batches otherwise, so a re-load replaces only what an earlier load put there.
@@ -99,6 +101,7 @@ class _Store:
         self.sync(protected)
         self.delete_vanished()
         self.store_period_data()
+        self.store_records()
         counts = {**d.counts(), **self.run_goals_engine()}
         record("organisation.loaded", actor=self.actor, organisation=org, obj=org, after=counts)
         return LoadResult(org, counts, self.notes)
@@ -223,10 +226,25 @@ class _Store:
         structure.store_values(d.indicator_values, self.indicators, kept, actor=actor)
         investments.store_figures(d.investment_projects, self.projects, self.periods, kept)
 
+    def store_records(self) -> None:
+        """The indicators' definitions over records, and the folder's files of records, each
+        replacing the months it covers; read now, by the units just stored."""
+        d = self.data
+        records.sync_definitions(
+            self.org, {i.code: i.records for i in d.indicators if i.records}, actor=self.actor
+        )
+        for source in d.record_sources:
+            import_records(
+                self.org, source.path, mapping=source.mapping, actor=self.actor,
+                source_name=source.file,
+            )  # fmt: skip
+
     def run_goals_engine(self) -> dict[str, int]:
         """Computed indicators get their values and loaded assessments the system's proposal,
-        as they would had they been entered in the web app."""
+        as they would had they been entered in the web app: from records first, as formulas
+        may use them."""
         try:
+            computed_from_records = records.compute_values(self.org, actor=self.actor)
             computed = goals.compute_indicator_values(self.org, actor=self.actor)
         except ValidationError as exc:
             # the formulas were checked when read; what is left is arithmetic on the values
@@ -235,5 +253,6 @@ class _Store:
             ) from exc
         return {
             "computed_indicator_values": computed,
+            "values_computed_from_records": computed_from_records,
             "assessment_proposals": goals.fill_missing_proposals(self.org),
         }

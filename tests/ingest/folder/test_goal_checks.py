@@ -241,6 +241,7 @@ def test_every_documented_setting_is_accepted(tmp_path):
         "report": "{name: kort, toc: false, sections: [{use: mission}, {use: economy}]}",
         "word_template": "mallar/vss.docx",
         "browser_language": "true",
+        "record_retention_months": "24",
     }
     assert set(settings) == documented_settings()
     replace(folder, ORG, THRESHOLD, "".join(f"  {k}: {v}\n" for k, v in settings.items()))
