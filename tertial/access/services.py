@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from tertial.access.models import PREFIX_LENGTH, TOKEN_MARKER, ApiToken, Membership, hash_token
+from tertial.access.models import (
+    PREFIX_LENGTH,
+    TOKEN_MARKER,
+    ApiToken,
+    Membership,
+    SignInIdentity,
+    hash_token,
+)
 from tertial.audit.log import record
 from tertial.core.actors import person
 from tertial.notifications.services import ALWAYS, notify
@@ -33,10 +40,17 @@ def _state(membership: Membership | None) -> dict | None:
 
 
 def grant_role(
-    user, organisation: Organisation, role: str, units: Iterable[Unit] = (), *, actor
+    user,
+    organisation: Organisation,
+    role: str,
+    units: Iterable[Unit] = (),
+    *,
+    actor,
+    reason: str = "",
 ) -> Membership:
     """Give ``user`` the role ``role`` in ``organisation`` (replacing any role they had
-    there); a unit head answers for ``units``."""
+    there); a unit head answers for ``units``. ``reason`` says why in the change log when
+    no person made the change (the identity provider's groups)."""
     role = Membership.Role(role)
     units = list(units)
     if any(unit.organisation_id != organisation.pk for unit in units):
@@ -59,6 +73,7 @@ def grant_role(
             obj=membership,
             before=before,
             after=_state(membership),
+            reason=reason,
         )
     return membership
 
@@ -107,7 +122,7 @@ def note_token_use(token: ApiToken, when: datetime.datetime) -> None:
     token.last_used_at = when
 
 
-def revoke_role(membership: Membership, *, actor) -> None:
+def revoke_role(membership: Membership, *, actor, reason: str = "") -> None:
     """Take a person's role in an organisation (the account stays, for its history)."""
     with transaction.atomic():
         record(
@@ -116,6 +131,7 @@ def revoke_role(membership: Membership, *, actor) -> None:
             organisation=membership.organisation,
             obj=membership,
             before=_state(membership),
+            reason=reason,
         )
         membership.delete()
 
@@ -169,3 +185,16 @@ def _set_password_url(user) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
+
+
+def unlink_identity(identity: SignInIdentity, *, actor) -> None:
+    """Undo the binding of an account to a provider's person: their next single sign-on
+    finds the account again only as a first sign-in would."""
+    with transaction.atomic():
+        record(
+            "access.identity.unlinked",
+            actor=actor,
+            obj=identity,
+            before={"user": identity.user.get_username(), "issuer": identity.issuer},
+        )
+        identity.delete()

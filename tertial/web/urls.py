@@ -1,8 +1,7 @@
 """The web app's addresses: a page per thing a person looks at, an action per form."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 from django.views.i18n import set_language
 
 from tertial.web.views import (
@@ -14,6 +13,7 @@ from tertial.web.views import (
     investments,
     people,
     reports,
+    signin,
     texts,
     units,
 )
@@ -26,10 +26,13 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(extra_context={"oidc_enabled": settings.OIDC_ENABLED}),
+        signin.LoginView.as_view(),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", signin.logout, name="logout"),
+    # Single sign-on; both answer 404 unless it is configured (settings.OIDC).
+    path("sso/start/", signin.sso_start, name="sso_start"),
+    path("sso/callback/", signin.sso_callback, name="sso_callback"),
     # The link of an invitation: a new account's person chooses a password.
     path(
         "konto/losenord/<uidb64>/<token>/",
@@ -94,6 +97,3 @@ urlpatterns = [
     path(PERIOD + "imports/alias/", imports.add_alias, name="import_alias"),
     path(PERIOD + "imports/job/<int:job>/", imports.job_progress, name="import_job"),
 ]
-
-if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
