@@ -215,10 +215,10 @@ def account_for(claims: dict, issuer: str):
             user = _link_by_email(email, issuer)
             how = "linked"
             if user is None:
-                if not any(wanted.values()):
-                    raise SignInError("no_account", "no account and no role from the groups")
                 if email and User.objects.filter(email__iexact=email).exists():
                     raise SignInError("not_linked", "an account has this address; not linked")
+                if not any(wanted.values()):
+                    raise SignInError("no_account", "no account and no role from the groups")
                 user = User(username=_free_username(claims, email), email=email)
                 user.set_unusable_password()
                 user.save()

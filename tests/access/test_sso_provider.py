@@ -1,0 +1,360 @@
+"""Single sign-on against a real, certified OpenID provider run locally (node-oidc-provider,
+tests/sso_provider; `.ci/run` installs it with npm). The provider's own sign-in pages are
+driven over HTTP as a browser would, tertial through the test client.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
+
+import pytest
+import requests
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+
+from tertial.access import oidc
+from tertial.access.models import Membership, SignInIdentity
+from tertial.audit.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+PROVIDER_DIR = Path(__file__).resolve().parent.parent / "sso_provider"
+SITE = "http://testserver"
+SECRET = "tertial-test-secret"
+ACCOUNTS = {
+    "anna": {
+        "given_name": "Anna",
+        "family_name": "Berg",
+        "preferred_username": "anna.berg",
+        "email": "anna.berg@kommun.se",
+        "email_verified": True,
+        "groups": ["tertial-vss-controller"],
+    },
+    "nils": {"name": "Nils Holm", "email": "nils@kommun.se", "email_verified": True},
+    # Provider accounts that claim the superuser's address, unverified and "verified".
+    "mallory": {"email": "chef@kommun.se", "email_verified": False},
+    "mallory-verified": {"email": "chef@kommun.se", "email_verified": True},
+    "karin": {"name": "Karin Ek", "email": "karin@kommun.se", "email_verified": True},
+}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def provider_url():
+    node = shutil.which("node")
+    if node is None or not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+        pytest.skip(
+            "the local OpenID provider is not installed: run `npm ci --prefix tests/sso_provider`"
+            " (.ci/run does) with Node.js 20 or later"
+        )
+    port = _free_port()
+    clients = [
+        {
+            "client_id": client_id,
+            "client_secret": SECRET,
+            "redirect_uris": [SITE + "/sso/callback/"],
+            "post_logout_redirect_uris": [SITE + "/"],
+            "token_endpoint_auth_method": method,
+        }
+        for client_id, method in [
+            ("tertial", "client_secret_basic"),
+            ("tertial-post", "client_secret_post"),
+        ]
+    ]
+    process = subprocess.Popen(
+        [node, "provider.mjs"],
+        cwd=PROVIDER_DIR,
+        env={
+            "PATH": "/usr/bin:/bin",
+            "PORT": str(port),
+            "CLIENTS": json.dumps(clients),
+            "ACCOUNTS": json.dumps(ACCOUNTS),
+        },
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        if process.stdout.readline().strip() != "ready":
+            pytest.fail("the local OpenID provider did not start")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def _sso_settings(issuer: str, **changes) -> dict:
+    return {
+        "ISSUER": issuer,
+        "CLIENT_ID": "tertial",
+        "CLIENT_SECRET": SECRET,
+        "CLIENT_AUTH": "basic",
+        "SCOPES": "openid email profile",
+        "PKCE": True,
+        "LEEWAY_SECONDS": 60,
+        "TIMEOUT_SECONDS": 5,
+        "MAX_CONCURRENT": 4,
+        "LINK_BY_EMAIL": False,
+        "GROUPS_CLAIM": "groups",
+        "ROLES_FILE": "",
+    } | changes
+
+
+@pytest.fixture
+def roles_file(tmp_path):
+    path = tmp_path / "roles.yaml"
+    path.write_text(
+        "vss:\n"
+        "  - group: tertial-vss-controller\n    role: controller\n"
+        "  - group: tertial-vss-1800\n    role: unit_head\n    units: ['1800']\n"
+    )
+    return path
+
+
+@pytest.fixture
+def sso(settings, provider_url, roles_file):
+    """Single sign-on configured against the local provider; returns the settings to change."""
+    settings.SITE_URL = SITE
+    settings.OIDC = _sso_settings(provider_url, ROLES_FILE=str(roles_file))
+    oidc.forget_provider()
+    yield settings
+    oidc.forget_provider()
+
+
+class Browser:
+    """The person's browser at the provider: follows its redirects and fills in its pages
+    until it sends the person back to tertial."""
+
+    def __init__(self):
+        self.session = requests.Session()
+        self.asked_for_login = False
+
+    def follow(self, url: str, login: str = "") -> str:
+        method, data = "GET", None
+        for _ in range(20):
+            if url.startswith(SITE):
+                return url.removeprefix(SITE)
+            response = self.session.request(method, url, data=data, allow_redirects=False)
+            if response.is_redirect:
+                url, method, data = urljoin(url, response.headers["Location"]), "GET", None
+                continue
+            assert response.status_code == 200, response.text[:500]
+            form = re.search(r'<form[^>]*action="([^"]+)"', response.text)
+            assert form, response.text[:500]
+            data = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', response.text))
+            if 'name="login"' in response.text:
+                self.asked_for_login = True
+                data |= {"login": login, "password": "vad som helst"}
+            if 'name="logout"' in response.text:
+                data["logout"] = "yes"
+            url, method = urljoin(url, form.group(1)), "POST"
+        raise AssertionError("the provider never sent the person back")
+
+
+def _sign_in(client: Client, browser: Browser, login: str, next_url: str = "/"):
+    start = client.get(reverse("sso_start"), {"next": next_url})
+    assert start.status_code == 302, start.content[:500]
+    return client.get(browser.follow(start["Location"], login))
+
+
+def test_a_first_sign_in_creates_the_account_named_and_with_the_role_of_its_groups(sso, vss):
+    client, browser = Client(), Browser()
+    page = "/org/vss/"
+    response = _sign_in(client, browser, "anna", next_url=page)
+    assert response.status_code == 302 and response["Location"] == page
+    user = client.get("/").context["user"]
+    assert (user.username, user.first_name, user.last_name) == ("anna.berg", "Anna", "Berg")
+    assert not user.has_usable_password()
+    assert Membership.objects.get(user=user, organisation=vss).role == "controller"
+    assert SignInIdentity.objects.get(user=user).subject == "anna"
+    granted = AuditEntry.objects.get(action="access.membership.granted", after__user="anna.berg")
+    assert granted.reason == "grupper från kommunens inloggning"
+    assert AuditEntry.objects.filter(action="access.identity.created").count() == 1
+    # Signing in again finds the same account by its subject.
+    client.post(reverse("logout"))
+    _sign_in(Client(), Browser(), "anna")
+    assert get_user_model().objects.filter(first_name="Anna").count() == 1
+
+
+def test_sign_out_ends_the_providers_session_so_the_next_person_is_asked_to_sign_in(sso, vss):
+    client, browser = Client(), Browser()
+    _sign_in(client, browser, "anna")
+    assert browser.asked_for_login
+    out = client.post(reverse("logout"))
+    assert out.status_code == 302 and "id_token_hint=" in out["Location"]
+    assert browser.follow(out["Location"]) == "/"
+    assert not client.get("/").context["user"].is_authenticated
+    browser.asked_for_login = False
+    _sign_in(client, browser, "anna")
+    assert browser.asked_for_login
+
+
+@pytest.mark.parametrize("login", ["mallory", "mallory-verified"])
+def test_a_provider_account_claiming_an_administrators_address_does_not_become_them(
+    sso, people, login
+):
+    sso.OIDC["LINK_BY_EMAIL"] = True
+    superuser = get_user_model().objects.create_superuser("chef-su", email="chef@kommun.se")
+    client = Client()
+    response = _sign_in(client, Browser(), login)
+    assert response.status_code == 403
+    assert not client.get("/").context["user"].is_authenticated
+    assert not SignInIdentity.objects.filter(user=superuser).exists()
+
+
+def test_a_verified_address_links_an_existing_account_only_when_allowed(sso, people):
+    karin = get_user_model().objects.create_user("karin", email="Karin@kommun.se")
+    Membership.objects.create(user=karin, organisation=people.lkdata.organisation, role="reader")
+    refused = _sign_in(Client(), Browser(), "karin")
+    assert refused.status_code == 403
+    assert "inte kopplat" in refused.content.decode()
+
+    sso.OIDC["LINK_BY_EMAIL"] = True
+    client = Client()
+    assert _sign_in(client, Browser(), "karin").status_code == 302
+    assert client.get("/").context["user"] == karin
+    karin.refresh_from_db()
+    assert (karin.first_name, karin.last_name) == ("Karin", "Ek")
+
+
+def test_a_person_without_account_or_mapped_group_is_told_so(sso, vss):
+    response = _sign_in(Client(), Browser(), "nils")
+    assert response.status_code == 403
+    assert "ingen roll i tertial" in response.content.decode()
+    assert not get_user_model().objects.filter(email="nils@kommun.se").exists()
+
+
+def test_client_authentication_by_post(sso, vss):
+    sso.OIDC.update(CLIENT_ID="tertial-post", CLIENT_AUTH="post")
+    client = Client()
+    assert _sign_in(client, Browser(), "anna").status_code == 302
+    assert client.get("/").context["user"].username == "anna.berg"
+
+
+def _callback_of(client: Client, login: str) -> str:
+    start = client.get(reverse("sso_start"))
+    return Browser().follow(start["Location"], login)
+
+
+def test_a_tampered_state_is_refused(sso, vss):
+    client = Client()
+    callback = _callback_of(client, "anna")
+    tampered = re.sub(r"state=[^&]+", "state=forged", callback)
+    response = client.get(tampered)
+    assert response.status_code == 400
+    assert "kunde inte kontrolleras" in response.content.decode()
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_a_reused_code_is_refused(sso, vss):
+    client = Client()
+    callback = _callback_of(client, "anna")
+    pending = client.cookies["tertial_sso"].value
+    assert client.get(callback).status_code == 302
+    client.post(reverse("logout"))
+    client.cookies["tertial_sso"] = pending
+    response = client.get(callback)
+    assert response.status_code == 400
+    assert "redan använts" in response.content.decode()
+    assert not client.get("/").context["user"].is_authenticated
+
+
+def test_a_wrong_client_secret_shows_a_page_not_a_server_error(sso, vss, caplog):
+    client = Client()
+    callback = _callback_of(client, "anna")
+    sso.OIDC["CLIENT_SECRET"] = "fel"
+    response = client.get(callback)
+    assert response.status_code == 502
+    assert "fel inställd" in response.content.decode()
+    code = parse_qs(urlsplit(callback).query)["code"][0]
+    assert "client_refused" in caplog.text and code not in caplog.text
+
+
+def test_a_cancelled_sign_in_says_so(sso, vss):
+    client = Client()
+    start = client.get(reverse("sso_start"))
+    state = parse_qs(urlsplit(start["Location"]).query)["state"][0]
+    response = client.get(reverse("sso_callback"), {"error": "access_denied", "state": state})
+    assert response.status_code == 400
+    assert "avbröt" in response.content.decode()
+
+
+def test_a_provider_naming_another_issuer_is_refused(sso, provider_url):
+    sso.OIDC["ISSUER"] = provider_url.replace("127.0.0.1", "localhost")
+    response = Client().get(reverse("sso_start"))
+    assert response.status_code == 502
+    assert "fel inställd" in response.content.decode()
+
+
+def test_the_sign_in_asks_for_pkce_by_default(sso, vss):
+    query = parse_qs(urlsplit(Client().get(reverse("sso_start"))["Location"]).query)
+    assert query["code_challenge_method"] == ["S256"] and query["code_challenge"][0]
+    sso.OIDC["PKCE"] = False
+    query = parse_qs(urlsplit(Client().get(reverse("sso_start"))["Location"]).query)
+    assert "code_challenge" not in query
+
+
+@pytest.fixture
+def hung_provider():
+    """An address that accepts connections and never answers."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(16)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(server.accept()[0])
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}"
+    stop.set()
+    thread.join()
+    for connection in held:
+        connection.close()
+    server.close()
+
+
+def test_a_hung_provider_ends_in_a_page_within_the_timeout_and_the_site_answers(
+    settings, hung_provider, db
+):
+    settings.SITE_URL = SITE
+    settings.OIDC = _sso_settings(hung_provider, TIMEOUT_SECONDS=1, MAX_CONCURRENT=2)
+    oidc.forget_provider()
+    answers: list[int] = []
+    began = time.monotonic()
+    signing_in = [
+        threading.Thread(target=lambda: answers.append(Client().get("/sso/start/").status_code))
+        for _ in range(4)
+    ]
+    for thread in signing_in:
+        thread.start()
+    assert Client().get(reverse("login")).status_code == 200
+    for thread in signing_in:
+        thread.join()
+    assert time.monotonic() - began < 4
+    # Two waited for the provider until the timeout, two found no free place at once.
+    assert sorted(answers) == [503] * 4
+    page = Client().get("/sso/start/")
+    assert page.status_code == 503
+    assert "svarar inte" in page.content.decode()
