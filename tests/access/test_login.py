@@ -106,9 +106,9 @@ def test_password_sign_out_goes_home(client, person):
 
 
 def test_failed_single_sign_ons_never_lock_out_a_password_sign_in(person, settings):
-    from tests.access.test_sso_provider import _sso_settings
+    from tests.access.provider import sso_settings
 
-    settings.OIDC = _sso_settings("https://login.kommun.se")
+    settings.OIDC = sso_settings("https://login.kommun.se")
     for _ in range(settings.AXES_FAILURE_LIMIT + 1):
         failed = Client().get(reverse("sso_callback"), {"code": "x", "state": "forged"})
         assert failed.status_code == 400

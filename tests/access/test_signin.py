@@ -16,7 +16,7 @@ from tertial.access import oidc
 from tertial.access.models import Membership, SignInIdentity
 from tertial.access.signin import account_for, parse_role_rules
 from tertial.audit.models import AuditEntry
-from tests.access.test_sso_provider import _sso_settings
+from tests.access.provider import sso_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +32,7 @@ def sso(settings, tmp_path):
         "  - group: vss-lkdata\n    role: unit_head\n    units: ['1800']\n"
         "  - group: vss-kontakt\n    role: unit_head\n    units: ['1500']\n"
     )
-    settings.OIDC = _sso_settings(ISSUER, ROLES_FILE=str(roles))
+    settings.OIDC = sso_settings(ISSUER, ROLES_FILE=str(roles))
     return settings
 
 
@@ -137,7 +137,7 @@ class _Keys:
 @pytest.fixture
 def signed(settings):
     """Signs ID tokens with a key the provider publishes."""
-    settings.OIDC = _sso_settings(ISSUER, LEEWAY_SECONDS=10)
+    settings.OIDC = sso_settings(ISSUER, LEEWAY_SECONDS=10)
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     found = oidc.Provider(ISSUER, "", "", "https://jwks", "", "", ("RS256",))
     oidc._key_clients[found.jwks_uri] = _Keys(private.public_key())
