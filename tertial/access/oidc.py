@@ -120,15 +120,15 @@ def forget_provider() -> None:
 def _get_json(url: str, **kwargs) -> dict:
     conf = _required()
     try:
-        response = requests.request(
+        with requests.request(
             kwargs.pop("method", "GET"),
             url,
             timeout=conf["TIMEOUT_SECONDS"],
             allow_redirects=False,
             stream=True,
             **kwargs,
-        )
-        body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
+        ) as response:
+            body = response.raw.read(MAX_DOCUMENT_BYTES + 1, decode_content=True)
     except requests.Timeout as error:
         raise SignInError("provider_down", f"{url}: no answer in time") from error
     except (requests.RequestException, OSError) as error:

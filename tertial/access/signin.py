@@ -207,7 +207,10 @@ def account_for(claims: dict, issuer: str):
             .filter(issuer=issuer, subject=subject)
             .first()
         )
-        wanted = _wanted_roles(_groups(claims))
+        try:
+            wanted = _wanted_roles(_groups(claims))
+        except ImproperlyConfigured as error:
+            raise SignInError("provider_misconfigured", str(error)) from error
         if identity is not None:
             user = identity.user
             how = "known"

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class WebConfig(AppConfig):
     name = "tertial.web"
     verbose_name = _("Webbgränssnitt")
+
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from tertial.web.sessions import signed_in
+
+        user_logged_in.connect(signed_in, dispatch_uid="tertial.web.sessions.signed_in")

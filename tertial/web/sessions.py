@@ -19,6 +19,13 @@ SEEN_AT = "tertial_seen_at"
 SEEN_PRECISION_SECONDS = 60
 
 
+def signed_in(sender, request, user, **kwargs) -> None:
+    """Counts a sign-in's time from now, also when the same person signs in again in a
+    session that still holds the times of an earlier sign-in."""
+    if getattr(request, "session", None) is not None:
+        request.session[SIGNED_IN_AT] = request.session[SEEN_AT] = time.time()
+
+
 class SessionLimitsMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response

@@ -35,6 +35,16 @@ def test_locked_out_after_repeated_failures(client, person, settings):
 def test_no_single_sign_on_unless_configured(client):
     page = client.get(reverse("login")).content.decode()
     assert "oidc" not in page and "kommunens konto" not in page
+    assert client.get(reverse("sso_start")).status_code == 404
+    assert client.get(reverse("sso_callback")).status_code == 404
+
+
+def test_the_sign_in_page_offers_single_sign_on_keeping_the_page_asked_for(client, settings):
+    from tests.access.provider import sso_settings
+
+    settings.OIDC = sso_settings("https://login.kommun.se")
+    page = client.get(reverse("login"), {"next": "/org/vss/"}).content.decode()
+    assert 'href="/sso/start/?next=/org/vss/"' in page
 
 
 PROXY = "10.0.0.1"

@@ -4,6 +4,7 @@ whole round trip is in test_sso_provider.py."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import jwt
 import pytest
@@ -182,3 +183,11 @@ def test_an_unsigned_id_token_is_refused(signed):
     unsigned = jwt.encode(claims, None, algorithm="none")
     with pytest.raises(oidc.SignInError):
         oidc.verify_id_token(unsigned, "n", found)
+
+
+def test_a_roles_file_broken_after_start_ends_the_sign_in_as_a_configuration_error(sso, vss):
+    Path(sso.OIDC["ROLES_FILE"]).write_text("vss:\n  - group: g\n    role: chef\n")
+    with pytest.raises(oidc.SignInError) as refused:
+        account_for(_claims(groups=["g"]), ISSUER)
+    assert refused.value.reason == "provider_misconfigured"
+    assert "group 1: role must be one of" in refused.value.detail
