@@ -225,7 +225,8 @@ def _oidc_settings() -> dict | None:
         "PKCE": env_bool("TERTIAL_OIDC_PKCE", True),
         "LEEWAY_SECONDS": int(os.environ.get("TERTIAL_OIDC_LEEWAY_SECONDS", "60")),
         "TIMEOUT_SECONDS": float(os.environ.get("TERTIAL_OIDC_TIMEOUT_SECONDS", "5")),
-        "MAX_CONCURRENT": int(os.environ.get("TERTIAL_OIDC_MAX_CONCURRENT", "4")),
+        # Per server process, below its threads (`tertial serve --threads`, 2 by default).
+        "MAX_CONCURRENT": int(os.environ.get("TERTIAL_OIDC_MAX_CONCURRENT", "1")),
         "LINK_BY_EMAIL": env_bool("TERTIAL_OIDC_LINK_BY_EMAIL", False),
         "GROUPS_CLAIM": os.environ.get("TERTIAL_OIDC_GROUPS_CLAIM", "groups"),
         "ROLES_FILE": os.environ.get("TERTIAL_OIDC_ROLES_FILE", ""),

@@ -7,9 +7,9 @@ is fetched when a token names one not seen before), and its issuer, audience, ex
 nonce are checked with a small clock leeway.
 
 The provider is another machine that may be slow or down: every call has a timeout, and only
-``MAX_CONCURRENT`` sign-ins of a process talk to it at once, so a hung provider holds a few
-request threads for a few seconds instead of all of them. Nothing here logs a token or a
-code; callers log the ``SignInError.reason``.
+``MAX_CONCURRENT`` sign-ins of a process talk to it at once, so a hung provider holds fewer
+request threads than the process has, for a few seconds, instead of all of them. Nothing here
+logs a token or a code; callers log the ``SignInError.reason``.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ from django.conf import settings
 ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512")
 DISCOVERY_KEPT_SECONDS = 3600
 MAX_DOCUMENT_BYTES = 1024 * 1024
+SLOT_WAIT_SECONDS = 1
 
 
 class SignInError(Exception):
@@ -96,12 +97,13 @@ _key_clients: dict[str, jwt.PyJWKClient] = {}
 
 @contextmanager
 def provider_slot():
-    """One of the few places for talking to the provider; a sign-in that finds none free is
-    told to try again rather than wait."""
+    """One of the few places for talking to the provider. A sign-in waits a moment for one
+    (a healthy provider answers in a fraction of a second) and is then told to try again,
+    so that a hung provider holds no more request threads than there are places."""
     size = _required()["MAX_CONCURRENT"]
     with _lock:
         slots = _slots.setdefault(size, threading.BoundedSemaphore(size))
-    if not slots.acquire(blocking=False):
+    if not slots.acquire(timeout=SLOT_WAIT_SECONDS):
         raise SignInError("busy")
     try:
         yield
