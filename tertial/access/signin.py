@@ -95,6 +95,15 @@ def role_rules() -> dict[str, list[RoleRule]]:
     return _rules_cache[key]
 
 
+def roles_follow_groups(organisation: Organisation) -> bool:
+    """Whether the roles file names ``organisation``, so that its roles follow the provider's
+    groups at each sign-in (and a role changed by hand is changed back then)."""
+    try:
+        return organisation.slug in role_rules()
+    except ImproperlyConfigured:
+        return False
+
+
 def _groups(claims: dict) -> set[str]:
     value = claims.get(config()["GROUPS_CLAIM"]) or []
     if isinstance(value, str):

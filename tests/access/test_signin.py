@@ -191,3 +191,13 @@ def test_a_roles_file_broken_after_start_ends_the_sign_in_as_a_configuration_err
         account_for(_claims(groups=["g"]), ISSUER)
     assert refused.value.reason == "provider_misconfigured"
     assert "group 1: role must be one of" in refused.value.detail
+
+
+def test_the_people_page_says_when_roles_follow_the_providers_groups(
+    sso, people, period_2020_08, url, login
+):
+    page = login(people.admin).get(url("people", period_2020_08))
+    assert "följer grupperna i kommunens inloggning" in page.content.decode()
+    sso.OIDC["ROLES_FILE"] = ""
+    page = login(people.admin).get(url("people", period_2020_08))
+    assert "följer grupperna" not in page.content.decode()
