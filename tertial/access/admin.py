@@ -70,6 +70,9 @@ class SignInIdentityAdmin(admin.ModelAdmin):
     def has_add_permission(self, request) -> bool:
         return False
 
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
     def delete_model(self, request, obj) -> None:
         unlink_identity(obj, actor=request.user)
 

@@ -113,6 +113,11 @@ def _groups(claims: dict) -> set[str]:
     return {str(group)[:500] for group in value[:MAX_GROUPS]}
 
 
+def _groups_left_out(claims: dict) -> bool:
+    names = claims.get("_claim_names")
+    return isinstance(names, dict) and config()["GROUPS_CLAIM"] in names
+
+
 def _wanted_roles(groups: set[str]) -> dict[Organisation, tuple[str, list[Unit]] | None]:
     """For each organisation the mapping names (and that exists), the role the groups give
     there with its units, or None for none."""
@@ -220,6 +225,11 @@ def account_for(claims: dict, issuer: str):
             wanted = _wanted_roles(_groups(claims))
         except ImproperlyConfigured as error:
             raise SignInError("provider_misconfigured", str(error)) from error
+        if _groups_left_out(claims):
+            # Too many groups for the token (Entra ID's "overage"): which ones is unknown,
+            # so no role is given or taken on this sign-in.
+            log.warning("single sign-on: the groups were left out of the token (overage)")
+            wanted = {}
         if identity is not None:
             user = identity.user
             how = "known"

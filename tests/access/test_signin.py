@@ -201,3 +201,25 @@ def test_the_people_page_says_when_roles_follow_the_providers_groups(
     sso.OIDC["ROLES_FILE"] = ""
     page = login(people.admin).get(url("people", period_2020_08))
     assert "följer grupperna" not in page.content.decode()
+
+
+def test_groups_left_out_of_the_token_neither_give_nor_take_a_role(sso, vss):
+    user = account_for(_claims(groups=["vss-controller"]), ISSUER)
+    overage = {"_claim_names": {"groups": "src1"}, "_claim_sources": {"src1": {}}}
+    assert account_for(_claims(**overage), ISSUER) == user
+    assert Membership.objects.get(user=user).role == "controller"
+    with pytest.raises(oidc.SignInError) as refused:
+        account_for(_claims(sub="s-2", **overage), ISSUER)
+    assert refused.value.reason == "no_account"
+
+
+def test_an_identity_is_shown_in_the_admin_and_undone_with_a_log_entry(sso, vss, client):
+    user = account_for(_claims(groups=["vss-controller"]), ISSUER)
+    identity = SignInIdentity.objects.get(user=user)
+    client.force_login(get_user_model().objects.create_superuser("su"))
+    path = f"/admin/access/signinidentity/{identity.pk}/"
+    assert client.get(path + "change/").status_code == 200
+    response = client.post(path + "delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not SignInIdentity.objects.exists()
+    assert AuditEntry.objects.filter(action="access.identity.unlinked").count() == 1

@@ -53,11 +53,17 @@ def _sign_in(client: Client, browser: Browser, login: str, next_url: str = "/"):
     return client.get(browser.follow(start["Location"], login))
 
 
-def test_a_first_sign_in_creates_the_account_named_and_with_the_role_of_its_groups(sso, vss):
+def test_a_first_sign_in_creates_the_account_named_and_with_the_role_of_its_groups(
+    sso, vss, caplog
+):
+    caplog.set_level("DEBUG")
     client, browser = Client(), Browser()
     page = "/org/vss/"
     response = _sign_in(client, browser, "anna", next_url=page)
     assert response.status_code == 302 and response["Location"] == page
+    id_token = client.session["tertial_sso_id_token"]
+    assert id_token.count(".") == 2 and id_token not in caplog.text
+    assert id_token.split(".")[2] not in caplog.text
     user = client.get("/").context["user"]
     assert (user.username, user.first_name, user.last_name) == ("anna.berg", "Anna", "Berg")
     assert not user.has_usable_password()
