@@ -109,7 +109,7 @@ def _failure_texts() -> dict[str, tuple[int, str, str]]:
             _(
                 "Det finns redan ett konto i tertial med din e-postadress, men det är inte "
                 "kopplat till kommunens inloggning. Logga in med användarnamn och lösenord, "
-                "eller be tertials administratör att koppla kontot."
+                "eller be tertials administratör om hjälp."
             ),
         ),
         "inactive": (
