@@ -50,6 +50,10 @@ def main(argv: list[str] | None = None) -> None:
     if argv == ["help", "--all"]:
         argv = ["help"]
     command = argv[0]
+    problem = _misconfigured()
+    if problem:
+        sys.stderr.write(problem + "\n")
+        sys.exit(1)
     if not command.startswith("-") and command not in WITHOUT_TABLES:
         problem = _unmigrated()
         if problem:
@@ -90,6 +94,19 @@ def _overview() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _misconfigured() -> str | None:
+    """The one sentence of a wrong setting (single sign-on half configured, a roles file in
+    error), instead of a traceback."""
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        return f"tertial cannot start: {error}"
+    return None
 
 
 def _unmigrated() -> str | None:
