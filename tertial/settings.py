@@ -109,6 +109,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Ends a sign-in past its lifetime or idle timeout (SESSION_HOURS, SESSION_IDLE_MINUTES).
+    "tertial.web.sessions.SessionLimitsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -166,25 +168,75 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AXES_FAILURE_LIMIT = int(os.environ.get("TERTIAL_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A lock-out holds for one user name from one address together: invented names tried from
+# the proxy's address, or a colleague's mistakes, never lock anyone else out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# The client's address: the proxy's X-Forwarded-For only when the request came from one of
+# TERTIAL_TRUSTED_PROXIES (tertial.platform.addresses).
+AXES_CLIENT_IP_CALLABLE = "tertial.platform.addresses.client_address"
+TRUSTED_PROXIES = env_list("TERTIAL_TRUSTED_PROXIES", "")
 
-# Single sign-on through OpenID Connect (the municipality's directory), switched on by
-# setting TERTIAL_OIDC_OP_BASE_URL or the endpoint variables; see docs/deployment.md.
-OIDC_RP_CLIENT_ID = os.environ.get("TERTIAL_OIDC_CLIENT_ID", "")
-OIDC_RP_CLIENT_SECRET = os.environ.get("TERTIAL_OIDC_CLIENT_SECRET", "")
-OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("TERTIAL_OIDC_AUTHORIZATION_ENDPOINT", "")
-OIDC_OP_TOKEN_ENDPOINT = os.environ.get("TERTIAL_OIDC_TOKEN_ENDPOINT", "")
-OIDC_OP_USER_ENDPOINT = os.environ.get("TERTIAL_OIDC_USER_ENDPOINT", "")
-OIDC_OP_JWKS_ENDPOINT = os.environ.get("TERTIAL_OIDC_JWKS_ENDPOINT", "")
-OIDC_RP_SIGN_ALGO = os.environ.get("TERTIAL_OIDC_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = os.environ.get("TERTIAL_OIDC_SCOPES", "openid email profile")
-# Only people already given a membership may log in; nobody is created by signing in.
-OIDC_CREATE_USER = env_bool("TERTIAL_OIDC_CREATE_USER", False)
-OIDC_ENABLED = bool(OIDC_RP_CLIENT_ID and OIDC_OP_AUTHORIZATION_ENDPOINT and OIDC_OP_TOKEN_ENDPOINT)
-if OIDC_ENABLED:
-    INSTALLED_APPS.append("mozilla_django_oidc")
-    AUTHENTICATION_BACKENDS.append("mozilla_django_oidc.auth.OIDCAuthenticationBackend")
+# How long a sign-in lasts: at most SESSION_HOURS from signing in, and it ends after
+# SESSION_IDLE_MINUTES without a request (tertial.web.sessions). A working day, and a lunch.
+SESSION_HOURS = float(os.environ.get("TERTIAL_SESSION_HOURS", "10"))
+SESSION_IDLE_MINUTES = float(os.environ.get("TERTIAL_SESSION_IDLE_MINUTES", "60"))
+SESSION_COOKIE_AGE = int(SESSION_HOURS * 3600)
+
+# Single sign-on through OpenID Connect (the municipality's directory), configured from the
+# provider's discovery document at TERTIAL_OIDC_ISSUER; see docs/deployment.md and
+# tertial.access.oidc. Either all three of the variables below are set or none.
+_OIDC_REQUIRED = ("TERTIAL_OIDC_ISSUER", "TERTIAL_OIDC_CLIENT_ID", "TERTIAL_OIDC_CLIENT_SECRET")
+_OIDC_REPLACED = (
+    "TERTIAL_OIDC_AUTHORIZATION_ENDPOINT",
+    "TERTIAL_OIDC_TOKEN_ENDPOINT",
+    "TERTIAL_OIDC_USER_ENDPOINT",
+    "TERTIAL_OIDC_JWKS_ENDPOINT",
+    "TERTIAL_OIDC_OP_BASE_URL",
+    "TERTIAL_OIDC_SIGN_ALGO",
+    "TERTIAL_OIDC_CREATE_USER",
+)
+
+
+def _oidc_settings() -> dict | None:
+    from django.core.exceptions import ImproperlyConfigured
+
+    replaced = [name for name in _OIDC_REPLACED if os.environ.get(name)]
+    if replaced:
+        raise ImproperlyConfigured(
+            f"{replaced[0]} is no longer read: single sign-on is configured from the "
+            "provider's discovery document (TERTIAL_OIDC_ISSUER); see docs/deployment.md."
+        )
+    given = [name for name in _OIDC_REQUIRED if os.environ.get(name, "").strip()]
+    if not given:
+        return None
+    missing = [name for name in _OIDC_REQUIRED if name not in given]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Single sign-on is half configured: {', '.join(missing)} is not set "
+            f"({', '.join(given)} is). Set it, or unset the others to sign in by password only."
+        )
+    client_auth = os.environ.get("TERTIAL_OIDC_CLIENT_AUTH", "basic").strip().lower()
+    if client_auth not in {"basic", "post"}:
+        raise ImproperlyConfigured("TERTIAL_OIDC_CLIENT_AUTH must be basic or post.")
+    return {
+        "ISSUER": os.environ["TERTIAL_OIDC_ISSUER"].strip().rstrip("/"),
+        "CLIENT_ID": os.environ["TERTIAL_OIDC_CLIENT_ID"].strip(),
+        "CLIENT_SECRET": os.environ["TERTIAL_OIDC_CLIENT_SECRET"].strip(),
+        "CLIENT_AUTH": client_auth,
+        "SCOPES": os.environ.get("TERTIAL_OIDC_SCOPES", "openid email profile"),
+        "PKCE": env_bool("TERTIAL_OIDC_PKCE", True),
+        "LEEWAY_SECONDS": int(os.environ.get("TERTIAL_OIDC_LEEWAY_SECONDS", "60")),
+        "TIMEOUT_SECONDS": float(os.environ.get("TERTIAL_OIDC_TIMEOUT_SECONDS", "5")),
+        # Per server process, below its threads (`tertial serve --threads`, 2 by default).
+        "MAX_CONCURRENT": int(os.environ.get("TERTIAL_OIDC_MAX_CONCURRENT", "1")),
+        "LINK_BY_EMAIL": env_bool("TERTIAL_OIDC_LINK_BY_EMAIL", False),
+        "GROUPS_CLAIM": os.environ.get("TERTIAL_OIDC_GROUPS_CLAIM", "groups"),
+        "ROLES_FILE": os.environ.get("TERTIAL_OIDC_ROLES_FILE", ""),
+    }
+
+
+OIDC = _oidc_settings()
 
 # E-mail (invitations, reminders, notices), sent by the task worker. Without a host the
 # messages are written to the worker's output instead of sent.

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from tertial.access.models import ApiToken, Membership
-from tertial.access.services import grant_role, revoke_role, revoke_token
+from tertial.access.models import ApiToken, Membership, SignInIdentity
+from tertial.access.services import grant_role, revoke_role, revoke_token, unlink_identity
 
 
 @admin.register(ApiToken)
@@ -80,3 +80,26 @@ class MembershipAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for membership in queryset:
             revoke_role(membership, actor=request.user)
+
+
+@admin.register(SignInIdentity)
+class SignInIdentityAdmin(admin.ModelAdmin):
+    """Which accounts single sign-on has bound to a person at the provider. Made only by
+    signing in; here they can be looked at and undone (through the access services)."""
+
+    list_display = ["user", "issuer", "email", "created_at", "last_sign_in_at"]
+    search_fields = ["user__username", "user__email", "email", "subject"]
+    readonly_fields = ["user", "issuer", "subject", "email", "created_at", "last_sign_in_at"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def delete_model(self, request, obj) -> None:
+        unlink_identity(obj, actor=request.user)
+
+    def delete_queryset(self, request, queryset) -> None:
+        for identity in queryset:
+            unlink_identity(identity, actor=request.user)

@@ -28,6 +28,10 @@ class AccessConfig(AppConfig):
         from tertial.platform import cache
 
         cache.watch(Membership)
+        # A wrong roles file stops tertial at start, naming the file and the entry.
+        from tertial.access.signin import role_rules
+
+        role_rules()
         user = get_user_model()
         post_save.connect(_user_saved, sender=user)
         post_delete.connect(_user_changed, sender=user)

@@ -54,6 +54,34 @@ class Membership(models.Model):
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
 
 
+class SignInIdentity(models.Model):
+    """A person as the identity provider knows them: its issuer and its stable id for them
+    (the subject). Single sign-on finds the account by this, never by the e-mail claim,
+    which a provider account may claim without owning and which changes when a person's
+    address does."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_in_identities"
+    )
+    issuer = models.CharField(_("identitetsleverantör"), max_length=500)
+    subject = models.CharField(_("id hos identitetsleverantören"), max_length=255)
+    email = models.CharField(_("e-post vid senaste inloggning"), max_length=254, blank=True)
+    created_at = models.DateTimeField(_("kopplad"), auto_now_add=True)
+    last_sign_in_at = models.DateTimeField(_("senaste inloggning"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("inloggningskoppling")
+        verbose_name_plural = _("inloggningskopplingar")
+        ordering = ["user"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_unique"),
+            models.UniqueConstraint(fields=["user", "issuer"], name="identity_one_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.issuer}"
+
+
 TOKEN_MARKER = "tertial_"
 PREFIX_LENGTH = len(TOKEN_MARKER) + 6
 

@@ -16,7 +16,14 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from tertial.access.models import PREFIX_LENGTH, TOKEN_MARKER, ApiToken, Membership, hash_token
+from tertial.access.models import (
+    PREFIX_LENGTH,
+    TOKEN_MARKER,
+    ApiToken,
+    Membership,
+    SignInIdentity,
+    hash_token,
+)
 from tertial.audit.log import record
 from tertial.core.actors import person
 from tertial.core.errors import Refused
@@ -35,10 +42,17 @@ def _state(membership: Membership | None) -> dict | None:
 
 
 def grant_role(
-    user, organisation: Organisation, role: str, units: Iterable[Unit] = (), *, actor
+    user,
+    organisation: Organisation,
+    role: str,
+    units: Iterable[Unit] = (),
+    *,
+    actor,
+    reason: str = "",
 ) -> Membership:
     """Give ``user`` the role ``role`` in ``organisation`` (replacing any role they had
-    there); a unit head answers for ``units``."""
+    there); a unit head answers for ``units``. ``reason`` says why in the change log when
+    no person made the change (the identity provider's groups)."""
     role = Membership.Role(role)
     units = list(units)
     if any(unit.organisation_id != organisation.pk for unit in units):
@@ -61,6 +75,7 @@ def grant_role(
             obj=membership,
             before=before,
             after=_state(membership),
+            reason=reason,
         )
     return membership
 
@@ -123,7 +138,7 @@ def note_token_use(token: ApiToken, when: datetime.datetime) -> None:
     token.last_used_at = when
 
 
-def revoke_role(membership: Membership, *, actor) -> None:
+def revoke_role(membership: Membership, *, actor, reason: str = "") -> None:
     """Take a person's role in an organisation (the account stays, for its history)."""
     with transaction.atomic():
         record(
@@ -132,6 +147,7 @@ def revoke_role(membership: Membership, *, actor) -> None:
             organisation=membership.organisation,
             obj=membership,
             before=_state(membership),
+            reason=reason,
         )
         membership.delete()
 
@@ -185,3 +201,16 @@ def _set_password_url(user) -> str:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return settings.SITE_URL + reverse("password_reset_confirm", args=[uid, token])
+
+
+def unlink_identity(identity: SignInIdentity, *, actor) -> None:
+    """Undo the binding of an account to a provider's person: their next single sign-on
+    finds the account again only as a first sign-in would."""
+    with transaction.atomic():
+        record(
+            "access.identity.unlinked",
+            actor=actor,
+            obj=identity,
+            before={"user": identity.user.get_username(), "issuer": identity.issuer},
+        )
+        identity.delete()

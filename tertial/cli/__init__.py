@@ -50,10 +50,12 @@ def main(argv: list[str] | None = None) -> None:
         _use_demo_database()
     if len(argv) >= 2 and (argv[0], argv[1]) in TWO_WORD_COMMANDS:
         argv = [TWO_WORD_COMMANDS[(argv[0], argv[1])], *argv[2:]]
-    import django
     from django.utils import translation
 
-    django.setup()
+    problem = _misconfigured()
+    if problem:
+        sys.stderr.write(problem + "\n")
+        sys.exit(1)
     language = _chosen_language()
     if not argv or argv in (["help"], ["-h"], ["--help"]):
         with translation.override(language):
@@ -147,6 +149,20 @@ def _overview() -> str:
         "",
     ]
     return "\n".join(lines)
+
+
+def _misconfigured() -> str | None:
+    """The one sentence of a wrong setting (single sign-on half configured, a roles file in
+    error), instead of a traceback."""
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        # Before the apps are ready no catalogue can be read: the site's language, as is.
+        return f"tertial kan inte starta: {error}"
+    return None
 
 
 def _unmigrated() -> str | None:

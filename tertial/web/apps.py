@@ -7,6 +7,13 @@ class WebConfig(AppConfig):
     name = "tertial.web"
     verbose_name = _("Webbgränssnitt")
 
+    def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from tertial.web.sessions import signed_in
+
+        user_logged_in.connect(signed_in, dispatch_uid="tertial.web.sessions.signed_in")
+
 
 class AdminConfig(admin_apps.AdminConfig):
     """Django's admin (settings.INSTALLED_APPS) on the site that refuses malformed input."""

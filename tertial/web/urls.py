@@ -1,8 +1,7 @@
 """The web app's addresses: a page per thing a person looks at, an action per form."""
 
-from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import path
 from django.views.i18n import set_language
 
 from tertial.web.views import (
@@ -17,6 +16,7 @@ from tertial.web.views import (
     people,
     records,
     reports,
+    signin,
     texts,
     trace,
     units,
@@ -30,10 +30,13 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(extra_context={"oidc_enabled": settings.OIDC_ENABLED}),
+        signin.LoginView.as_view(),
         name="login",
     ),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", signin.logout, name="logout"),
+    # Single sign-on; both answer 404 unless it is configured (settings.OIDC).
+    path("sso/start/", signin.sso_start, name="sso_start"),
+    path("sso/callback/", signin.sso_callback, name="sso_callback"),
     # The link of an invitation: a new account's person chooses a password.
     path(
         "konto/losenord/<uidb64>/<token>/",
@@ -123,6 +126,3 @@ urlpatterns = [
         name="record_definition",
     ),
 ]
-
-if settings.OIDC_ENABLED:
-    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

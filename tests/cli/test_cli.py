@@ -150,3 +150,15 @@ def test_the_demo_people_include_an_administrator_of_the_admin_pages(vss):
     admin = Membership.objects.get(user__username="admin", organisation=vss)
     assert admin.role == Membership.Role.ADMINISTRATOR and admin.user.is_staff
     assert not Membership.objects.get(user__username="lasare").user.is_staff
+
+
+def test_single_sign_on_half_configured_stops_tertial_naming_the_missing_variable(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TERTIAL_OIDC_ISSUER", "https://login.kommun.se")
+    monkeypatch.setenv("TERTIAL_OIDC_CLIENT_ID", "tertial")
+    monkeypatch.delenv("TERTIAL_OIDC_CLIENT_SECRET", raising=False)
+    result = _tertial("check", cwd=tmp_path, database=tmp_path / "db.sqlite3")
+    assert result.returncode == 1
+    assert "TERTIAL_OIDC_CLIENT_SECRET is not set" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -30,6 +30,7 @@ pytestmark = pytest.mark.django_db
 NEVER_WATCHED = {
     "audit.auditentry": "tertial.audit.log.record bumps as it writes the entry",
     "access.apitoken": "an API read writes its token's last use",
+    "access.signinidentity": "a sign-in writes its last use; no page part shows it",
     "economy.importjob": "an import's progress, written while it runs",
     "reports.editionfile": "a frozen edition rendered to a file by the GET that asks for it",
     "notifications.preference": "a person's choice of e-mails, which no page part shows",

@@ -168,6 +168,9 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "home": reverse("home"),
         "login": reverse("login"),
         "logout": reverse("logout"),  # a GET is refused: logging out is a POST
+        # Not found unless single sign-on is configured.
+        "sso_start": reverse("sso_start"),
+        "sso_callback": reverse("sso_callback"),
         "set_language": reverse("set_language"),
         "public": reverse("public", args=["vss"]),
         "public_report": reverse("public_report", args=on_period),

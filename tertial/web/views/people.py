@@ -15,6 +15,7 @@ from tertial.access import queries as access
 from tertial.access.models import Membership
 from tertial.access.rules import Action, get_period_for, may_grant
 from tertial.access.services import grant_role, invite, revoke_role
+from tertial.access.signin import roles_follow_groups
 from tertial.audit.history import history
 from tertial.web.forms import InviteForm, RoleForm
 from tertial.web.views.common import done, member_action, member_page, page_context, refused
@@ -69,6 +70,7 @@ def render_people(
     context.update(
         {
             "people": people,
+            "roles_follow_groups": roles_follow_groups(organisation),
             "invite_form": invite_form
             or InviteForm(organisation=organisation, roles=roles, prefix="invite"),
         }
