@@ -122,14 +122,14 @@ def test_published_report_is_the_frozen_edition(
 
 
 def test_the_public_page_offers_the_published_edition_as_pdf_word_and_excel(
-    client, people, period_2020_08, url, login, approve_all_units
+    client, people, period_2020_08, url, login, approve_all_units, confirmed_approval
 ):
     from tertial.reports.models import EditionFile
     from tertial.reports.tasks import store_edition_files
 
     approve_all_units(period_2020_08)
     head = login(people.head)
-    head.post(url("report_approve", period_2020_08))
+    head.post(url("report_approve", period_2020_08), confirmed_approval(period_2020_08))
     head.post(url("report_publish", period_2020_08))
     public = reverse("public_report", args=["vss", "2020-08"])
     download = reverse("public_download", args=["vss", "2020-08", "pdf"])
