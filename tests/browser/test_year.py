@@ -1,20 +1,24 @@
 """A whole year run in the web app by the people who run it, with axe-core on every page
 visited: an administrator invites a controller and two unit heads, who choose their
 passwords from the invitation; the controller creates the next period from the previous one,
-sets the deadlines and gives texts to units to write; the unit heads get the reminder, fill
-in forecast, texts, plan follow-ups, an investment forecast, indicator values and a goal
-assessment and submit; one unit is returned and resubmitted; the controller approves both at
-once; the head approves with a confirmation of the checks' findings and publishes; a lock is
-opened and the public page still shows the published edition."""
+sets the deadlines, sets a budget by a periodisation key and gives texts to units to write;
+the unit heads get the reminder, fill in forecast, texts, plan follow-ups, an investment
+forecast, indicator values and a goal assessment and submit; one unit is returned and
+resubmitted; the controller approves both at once; the head approves with a confirmation of
+the checks' findings and publishes; a lock is opened and the public page still shows the
+published edition; the year's forecast accuracy shows the follow-up's forecast against the
+outcome."""
 
 import datetime
 import re
+from decimal import Decimal
 
 import pytest
 from django.core import mail
 from django.utils import timezone
 from playwright.sync_api import expect
 
+from tertial.economy.models import BudgetEntry
 from tertial.goals.models import BoardGoal, Indicator
 from tertial.narrative.models import NarrativeSection, PlanFollowUp
 from tertial.organisation.models import Period, Unit
@@ -129,6 +133,21 @@ def test_a_year_run_in_the_web_app(browser, live_server, example, screens, setti
     expect(controller.page.get_by_text("Uppföljningen är sparad.")).to_be_visible()
     controller.check("year-texts-controller")
 
+    # She sets LKDATA's premises budget for the year, spread in twelfths.
+    controller.go("/org/vss/2020-08/imports/")
+    controller.page.get_by_role("link", name="Budget per periodiseringsnyckel").click()
+    controller.check()
+    controller.page.get_by_label("Verksamhet").select_option(label=lkdata.name)
+    controller.page.get_by_label("Kontoklass").select_option(label="Lokalkostnader")
+    controller.page.get_by_label("Budget helår (tkr)").fill("1 200")
+    controller.page.get_by_label("Tolftedelar: lika mycket varje månad").check()
+    controller.page.get_by_role("button", name="Spara budgeten").click()
+    controller.check("year-budget")
+    premises = BudgetEntry.objects.filter(
+        unit=lkdata, account_class__code="premises", year=2020
+    ).order_by("month")
+    assert [entry.amount for entry in premises] == [Decimal(100_000)] * 12
+
     # The reminders before the deadline reach both unit heads (`tertial remind`, daily).
     mail.outbox.clear()
     send_reminders()
@@ -236,6 +255,9 @@ def test_a_year_run_in_the_web_app(browser, live_server, example, screens, setti
     head.page.get_by_role("button", name="Godkänn rapporten").click()
     expect(head.page.get_by_text("Rapporten är godkänd och perioden låst.")).to_be_visible()
     head.check()
+    # Publishing renders the edition's PDF, Word and Excel for the public page, here in the
+    # request itself (the tasks run at once in this test).
+    head.page.set_default_timeout(300_000)
     head.page.get_by_role("button", name="Publicera rapporten").click()
     expect(head.page.get_by_text("Rapporten är publicerad.")).to_be_visible()
     head.check()
@@ -249,6 +271,12 @@ def test_a_year_run_in_the_web_app(browser, live_server, example, screens, setti
         admin.page.get_by_text("Den publika sidan visar den publicerade utgåvan")
     ).to_be_visible()
     admin.check("year-report-unlocked")
+    # The forecast accuracy of the year shows the follow-up's forecasts against the outcome.
+    controller.go("/org/vss/2020-08/", "year-accuracy")
+    accuracy = controller.page.locator(
+        "table", has=controller.page.locator("caption", has_text="Prognossäkerhet 2020")
+    )
+    expect(accuracy.locator("tr", has_text="LKDATA")).to_contain_text("2 950")
     reader = Visitor(browser, live_server, screens)
     reader.go("/o/vss/2020-08/", "year-public")
     expect(reader.page.get_by_text(re.compile("utgåva 1"))).to_be_visible()
