@@ -14,6 +14,7 @@ from tertial.web.views import (
     imports,
     indicators,
     investments,
+    kolada,
     people,
     reports,
     texts,
@@ -102,6 +103,7 @@ urlpatterns = [
     path(PERIOD + "imports/upload/", imports.upload, name="import_upload"),
     path(PERIOD + "imports/undo/<int:batch>/", imports.undo, name="import_undo"),
     path(PERIOD + "imports/alias/", imports.add_alias, name="import_alias"),
+    path(PERIOD + "imports/kolada/", kolada.import_kolada_file, name="import_kolada"),
     path(PERIOD + "imports/job/<int:job>/", imports.job_progress, name="import_job"),
 ]
 
