@@ -108,13 +108,16 @@ class YearBudget:
     amount: Decimal
 
 
-def year_budgets(organisation: Organisation, year: int) -> list[YearBudget]:
-    """Every unit's budget of ``year`` per account class, by unit and class order."""
-    sums = split_sums(
-        BudgetEntry.objects.filter(unit__organisation=organisation, year=year),
-        ["unit_id", "account_class_id"],
-    )
-    units = {u.pk: u for u in organisation.units.all()}
+def year_budgets(
+    organisation: Organisation, year: int, unit: Unit | None = None
+) -> list[YearBudget]:
+    """Every unit's budget of ``year`` per account class (or ``unit``'s alone), by unit and
+    class order."""
+    entries = BudgetEntry.objects.filter(unit__organisation=organisation, year=year)
+    if unit is not None:
+        entries = entries.filter(unit=unit)
+    sums = split_sums(entries, ["unit_id", "account_class_id"])
+    units = {u.pk: u for u in organisation.units.all()} if unit is None else {unit.pk: unit}
     classes = {c.pk: c for c in organisation.account_classes.all()}
     rows = []
     for (unit_id, class_id), total in sums.items():
@@ -148,8 +151,7 @@ def forecast_by_class(unit: Unit, period: Period) -> list[ClassForecast]:
     its forecast line at ``period``, in class order."""
     budgets = {
         row.account_class.pk: row.amount
-        for row in year_budgets(unit.organisation, period.year)
-        if row.unit.pk == unit.pk
+        for row in year_budgets(unit.organisation, period.year, unit)
     }
     lines = dict(
         ForecastLine.objects.filter(forecast__unit=unit, forecast__period=period).values_list(

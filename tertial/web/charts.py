@@ -102,7 +102,24 @@ def unit_months_chart(months: list, forecast: Decimal | None, title: str) -> dic
     }
 
 
+# Drawings by their data, bounded: matplotlib takes a quarter of a second for one, and a
+# write anywhere in an organisation makes every unit page compute its parts anew, while a
+# unit's months rarely changed with it.
+_drawn: dict[tuple, str] = {}
+_DRAWN_LIMIT = 512
+
+
 def _months_svg(categories: list[str], series: list[Series]) -> str:
+    key = (tuple(categories), tuple((s.label, tuple(s.values)) for s in series))
+    found = _drawn.get(key)
+    if found is None:
+        if len(_drawn) >= _DRAWN_LIMIT:
+            _drawn.clear()
+        found = _drawn[key] = _draw_months(categories, series)
+    return found
+
+
+def _draw_months(categories: list[str], series: list[Series]) -> str:
     """Lines told apart by colour, marker and dash alike, the legend beside the plot."""
     fig = Figure(figsize=(6.4, 2.6))
     ax = fig.add_subplot()

@@ -3,6 +3,8 @@ periodisation key, a unit head gives the forecast per account class and sees the
 months as a chart with its data, the dashboard shows the forecast accuracy, and an
 indicator's page its comparison in Kolada."""
 
+from pathlib import Path
+
 import pytest
 
 from tertial.core.formatting import normalise_spaces
@@ -10,6 +12,8 @@ from tertial.economy.models import BudgetEntry, Forecast
 from tertial.goals.models import Indicator, KoladaValue
 from tertial.organisation.models import Unit
 from tests.browser.test_walk import Visitor
+
+NATIONAL = Path(__file__).parent.parent / "ingest" / "fixtures" / "kolada" / "data-national.json"
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,10 +68,19 @@ def test_budget_forecast_per_class_accuracy_and_kolada_in_a_browser(
     indicator.save()
     organisation.settings = {**organisation.settings, "kolada_municipality": "0580"}
     organisation.save()
-    for municipality, value in (("0580", "3.75"), ("0180", "7.3"), ("0000", "6.75")):
+    for municipality, value in (("0580", "3.75"), ("0180", "7.3")):
         KoladaValue.objects.create(
             kpi="N00945", municipality=municipality, year=2019, gender="T", value=value
         )
+    # The national values from a file of Kolada's answer, on the import page.
+    kolada = Visitor(browser, live_server, screens)
+    kolada.log_in("controller", password)
+    kolada.go("/org/vss/2020-08/imports/")
+    kolada.page.get_by_label("Kolada-svar (JSON)").set_input_files(str(NATIONAL))
+    kolada.page.get_by_role("button", name="Läs in från Kolada").click()
+    kolada.check("kolada-import")
+    assert "är inläst från Kolada" in kolada.page.content()
+    kolada.close()
     head.go(f"/org/vss/2020-08/indicator/{indicator.pk}/", "indicator-kolada")
     assert page.get_by_role("heading", name="Jämförelse i Kolada").is_visible()
     assert "Riket" in page.content()

@@ -166,3 +166,32 @@ def test_fetching_from_kolada_asks_for_the_chosen_municipalities_and_the_country
         server.shutdown()
         server.server_close()
     assert "/v2/data/kpi/N00945/municipality/0580,0180,1480,0000/year/2019" in requested
+
+
+def test_a_controller_reads_a_kolada_file_on_the_import_page(
+    vss, people, period_2020_08, url, login
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tertial.goals.models import KoladaValue
+
+    vss.settings = {**vss.settings, "kolada_municipality": "0580"}
+    vss.save()
+    action = url("import_kolada", period_2020_08)
+
+    def upload(name="data.json", content=None):
+        body = content if content is not None else (FIXTURES / "data-national.json").read_bytes()
+        return {"file": SimpleUploadedFile(name, body, content_type="application/json")}
+
+    assert login(people.lkdata_head).post(action, upload()).status_code == 403
+    assert login(people.outsider).post(action, upload()).status_code == 404
+    assert not KoladaValue.objects.exists()
+    client = login(people.controller)
+    page = client.get(url("imports", period_2020_08)).content.decode()
+    assert action in page
+    wrong = client.post(action, upload("fel.json", b'{"values": [{"kpi": "N1"}]}'), follow=True)
+    assert "fel.json är inget svar från Kolada: values[0]" in wrong.content.decode()
+    assert not KoladaValue.objects.exists()
+    saved = client.post(action, upload(), follow=True)
+    assert "data.json är inläst från Kolada: 0 nyckeltal, 3 värden" in saved.content.decode()
+    assert KoladaValue.objects.filter(municipality="0000").count() == 3

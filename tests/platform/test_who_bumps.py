@@ -93,6 +93,7 @@ def test_each_watched_model_finds_its_organisation():
     # What the example has no rows of; the other models were all checked.
     assert empty == {
         "access.membership",
+        "economy.forecastline",
         "economy.unitcodealias",
         "reports.edition",
         "workflow.reportapproval",

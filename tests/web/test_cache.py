@@ -158,6 +158,7 @@ def _page_urls(people, period: Period) -> dict[str, str]:
         "import_undo": reverse("import_undo", args=[*on_period, 1]),
         "import_alias": reverse("import_alias", args=on_period),
         "budget_set": reverse("budget_set", args=on_period),
+        "import_kolada": reverse("import_kolada", args=on_period),
         "people_invite": reverse("people_invite", args=on_period),
         "people_role": reverse("people_role", args=[*on_period, 1]),
         "people_remove": reverse("people_remove", args=[*on_period, 1]),

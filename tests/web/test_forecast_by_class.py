@@ -104,3 +104,20 @@ def test_the_unit_page_draws_its_year_month_by_month_with_the_data_as_a_table(
     # After August there is no actual, only the budget and, in December, the forecast.
     september = data.split('<th scope="row">sep</th>')[1].split("</tr>")[0]
     assert september.startswith('<td class="num">-</td>')
+
+
+def test_a_forecast_per_class_bumps_its_organisation_alone_and_its_lines_know_it(
+    vss, people, period_2020_08, versions
+):
+    from tertial.economy.services import save_forecast_by_class
+
+    before = versions()
+    forecast = save_forecast_by_class(
+        people.lkdata,
+        period_2020_08,
+        {_classes(vss)["sales"]: "1000"},
+        actor=people.lkdata_head,
+    )
+    after = versions()
+    assert {scope for scope in after if after[scope] != before.get(scope)} == {vss.pk}
+    assert forecast.lines.get().organisation_id == vss.pk

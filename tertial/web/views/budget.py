@@ -135,7 +135,7 @@ def set_budget(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             actor=request.user,
         )
     except Refused as error:
-        form.add_error(None, str(error))
+        form.add_error(None, " ".join([str(error), *error.details]))
         return render_budget(request, period, form, status=400)
     return done(
         request,
