@@ -33,6 +33,9 @@ ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 DISCOVERY_KEPT_SECONDS = 3600
 MAX_DOCUMENT_BYTES = 1024 * 1024
 SLOT_WAIT_SECONDS = 1
+# A token naming a key not seen before fetches the provider's keys again, at most this often:
+# tokens with invented key ids cannot make tertial hammer the provider.
+KEY_REFETCH_SECONDS = 10
 
 
 class SignInError(Exception):
@@ -256,7 +259,12 @@ def verify_id_token(id_token: str, nonce: str, found: Provider) -> dict:
     with _lock:
         keys = _key_clients.get(found.jwks_uri)
         if keys is None:
-            keys = jwt.PyJWKClient(found.jwks_uri, cache_keys=True, timeout=conf["TIMEOUT_SECONDS"])
+            keys = jwt.PyJWKClient(
+                found.jwks_uri,
+                cache_keys=True,
+                timeout=conf["TIMEOUT_SECONDS"],
+                cooldown_duration=KEY_REFETCH_SECONDS,
+            )
             _key_clients[found.jwks_uri] = keys
     try:
         key = keys.get_signing_key_from_jwt(id_token)
