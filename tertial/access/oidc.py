@@ -218,13 +218,13 @@ def finish(pending: Pending, answer: dict[str, str], redirect_uri: str) -> tuple
     """The checked claims of the person the provider's ``answer`` (the callback's query)
     signs in, and the ID token (kept only to end the provider's session at sign-out)."""
     conf = _required()
+    if not secrets.compare_digest(answer.get("state", ""), pending.state):
+        raise SignInError("state", "the state does not match the sign-in started here")
     if "error" in answer:
         error = answer.get("error", "")[:100]
         if error in {"access_denied", "login_required", "consent_required"}:
             raise SignInError("cancelled", error)
         raise SignInError("provider_refused", f"authorization: {error}")
-    if not secrets.compare_digest(answer.get("state", ""), pending.state):
-        raise SignInError("state", "the state does not match the sign-in started here")
     code = answer.get("code", "")
     if not code or len(code) > 2048:
         raise SignInError("state", "no code")
