@@ -310,7 +310,8 @@ def logout_url(id_token: str, after: str) -> str:
     if conf is None:
         return ""
     try:
-        found = provider()
+        with provider_slot():
+            found = provider()
     except SignInError:
         return ""
     if not found.end_session_endpoint:
