@@ -33,6 +33,9 @@ ALGORITHMS = ("RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES
 DISCOVERY_KEPT_SECONDS = 3600
 MAX_DOCUMENT_BYTES = 1024 * 1024
 SLOT_WAIT_SECONDS = 1
+# A token naming a key not seen before fetches the provider's keys again, at most this often:
+# tokens with invented key ids cannot make tertial hammer the provider.
+KEY_REFETCH_SECONDS = 10
 
 
 class SignInError(Exception):
@@ -215,13 +218,13 @@ def finish(pending: Pending, answer: dict[str, str], redirect_uri: str) -> tuple
     """The checked claims of the person the provider's ``answer`` (the callback's query)
     signs in, and the ID token (kept only to end the provider's session at sign-out)."""
     conf = _required()
+    if not secrets.compare_digest(answer.get("state", ""), pending.state):
+        raise SignInError("state", "the state does not match the sign-in started here")
     if "error" in answer:
         error = answer.get("error", "")[:100]
         if error in {"access_denied", "login_required", "consent_required"}:
             raise SignInError("cancelled", error)
         raise SignInError("provider_refused", f"authorization: {error}")
-    if not secrets.compare_digest(answer.get("state", ""), pending.state):
-        raise SignInError("state", "the state does not match the sign-in started here")
     code = answer.get("code", "")
     if not code or len(code) > 2048:
         raise SignInError("state", "no code")
@@ -256,7 +259,12 @@ def verify_id_token(id_token: str, nonce: str, found: Provider) -> dict:
     with _lock:
         keys = _key_clients.get(found.jwks_uri)
         if keys is None:
-            keys = jwt.PyJWKClient(found.jwks_uri, cache_keys=True, timeout=conf["TIMEOUT_SECONDS"])
+            keys = jwt.PyJWKClient(
+                found.jwks_uri,
+                cache_keys=True,
+                timeout=conf["TIMEOUT_SECONDS"],
+                cooldown_duration=KEY_REFETCH_SECONDS,
+            )
             _key_clients[found.jwks_uri] = keys
     try:
         key = keys.get_signing_key_from_jwt(id_token)
@@ -302,7 +310,8 @@ def logout_url(id_token: str, after: str) -> str:
     if conf is None:
         return ""
     try:
-        found = provider()
+        with provider_slot():
+            found = provider()
     except SignInError:
         return ""
     if not found.end_session_endpoint:

@@ -223,3 +223,50 @@ def test_an_identity_is_shown_in_the_admin_and_undone_with_a_log_entry(sso, vss,
     assert response.status_code == 302
     assert not SignInIdentity.objects.exists()
     assert AuditEntry.objects.filter(action="access.identity.unlinked").count() == 1
+
+
+def test_a_new_signing_key_of_the_provider_is_fetched_when_a_token_names_it(settings, monkeypatch):
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    settings.OIDC = sso_settings(ISSUER)
+    published: list[dict] = []
+
+    class Keys(BaseHTTPRequestHandler):
+        def do_GET(self):
+            body = json.dumps({"keys": published}).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Keys)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    found = oidc.Provider(
+        ISSUER, "", "", f"http://127.0.0.1:{server.server_port}/jwks", "", "", ("RS256",)
+    )
+
+    def token_signed_with_a_new_key(kid: str) -> str:
+        private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(private.public_key()))
+        published[:] = [jwk | {"kid": kid, "use": "sig", "alg": "RS256"}]
+        now = int(time.time())
+        claims = {"iss": ISSUER, "aud": "tertial", "sub": "s", "iat": now, "exp": now + 60}
+        return jwt.encode(claims | {"nonce": "n"}, private, algorithm="RS256", headers={"kid": kid})
+
+    try:
+        monkeypatch.setattr(oidc, "KEY_REFETCH_SECONDS", 0.5)
+        oidc.forget_provider()
+        assert oidc.verify_id_token(token_signed_with_a_new_key("2026-1"), "n", found)
+        # Keys are fetched again at most every KEY_REFETCH_SECONDS.
+        with pytest.raises(oidc.SignInError):
+            oidc.verify_id_token(token_signed_with_a_new_key("2026-2"), "n", found)
+        time.sleep(0.6)
+        assert oidc.verify_id_token(token_signed_with_a_new_key("2026-3"), "n", found)
+    finally:
+        server.shutdown()
+        oidc.forget_provider()

@@ -256,3 +256,11 @@ def test_a_hung_provider_ends_in_a_page_within_the_timeout_and_the_site_answers(
     page = Client().get("/sso/start/")
     assert page.status_code == 503
     assert "svarar inte" in page.content.decode()
+
+
+def test_an_error_answer_not_of_this_sign_in_is_refused_as_such(sso, vss):
+    client = Client()
+    client.get(reverse("sso_start"))
+    response = client.get(reverse("sso_callback"), {"error": "access_denied", "state": "x"})
+    assert response.status_code == 400
+    assert "startades inte i den här webbläsaren" in response.content.decode()

@@ -158,10 +158,9 @@ def sso_start(request: HttpRequest) -> HttpResponse:
     except oidc.SignInError as error:
         return _failed(request, error)
     response = redirect(url)
-    response.set_signed_cookie(
+    response.set_cookie(
         COOKIE,
-        signing.dumps(pending.as_dict(), compress=True),
-        salt=COOKIE_SALT,
+        signing.dumps(pending.as_dict(), salt=COOKIE_SALT, compress=True),
         max_age=COOKIE_SECONDS,
         path=_cookie_path(),
         secure=settings.SESSION_COOKIE_SECURE,
@@ -177,8 +176,10 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     if oidc.config() is None:
         raise Http404
     try:
-        kept = request.get_signed_cookie(COOKIE, salt=COOKIE_SALT, max_age=COOKIE_SECONDS)
-        pending = oidc.Pending.from_dict(signing.loads(kept))
+        kept = request.COOKIES[COOKIE]
+        pending = oidc.Pending.from_dict(
+            signing.loads(kept, salt=COOKIE_SALT, max_age=COOKIE_SECONDS)
+        )
     except (KeyError, signing.BadSignature, ValueError, TypeError):
         return _failed(request, oidc.SignInError("state", "no sign-in started here"))
     answer = {key: request.GET.get(key, "")[:4096] for key in request.GET}
