@@ -7,698 +7,260 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("organisation", "0001_initial"),
+        ('organisation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="AccountClass",
+            name='AccountClass',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=40, verbose_name="kod")),
-                ("name", models.CharField(max_length=200, verbose_name="namn")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("revenue", "intäkt"),
-                            ("cost", "kostnad"),
-                            ("financial", "finansiell post"),
-                        ],
-                        max_length=10,
-                        verbose_name="slag",
-                    ),
-                ),
-                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="ordning")),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="account_classes",
-                        to="organisation.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=40, verbose_name='kod')),
+                ('name', models.CharField(max_length=200, verbose_name='namn')),
+                ('kind', models.CharField(choices=[('revenue', 'intäkt'), ('cost', 'kostnad'), ('financial', 'finansiell post')], max_length=10, verbose_name='slag')),
+                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='ordning')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='account_classes', to='organisation.organisation')),
             ],
             options={
-                "verbose_name": "kontoklass",
-                "verbose_name_plural": "kontoklasser",
-                "ordering": ["organisation", "sort_order", "code"],
+                'verbose_name': 'kontoklass',
+                'verbose_name_plural': 'kontoklasser',
+                'ordering': ['organisation', 'sort_order', 'code'],
             },
         ),
         migrations.CreateModel(
-            name="Account",
+            name='Account',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("number", models.CharField(max_length=20, verbose_name="konto")),
-                ("name", models.CharField(blank=True, max_length=200, verbose_name="namn")),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="accounts",
-                        to="organisation.organisation",
-                    ),
-                ),
-                (
-                    "account_class",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="accounts",
-                        to="economy.accountclass",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('number', models.CharField(max_length=20, verbose_name='konto')),
+                ('name', models.CharField(blank=True, max_length=200, verbose_name='namn')),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='accounts', to='organisation.organisation')),
+                ('account_class', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='accounts', to='economy.accountclass')),
             ],
             options={
-                "verbose_name": "konto",
-                "verbose_name_plural": "konton",
-                "ordering": ["organisation", "number"],
+                'verbose_name': 'konto',
+                'verbose_name_plural': 'konton',
+                'ordering': ['organisation', 'number'],
             },
         ),
         migrations.CreateModel(
-            name="AccountRange",
+            name='AccountRange',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("first", models.PositiveIntegerField(verbose_name="från konto")),
-                ("last", models.PositiveIntegerField(verbose_name="till konto")),
-                (
-                    "account_class",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ranges",
-                        to="economy.accountclass",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('first', models.PositiveIntegerField(verbose_name='från konto')),
+                ('last', models.PositiveIntegerField(verbose_name='till konto')),
+                ('account_class', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ranges', to='economy.accountclass')),
             ],
             options={
-                "verbose_name": "kontointervall",
-                "verbose_name_plural": "kontointervall",
-                "ordering": ["first"],
+                'verbose_name': 'kontointervall',
+                'verbose_name_plural': 'kontointervall',
+                'ordering': ['first'],
             },
         ),
         migrations.CreateModel(
-            name="Forecast",
+            name='Forecast',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
-                (
-                    "net_result",
-                    models.DecimalField(
-                        decimal_places=2, max_digits=18, verbose_name="prognos nettoresultat"
-                    ),
-                ),
-                (
-                    "revenues",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=18,
-                        null=True,
-                        verbose_name="prognos intäkter",
-                    ),
-                ),
-                (
-                    "costs",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=18,
-                        null=True,
-                        verbose_name="prognos kostnader",
-                    ),
-                ),
-                (
-                    "pandemic_net_cost",
-                    models.DecimalField(
-                        blank=True,
-                        decimal_places=2,
-                        max_digits=18,
-                        null=True,
-                        verbose_name="varav nettokostnader för coronapandemin",
-                    ),
-                ),
-                ("comment", models.TextField(blank=True, verbose_name="analys och kommentar")),
-                (
-                    "period",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="forecasts",
-                        to="organisation.period",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="forecasts",
-                        to="organisation.unit",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="ändrad av",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                ('net_result', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='prognos nettoresultat')),
+                ('revenues', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='prognos intäkter')),
+                ('costs', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='prognos kostnader')),
+                ('pandemic_net_cost', models.DecimalField(blank=True, decimal_places=2, max_digits=18, null=True, verbose_name='varav nettokostnader för coronapandemin')),
+                ('comment', models.TextField(blank=True, verbose_name='analys och kommentar')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='forecasts', to='organisation.period')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='forecasts', to='organisation.unit')),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av')),
             ],
             options={
-                "verbose_name": "prognos",
-                "verbose_name_plural": "prognoser",
-                "ordering": ["period", "unit"],
+                'verbose_name': 'prognos',
+                'verbose_name_plural': 'prognoser',
+                'ordering': ['period', 'unit'],
             },
         ),
         migrations.CreateModel(
-            name="ImportBatch",
+            name='ImportBatch',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("ledger", "huvudbok"), ("budget", "budget")],
-                        max_length=10,
-                        verbose_name="slag",
-                    ),
-                ),
-                ("source_name", models.CharField(max_length=500, verbose_name="källfil")),
-                (
-                    "checksum",
-                    models.CharField(max_length=64, verbose_name="kontrollsumma (SHA-256)"),
-                ),
-                (
-                    "row_count",
-                    models.PositiveBigIntegerField(default=0, verbose_name="antal rader"),
-                ),
-                (
-                    "total",
-                    models.DecimalField(
-                        decimal_places=2, default=0, max_digits=18, verbose_name="summa"
-                    ),
-                ),
-                (
-                    "months",
-                    models.JSONField(
-                        default=list, help_text="['2020-01', …]", verbose_name="månader"
-                    ),
-                ),
-                (
-                    "raw_path",
-                    models.CharField(blank=True, max_length=500, verbose_name="sparade rader"),
-                ),
-                ("mapping", models.CharField(blank=True, max_length=200, verbose_name="mappning")),
-                ("imported_at", models.DateTimeField(auto_now_add=True, verbose_name="importerad")),
-                ("undone_at", models.DateTimeField(blank=True, null=True, verbose_name="ångrad")),
-                (
-                    "imported_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="import_batches",
-                        to="organisation.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('ledger', 'huvudbok'), ('budget', 'budget')], max_length=10, verbose_name='slag')),
+                ('source_name', models.CharField(max_length=500, verbose_name='källfil')),
+                ('checksum', models.CharField(max_length=64, verbose_name='kontrollsumma (SHA-256)')),
+                ('row_count', models.PositiveBigIntegerField(default=0, verbose_name='antal rader')),
+                ('total', models.DecimalField(decimal_places=2, default=0, max_digits=18, verbose_name='summa')),
+                ('months', models.JSONField(default=list, help_text="['2020-01', …]", verbose_name='månader')),
+                ('raw_path', models.CharField(blank=True, max_length=500, verbose_name='sparade rader')),
+                ('mapping', models.CharField(blank=True, max_length=200, verbose_name='mappning')),
+                ('imported_at', models.DateTimeField(auto_now_add=True, verbose_name='importerad')),
+                ('undone_at', models.DateTimeField(blank=True, null=True, verbose_name='ångrad')),
+                ('imported_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_batches', to='organisation.organisation')),
             ],
             options={
-                "verbose_name": "import",
-                "verbose_name_plural": "importer",
-                "ordering": ["-imported_at"],
+                'verbose_name': 'import',
+                'verbose_name_plural': 'importer',
+                'ordering': ['-imported_at'],
             },
         ),
         migrations.CreateModel(
-            name="BudgetEntry",
+            name='BudgetEntry',
             fields=[
-                ("id", tertial.economy.models.RowIdField(primary_key=True, serialize=False)),
-                ("year", models.PositiveSmallIntegerField(verbose_name="år")),
-                ("month", models.PositiveSmallIntegerField(verbose_name="månad")),
-                (
-                    "amount",
-                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="belopp"),
-                ),
-                (
-                    "account_class",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="budget_entries",
-                        to="economy.accountclass",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="budget_entries",
-                        to="organisation.unit",
-                    ),
-                ),
-                (
-                    "batch",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="budget_entries",
-                        to="economy.importbatch",
-                    ),
-                ),
+                ('id', tertial.economy.models.RowIdField(primary_key=True, serialize=False)),
+                ('year', models.PositiveSmallIntegerField(verbose_name='år')),
+                ('month', models.PositiveSmallIntegerField(verbose_name='månad')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='belopp')),
+                ('account_class', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_entries', to='economy.accountclass')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='budget_entries', to='organisation.unit')),
+                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='budget_entries', to='economy.importbatch')),
             ],
             options={
-                "verbose_name": "budgetpost",
-                "verbose_name_plural": "budgetposter",
+                'verbose_name': 'budgetpost',
+                'verbose_name_plural': 'budgetposter',
             },
         ),
         migrations.CreateModel(
-            name="ImportJob",
+            name='ImportJob',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("ledger", "huvudbok"), ("budget", "budget")],
-                        max_length=10,
-                        verbose_name="slag",
-                    ),
-                ),
-                ("file_path", models.CharField(max_length=1000, verbose_name="fil")),
-                (
-                    "source_name",
-                    models.CharField(blank=True, max_length=500, verbose_name="källfil"),
-                ),
-                ("mapping", models.CharField(max_length=500, verbose_name="mappning")),
-                (
-                    "replace",
-                    models.BooleanField(
-                        default=True,
-                        help_text="Ersätt det som redan finns för månaderna filen täcker; annars avbryts importen.",
-                        verbose_name="ersätt",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "i kö"),
-                            ("running", "pågår"),
-                            ("done", "klar"),
-                            ("failed", "misslyckades"),
-                        ],
-                        default="queued",
-                        max_length=10,
-                        verbose_name="status",
-                    ),
-                ),
-                (
-                    "progress",
-                    models.PositiveSmallIntegerField(default=0, verbose_name="förlopp (%)"),
-                ),
-                (
-                    "message",
-                    models.CharField(blank=True, max_length=500, verbose_name="meddelande"),
-                ),
-                (
-                    "errors",
-                    models.JSONField(
-                        blank=True,
-                        default=list,
-                        help_text="[{file, line, field, message}, …]",
-                        verbose_name="fel",
-                    ),
-                ),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                ("started_at", models.DateTimeField(blank=True, null=True)),
-                ("finished_at", models.DateTimeField(blank=True, null=True)),
-                (
-                    "batch",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="jobs",
-                        to="economy.importbatch",
-                    ),
-                ),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="import_jobs",
-                        to="organisation.organisation",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('ledger', 'huvudbok'), ('budget', 'budget')], max_length=10, verbose_name='slag')),
+                ('file_path', models.CharField(max_length=1000, verbose_name='fil')),
+                ('source_name', models.CharField(blank=True, max_length=500, verbose_name='källfil')),
+                ('mapping', models.CharField(max_length=500, verbose_name='mappning')),
+                ('replace', models.BooleanField(default=True, help_text='Ersätt det som redan finns för månaderna filen täcker; annars avbryts importen.', verbose_name='ersätt')),
+                ('status', models.CharField(choices=[('queued', 'i kö'), ('running', 'pågår'), ('done', 'klar'), ('failed', 'misslyckades')], default='queued', max_length=10, verbose_name='status')),
+                ('progress', models.PositiveSmallIntegerField(default=0, verbose_name='förlopp (%)')),
+                ('message', models.CharField(blank=True, max_length=500, verbose_name='meddelande')),
+                ('errors', models.JSONField(blank=True, default=list, help_text='[{file, line, field, message}, …]', verbose_name='fel')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('started_at', models.DateTimeField(blank=True, null=True)),
+                ('finished_at', models.DateTimeField(blank=True, null=True)),
+                ('batch', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='jobs', to='economy.importbatch')),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='organisation.organisation')),
             ],
             options={
-                "verbose_name": "importjobb",
-                "verbose_name_plural": "importjobb",
-                "ordering": ["-created_at"],
+                'verbose_name': 'importjobb',
+                'verbose_name_plural': 'importjobb',
+                'ordering': ['-created_at'],
             },
         ),
         migrations.CreateModel(
-            name="InvestmentProject",
+            name='InvestmentProject',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("code", models.CharField(max_length=40, verbose_name="projektkod")),
-                ("name", models.CharField(max_length=200, verbose_name="namn")),
-                ("sort_order", models.PositiveIntegerField(default=0)),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="investment_projects",
-                        to="organisation.organisation",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="investment_projects",
-                        to="organisation.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('code', models.CharField(max_length=40, verbose_name='projektkod')),
+                ('name', models.CharField(max_length=200, verbose_name='namn')),
+                ('sort_order', models.PositiveIntegerField(default=0)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='investment_projects', to='organisation.organisation')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='investment_projects', to='organisation.unit')),
             ],
             options={
-                "verbose_name": "investeringsprojekt",
-                "verbose_name_plural": "investeringsprojekt",
-                "ordering": ["organisation", "sort_order", "code"],
+                'verbose_name': 'investeringsprojekt',
+                'verbose_name_plural': 'investeringsprojekt',
+                'ordering': ['organisation', 'sort_order', 'code'],
             },
         ),
         migrations.CreateModel(
-            name="InvestmentOutcome",
+            name='InvestmentOutcome',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "expenditure_to_date",
-                    models.DecimalField(
-                        decimal_places=2, max_digits=18, verbose_name="utgifter hittills"
-                    ),
-                ),
-                (
-                    "income_to_date",
-                    models.DecimalField(
-                        decimal_places=2, max_digits=18, verbose_name="inkomster hittills"
-                    ),
-                ),
-                (
-                    "forecast_expenditure",
-                    models.DecimalField(
-                        decimal_places=2, max_digits=18, verbose_name="prognos utgifter"
-                    ),
-                ),
-                (
-                    "forecast_income",
-                    models.DecimalField(
-                        decimal_places=2, max_digits=18, verbose_name="prognos inkomster"
-                    ),
-                ),
-                ("comment", models.TextField(blank=True, verbose_name="kommentar")),
-                (
-                    "period",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="investment_outcomes",
-                        to="organisation.period",
-                    ),
-                ),
-                (
-                    "project",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="outcomes",
-                        to="economy.investmentproject",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('expenditure_to_date', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='utgifter hittills')),
+                ('income_to_date', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='inkomster hittills')),
+                ('forecast_expenditure', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='prognos utgifter')),
+                ('forecast_income', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='prognos inkomster')),
+                ('comment', models.TextField(blank=True, verbose_name='kommentar')),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='investment_outcomes', to='organisation.period')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='outcomes', to='economy.investmentproject')),
             ],
             options={
-                "verbose_name": "investeringsutfall",
-                "verbose_name_plural": "investeringsutfall",
+                'verbose_name': 'investeringsutfall',
+                'verbose_name_plural': 'investeringsutfall',
             },
         ),
         migrations.CreateModel(
-            name="InvestmentFrame",
+            name='InvestmentFrame',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="år")),
-                (
-                    "amount",
-                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="belopp"),
-                ),
-                ("approved_on", models.DateField(blank=True, null=True, verbose_name="beslutad")),
-                ("note", models.CharField(blank=True, max_length=500, verbose_name="anteckning")),
-                (
-                    "project",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="frames",
-                        to="economy.investmentproject",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('year', models.PositiveSmallIntegerField(verbose_name='år')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='belopp')),
+                ('approved_on', models.DateField(blank=True, null=True, verbose_name='beslutad')),
+                ('note', models.CharField(blank=True, max_length=500, verbose_name='anteckning')),
+                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='frames', to='economy.investmentproject')),
             ],
             options={
-                "verbose_name": "investeringsram",
-                "verbose_name_plural": "investeringsramar",
-                "ordering": ["project", "year", "approved_on"],
+                'verbose_name': 'investeringsram',
+                'verbose_name_plural': 'investeringsramar',
+                'ordering': ['project', 'year', 'approved_on'],
             },
         ),
         migrations.CreateModel(
-            name="LedgerBalance",
+            name='LedgerBalance',
             fields=[
-                (
-                    "pk",
-                    models.CompositePrimaryKey(
-                        "unit",
-                        "year",
-                        "month",
-                        "account",
-                        "activity",
-                        "project",
-                        blank=True,
-                        editable=False,
-                        primary_key=True,
-                        serialize=False,
-                    ),
-                ),
-                ("year", models.PositiveSmallIntegerField(verbose_name="år")),
-                ("month", models.PositiveSmallIntegerField(verbose_name="månad")),
-                (
-                    "activity",
-                    models.CharField(
-                        blank=True, default="", max_length=40, verbose_name="verksamhetskod"
-                    ),
-                ),
-                (
-                    "project",
-                    models.CharField(blank=True, default="", max_length=40, verbose_name="projekt"),
-                ),
-                (
-                    "amount",
-                    models.DecimalField(decimal_places=2, max_digits=18, verbose_name="belopp"),
-                ),
-                (
-                    "account",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="ledger_balances",
-                        to="economy.account",
-                    ),
-                ),
-                (
-                    "batch",
-                    models.ForeignKey(
-                        blank=True,
-                        db_constraint=False,
-                        db_index=False,
-                        null=True,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="balances",
-                        to="economy.importbatch",
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        db_index=False,
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="ledger_balances",
-                        to="organisation.organisation",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        db_constraint=False,
-                        db_index=False,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="ledger_balances",
-                        to="organisation.unit",
-                    ),
-                ),
+                ('pk', models.CompositePrimaryKey('unit', 'year', 'month', 'account', 'activity', 'project', blank=True, editable=False, primary_key=True, serialize=False)),
+                ('year', models.PositiveSmallIntegerField(verbose_name='år')),
+                ('month', models.PositiveSmallIntegerField(verbose_name='månad')),
+                ('activity', models.CharField(blank=True, default='', max_length=40, verbose_name='verksamhetskod')),
+                ('project', models.CharField(blank=True, default='', max_length=40, verbose_name='projekt')),
+                ('amount', models.DecimalField(decimal_places=2, max_digits=18, verbose_name='belopp')),
+                ('account', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_balances', to='economy.account')),
+                ('batch', models.ForeignKey(blank=True, db_constraint=False, db_index=False, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='balances', to='economy.importbatch')),
+                ('organisation', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='ledger_balances', to='organisation.organisation')),
+                ('unit', models.ForeignKey(db_constraint=False, db_index=False, on_delete=django.db.models.deletion.PROTECT, related_name='ledger_balances', to='organisation.unit')),
             ],
             options={
-                "verbose_name": "huvudbokssaldo",
-                "verbose_name_plural": "huvudbokssaldon",
+                'verbose_name': 'huvudbokssaldo',
+                'verbose_name_plural': 'huvudbokssaldon',
             },
         ),
         migrations.CreateModel(
-            name="UnitCodeAlias",
+            name='UnitCodeAlias',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("source_code", models.CharField(max_length=40, verbose_name="kod i filen")),
-                ("created_at", models.DateTimeField(auto_now_add=True)),
-                (
-                    "created_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "organisation",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="unit_code_aliases",
-                        to="organisation.organisation",
-                    ),
-                ),
-                (
-                    "unit",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="code_aliases",
-                        to="organisation.unit",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('source_code', models.CharField(max_length=40, verbose_name='kod i filen')),
+                ('created_at', models.DateTimeField(auto_now_add=True)),
+                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to=settings.AUTH_USER_MODEL)),
+                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='unit_code_aliases', to='organisation.organisation')),
+                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='code_aliases', to='organisation.unit')),
             ],
             options={
-                "verbose_name": "alternativ ansvarskod",
-                "verbose_name_plural": "alternativa ansvarskoder",
-                "ordering": ["organisation", "source_code"],
+                'verbose_name': 'alternativ ansvarskod',
+                'verbose_name_plural': 'alternativa ansvarskoder',
+                'ordering': ['organisation', 'source_code'],
             },
         ),
         migrations.AddConstraint(
-            model_name="accountclass",
-            constraint=models.UniqueConstraint(
-                fields=("organisation", "code"), name="account_class_unique"
-            ),
+            model_name='accountclass',
+            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='account_class_unique'),
         ),
         migrations.AddConstraint(
-            model_name="account",
-            constraint=models.UniqueConstraint(
-                fields=("organisation", "number"), name="account_unique"
-            ),
+            model_name='account',
+            constraint=models.UniqueConstraint(fields=('organisation', 'number'), name='account_unique'),
         ),
         migrations.AddConstraint(
-            model_name="forecast",
-            constraint=models.UniqueConstraint(
-                fields=("unit", "period"), name="one_forecast_per_period"
-            ),
+            model_name='forecast',
+            constraint=models.UniqueConstraint(fields=('unit', 'period'), name='one_forecast_per_period'),
         ),
         migrations.AddIndex(
-            model_name="budgetentry",
-            index=models.Index(
-                fields=["unit", "year", "month"], name="economy_bud_unit_id_afc8e3_idx"
-            ),
+            model_name='budgetentry',
+            index=models.Index(fields=['unit', 'year', 'month'], name='economy_bud_unit_id_afc8e3_idx'),
         ),
         migrations.AddConstraint(
-            model_name="budgetentry",
-            constraint=models.UniqueConstraint(
-                fields=("unit", "account_class", "year", "month"), name="budget_entry_unique"
-            ),
+            model_name='budgetentry',
+            constraint=models.UniqueConstraint(fields=('unit', 'account_class', 'year', 'month'), name='budget_entry_unique'),
         ),
         migrations.AddConstraint(
-            model_name="investmentproject",
-            constraint=models.UniqueConstraint(
-                fields=("organisation", "code"), name="investment_code_unique"
-            ),
+            model_name='investmentproject',
+            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='investment_code_unique'),
         ),
         migrations.AddConstraint(
-            model_name="investmentoutcome",
-            constraint=models.UniqueConstraint(
-                fields=("project", "period"), name="investment_outcome_unique"
-            ),
+            model_name='investmentoutcome',
+            constraint=models.UniqueConstraint(fields=('project', 'period'), name='investment_outcome_unique'),
         ),
         migrations.AddConstraint(
-            model_name="unitcodealias",
-            constraint=models.UniqueConstraint(
-                fields=("organisation", "source_code"), name="unit_code_alias_unique"
-            ),
+            model_name='unitcodealias',
+            constraint=models.UniqueConstraint(fields=('organisation', 'source_code'), name='unit_code_alias_unique'),
         ),
     ]

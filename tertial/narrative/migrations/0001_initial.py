@@ -6,151 +6,70 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
-        ("organisation", "0001_initial"),
+        ('organisation', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="DecisionEvent",
+            name='DecisionEvent',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[("decision", "beslut"), ("event", "händelse")],
-                        max_length=10,
-                        verbose_name="slag",
-                    ),
-                ),
-                ("text", models.TextField(verbose_name="text")),
-                ("date", models.DateField(blank=True, null=True, verbose_name="datum")),
-                ("sort_order", models.PositiveIntegerField(default=0)),
-                (
-                    "period",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="decisions_events",
-                        to="organisation.period",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="ändrad av",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                ('kind', models.CharField(choices=[('decision', 'beslut'), ('event', 'händelse')], max_length=10, verbose_name='slag')),
+                ('text', models.TextField(verbose_name='text')),
+                ('date', models.DateField(blank=True, null=True, verbose_name='datum')),
+                ('sort_order', models.PositiveIntegerField(default=0)),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions_events', to='organisation.period')),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av')),
             ],
             options={
-                "verbose_name": "beslut eller händelse",
-                "verbose_name_plural": "beslut och händelser",
-                "ordering": ["period", "kind", "sort_order"],
+                'verbose_name': 'beslut eller händelse',
+                'verbose_name_plural': 'beslut och händelser',
+                'ordering': ['period', 'kind', 'sort_order'],
             },
         ),
         migrations.CreateModel(
-            name="PlanFollowUp",
+            name='PlanFollowUp',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
-                ("title", models.CharField(max_length=300, verbose_name="plan eller program")),
-                ("body", models.TextField(verbose_name="uppföljning")),
-                ("sort_order", models.PositiveIntegerField(default=0)),
-                (
-                    "period",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="plan_follow_ups",
-                        to="organisation.period",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="ändrad av",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                ('title', models.CharField(max_length=300, verbose_name='plan eller program')),
+                ('body', models.TextField(verbose_name='uppföljning')),
+                ('sort_order', models.PositiveIntegerField(default=0)),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='plan_follow_ups', to='organisation.period')),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av')),
             ],
             options={
-                "verbose_name": "uppföljning av plan",
-                "verbose_name_plural": "uppföljning av planer och program",
-                "ordering": ["period", "sort_order"],
+                'verbose_name': 'uppföljning av plan',
+                'verbose_name_plural': 'uppföljning av planer och program',
+                'ordering': ['period', 'sort_order'],
             },
         ),
         migrations.CreateModel(
-            name="NarrativeSection",
+            name='NarrativeSection',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("version", models.PositiveIntegerField(default=1, verbose_name="version")),
-                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="ändrad")),
-                ("key", models.SlugField(max_length=80, verbose_name="nyckel")),
-                ("title", models.CharField(blank=True, max_length=300, verbose_name="rubrik")),
-                (
-                    "body",
-                    models.TextField(
-                        blank=True,
-                        help_text="Markdown: stycken och punktlistor.",
-                        verbose_name="text",
-                    ),
-                ),
-                ("sort_order", models.PositiveIntegerField(default=0)),
-                (
-                    "period",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="narrative_sections",
-                        to="organisation.period",
-                    ),
-                ),
-                (
-                    "updated_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                        verbose_name="ändrad av",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('version', models.PositiveIntegerField(default=1, verbose_name='version')),
+                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='ändrad')),
+                ('key', models.SlugField(max_length=80, verbose_name='nyckel')),
+                ('title', models.CharField(blank=True, max_length=300, verbose_name='rubrik')),
+                ('body', models.TextField(blank=True, help_text='Markdown: stycken och punktlistor.', verbose_name='text')),
+                ('sort_order', models.PositiveIntegerField(default=0)),
+                ('period', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='narrative_sections', to='organisation.period')),
+                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='ändrad av')),
             ],
             options={
-                "verbose_name": "textavsnitt",
-                "verbose_name_plural": "textavsnitt",
-                "ordering": ["period", "sort_order"],
-                "constraints": [
-                    models.UniqueConstraint(fields=("period", "key"), name="narrative_key_unique")
-                ],
+                'verbose_name': 'textavsnitt',
+                'verbose_name_plural': 'textavsnitt',
+                'ordering': ['period', 'sort_order'],
+                'constraints': [models.UniqueConstraint(fields=('period', 'key'), name='narrative_key_unique')],
             },
         ),
     ]
