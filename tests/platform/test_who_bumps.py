@@ -31,6 +31,8 @@ NEVER_WATCHED = {
     "audit.auditentry": "tertial.audit.log.record bumps as it writes the entry",
     "access.apitoken": "an API read writes its token's last use",
     "economy.importjob": "an import's progress, written while it runs",
+    "records.recordimportjob": "a record import's progress, written while it runs",
+    "records.recordkey": "the pseudonymisation key, which no page part shows",
     "reports.editionfile": "a frozen edition rendered to a file by the GET that asks for it",
     "notifications.preference": "a person's choice of e-mails, which no page part shows",
     "notifications.sent": "the log of messages sent, which no page part shows",
