@@ -295,3 +295,11 @@ def test_a_value_typed_as_missing_gives_way_to_a_computed_one(org, invoices):
     services.compute_values(org)
     stored = calls.values.get(through_month=4)
     assert (stored.value, stored.source) == (Decimal("4"), services.RECORDS_SOURCE)
+
+
+def test_a_kept_file_gone_leaves_the_values_as_they_were(org, invoices):
+    services.define_indicator(org.indicators.get(code="calls"), {"kind": "invoices"})
+    services.compute_values(org)
+    files.batch_path(invoices).unlink()
+    services.compute_values(org)
+    assert value_of(org, "calls") == Decimal("4")
