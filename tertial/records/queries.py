@@ -42,10 +42,6 @@ def definition_of(indicator) -> dict | None:
     return row.definition if row is not None else None
 
 
-def computed_values(indicator) -> list[ComputedValue]:
-    return list(ComputedValue.objects.filter(indicator=indicator))
-
-
 def computed_value(indicator, year: int, through_month: int, gender: str = "T"):
     return ComputedValue.objects.filter(
         indicator=indicator, year=year, through_month=through_month, gender=gender
@@ -164,14 +160,6 @@ def typed_differences(
         if round_half_up(typed.value, decimals) != round_half_up(value.value, decimals):
             found.append(Difference(indicator, typed.gender, typed.value, value.value))
     return found
-
-
-def computed_by_key(organisation: Organisation) -> dict[tuple, ComputedValue]:
-    """Every computed value of the organisation by (indicator id, year, month, gender)."""
-    return {
-        (c.indicator_id, c.year, c.through_month, c.gender): c
-        for c in ComputedValue.objects.filter(indicator__organisation=organisation)
-    }
 
 
 @dataclass(frozen=True)

@@ -236,14 +236,18 @@ def compute_values(organisation: Organisation, *, actor=None) -> int:
                 # records end in August is no value for the year.
                 if not all(any(k in b.months for b in batches) for k in keys):
                     continue
-                source = files.relation(batches, year, months)
+                read = [b for b in batches if set(keys) & set(b.months)]
+                # A kept file gone (a data folder not restored with the database) would
+                # give a value of part of the records: the value is left as it was.
+                if not all(files.batch_path(b).is_file() for b in read):
+                    continue
+                source = files.relation(read, year, months)
                 if source is None:
                     continue
                 # Each batch read, with the months it supplied: a later file may take them.
                 used = [
                     {"id": b.pk, "months": sorted(set(keys) & set(b.months))}
-                    for b in sorted(batches, key=lambda b: b.pk)
-                    if set(keys) & set(b.months)
+                    for b in sorted(read, key=lambda b: b.pk)
                 ]
                 covered = sorted({k for b in batches for k in keys if k in b.months})
                 select = definitions.aggregate_sql(definition)

@@ -32,6 +32,8 @@ NEVER_WATCHED = {
     "access.apitoken": "an API read writes its token's last use",
     "access.signinidentity": "a sign-in writes its last use; no page part shows it",
     "economy.importjob": "an import's progress, written while it runs",
+    "records.recordimportjob": "a record import's progress, written while it runs",
+    "records.recordkey": "the pseudonymisation key, which no page part shows",
     "reports.editionfile": "a frozen edition rendered to a file by the GET that asks for it",
     "notifications.preference": "a person's choice of e-mails, which no page part shows",
     "notifications.sent": "the log of messages sent, which no page part shows",

@@ -295,3 +295,18 @@ def test_a_value_typed_as_missing_gives_way_to_a_computed_one(org, invoices):
     services.compute_values(org)
     stored = calls.values.get(through_month=4)
     assert (stored.value, stored.source) == (Decimal("4"), services.RECORDS_SOURCE)
+
+
+def test_a_kept_file_gone_leaves_the_values_as_they_were(org, invoices, tmp_path):
+    services.define_indicator(org.indicators.get(code="calls"), {"kind": "invoices"})
+    later = write(
+        tmp_path / "mars-april.csv",
+        "Nr;Datum;Leverantör;Belopp;Ansvar;E-faktura;E-handel;Avtal\n"
+        + "".join(f"{n};2020-0{m}-12;X AB;1,00;3100;Ja;Ja;\n" for n, m in enumerate("3344")),
+    )
+    import_records(org, later, mapping=INVOICES)
+    services.compute_values(org)
+    assert value_of(org, "calls") == Decimal("6")  # January and February from the first file
+    files.batch_path(invoices).unlink()
+    services.compute_values(org)
+    assert value_of(org, "calls") == Decimal("6")

@@ -101,6 +101,10 @@ def test_a_controller_changes_a_definition_and_the_value_is_computed_again(
     assert login(people.reader).post(action, {"definition": new}).status_code == 403
     assert login(people.lkdata_head).post(action, {"definition": new}).status_code == 403
     client = login(people.controller)
+    unit_page = client.get(url("unit", period_2020_08, people.lkdata.pk)).content.decode()
+    assert "Beräkna värdet från poster" in unit_page  # an indicator not yet computed
+    reader_page = login(people.reader).get(url("unit", period_2020_08, people.lkdata.pk))
+    assert "Beräkna värdet från poster" not in reader_page.content.decode()
     bad = client.post(action, {"definition": "kind: contacts\ncompute: average\n"})
     assert bad.status_code == 400 and "compute" in bad.content.decode()
     assert client.post(action, {"definition": "{"}).status_code == 400
