@@ -28,7 +28,9 @@ def without_controls(text: str) -> str:
 @lru_cache(maxsize=4096)
 def markdown_to_html(text: str) -> str:
     """Markdown as HTML holding only ``ALLOWED_TAGS`` (links keep their address only)."""
-    html = markdown.markdown(without_controls(text or ""), extensions=["sane_lists"], output_format="html")
+    html = markdown.markdown(
+        without_controls(text or ""), extensions=["sane_lists"], output_format="html"
+    )
     return nh3.clean(
         html,
         tags=set(ALLOWED_TAGS),
