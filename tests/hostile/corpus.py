@@ -120,12 +120,14 @@ NAMES = [
     "a" * 10_000,
     "\u202eevil",
     "Ω≈ç√∫",
-    "\x00\x01",
+    "\x01\x02\x1b[31m",
     "&amp;&lt;",
     "']]>",
     "<w:p/>",
     "\\input{/etc/passwd}",
 ]
+# A NUL byte never reaches a name: every form refuses it (Django), the folder's YAML and CSV
+# readers too, and PostgreSQL could not store it.
 
 # Bytes of files as clumsy exports write them.
 ENCODINGS = [
