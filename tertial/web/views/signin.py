@@ -13,7 +13,6 @@ import logging
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth import logout as end_session
-from django.contrib.auth import views as auth_views
 from django.core import signing
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from tertial.access import oidc
 from tertial.access.signin import account_for
+from tertial.web import stash
 
 log = logging.getLogger(__name__)
 
@@ -193,10 +193,11 @@ def sso_callback(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_ID_TOKEN] = id_token
     response = redirect(pending.next_url)
     response.delete_cookie(COOKIE, path=_cookie_path())
+    stash.mark_signed_in(request, response, user)
     return response
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(stash.SignInView):
     """Django's sign-in page, with the way to sign in with the municipality's account when
     single sign-on is configured."""
 
