@@ -64,7 +64,7 @@ def test_the_page_says_where_the_table_goes_and_shows_every_project(
     people, period_2020_08, url, login
 ):
     html = login(people.reader).get(url("investments", period_2020_08)).content.decode()
-    assert "I rapporten: Ekonomi › Investeringar" in html
+    assert "I rapporten: Ekonomi per verksamhet och slag › Investeringar" in html
     assert "IT-utrustning" in html and "45\u00a0000" in html
 
 
