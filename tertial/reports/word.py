@@ -475,6 +475,13 @@ class _Writer:
             doc.add_section(WD_SECTION.NEW_PAGE)
         if r.cover and not self.own_template:
             self.cover()
+        if r.working_copy:
+            self.para(
+                _(
+                    "Arbetskopia: systemets förslag till bedömning visas här för den som "
+                    "bedömer, men inte i den publicerade rapporten."
+                )
+            ).runs[0].bold = True
         if r.toc:
             self.toc()
         self.body()
