@@ -230,6 +230,29 @@ def indicator_tables(period: Period) -> list[Table]:
     return list(tables.values())
 
 
+def same_period_earlier(period: Period, years: int = 2) -> dict[str, dict[int, object]]:
+    """The values of the same months of earlier years (January–August 2019 beside January–
+    August 2020), by the refs the indicator tables' rows carry ("indicator:<code>" and
+    "indicator:<code>:<gender>"): what a part of a year is compared with. Empty for a
+    period that ends with the year."""
+    if period.end_month == 12:
+        return {}
+    found: dict[str, dict[int, object]] = {}
+    rows = IndicatorValue.objects.filter(
+        indicator__organisation=period.organisation,
+        year__in=range(period.year - years, period.year),
+        through_month=period.end_month,
+        kind=ACTUAL,
+        value__isnull=False,
+    ).select_related("indicator")
+    for row in rows:
+        ref = f"indicator:{row.indicator.code}"
+        if row.gender != TOTAL:
+            ref += f":{row.gender}"
+        found.setdefault(ref, {})[row.year] = row.value
+    return found
+
+
 # ---- Core volumes and personnel -----------------------------------------------------------
 
 

@@ -144,7 +144,9 @@ class _Assembler:
             case "indicator_tables":
                 return [TableBlock(t) for t in self.indicator_tables() if t.rows]
             case "indicator_trends":
-                found = indicator_trend_charts(self.indicator_tables())
+                found = indicator_trend_charts(
+                    self.indicator_tables(), goals.same_period_earlier(self.period)
+                )
                 return [ChartGroup(title, found)] if found else []
         raise ValueError(f"unknown content kind {spec.kind!r}")
 
@@ -249,20 +251,53 @@ def _target(table: Table, row) -> tuple[Decimal | None, str]:
     return None, ""
 
 
-def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
+def _with_same_period(
+    columns: list[str],
+    labels: list[str],
+    lines: list[tuple[str, object]],
+    earlier: dict[str, dict[int, Decimal]],
+) -> tuple[list[str], list[int], list[list[Decimal | None]]]:
+    """The chart's periods and each line's values: the table's columns, with the same months
+    of earlier years put before a part of a year, so that it is compared with its like."""
+    periods, spans = [], []
+    values: list[list[Decimal | None]] = [[] for _line in lines]
+    for key, label in zip(columns, labels, strict=True):
+        span = _span(key)
+        if span < 12:
+            year = int(key.partition("-")[0])
+            for earlier_year in sorted({y for _l, r in lines for y in earlier.get(r.ref, {})}):
+                if earlier_year >= year:
+                    continue
+                periods.append(months_to(span, earlier_year))
+                spans.append(span)
+                for index, (_label, row) in enumerate(lines):
+                    values[index].append(earlier.get(row.ref, {}).get(earlier_year))
+        periods.append(label)
+        spans.append(span)
+        for index, (_label, row) in enumerate(lines):
+            cell = row.cells.get(key)
+            values[index].append(cell.value if cell is not None else None)
+    return periods, spans, values
+
+
+def indicator_trend_charts(
+    tables: list[Table], earlier: dict[str, dict[int, Decimal]] | None = None
+) -> list[Chart]:
     """A small line chart for every indicator with values in at least two periods.
 
     An indicator's gender rows (refs "indicator:<code>:K" and ":M") become further lines of
     its chart; a unit row under a group row is titled "<group> – <unit>". Its target is drawn
-    as a line, and values of a part of the year are not joined to full years.
+    as a line, and values of a part of the year are not joined to full years but to the same
+    months of earlier years (``earlier``, by row ref), where there are such values.
     """
+    earlier = earlier or {}
     found: list[Chart] = []
     for table in tables:
         columns = _trend_columns(table)
         if len(columns) < 2:
             continue
-        periods = [table.column(c).label for c in columns]
-        spans_labels = [_span_label(c, label) for c, label in zip(columns, periods, strict=True)]
+        labels = [table.column(c).label for c in columns]
+        spans_labels = [_span_label(c, label) for c, label in zip(columns, labels, strict=True)]
         group = ""
         for index, row in enumerate(table.rows):
             if row.role == RowRole.GROUP:
@@ -275,18 +310,22 @@ def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
             lines = [("Totalt", row)] + [
                 (r.label, r) for r in table.rows[index + 1 :] if r.ref.startswith(row.ref + ":")
             ]
+            spans = [_span(c) for c in columns]
+            mixed = len(set(spans)) > 1
+            periods, spans, values = _with_same_period(
+                columns, spans_labels if mixed else labels, lines, earlier
+            )
             series = [
                 Series(
                     label,
-                    [r.cells[c].value if c in r.cells else None for c in columns],
+                    line_values,
                     _shown_decimals([r.cells[c] for c in columns if c in r.cells]),
                 )
-                for label, r in lines
+                for (label, r), line_values in zip(lines, values, strict=True)
             ]
             if sum(1 for v in series[0].values if v is not None) < 2:
                 continue
             shown = [r.cells[c] for _label, r in lines for c in columns if c in r.cells]
-            spans = [_span(c) for c in columns]
             percent = any(row.cells[c].text.endswith("%") for c in columns if c in row.cells)
             target, target_label = _target(table, row)
             found.append(
@@ -294,7 +333,7 @@ def indicator_trend_charts(tables: list[Table]) -> list[Chart]:
                     key=f"trend:{row.ref}",
                     title=f"{group} – {row.label}" if group and row.level else row.label,
                     # "jan–aug 2020" beside "2019": the reader sees which values are years
-                    periods=periods if len(set(spans)) == 1 else spans_labels,
+                    periods=periods,
                     series=series,
                     unit="%" if percent else "",
                     decimals=_shown_decimals(shown),

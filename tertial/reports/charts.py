@@ -287,7 +287,9 @@ def _draw_trend(chart: Chart) -> Figure:
             gid="target",
         )
         drawn += 1
-    ax.set_xticks(xs, chart.categories, fontsize=6.5)
+    # "jan–aug" over "2020": periods side by side keep their own room
+    wrapped = [c.replace(" ", "\n", 1) if "–" in c else c for c in chart.categories]
+    ax.set_xticks(xs, wrapped, fontsize=6.5)
     ax.set_xlim(-0.3, len(xs) - 0.4)
     known = [float(v) for s in chart.series for v in s.values if v is not None]
     if chart.target is not None:
@@ -318,7 +320,8 @@ def _draw_trend(chart: Chart) -> Figure:
             handlelength=2.2,
         )
         top = 0.95 - 0.075 * ((drawn + 1) // 2)
-    fig.subplots_adjust(left=0.16, right=0.86, top=top, bottom=0.16)
+    bottom = 0.22 if wrapped != chart.categories else 0.16
+    fig.subplots_adjust(left=0.16, right=0.86, top=top, bottom=bottom)
     return fig
 
 

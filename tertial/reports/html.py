@@ -87,6 +87,11 @@ class TableView:
     key: str = ""
     label_position: int = 0
     labelled_by: str = ""  # the id of the heading that names the table when it has no caption
+    # Headers of two rows, when columns share the words before a comma ("Prognos 2020,
+    # utgifter" and "…, inkomster" under one "Prognos 2020"): (label, span, numeric) for the
+    # first row, a span of 1 standing over both rows; the grouped columns' own words below.
+    groups: list[tuple[str, int, bool]] = field(default_factory=list)
+    sub_labels: list[tuple[str, bool]] = field(default_factory=list)
 
     @property
     def columns_before(self) -> list[tuple[str, str, bool]]:
@@ -129,6 +134,31 @@ def _aligned_as_numbers(table: Table, key: str) -> bool:
     return bool(filled) and all(c.value is not None for c in filled)
 
 
+def header_groups(
+    columns: list[tuple[str, str, bool]],
+) -> tuple[list[tuple[str, int, bool]], list[tuple[str, bool]]]:
+    """The two header rows of columns that share a first part, by design instead of headers
+    that wrap to five lines; ([], []) when no two neighbouring columns share one."""
+    runs: list[list[tuple[str, str, bool]]] = []
+    for label, _note, numeric in columns:
+        head, sep, tail = label.rpartition(", ")
+        if sep and runs and runs[-1][0][0] == head:
+            runs[-1].append((head, tail, numeric))
+        else:
+            runs.append([(head, tail, numeric) if sep else (label, "", numeric)])
+    if all(len(run) == 1 for run in runs):
+        return [], []
+    groups, subs = [], []
+    for run in runs:
+        if len(run) == 1:
+            head, tail, numeric = run[0]
+            groups.append((f"{head}, {tail}" if tail else head, 1, numeric))
+            continue
+        groups.append((run[0][0], len(run), run[0][2]))
+        subs += [(tail, numeric) for _head, tail, numeric in run]
+    return groups, subs
+
+
 def table_view(table: Table) -> TableView:
     """What the templates need of a table: headers, cells in order, which cell is the row header.
 
@@ -159,16 +189,20 @@ def table_view(table: Table) -> TableView:
         rows.append(RowView(row.label, ROW_CLASSES[row.role], cells, indent, label_position))
     notes = list(table.notes)
     notes += [f"{c.label}: {c.note}" for c in table.columns if c.note and c.note not in notes]
+    columns = [(c.label, c.note, numeric[c.key]) for c in shown]
+    groups, sub_labels = header_groups(columns) if label_position == 0 else ([], [])
     return TableView(
         # "Investeringar" over "Investeringar, belopp tkr" says the same thing twice.
         caption=table.caption if table.caption.startswith(table.title) else table.title,
         subcaption="" if table.caption.startswith(table.title) else table.caption,
         label_heading=table.column(label_key).label if label_key else _label_heading(table),
-        columns=[(c.label, c.note, numeric[c.key]) for c in shown],
+        columns=columns,
         rows=rows,
         notes=notes,
         key=table.key,
         label_position=label_position,
+        groups=groups,
+        sub_labels=sub_labels,
     )
 
 

@@ -106,6 +106,15 @@ def _repeat_header(row) -> None:
     trpr.append(element)
 
 
+def _header_text(cell, label: str, numeric: bool, *, centred: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.add_run(without_controls(label)).bold = True
+    if centred:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    elif numeric:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
 def _keep_with_next(paragraph) -> None:
     paragraph.paragraph_format.keep_with_next = True
 
@@ -303,12 +312,12 @@ class _Writer:
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         header = table.rows[0]
         _repeat_header(header)
-        heads = view.columns_before + [(view.label_heading, "", False)] + view.columns_after
-        for cell, (label, _note, is_numeric) in zip(header.cells, heads, strict=True):
-            paragraph = cell.paragraphs[0]
-            paragraph.add_run(without_controls(label)).bold = True
-            if is_numeric:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        if view.groups:
+            self.grouped_header(table, view)
+        else:
+            heads = view.columns_before + [(view.label_heading, "", False)] + view.columns_after
+            for cell, (label, _note, is_numeric) in zip(header.cells, heads, strict=True):
+                _header_text(cell, label, is_numeric)
         for row in view.rows:
             cells = table.add_row().cells
             bold = row.css in ("sum", "group") or None
@@ -329,6 +338,7 @@ class _Writer:
                 paragraph.add_run(without_controls(text)).bold = bold
                 if value.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        self.column_widths(table, view)
         for row in table.rows:
             for cell in row.cells:
                 for paragraph in cell.paragraphs:
@@ -338,6 +348,43 @@ class _Writer:
         for note in view.notes:
             doc.add_paragraph(without_controls(note)).runs[0].font.size = Pt(8)
         doc.add_paragraph()
+
+    def column_widths(self, table, view) -> None:
+        """The row labels as wide as they need (within a third of the page), the figures
+        sharing the rest: equal columns leave "varav inkomster" three lines high."""
+        count = len(view.columns) + 1
+        if count < 3:
+            return
+        total = 16.6
+        longest = max((len(row.label) + 2 * row.indent for row in view.rows), default=10)
+        label = min(total / 3, max(2.5, 0.19 * longest))
+        figure = (total - label) / (count - 1)
+        table.autofit = False
+        widths = [Cm(label if i == view.label_position else figure) for i in range(count)]
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width  # the grid, which LibreOffice reads
+        for row in table.rows:
+            for index, cell in enumerate(row.cells):
+                cell.width = Cm(label if index == view.label_position else figure)
+
+    def grouped_header(self, table, view) -> None:
+        """Two header rows: a group's words once over its columns, the columns' own below."""
+        first, second = table.rows[0], table.add_row()
+        _repeat_header(second)
+        first.cells[0].merge(second.cells[0])
+        _header_text(first.cells[0], view.label_heading, False)
+        index, subs = 1, iter(view.sub_labels)
+        for label, span, numeric in view.groups:
+            if span == 1:
+                cell = first.cells[index].merge(second.cells[index])
+                _header_text(cell, label, numeric)
+            else:
+                cell = first.cells[index].merge(first.cells[index + span - 1])
+                _header_text(cell, label, False, centred=True)
+                for offset in range(span):
+                    sub, sub_numeric = next(subs)
+                    _header_text(second.cells[index + offset], sub, sub_numeric)
+            index += span
 
     def chart(self, chart: Chart, width_cm: float = 16.0) -> None:
         doc = self.document
@@ -428,6 +475,13 @@ class _Writer:
             doc.add_section(WD_SECTION.NEW_PAGE)
         if r.cover and not self.own_template:
             self.cover()
+        if r.working_copy:
+            self.para(
+                _(
+                    "Arbetskopia: systemets förslag till bedömning visas här för den som "
+                    "bedömer, men inte i den publicerade rapporten."
+                )
+            ).runs[0].bold = True
         if r.toc:
             self.toc()
         self.body()

@@ -489,3 +489,17 @@ def test_word_small_headings_look_alike_at_every_depth_and_follow_the_structure(
         for p in document.paragraphs
         if p.style.name.startswith("Heading") and p.text == "Analys och kommentar"
     ]
+
+
+def test_investment_headers_are_grouped_instead_of_wrapping(html, word):
+    assert '<th scope="colgroup" colspan="3" class="group num">Prognos 2020</th>' in html
+    assert '<th scope="col" class="num">inkomster</th>' in html
+    document = docx.Document(io.BytesIO(word))
+    investments = next(t for t in document.tables if "IT-utrustning" in t.rows[3].cells[0].text)
+    assert [c.text for c in investments.rows[1].cells][1:6] == [
+        "utgifter",
+        "inkomster",
+        "utgifter",
+        "inkomster",
+        "netto",
+    ]

@@ -238,3 +238,13 @@ def test_word_without_libreoffice_asks_word_to_fill_in_the_contents(report):
     data = render_docx(report, paginate=False)
     settings = zipfile.ZipFile(io.BytesIO(data)).read("word/settings.xml").decode()
     assert "updateFields" in settings
+
+
+def test_a_working_copy_in_word_says_so():
+    from dataclasses import replace
+
+    working = replace(sample_report(), working_copy=True)
+    document = docx.Document(io.BytesIO(render_docx(working, paginate=False)))
+    assert any(p.text.startswith("Arbetskopia:") for p in document.paragraphs)
+    plain = docx.Document(io.BytesIO(render_docx(sample_report(), paginate=False)))
+    assert not any(p.text.startswith("Arbetskopia:") for p in plain.paragraphs)

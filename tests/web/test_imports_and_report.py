@@ -98,6 +98,11 @@ def test_report_page_checks_downloads_and_editions(people, period_2020_08, url, 
     assert response.status_code == 200 and response.content[:2] == b"PK"
     assert "utkast" in response["Content-Disposition"]
     assert client.get(url("report_download", period_2020_08, "exe")).status_code == 404
+    working = client.get(url("report_download", period_2020_08, "html") + "?arbetskopia=1")
+    assert "arbetskopia" in working["Content-Disposition"]
+    assert "Avviker från förslaget" in working.content.decode()
+    draft = client.get(url("report_download", period_2020_08, "html")).content.decode()
+    assert "Avviker från förslaget" not in draft
     outsider = login(people.outsider)
     assert outsider.get(url("report_download", period_2020_08, "html")).status_code == 404
     freeze_edition(period_2020_08, actor=people.head, reason="första")

@@ -117,8 +117,9 @@ def unlock_period(request: HttpRequest, slug: str, key: str) -> HttpResponse:
 
 @member_page
 def download(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpResponse:
-    """The report in one format: a locked period's frozen edition, else as the data are now;
-    ``?edition=N`` asks for an earlier edition."""
+    """The report in one format: a locked period's frozen edition, else as the data are now
+    (``?arbetskopia=1``: as a working copy with the system's proposals); ``?edition=N`` asks
+    for an earlier edition."""
     period = get_period_for(request, slug, key)
     if fmt not in report_services.FORMATS:
         raise Http404
@@ -131,10 +132,15 @@ def download(request: HttpRequest, slug: str, key: str, fmt: str) -> HttpRespons
         data = report_services.edition_file(edition, fmt)
         name = f"{period.organisation.slug}-{period.key}-utgava-{edition.number}.{fmt}"
     else:
+        # A working copy shows the system's proposals to those who judge; never published.
+        working = request.GET.get("arbetskopia") == "1"
         data = report_services.render(
-            build_report(period), fmt, template=report_services.word_template(period)
+            build_report(period, working_copy=working),
+            fmt,
+            template=report_services.word_template(period),
         )
-        name = f"{period.organisation.slug}-{period.key}-utkast.{fmt}"
+        kind = "arbetskopia" if working else "utkast"
+        name = f"{period.organisation.slug}-{period.key}-{kind}.{fmt}"
     response = HttpResponse(data, content_type=report_services.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
