@@ -15,6 +15,8 @@ from tertial.core.errors import Refused
 from tertial.narrative import queries as texts
 from tertial.narrative import services as narrative
 from tertial.organisation.models import Period
+from tertial.platform import cache
+from tertial.reports.figures import placeholders_in, report_figures
 from tertial.reports.places import headings_of, places_of
 from tertial.web.forms import (
     DecisionEventForm,
@@ -68,9 +70,16 @@ def render_texts(
             "history": history(obj),
         }
 
+    figures = cache.cached(
+        period.fiscal_year.organisation_id,
+        ("report-figures", period.pk),
+        lambda: report_figures(period),
+    )
+    shown = {figure.code: figure.text for figure in figures}
     sections = [
         {
             "section": section,
+            "live": [(code, shown.get(code)) for code in placeholders_in(section.body)],
             "heading": headings.get(f"text:{section.key}"),
             "placed": f"text:{section.key}" in places,
             **item(
@@ -151,6 +160,7 @@ def render_texts(
             "new_plan_form": new_form(NEW_PLAN, PlanForm),
             "new_plan_action": reverse("text_plan_add", args=[slug, key]),
             "editable": editable,
+            "figures": figures if editable else [],
         }
     )
     return render(request, "web/texts.html", context, status=status)
