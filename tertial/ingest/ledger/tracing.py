@@ -115,7 +115,7 @@ def rows_page(
                 rows = None
             if rows is None:
                 n, amount = con.execute(
-                    f"SELECT count(*), coalesce(sum(amount), 0) FROM ({select})"
+                    _totals_sql(select, prepared[0], codes, year, month_list, account)
                 ).fetchone()
             count, total = count + n, total + Decimal(amount)
             if full:
@@ -135,6 +135,19 @@ def rows_page(
     finally:
         con.close()
     return RowsPage(int(count), total, found, batches)
+
+
+def _totals_sql(select: str, path: Path, codes, year, months, account) -> str:
+    """The count and sum of the rows ``select`` reads: from the counts per unit and month
+    kept beside them where they answer it (any account), else by reading the rows."""
+    counts = counts_path(path)
+    if account is None and counts.is_file():
+        return (
+            "SELECT coalesce(sum(row_count), 0), coalesce(sum(amount), 0) "
+            f"FROM read_parquet({quote_literal(str(counts))}) "
+            f"WHERE {_where(codes, year, months, None)}"
+        )
+    return f"SELECT count(*), coalesce(sum(amount), 0) FROM ({select})"
 
 
 def _page_with_totals(con, select: str, wanted: int | None, have: int, skip: int):
@@ -215,7 +228,16 @@ def prepare(batch) -> tuple[Path, dict] | None:
             f"TO {quote_literal(str(partial))} "
             f"(FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP_SIZE})"
         )
+        # The administration's total has millions of rows behind it: their count and sum
+        # per unit and month answer it without reading them.
+        counted = work_dir / counts_path(target).name
+        con.execute(
+            "COPY (SELECT unit, year, month, count(*) AS row_count, sum(amount) AS amount "
+            f"FROM read_parquet({quote_literal(str(partial))}) GROUP BY ALL ORDER BY ALL) "
+            f"TO {quote_literal(str(counted))} (FORMAT parquet)"
+        )
         shutil.move(partial, target)
+        shutil.move(counted, counts_path(target))
     finally:
         con.close()
         shutil.rmtree(work_dir, ignore_errors=True)
@@ -296,6 +318,15 @@ def _select_staged(batch, info) -> str:
 def _select_prepared(batch, path: Path, info: dict, codes, year, months, account) -> str:
     """The SELECT of a batch's prepared rows behind the balances asked for (any unit's with
     no ``codes``): plain comparisons, which DuckDB answers from the row groups' statistics."""
+    return (
+        f"SELECT {int(batch.pk)} AS batch, {quote_literal(info['source_name'])} AS file, "
+        "line, year, month, unit, account, activity, project, amount, text "
+        f"FROM read_parquet({quote_literal(str(path))}) "
+        f"WHERE {_where(codes, year, months, account)}"
+    )
+
+
+def _where(codes, year, months, account) -> str:
     where = [f"year = {int(year)}"]
     if len(months) == 1:
         where.append(f"month = {int(months[0])}")
@@ -307,9 +338,9 @@ def _select_prepared(batch, path: Path, info: dict, codes, year, months, account
         where.append("(" + " OR ".join(f"unit = {quote_literal(c)}" for c in codes) + ")")
     if account is not None:
         where.append(f"account = {quote_literal(account)}")
-    return (
-        f"SELECT {int(batch.pk)} AS batch, {quote_literal(info['source_name'])} AS file, "
-        "line, year, month, unit, account, activity, project, amount, text "
-        f"FROM read_parquet({quote_literal(str(path))}) "
-        f"WHERE {' AND '.join(where)}"
-    )
+    return " AND ".join(where)
+
+
+def counts_path(prepared: Path) -> Path:
+    """Where the count and sum of a prepared file's rows per unit and month are kept."""
+    return prepared.with_suffix(".counts.parquet")
