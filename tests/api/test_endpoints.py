@@ -291,3 +291,15 @@ def test_a_units_rows_come_a_page_at_a_time_in_line_order(api):
     assert [row["line"] for row in first["results"] + second["results"]] == lines[:10]
     assert first["count"] == second["count"] == beyond["count"] == whole["count"]
     assert first["sum"] == beyond["sum"] == whole["sum"] and beyond["results"] == []
+
+
+def test_rows_of_a_large_import_not_prepared_yet_answer_503_with_retry_after(api, monkeypatch):
+    from tertial.api import views
+    from tertial.ingest.ledger import tracing
+
+    monkeypatch.setattr(tracing, "prepared", lambda batch: None)
+    monkeypatch.setattr(views, "PREPARED_WHILE_WAITING", 0)
+    monkeypatch.setattr(views, "prepare_later", lambda batches: None)
+    response = api(f"{PERIOD}/ledger/rows?months=1")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert response.json()["error"]["code"] == "not_ready"

@@ -63,7 +63,8 @@ def _kept_files(batch: ImportBatch) -> list[Path]:
     rows = [Path(batch.raw_path)] if batch.raw_path else []
     rows.append(prepared_path(batch))
     kept = [path for row_file in rows for path in (row_file, row_file.with_suffix(".json"))]
-    return [*kept, prepared_path(batch).with_suffix(".counts.parquet")]
+    prepared = prepared_path(batch)
+    return [*kept, prepared.with_suffix(".counts.parquet"), prepared.with_suffix(".lock")]
 
 
 @dataclass(frozen=True)

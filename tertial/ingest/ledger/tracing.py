@@ -11,6 +11,7 @@ without reading the rest (docs/decisions/0010-ledger-rows-kept-sorted-for-tracin
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import tempfile
@@ -80,6 +81,20 @@ class RowsPage:
     batches: list  # the import batches the rows came from, in order
 
 
+class NotPrepared(Exception):
+    """The rows of ``batches`` are too many to prepare while a person waits."""
+
+    def __init__(self, batches: list):
+        super().__init__(", ".join(str(b.pk) for b in batches))
+        self.batches = batches
+
+
+# A trace prepares the rows of an import this large itself (a few seconds at most); a larger
+# one is prepared by the task after the import, and a request for its rows before then is
+# told to come back (``wait_for`` smaller than the batch's rows).
+PREPARED_WHILE_WAITING = 500_000
+
+
 def rows_page(
     organisation,
     year: int,
@@ -89,23 +104,29 @@ def rows_page(
     account: str | None = None,
     limit: int | None = None,
     offset: int = 0,
+    wait_for: int | None = None,
 ) -> RowsPage:
     """The rows behind the balances of a unit (or, with no unit, of the whole organisation)
     in ``months`` of ``year``, on one account or all: ``limit`` of them (at most MAX_PAGE
     when given) from ``offset``. In order of batch, then a unit's by line, the whole
-    organisation's by unit, month and line (the order they are kept in)."""
+    organisation's by unit, month and line (the order they are kept in). With ``wait_for``,
+    batches of more rows than that not prepared yet raise NotPrepared instead."""
     month_list = sorted({months} if isinstance(months, int) else set(months))
     codes, batches = batches_behind(organisation, unit_code, year, month_list, account)
+    if wait_for is not None:
+        waiting = [b for b in batches if b.row_count > wait_for and prepared(b) is None]
+        if waiting:
+            raise NotPrepared(waiting)
     wanted = None if limit is None else min(int(limit), MAX_PAGE)
     skip = max(int(offset), 0)
     count, total, found = 0, Decimal(0), []
     con = _reader()
     try:
         for batch in batches:
-            prepared = prepare(batch)
-            if prepared is None:
+            kept = prepare(batch)
+            if kept is None:
                 continue
-            select = _select_prepared(batch, *prepared, codes, year, month_list, account)
+            select = _select_prepared(batch, *kept, codes, year, month_list, account)
             full = wanted is not None and len(found) >= wanted
             if codes is not None and not full:
                 # A unit's rows are few: the page and the count and sum of them all in one
@@ -115,7 +136,7 @@ def rows_page(
                 rows = None
             if rows is None:
                 n, amount = con.execute(
-                    _totals_sql(select, prepared[0], codes, year, month_list, account)
+                    _totals_sql(select, kept[0], codes, year, month_list, account)
                 ).fetchone()
             count, total = count + n, total + Decimal(amount)
             if full:
@@ -206,6 +227,17 @@ def prepare(batch) -> tuple[Path, dict] | None:
     whatever the batch's row says (a transaction that recorded the move may roll back). Not
     audited: nothing the batch stored changes, only the form its source is kept in.
     """
+    found = prepared(batch)
+    if found is not None:
+        return found
+    # One preparation at a time per batch, across processes (the task and a first trace).
+    with open(prepared_path(batch).with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return prepared(batch) or _prepare(batch)
+
+
+def prepared(batch) -> tuple[Path, dict] | None:
+    """Where the batch's prepared rows are and their JSON; None when not prepared yet."""
     target = prepared_path(batch)
     described = target.with_suffix(".json")
     if target.is_file() and described.is_file():
@@ -213,6 +245,12 @@ def prepare(batch) -> tuple[Path, dict] | None:
         # A batch whose creation was rolled back may have left its number's rows behind.
         if info.get("of") == _identity(batch):
             return target, info
+    return None
+
+
+def _prepare(batch) -> tuple[Path, dict] | None:
+    target = prepared_path(batch)
+    described = target.with_suffix(".json")
     info = raw_info(batch)
     if info is None:
         return None
@@ -247,7 +285,10 @@ def prepare(batch) -> tuple[Path, dict] | None:
         "of": _identity(batch),
         "prepared_from": info,
     }
-    described.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    # Written whole before it is renamed into place: its presence says the rows are ready.
+    partial_info = described.with_suffix(".json.partial")
+    partial_info.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    partial_info.replace(described)
     move_raw_rows(batch, target)
     staged.unlink(missing_ok=True)
     staged.with_suffix(".json").unlink(missing_ok=True)
