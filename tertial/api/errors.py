@@ -21,4 +21,6 @@ class ApiError(Exception):
             response["WWW-Authenticate"] = f'Bearer realm="tertial"{error}'
         if self.status == 405:
             response["Allow"] = "GET"
+        if self.status == 503:
+            response["Retry-After"] = "60"
         return response

@@ -562,6 +562,11 @@ PATHS: dict[str, Any] = {
 }
 
 
+PATHS[f"{PERIOD}/ledger/rows"]["get"]["responses"]["503"] = error_response(
+    "The import's rows are still being prepared for tracing; try again after Retry-After."
+)
+
+
 def openapi_document(server_url: str) -> dict[str, Any]:
     return {
         "openapi": "3.1.0",

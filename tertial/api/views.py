@@ -32,7 +32,13 @@ from tertial.goals.models import (
     IndicatorValue,
     Perspective,
 )
-from tertial.ingest.ledger.tracing import MAX_PAGE, rows_page
+from tertial.ingest.ledger.tracing import (
+    MAX_PAGE,
+    PREPARED_WHILE_WAITING,
+    NotPrepared,
+    rows_page,
+)
+from tertial.ingest.tasks import prepare_later
 from tertial.organisation.models import Organisation, Period
 
 DEFAULT_LIMIT = 500
@@ -509,9 +515,24 @@ def ledger_rows(request: HttpRequest, period: Period) -> JsonResponse:
         raise ApiError(404, "not_found", _("Verksamheten finns inte."))
     limit = int_param(request, "limit", ROWS_LIMIT, 1, MAX_ROWS_LIMIT)
     offset = int_param(request, "offset", 0, 0, 2**31)
-    found = rows_page(
-        organisation, year, months, unit_code=unit, account=account, limit=limit, offset=offset
-    )
+    try:
+        found = rows_page(
+            organisation,
+            year,
+            months,
+            unit_code=unit,
+            account=account,
+            limit=limit,
+            offset=offset,
+            wait_for=PREPARED_WHILE_WAITING,
+        )
+    except NotPrepared as waiting:
+        prepare_later(waiting.batches)
+        raise ApiError(
+            503,
+            "not_ready",
+            _("Raderna förbereds för spårning efter importen. Försök igen om en stund."),
+        ) from None
 
     def link(new_offset: int) -> str:
         query = request.GET.copy()

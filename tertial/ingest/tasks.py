@@ -92,3 +92,10 @@ def prepare_for_tracing(batch_id: int) -> bool:
     """Keep an imported ledger's rows sorted for tracing; False when they are gone."""
     batch = import_batch(batch_id)
     return batch is not None and tracing.prepare(batch) is not None
+
+
+def prepare_later(batches) -> None:
+    """Have the worker prepare ``batches`` for tracing (again: a prepared one is left as is),
+    for imports whose task was never enqueued, such as an organisation folder's."""
+    for batch in batches:
+        prepare_for_tracing.enqueue(batch.pk)

@@ -23,6 +23,7 @@ from tertial.reports.definition import (
     ReportDefinition,
     definition_for,
 )
+from tertial.reports.figures import live_text
 from tertial.reports.language import in_report_language
 from tertial.reports.tree import (
     Block,
@@ -118,7 +119,7 @@ class _Assembler:
                 section = self._texts.get(spec.argument)
                 if section is None or not section.body.strip():
                     return []
-                return [TextBlock(spec.argument, section.body, title)]
+                return [TextBlock(spec.argument, live_text(section.body, self.table), title)]
             case "table":
                 table = self.table(spec.argument)
                 if not table.rows:
@@ -136,7 +137,7 @@ class _Assembler:
                 return self.decisions_events(spec.kind, title)
             case "plans":
                 return [
-                    TextBlock(f"plan:{plan.pk}", plan.body, plan.title)
+                    TextBlock(f"plan:{plan.pk}", live_text(plan.body, self.table), plan.title)
                     for plan in self.period.plan_follow_ups.all()
                 ]
             case "goal_follow_up":

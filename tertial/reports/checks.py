@@ -253,6 +253,9 @@ class _Figure:
     words_before: list[str]
     qualifiers: frozenset[str]
     where: str
+    # The units the figure is about: those its sentence names, else the one its text is
+    # about (a unit's forecast comment); empty when it says nothing of a unit.
+    subjects: frozenset[str] = frozenset()
 
 
 def _unit(raw: str | None) -> str:
@@ -313,7 +316,30 @@ def _same(a: Decimal, b: Decimal, decimals: int) -> bool:
     return round_half_up(a, decimals) == round_half_up(b, decimals)
 
 
-def _texts_of(report: Report) -> list[tuple[str, str]]:
+def _unit_names(report: Report) -> dict[str, str]:
+    """The name of each unit the report's tables show, by its code."""
+    return {
+        row.ref.removeprefix("unit:"): str(row.label)
+        for table in report.tables()
+        for row in table.rows
+        if row.ref.startswith("unit:")
+    }
+
+
+def _subjects(sentence: str, names: dict[str, str], of_text: frozenset[str]) -> frozenset[str]:
+    """The units a sentence names (by their names as the tables show them), else ``of_text``."""
+    lowered = sentence.lower()
+    named = frozenset(
+        code
+        for code, name in names.items()
+        if re.search(rf"(?<!\w){re.escape(name.lower())}(?!\w)", lowered)
+    )
+    return named or of_text
+
+
+def _texts_with_units(report: Report) -> list[tuple[str, str, str]]:
+    """Each text of the report, where it is, and the code of the unit it is about ('' when
+    it is about no one unit)."""
     found = []
     for section in report.sections:
         for block in section.blocks:
@@ -322,16 +348,19 @@ def _texts_of(report: Report) -> list[tuple[str, str]]:
                     (
                         block.markdown,
                         f"{section.title}" + (f" / {block.title}" if block.title else ""),
+                        block.key.removeprefix("forecast_comment:")
+                        if block.key.startswith("forecast_comment:")
+                        else "",
                     )
                 )
             elif isinstance(block, ItemList):
-                found += [(item, f"{section.title} / {block.title}") for item in block.items]
+                found += [(item, f"{section.title} / {block.title}", "") for item in block.items]
             elif isinstance(block, GoalFollowUpBlock):
                 for perspective in block.perspectives:
                     for goal in perspective.goals:
                         where = f"{section.title} / {goal.name}"
-                        found.append((goal.justification, where))
-                        found += [(item.text, where) for item in goal.items]
+                        found.append((goal.justification, where, ""))
+                        found += [(item.text, where, "") for item in goal.items]
     return found
 
 
@@ -343,9 +372,13 @@ def _describe(figure: _Figure) -> str:
 def check_text_figures(report: Report) -> list[Finding]:
     figures: list[_Figure] = []
     sentence_id = 0
-    for text, where in _texts_of(report):
+    names = _unit_names(report)
+    for text, where, unit in _texts_with_units(report):
         found = extract_figures(text, where, sentence_id)
         sentence_id += len(_sentences(text)) + 1
+        of_text = frozenset([unit]) if unit else frozenset()
+        for figure in found:
+            figure.subjects = _subjects(figure.sentence, names, of_text)
         figures += found
     findings = _compare_text_figures(figures)
     findings += _compare_with_tables(figures, report)
@@ -360,6 +393,9 @@ def _compare_text_figures(figures: list[_Figure]) -> list[Finding]:
             if a.sentence_id == b.sentence_id or a.unit != b.unit:
                 continue
             if a.qualifiers != b.qualifiers:
+                continue
+            # Figures about different units are different figures, however alike the words.
+            if a.subjects and b.subjects and a.subjects.isdisjoint(b.subjects):
                 continue
             # Two words that say what is counted, near both figures ("Instagram", "följare").
             if len(a.near & b.near) < 2:

@@ -279,3 +279,27 @@ def test_operating_summary_sum_row_matches_the_reference(api):
 def test_unknown_period_or_table_is_404(api, path):
     response = api(path)
     assert response.status_code == 404
+
+
+def test_a_units_rows_come_a_page_at_a_time_in_line_order(api):
+    whole = api(f"{PERIOD}/ledger/rows?unit=1800&limit=1000").json()
+    first = api(f"{PERIOD}/ledger/rows?unit=1800&limit=5").json()
+    second = api(f"{PERIOD}/ledger/rows?unit=1800&limit=5&offset=5").json()
+    beyond = api(f"{PERIOD}/ledger/rows?unit=1800&limit=5&offset=100000").json()
+    lines = [row["line"] for row in whole["results"]]
+    assert lines == sorted(lines)
+    assert [row["line"] for row in first["results"] + second["results"]] == lines[:10]
+    assert first["count"] == second["count"] == beyond["count"] == whole["count"]
+    assert first["sum"] == beyond["sum"] == whole["sum"] and beyond["results"] == []
+
+
+def test_rows_of_a_large_import_not_prepared_yet_answer_503_with_retry_after(api, monkeypatch):
+    from tertial.api import views
+    from tertial.ingest.ledger import tracing
+
+    monkeypatch.setattr(tracing, "prepared", lambda batch: None)
+    monkeypatch.setattr(views, "PREPARED_WHILE_WAITING", 0)
+    monkeypatch.setattr(views, "prepare_later", lambda batches: None)
+    response = api(f"{PERIOD}/ledger/rows?months=1")
+    assert response.status_code == 503 and response["Retry-After"] == "60"
+    assert response.json()["error"]["code"] == "not_ready"

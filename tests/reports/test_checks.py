@@ -150,3 +150,41 @@ def test_a_text_figure_against_the_table_row_it_names():
     findings = [f for f in check_text_figures(report) if f.code == "text_table_figures"]
     assert len(findings) == 1
     assert table.title in findings[0].message and "−401" in findings[0].message
+
+
+def _units_table() -> Table:
+    return Table(
+        "operating_summary",
+        "Driftsammandrag",
+        [Column("actual", "Redovisat")],
+        [
+            Row("LKDATA", {"actual": Cell("2 600", Decimal("2600000"))}, ref="unit:1800"),
+            Row("Kontakt Linköping", {"actual": Cell("900", Decimal("900000"))}, ref="unit:1500"),
+        ],
+    )
+
+
+def test_two_units_figures_in_alike_words_are_no_contradiction():
+    report = _with(
+        [
+            TableBlock(_units_table()),
+            TextBlock("a", "LKDATA redovisar ett överskott mot budget på 2 600 tkr för perioden."),
+            TextBlock(
+                "b", "Kontakt Linköping redovisar ett överskott mot budget på 900 tkr för perioden."
+            ),
+            TextBlock("forecast_comment:1800", "Överskottet mot budget blir 2 600 tkr i år."),
+            TextBlock("forecast_comment:1500", "Överskottet mot budget blir 900 tkr i år."),
+        ]
+    )
+    assert [f for f in check_text_figures(report) if f.code == "text_figures"] == []
+
+
+def test_one_units_figures_that_differ_are_still_found():
+    report = _with(
+        [
+            TableBlock(_units_table()),
+            TextBlock("a", "LKDATA redovisar ett överskott mot budget på 2 600 tkr för perioden."),
+            TextBlock("b", "LKDATA redovisar ett överskott mot budget på 3 000 tkr för perioden."),
+        ]
+    )
+    assert [f.code for f in check_text_figures(report)].count("text_figures") == 1

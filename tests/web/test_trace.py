@@ -122,3 +122,18 @@ def test_an_indicator_value_shows_where_it_came_from(people, period_2020_08, url
     html = page.content.decode()
     assert f"Källa: {value.source}" in html
     assert re.search(r"Källa: [^<]+\.csv:\d+", html)  # a value from a file names its line
+
+
+def test_rows_of_a_large_import_not_prepared_yet_are_promised_not_waited_for(
+    people, period_2020_08, url, login, monkeypatch
+):
+    from tertial.ingest.ledger import tracing
+
+    monkeypatch.setattr(tracing, "prepared", lambda batch: None)
+    monkeypatch.setattr(trace, "PREPARED_WHILE_WAITING", 0)
+    monkeypatch.setattr(trace, "prepare_later", lambda batches: asked.extend(batches))
+    asked = []
+    response = login(people.reader).get(url("trace_rows", period_2020_08) + "?month=1")
+    assert response.status_code == 200
+    assert "förbereds för spårning" in response.content.decode()
+    assert asked and "ledger/2020.csv" in response.content.decode()

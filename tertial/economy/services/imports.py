@@ -59,10 +59,13 @@ def prepared_path(batch: ImportBatch) -> Path:
 
 
 def _kept_files(batch: ImportBatch) -> list[Path]:
-    """Every file a batch keeps for tracing: its rows as recorded, prepared, and their JSON."""
+    """Every file a batch keeps for tracing: its rows as recorded and prepared, their JSON,
+    and the prepared rows' counts per unit and month."""
     rows = [Path(batch.raw_path)] if batch.raw_path else []
     rows.append(prepared_path(batch))
-    return [path for row_file in rows for path in (row_file, row_file.with_suffix(".json"))]
+    kept = [path for row_file in rows for path in (row_file, row_file.with_suffix(".json"))]
+    prepared = prepared_path(batch)
+    return [*kept, prepared.with_suffix(".counts.parquet"), prepared.with_suffix(".lock")]
 
 
 @dataclass(frozen=True)

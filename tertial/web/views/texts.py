@@ -17,6 +17,8 @@ from tertial.core.errors import Refused
 from tertial.narrative import queries as texts
 from tertial.narrative import services as narrative
 from tertial.organisation.models import Period
+from tertial.platform import cache
+from tertial.reports.figures import placeholders_in, report_figures
 from tertial.reports.places import headings_of, places_of
 from tertial.web.forms import (
     DecisionEventForm,
@@ -74,9 +76,16 @@ def render_texts(
             "history": history(obj),
         }
 
+    figures = cache.cached(
+        period.fiscal_year.organisation_id,
+        ("report-figures", period.pk),
+        lambda: report_figures(period),
+    )
+    shown = {figure.code: figure.text for figure in figures}
     sections = [
         {
             "section": section,
+            "live": [(code, shown.get(code)) for code in placeholders_in(section.body)],
             "heading": headings.get(f"text:{section.key}"),
             "placed": f"text:{section.key}" in places,
             **item(
@@ -160,6 +169,10 @@ def render_texts(
             "new_plan_action": reverse("text_plan_add", args=[slug, key]),
             "editable": editable
             or any(i["form"] for i in [*sections, *plans] if i["form"] is not None),
+            # A unit head who writes one text inserts figures too.
+            "figures": figures
+            if editable or any(i["form"] is not None for i in [*sections, *plans])
+            else [],
         }
     )
     return render(request, "web/texts.html", context, status=status)

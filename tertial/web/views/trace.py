@@ -12,7 +12,8 @@ from django.utils.http import urlencode
 from tertial.access.rules import get_period_for, get_unit_for
 from tertial.core.months import month_abbreviation, month_name, months_to
 from tertial.economy.breakdown import BUDGET, LEDGER, budget_breakdown, ledger_breakdown
-from tertial.ingest.ledger.tracing import rows_page
+from tertial.ingest.ledger.tracing import PREPARED_WHILE_WAITING, NotPrepared, rows_page
+from tertial.ingest.tasks import prepare_later
 from tertial.organisation.models import Period, Unit
 from tertial.web.views.common import member_page, page_context
 
@@ -133,15 +134,32 @@ def trace_rows(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     if account is not None and len(account) > MAX_ACCOUNT_LENGTH:
         raise Http404
     number = _number(request, "page", 1, 10**7) or 1
-    found = rows_page(
-        period.fiscal_year.organisation,
-        year,
-        month,
-        unit_code=unit.code if unit else None,
-        account=account,
-        limit=ROWS_PER_PAGE,
-        offset=(number - 1) * ROWS_PER_PAGE,
+    context = page_context(request, period, "dashboard")
+    context.update(
+        {
+            "unit": unit,
+            "year": year,
+            "month": month,
+            "account": account,
+            "month_label": month_name(month, _language()),
+            "breakdown_url": trace_url(period, unit=unit.pk if unit else None, year=year),
+        }
     )
+    try:
+        found = rows_page(
+            period.fiscal_year.organisation,
+            year,
+            month,
+            unit_code=unit.code if unit else None,
+            account=account,
+            limit=ROWS_PER_PAGE,
+            offset=(number - 1) * ROWS_PER_PAGE,
+            wait_for=PREPARED_WHILE_WAITING,
+        )
+    except NotPrepared as waiting:
+        prepare_later(waiting.batches)
+        context["preparing"] = waiting.batches
+        return render(request, "web/trace_rows.html", context)
     batches = {batch.pk: batch for batch in found.batches}
     pages = max(1, -(-found.count // ROWS_PER_PAGE))
     if number > pages:
@@ -158,14 +176,8 @@ def trace_rows(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             page=to,
         )
 
-    context = page_context(request, period, "dashboard")
     context.update(
         {
-            "unit": unit,
-            "year": year,
-            "month": month,
-            "account": account,
-            "month_label": month_name(month, _language()),
             "found": found,
             "net": -found.total,
             "rows": [{**row, "import": batches[row["batch"]]} for row in found.rows],
@@ -175,7 +187,6 @@ def trace_rows(request: HttpRequest, slug: str, key: str) -> HttpResponse:
             "last_row": (number - 1) * ROWS_PER_PAGE + len(found.rows),
             "previous_url": page_url(number - 1) if number > 1 else "",
             "next_url": page_url(number + 1) if number < pages else "",
-            "breakdown_url": trace_url(period, unit=unit.pk if unit else None, year=year),
         }
     )
     return render(request, "web/trace_rows.html", context)

@@ -100,3 +100,17 @@ def test_refused_import_leaves_no_files(org, tmp_path, data_dir):
         f"{first.pk}.parquet",
     ]
     assert ImportBatch.objects.filter(organisation=org).count() == 1
+
+
+def test_the_whole_organisations_rows_are_counted_and_summed_as_read(org, tmp_path):
+    from tertial.ingest.ledger.tracing import rows_page
+
+    import_ledger(org, write(tmp_path / "hb.csv", LINES), mapping=agresso())
+    whole = rows_page(org, 2020, [1, 2])
+    assert whole.count == len(whole.rows) == 5  # the count kept per unit and month
+    assert whole.total == sum(r["amount"] for r in whole.rows) == Decimal("-705.25")
+    one = rows_page(org, 2020, [1, 2], limit=2, offset=1)
+    assert (one.count, one.total) == (5, whole.total)
+    assert one.rows == whole.rows[1:3]  # kept by unit, month and line
+    by_account = rows_page(org, 2020, [2], account="4010")
+    assert (by_account.count, [r["line"] for r in by_account.rows]) == (1, [6])
