@@ -1,9 +1,10 @@
 """A sign-in that ended by its idle timeout loses nothing that was being typed."""
 
 import pytest
+from django.core import signing
 from django.test import Client
 
-from tertial.web import sessions
+from tertial.web import sessions, stash
 
 pytestmark = pytest.mark.django_db
 
@@ -14,6 +15,8 @@ def test_text_posted_after_the_idle_timeout_comes_back_after_signing_in_again(
     unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
     client = Client()
     client.force_login(people.lkdata_head)
+    # Signed in on this browser through the sign-in page, which marks it (tertial.web.stash).
+    client.cookies[stash.MARK_COOKIE] = signing.dumps(people.lkdata_head.pk, salt=stash.MARK_SALT)
     assert client.get(target).status_code == 200
     session = client.session
     session[sessions.SEEN_AT] -= settings.SESSION_IDLE_MINUTES * 60 + 1
