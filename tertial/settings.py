@@ -70,7 +70,7 @@ ALLOWED_HOSTS = env_list("TERTIAL_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("TERTIAL_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "tertial.web.apps.AdminConfig",  # Django's admin on the site of tertial.web.admin_site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from tertial.access.models import ApiToken, Membership
@@ -9,7 +10,16 @@ from tertial.access.services import grant_role, revoke_role, revoke_token
 class ApiTokenAdmin(admin.ModelAdmin):
     # Tokens are created with `tertial create_api_token`, which shows the secret once;
     # here they can only be looked at and revoked.
-    list_display = ["name", "prefix", "organisation", "created_at", "last_used_at", "revoked_at"]
+    list_display = [
+        "name",
+        "prefix",
+        "organisation",
+        "created_by",
+        "created_at",
+        "last_used_at",
+        "revoked_at",
+        "works",
+    ]
     list_filter = ["organisation"]
     readonly_fields = [
         "organisation",
@@ -24,6 +34,20 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:
         return False
+
+    def get_queryset(self, request):
+        working = ApiToken.objects.active().filter(pk=OuterRef("pk"))
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organisation", "created_by")
+            .annotate(_works=Exists(working))
+        )
+
+    @admin.display(description=_("fungerar"), boolean=True, ordering="_works")
+    def works(self, token: ApiToken) -> bool:
+        """Not revoked, and its creator still active with a role in its organisation."""
+        return token._works
 
     @admin.action(description=_("Återkalla valda token"))
     def revoke(self, request, queryset) -> None:

@@ -64,7 +64,17 @@ def hash_token(token: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def active(self) -> "ApiTokenQuerySet":
-        return self.filter(revoked_at__isnull=True)
+        """Tokens not revoked whose creator may still read their organisation: a token
+        follows the person who made it, and stops when that person is deactivated or loses
+        the organisation. A token made by the operator (no creator) answers to no one."""
+        member = Membership.objects.filter(
+            user=models.OuterRef("created_by"), organisation=models.OuterRef("organisation")
+        )
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(created_by__isnull=True)
+            | models.Q(created_by__is_active=True)
+            & (models.Q(created_by__is_superuser=True) | models.Exists(member))
+        )
 
 
 class ApiToken(models.Model):

@@ -14,10 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from tertial.access.models import PREFIX_LENGTH, TOKEN_MARKER, ApiToken, Membership, hash_token
 from tertial.audit.log import record
 from tertial.core.actors import person
+from tertial.core.errors import Refused
 from tertial.notifications.services import ALWAYS, notify
 from tertial.organisation.models import Organisation, Unit
 
@@ -65,7 +67,21 @@ def grant_role(
 
 def issue_token(organisation: Organisation, name: str, *, actor) -> tuple[ApiToken, str]:
     """Create a read-only API token for ``organisation``; returns it with its secret, which
-    is stored only as a hash and can never be shown again."""
+    is stored only as a hash and can never be shown again. The token is the person's
+    (``actor``): it works only while they are active and may read the organisation, so a
+    person must have that right to create one."""
+    creator = person(actor)
+    if creator is not None and not (
+        creator.is_active
+        and (
+            creator.is_superuser
+            or Membership.objects.filter(user=creator, organisation=organisation).exists()
+        )
+    ):
+        raise Refused(
+            _("%(person)s har ingen roll i %(organisation)s och kan inte skapa en token där.")
+            % {"person": creator.get_username(), "organisation": organisation.name}
+        )
     secret = TOKEN_MARKER + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(
@@ -73,7 +89,7 @@ def issue_token(organisation: Organisation, name: str, *, actor) -> tuple[ApiTok
             name=name,
             prefix=secret[:PREFIX_LENGTH],
             token_hash=hash_token(secret),
-            created_by=person(actor),
+            created_by=creator,
         )
         record(
             "access.token.issued",

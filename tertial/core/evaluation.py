@@ -44,6 +44,7 @@ from decimal import Decimal
 from typing import Any
 
 from tertial.core.conventions import setting_decimal
+from tertial.core.numbers import EXACT_DIGITS, VALUE_DIGITS, storage_problem
 from tertial.core.targets import ABOVE, AT_LEAST, AT_MOST, BELOW, EQUAL, is_zero_result
 
 MET, PARTLY_MET, NOT_MET, NO_DATA = "met", "partly_met", "not_met", "no_data"
@@ -253,6 +254,11 @@ def validate_value(measure: str, value: Decimal | None) -> str | None:
         return None
     if not Decimal(value).is_finite():
         return f"{value} is not a number"
+    if storage_problem(value, VALUE_DIGITS):
+        return (
+            f"{_plain(value)} cannot be stored exactly: at most {VALUE_DIGITS[1]} decimals "
+            f"and {EXACT_DIGITS} digits"
+        )
     rule = _RANGE_RULES.get(measure)
     if rule is None:
         return None

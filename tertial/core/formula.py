@@ -21,7 +21,8 @@ Grammar::
 - A missing input (no data) makes the result missing; it is never taken as 0.
 
 Errors (FormulaError) name the position in the formula: syntax errors, unknown names and
-functions, division by zero, and cycles among computed indicators (``check_cycles``).
+functions, division by zero, cycles among computed indicators (``check_cycles``), and a
+formula longer than MAX_LENGTH characters or nested deeper than MAX_NESTING levels.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzåäöABCDEFGHIJKLMNOPQRSTUVWXYZÅÄ
 DIGITS = set("0123456789")  # str.isdigit() also accepts "²" and other scripts' digits
 _OPERATORS = {"+": "+", "-": "-", "−": "-", "*": "*", "×": "*", "·": "*", "/": "/", "÷": "/"}
 FUNCTIONS = ("min", "max", "abs", "round")
+# Bounds that keep the recursive parser and evaluator far from Python's recursion limit
+# (a chain of n operations is a tree n deep); a real formula is a line or two.
+MAX_LENGTH = 500
+MAX_NESTING = 30
 
 
 class FormulaError(ValueError):
@@ -147,9 +152,20 @@ Node = Number | Name | Negate | Binary | Call
 
 class _Parser:
     def __init__(self, formula: str):
+        if len(formula) > MAX_LENGTH:
+            raise FormulaError(
+                f"the formula is longer than {MAX_LENGTH} characters", MAX_LENGTH, formula[:40]
+            )
         self.formula = formula
         self.tokens = tokenize(formula)
         self.i = 0
+        self.nesting = 0
+
+    def nested(self, token: Token) -> None:
+        """One level deeper (a bracket, a call's arguments or a sign)."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise self.error(f"the formula nests deeper than {MAX_NESTING} levels", token)
 
     @property
     def current(self) -> Token:
@@ -189,7 +205,9 @@ class _Parser:
     def unary(self) -> Node:
         if self.current.kind == "op" and self.current.text in "+-":
             op = self.take()
+            self.nested(op)
             operand = self.unary()
+            self.nesting -= 1
             return Negate(operand, op.position) if op.text == "-" else operand
         return self.primary()
 
@@ -205,10 +223,12 @@ class _Parser:
             return Name(token.text, token.position)
         if token.kind == "lparen":
             self.take()
+            self.nested(token)
             node = self.expression()
             if self.current.kind != "rparen":
                 raise self.error("missing ')'")
             self.take()
+            self.nesting -= 1
             return node
         if token.kind == "end":
             raise self.error("the formula ends too early")
@@ -219,6 +239,7 @@ class _Parser:
         if function not in FUNCTIONS:
             raise self.error(f"unknown function {name.text!r}; use {', '.join(FUNCTIONS)}", name)
         self.take()  # "("
+        self.nested(name)
         arguments = [self.expression()]
         while self.current.kind == "comma":
             self.take()
@@ -226,6 +247,7 @@ class _Parser:
         if self.current.kind != "rparen":
             raise self.error("missing ')' after the arguments")
         self.take()
+        self.nesting -= 1
         expected = {"abs": (1, 1), "round": (1, 2)}.get(function, (1, None))
         low, high = expected
         if len(arguments) < low or (high is not None and len(arguments) > high):

@@ -208,6 +208,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # "host:pid" of the process running the job: a job whose process is gone was killed.
+    runner = models.CharField(_("körs av"), max_length=300, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("importjobb")

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from tertial.core import evaluation
 from tertial.core.errors import InputError, InputErrors
+from tertial.core.numbers import VALUE_DIGITS
 from tertial.goals import services
 from tertial.ingest.folder.fields import number_at, parse_period_key
 from tertial.ingest.folder.reading import FileError, decode, parse_csv
@@ -140,7 +141,7 @@ def _value(
         if problem and indicator:
             errors.append(InputError(file, line, "value", problem))
         else:
-            value = number_at(number, file, line, "value", errors, places=6, digits=20)
+            value = number_at(number, file, line, "value", errors, digits=VALUE_DIGITS)
     if indicator is None:
         return value
     if indicator.formula:
@@ -164,12 +165,12 @@ def _value(
 def import_indicator_file(organisation, path: Path, *, actor=None) -> dict[str, int]:
     """Read, check and store a file of indicator values, all or nothing; the counts of
     values created and updated."""
+    errors: list[InputError] = []
     try:
-        text = decode(path.read_bytes(), path.name)
+        text = decode(path.read_bytes(), path.name, errors)
     except FileError as exc:
         raise InputErrors([exc.error]) from exc
     indicators = services.indicators_by_code(organisation)
-    errors: list[InputError] = []
     values = read_indicator_values(
         text, path.name, indicators, errors, locked=locked_period_ends(organisation)
     )

@@ -38,6 +38,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from tertial.core.evaluation import validate_value
+from tertial.core.numbers import EXACT_DIGITS, VALUE_DIGITS, storage_problem
 from tertial.goals.services import (
     ACTUAL,
     KoladaFigure,
@@ -134,6 +135,11 @@ def _data_points(entry: dict, where: str) -> Iterable[KoladaFigure]:
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
                 raise KoladaFormatError(f"{place}.value: expected a number or null")
             value = Decimal(value)
+            if storage_problem(value, VALUE_DIGITS):
+                raise KoladaFormatError(
+                    f"{place}.value: {value} is not stored exactly "
+                    f"(at most {VALUE_DIGITS[1]} decimals and {EXACT_DIGITS} digits)"
+                )
         yield KoladaFigure(
             kpi, municipality, ou, year, gender, value, str(item.get("status") or "")
         )

@@ -70,6 +70,9 @@ def execute_job(job, progress=None):
         raise
     else:
         jobs.finish_import_job(job, batch)
+    finally:
+        # What the file held is stored (and its rows kept for tracing) or refused.
+        jobs.remove_upload(job)
     return job
 
 

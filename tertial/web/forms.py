@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from tertial.access.models import Membership
 from tertial.core.evaluation import validate_value
 from tertial.core.months import month_name
-from tertial.core.numbers import parse_decimal
+from tertial.core.numbers import LARGEST_AMOUNT, parse_decimal, storage_problem
 from tertial.goals.models import Assessment, Indicator
 from tertial.narrative.models import DecisionEvent
 from tertial.organisation.models import Period, Unit
@@ -22,18 +22,33 @@ ALLOWED_UPLOAD_EXTENSIONS = ("csv", "xlsx", "parquet")
 
 
 class TkrField(forms.CharField):
-    """An amount typed in tkr ("2 600", "−1 030,5"), cleaned to exact kronor."""
+    """An amount typed in tkr ("2 600", "−1 030,5"), cleaned to exact kronor that both
+    databases keep (core.numbers.LARGEST_AMOUNT)."""
+
+    # Longer than any amount that can be stored, however it is grouped.
+    MAX_TYPED = 40
 
     def to_python(self, value):
         value = super().to_python(value)
         if value in self.empty_values:
             return None
         try:
-            return parse_decimal(value) * 1000
+            if len(value) > self.MAX_TYPED:
+                raise ValueError(value)
+            kronor = parse_decimal(value) * 1000
         except (ValueError, ArithmeticError):
             raise ValidationError(
                 _("Skriv ett belopp i tkr, t.ex. 2 600 eller −1 030,5.")
             ) from None
+        problem = storage_problem(kronor)
+        if problem == "decimals":
+            raise ValidationError(_("Skriv beloppet i tkr med högst fem decimaler (hela ören)."))
+        if problem:
+            raise ValidationError(
+                _("Beloppet är för stort: det måste vara mindre än %(limit)s tkr.")
+                % {"limit": plain_number((LARGEST_AMOUNT + Decimal("0.01")) / 1000)}
+            )
+        return kronor
 
 
 # Django's own form templates rendered by Jinja2: the same HTML, but for the white space

@@ -106,7 +106,10 @@ def test_a_logged_in_session_without_token_is_not_enough(client, vss, django_use
 
 
 def test_create_api_token_command_prints_a_working_token_once(client, vss, django_user_model):
-    django_user_model.objects.create_user("controller", password="x" * 16)
+    from tertial.access.models import Membership
+
+    controller = django_user_model.objects.create_user("controller", password="x" * 16)
+    Membership.objects.create(user=controller, organisation=vss, role="controller")
     out, err = io.StringIO(), io.StringIO()
     call_command(
         "create_api_token",
@@ -144,3 +147,67 @@ def test_admin_revokes_but_cannot_create_tokens(client, vss, django_user_model):
     assert token.revoked_at is not None
     client.logout()
     assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def _member(username, organisation, role="reader"):
+    from django.contrib.auth import get_user_model
+
+    from tertial.access.models import Membership
+
+    user = get_user_model().objects.create_user(username, f"{username}@example.se", "pw")
+    Membership.objects.create(user=user, organisation=organisation, role=role)
+    return user
+
+
+def test_a_token_stops_working_when_its_creator_is_deactivated(client, vss):
+    creator = _member("skapare", vss, "controller")
+    token, secret = issue_token(vss, "Power BI", actor=creator)
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    creator.is_active = False
+    creator.save()
+    response = client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    assert response.status_code == 401 and error_code(response) == "invalid_token"
+    creator.is_active = True
+    creator.save()
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+
+def test_a_token_stops_working_when_its_creator_loses_the_organisation(client, vss):
+    from tertial.access.models import Membership
+    from tertial.access.services import revoke_role
+
+    creator = _member("skapare", vss, "controller")
+    _token, secret = issue_token(vss, "Power BI", actor=creator)
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+    revoke_role(Membership.objects.get(user=creator, organisation=vss), actor=None)
+    assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 401
+
+
+def test_no_token_for_a_person_without_a_role_in_the_organisation(vss):
+    from tertial.core.errors import Refused
+
+    other = Organisation.objects.create(slug="annan", name="Annan", municipality="X")
+    stranger = _member("fremling", other)
+    with pytest.raises(Refused):
+        issue_token(vss, "Power BI", actor=stranger)
+    with pytest.raises(CommandError, match="ingen roll"):
+        call_command(
+            "create_api_token", org="vss", name="x", created_by="fremling", stdout=io.StringIO()
+        )
+    assert not ApiToken.objects.filter(created_by=stranger).exists()
+
+
+def test_the_token_page_shows_whose_token_it_is_when_it_was_used_and_whether_it_works(client, vss):
+    from django.contrib.auth import get_user_model
+
+    creator = _member("skapare", vss, "controller")
+    _token, secret = issue_token(vss, "Power BI", actor=creator)
+    client.get(URL, HTTP_AUTHORIZATION=f"Bearer {secret}")
+    creator.is_active = False
+    creator.save()
+    admin = get_user_model().objects.create_superuser("root", "root@example.se", "pw")
+    client.force_login(admin)
+    page = client.get("/admin/access/apitoken/").content.decode()
+    assert "skapare" in page and "Power BI" in page
+    assert "icon-no.svg" in page and "field-last_used_at" in page
+    assert 'field-last_used_at">-<' not in page

@@ -201,3 +201,21 @@ def test_tokenizer_and_parser_never_fail_other_than_formula_error(text):
     except FormulaError:
         return
     assert tokens[-1].kind == "end"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(" * 400 + "a" + ")" * 400,
+        "-" * 400 + "a",
+        "a" + " + a" * 200,
+        "abs(" * 100 + "a" + ")" * 100,
+    ],
+)
+def test_a_formula_too_deep_or_too_long_is_refused_with_a_sentence(text):
+    with pytest.raises(FormulaError, match="longer than|nests deeper"):
+        evaluate(text, {"a": Decimal(1)})
+
+
+def test_a_formula_nested_as_deep_as_allowed_is_evaluated():
+    assert evaluate("(" * 29 + "a" + ")" * 29, {"a": Decimal(2)}) == 2

@@ -148,3 +148,38 @@ def test_upload_limits(settings):
     assert not wrong.is_valid() and "csv, xlsx eller parquet" in str(wrong.errors)
     fine = UploadForm(files={"file": SimpleUploadedFile("huvudbok.CSV", b"x")})
     assert fine.is_valid()
+
+
+def test_a_forecast_beyond_what_is_stored_exactly_is_refused_in_tkr_and_pages_still_answer(
+    people, period_2020_08, url, login, forecast_form, forecast_of
+):
+    unit = people.lkdata
+    before = forecast_of(unit, period_2020_08)
+    head = login(people.lkdata_head)
+    action = url("unit_forecast", period_2020_08, unit.pk)
+    for typed in ("99 999 999 999 999 999 999", "10 000 000 000"):
+        response = head.post(action, forecast_form(unit, period_2020_08, typed))
+        assert response.status_code == 400
+        page = response.content.decode().replace("\u00a0", " ")
+        assert "mindre än 10 000 000 000 tkr" in page
+    assert forecast_of(unit, period_2020_08) == before
+    largest = forecast_form(unit, period_2020_08, "9 999 999 999,99999")
+    assert head.post(action, largest).status_code == 302
+    assert str(forecast_of(unit, period_2020_08).net_result) == "9999999999999.99"
+    for page in ("dashboard", "report"):
+        assert head.get(url(page, period_2020_08)).status_code == 200
+    assert head.get(url("unit", period_2020_08, unit.pk)).status_code == 200
+
+
+def test_an_indicator_value_with_more_digits_than_are_kept_is_refused(
+    people, period_2020_08, url, login, value_form
+):
+    from tertial.goals.models import Indicator
+
+    indicator = Indicator.objects.get(
+        organisation=people.lkdata.organisation, code="arenden-lkdata-support"
+    )
+    action = url("unit_value", period_2020_08, people.lkdata.pk, indicator.pk)
+    typed = value_form(indicator, period_2020_08, value="99 999 999 999 999 999 999")
+    response = login(people.lkdata_head).post(action, typed)
+    assert response.status_code == 400 and "15 digits" in response.content.decode()

@@ -16,6 +16,7 @@ from tertial.core.actors import person
 from tertial.core.errors import Refused
 from tertial.core.formatting import format_exact_tkr
 from tertial.core.money import to_decimal
+from tertial.core.numbers import LARGEST_AMOUNT, storage_problem
 from tertial.core.periodisation import (
     PeriodisationError,
     PeriodisationKey,
@@ -90,7 +91,7 @@ def set_budget_from_year_figure(
     """
     if account_class.organisation_id != unit.organisation_id:
         raise EconomyError(_("Kontoklassen hör till en annan förvaltning än verksamheten."))
-    amount = to_decimal(amount)
+    amount = exact_amount(amount)
     try:
         period_key = _key_for(unit, account_class, year, key)
         parts = periodise(amount, period_key)
@@ -142,8 +143,29 @@ def _forecast_state(forecast: Forecast | None) -> dict | None:
     }
 
 
+def exact_amount(value: Decimal | int | str) -> Decimal:
+    """``value`` as kronor, refused unless both databases keep it exactly: a larger amount
+    would be stored rounded on SQLite and break every page that reads it."""
+    amount = to_decimal(value)
+    problem = storage_problem(amount)
+    if problem == "decimals":
+        raise EconomyError(
+            _("Beloppet %(amount)s har fler decimaler än hela ören.")
+            % {"amount": format_exact_tkr(amount)}
+        )
+    if problem:
+        raise EconomyError(
+            _("Beloppet %(amount)s är för stort: det måste vara mindre än %(limit)s.")
+            % {
+                "amount": format_exact_tkr(amount),
+                "limit": format_exact_tkr(LARGEST_AMOUNT + Decimal("0.01")),
+            }
+        )
+    return amount
+
+
 def _optional(value) -> Decimal | None:
-    return None if value is None else to_decimal(value)
+    return None if value is None else exact_amount(value)
 
 
 def save_forecast(
@@ -168,7 +190,7 @@ def save_forecast(
     ensure_open(period)
     if unit.organisation_id != period.fiscal_year.organisation_id:
         raise EconomyError(_("Verksamheten hör till en annan förvaltning än perioden."))
-    net = to_decimal(net_result)
+    net = exact_amount(net_result)
     revenues_, costs_ = _optional(revenues), _optional(costs)
     if revenues_ is not None and costs_ is not None and revenues_ - costs_ != net:
         raise EconomyError(

@@ -36,6 +36,7 @@ from tertial.economy.models import (
     LedgerBalance,
     UnitCodeAlias,
 )
+from tertial.economy.services.jobs import temporary_prefix
 from tertial.economy.sums import units_of
 from tertial.organisation.models import FiscalYear, Organisation, Unit
 
@@ -223,7 +224,7 @@ def _store(organisation, file: ImportFile, months, earlier: list, kept: list, ac
     )
     replaced, _ = replaced_rows.delete()
     report(80, "Sparar summorna")
-    with tempfile.TemporaryDirectory(prefix="store-", dir=raw_dir()) as work_dir:
+    with tempfile.TemporaryDirectory(prefix=temporary_prefix("store"), dir=raw_dir()) as work_dir:
         try:
             stored = ids.insert(batch, Path(work_dir))
         except duckdb.ConversionException:

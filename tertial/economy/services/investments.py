@@ -20,6 +20,7 @@ from tertial.audit.history import check_version, save_version
 from tertial.audit.log import record
 from tertial.core.errors import Refused
 from tertial.economy.models import InvestmentFrame, InvestmentOutcome, InvestmentProject
+from tertial.economy.services import exact_amount
 from tertial.organisation.models import Organisation, Period, Unit
 from tertial.organisation.services import ensure_open
 from tertial.organisation.signals import unit_figures_changed
@@ -63,6 +64,7 @@ def add_frame(
 ) -> InvestmentFrame:
     """Add an approved frame, or a later approved change to it: a year's frame is the sum of
     what was approved by a period's end."""
+    amount = exact_amount(amount)
     frame = InvestmentFrame.objects.create(
         project=project, year=year, amount=amount, approved_on=approved_on, note=note.strip()
     )
@@ -116,6 +118,8 @@ def save_outcome(
     ensure_open(period)
     if project.organisation_id != period.organisation.pk:
         raise Refused(_("Projektet hör till en annan förvaltning än perioden."))
+    for amount in (expenditure_to_date, income_to_date, forecast_expenditure, forecast_income):
+        exact_amount(amount)
     with transaction.atomic():
         InvestmentProject.objects.select_for_update().only("pk").get(pk=project.pk)
         outcome = InvestmentOutcome.objects.filter(project=project, period=period).first()

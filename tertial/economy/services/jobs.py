@@ -8,11 +8,50 @@ round model signals, and leave every cached page as it is.
 
 from __future__ import annotations
 
+import datetime
+import os
+import re
+import shutil
+import socket
 from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 
 from tertial.economy.models import ImportBatch, ImportJob
+
+INTERRUPTED = (
+    "avbruten: processen som körde importen avslutades (servern startades om eller processen "
+    "stoppades); inget har sparats"
+)
+# A kept row file without its import is removed only when older than this: a running
+# import writes it before its transaction commits the import.
+ORPHAN_AGE = datetime.timedelta(hours=1)
+
+
+def this_process() -> str:
+    """This process as "host:pid", what a job and an import's temporary folders record."""
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def temporary_prefix(kind: str) -> str:
+    """The name an import's temporary folder starts with: what made it, by whom."""
+    host, pid = this_process().rsplit(":", 1)
+    return f"{kind}-{re.sub(r'[^A-Za-z0-9.]', '_', host)}-{pid}-"
+
+
+def _gone(host: str, pid: str) -> bool:
+    """Whether the process ``pid`` of this host has ended; a process of another host is
+    never taken for gone (its own start cleans up after it)."""
+    if host != socket.gethostname() or not pid.isdigit():
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
 
 
 def create_import_job(
@@ -47,7 +86,7 @@ def _update(job: ImportJob, **fields) -> None:
 
 
 def start_import_job(job: ImportJob) -> None:
-    _update(job, status=ImportJob.Status.RUNNING, started_at=timezone.now())
+    _update(job, status=ImportJob.Status.RUNNING, started_at=timezone.now(), runner=this_process())
 
 
 def report_import_progress(job: ImportJob, percent: int, message: str) -> None:
@@ -74,3 +113,74 @@ def fail_import_job(job: ImportJob, message: str, errors: list[dict] | None = No
         errors=errors or [],
         finished_at=timezone.now(),
     )
+
+
+def remove_upload(job: ImportJob) -> None:
+    """The job's file, once the job has ended, when it is one the web page uploaded (a file
+    named on the command line is the person's own)."""
+    path = Path(job.file_path)
+    if path.parent == uploads_dir():
+        path.unlink(missing_ok=True)
+
+
+def uploads_dir() -> Path:
+    """Where the web page streams an upload until its import job has read it."""
+    return Path(settings.DATA_DIR) / "uploads"
+
+
+def clean_up_interrupted_imports() -> dict[str, int]:
+    """Mark failed the jobs of this host whose process has ended (killed, or the server
+    restarted), and remove what they left: their uploads, their temporary folders and the
+    kept rows of an import that was never stored. Run at ``tertial serve``'s start and by
+    ``tertial cleanup_imports``; what a live process is using is left alone."""
+    failed = 0
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).exclude(runner=""):
+        host, _sep, pid = job.runner.rpartition(":")
+        if _gone(host, pid):
+            fail_import_job(job, INTERRUPTED)
+            failed += 1
+    uploads = 0
+    waiting = {
+        Path(p)
+        for p in ImportJob.objects.filter(
+            status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
+        ).values_list("file_path", flat=True)
+    }
+    if uploads_dir().is_dir():
+        for path in uploads_dir().iterdir():
+            if path.is_file() and path not in waiting:
+                path.unlink(missing_ok=True)
+                uploads += 1
+    folders = 0
+    raw = Path(settings.DATA_DIR) / "raw"
+    if raw.is_dir():
+        for path in raw.iterdir():
+            match = re.fullmatch(r"(?:import|store)-(.+)-(\d+)-[^-]+", path.name)
+            if path.is_dir() and match and _gone(_host_of(match[1]), match[2]):
+                shutil.rmtree(path, ignore_errors=True)
+                folders += 1
+    rows = _remove_orphan_rows(raw) if raw.is_dir() else 0
+    return {"jobs": failed, "uploads": uploads, "folders": folders, "rows": rows}
+
+
+def _host_of(tag: str) -> str:
+    """This host's name when ``tag`` is its name as ``temporary_prefix`` wrote it."""
+    here = socket.gethostname()
+    return here if re.sub(r"[^A-Za-z0-9.]", "_", here) == tag else tag
+
+
+def _remove_orphan_rows(raw: Path) -> int:
+    known = set(ImportBatch.objects.values_list("pk", flat=True))
+    oldest = timezone.now().timestamp() - ORPHAN_AGE.total_seconds()
+    removed = 0
+    for path in raw.iterdir():
+        stem = path.name.split(".", 1)[0]
+        if (
+            path.is_file()
+            and stem.isdigit()
+            and int(stem) not in known
+            and path.stat().st_mtime < oldest
+        ):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed

@@ -11,7 +11,14 @@ import re
 from decimal import Decimal
 
 from tertial.core.errors import InputError
-from tertial.core.numbers import NumberFormatError, parse_decimal
+from tertial.core.numbers import (
+    AMOUNT_DIGITS,
+    EXACT_DIGITS,
+    LARGEST_AMOUNT,
+    NumberFormatError,
+    parse_decimal,
+    storage_problem,
+)
 from tertial.ingest.folder.reading import CsvRow, LineDict, LineList
 
 CODE = re.compile(r"^[\w-]+$")
@@ -35,17 +42,16 @@ def parse_period_key(text: str) -> tuple[int, int] | None:
     return (year, month) if 1 <= month <= 12 else None
 
 
-def decimal_places(value: Decimal) -> int:
-    exponent = value.as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
-def check_amount(value: Decimal, places: int = 2, digits: int = 18) -> str | None:
-    """Why ``value`` does not fit a stored amount, or None when it fits."""
-    if decimal_places(value) > places:
-        return f"{value} has more than {places} decimals"
-    if abs(value) >= Decimal(10) ** (digits - places):
-        return f"{value} is too large"
+def check_amount(value: Decimal, digits: tuple[int, int] = AMOUNT_DIGITS) -> str | None:
+    """Why ``value`` does not fit a stored amount (or, with ``digits``, another number),
+    or None when it fits."""
+    problem = storage_problem(value, digits)
+    if problem == "decimals":
+        return f"{value} has more than {digits[1]} decimals"
+    if problem == "large":
+        if digits == AMOUNT_DIGITS:
+            return f"{value} is too large: amounts are stored exactly up to {LARGEST_AMOUNT} kr"
+        return f"{value} is too large: at most {EXACT_DIGITS} digits are stored exactly"
     return None
 
 
@@ -231,8 +237,7 @@ class YamlFields:
         path: str,
         *,
         required: bool = False,
-        places: int = 2,
-        digits: int = 18,
+        digits: tuple[int, int] = AMOUNT_DIGITS,
     ) -> Decimal | None:
         value = mapping.get(key)
         line, field = mapping.line_of(key), _join(path, key)
@@ -248,7 +253,7 @@ class YamlFields:
         except NumberFormatError as exc:
             self.error(line, field, str(exc))
             return None
-        problem = check_amount(number, places, digits)
+        problem = check_amount(number, digits)
         if problem:
             self.error(line, field, problem)
             return None
@@ -261,8 +266,7 @@ def csv_decimal(
     file: str,
     errors: list[InputError],
     *,
-    places: int = 2,
-    digits: int = 18,
+    digits: tuple[int, int] = AMOUNT_DIGITS,
     required: bool = True,
 ) -> Decimal | None:
     text = row.get(column)
@@ -270,7 +274,7 @@ def csv_decimal(
         if required:
             errors.append(InputError(file, row.line, column, "a number is needed"))
         return None
-    return number_at(text, file, row.line, column, errors, places=places, digits=digits)
+    return number_at(text, file, row.line, column, errors, digits=digits)
 
 
 def number_at(
@@ -280,8 +284,7 @@ def number_at(
     column: str,
     errors: list[InputError],
     *,
-    places: int = 2,
-    digits: int = 18,
+    digits: tuple[int, int] = AMOUNT_DIGITS,
 ) -> Decimal | None:
     """The number ``text`` of a CSV cell, or None after an error naming the cell."""
     try:
@@ -289,7 +292,7 @@ def number_at(
     except NumberFormatError as exc:
         errors.append(InputError(file, line, column, str(exc)))
         return None
-    problem = check_amount(number, places, digits)
+    problem = check_amount(number, digits)
     if problem:
         errors.append(InputError(file, line, column, problem))
         return None

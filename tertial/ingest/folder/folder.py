@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tertial.core import evaluation, formula
 from tertial.core.conventions import ConventionsError, conventions_from_settings
 from tertial.core.errors import InputError, InputErrors
+from tertial.core.numbers import VALUE_DIGITS
 from tertial.core.targets import TargetFormatError, parse_target
 from tertial.economy.services.imports import BUDGET, LEDGER, KnownCodes
 from tertial.ingest.folder.fields import (
@@ -369,7 +370,7 @@ class _FolderReader:
 
     def _text(self, relative: str) -> tuple[str, bytes] | None:
         try:
-            return read_text(self.root / relative, relative)
+            return read_text(self.root / relative, relative, self.errors)
         except FileError as exc:
             self.errors.append(exc.error)
             return None
@@ -815,7 +816,7 @@ class _FolderReader:
             unit = y.code(m, "unit", path)
             if unit is not None and unit not in units:
                 self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {unit}")
-            threshold = y.decimal(m, "partly_met_threshold", path, places=4, digits=6)
+            threshold = y.decimal(m, "partly_met_threshold", path, digits=(2, 4))
             if threshold is not None:
                 # the goals engine refuses a threshold outside 0–1 when it judges a value
                 try:
@@ -1318,9 +1319,9 @@ class _FolderReader:
 
 
 def _target_value_problem(value: Decimal, tolerance: Decimal | None) -> str | None:
-    problem = check_amount(value, 6, 20)
+    problem = check_amount(value, VALUE_DIGITS)
     if problem is None and tolerance is not None:
-        problem = check_amount(tolerance, 6, 20)
+        problem = check_amount(tolerance, VALUE_DIGITS)
     return problem
 
 

@@ -31,8 +31,13 @@ def _line_of(data: bytes, offset: int) -> int:
     return data.count(b"\n", 0, offset) + 1
 
 
-def decode(data: bytes, file: str) -> str:
-    """Text of a file in UTF-8 (with or without BOM) or Windows-1252; refuse anything else."""
+def decode(data: bytes, file: str, errors: list[InputError] | None = None) -> str:
+    """Text of a file in UTF-8 (with or without BOM) or Windows-1252; refuse anything else.
+
+    With ``errors``, a byte that neither encoding has is an error added there, and the text
+    comes back with U+FFFD in its place, so that the file's other errors are found too;
+    without, it is a FileError. A file of UTF-16 or binary is always a FileError.
+    """
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data:
         raise FileError(
             InputError(
@@ -44,17 +49,20 @@ def decode(data: bytes, file: str) -> str:
             )
         )
     if data.startswith(UTF8_BOM):
+        body = data[len(UTF8_BOM) :]
         try:
-            return data[len(UTF8_BOM) :].decode("utf-8")
+            return body.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise FileError(
-                InputError(
-                    file,
-                    _line_of(data, exc.start),
-                    "",
-                    "the file starts with a UTF-8 byte order mark but is not valid UTF-8",
-                )
-            ) from exc
+            error = InputError(
+                file,
+                _line_of(data, len(UTF8_BOM) + exc.start),
+                "",
+                "the file starts with a UTF-8 byte order mark but is not valid UTF-8",
+            )
+            if errors is None:
+                raise FileError(error) from exc
+            errors.append(error)
+            return body.decode("utf-8", "replace")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -63,20 +71,23 @@ def decode(data: bytes, file: str) -> str:
         return data.decode("cp1252")
     except UnicodeDecodeError as exc:
         byte = data[exc.start]
-        raise FileError(
-            InputError(
-                file,
-                _line_of(data, exc.start),
-                "",
-                f"the file is neither UTF-8 nor Windows-1252 (byte 0x{byte:02X}); save it as UTF-8",
-            )
-        ) from exc
+        error = InputError(
+            file,
+            _line_of(data, exc.start),
+            "",
+            f"the file is neither UTF-8 nor Windows-1252 (byte 0x{byte:02X}); save it as UTF-8",
+        )
+        if errors is None:
+            raise FileError(error) from exc
+        errors.append(error)
+        return data.decode("cp1252", "replace")
 
 
-def read_text(path: Path, file: str) -> tuple[str, bytes]:
-    """The decoded text of a file and its raw bytes (for a checksum)."""
+def read_text(path: Path, file: str, errors: list[InputError] | None = None) -> tuple[str, bytes]:
+    """The decoded text of a file and its raw bytes (for a checksum); ``errors`` as for
+    ``decode``."""
     data = path.read_bytes()
-    return decode(data, file), data
+    return decode(data, file, errors), data
 
 
 # --- CSV ---------------------------------------------------------------------------------
@@ -260,6 +271,18 @@ def _construct_sequence(loader: _LineLoader, node: yaml.SequenceNode) -> LineLis
     return sequence
 
 
+def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
+    # YAML reads 2020-02-30 as a date and Python refuses it with a bare ValueError: the
+    # error must name the line like any other.
+    try:
+        return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
+    except ValueError as exc:
+        raise yaml.constructor.ConstructorError(
+            None, None, f"{node.value!r} is not a date: {exc}", node.start_mark
+        ) from exc
+
+
+_LineLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 

@@ -47,10 +47,22 @@ def amount(layers: Layers, column: str, decimal_separator: str, name: str) -> No
         raise ValueError(f"decimal separator must be ',' or '.', not {decimal_separator!r}")
     thousands = "." if decimal_separator == "," else ","
     p = f"_{name}_"
-    s = f"CAST({quote_ident(column)} AS VARCHAR)"
+    text = f"CAST({quote_ident(column)} AS VARCHAR)"
+    s = text
     for space in _SPACES:
         s = f"replace({s}, {quote_literal(space)}, '')"
-    layers.add(**{f"{p}s": f"replace({s}, '\u2212', '-')"})
+    spaces = "".join(_SPACES)
+    # From the first digit to the last: spaces there group thousands in threes ("1 23,00"
+    # is refused, not read as 123).
+    span = f"regexp_extract({text}, '[0-9](.*[0-9])?')"
+    layers.add(
+        **{
+            f"{p}s": f"replace({s}, '\u2212', '-')",
+            f"{p}spacing": f"(NOT regexp_matches({span}, {quote_literal(f'[{spaces}]')}) "
+            f"OR regexp_full_match({span}, "
+            f"{quote_literal(f'[0-9]{{1,3}}([{spaces}][0-9]{{3}})+([.,][0-9]+)?')}))",
+        }
+    )
     layers.add(**{f"{p}paren": f"(starts_with({p}s, '(') AND ends_with({p}s, ')'))"})
     layers.add(**{f"{p}u": f"CASE WHEN {p}paren THEN {p}s[2:-2] ELSE {p}s END"})
     layers.add(**{f"{p}trail": f"ends_with({p}u, '-')"})
@@ -76,7 +88,8 @@ def amount(layers: Layers, column: str, decimal_separator: str, name: str) -> No
     n = f"{p}n"
     ok = (
         f"ltrim({n}, '0123456789.') = '' AND {n} <> '' AND {n} <> '.' "
-        f"AND (strpos({n}, '.') = 0 OR length({n}) - strpos({n}, '.') <= 2) AND {p}grouping"
+        f"AND (strpos({n}, '.') = 0 OR length({n}) - strpos({n}, '.') <= 2) "
+        f"AND {p}grouping AND {p}spacing"
     )
     layers.add(
         **{

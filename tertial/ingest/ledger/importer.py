@@ -22,12 +22,13 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 
 from tertial.core.errors import InputError, InputErrors
+from tertial.core.formatting import format_number
+from tertial.core.numbers import LARGEST_AMOUNT
 from tertial.core.sql import quote_ident, quote_literal
 from tertial.economy.services.imports import (
     BUDGET,
@@ -38,6 +39,7 @@ from tertial.economy.services.imports import (
     raw_dir,
     store_imports,
 )
+from tertial.economy.services.jobs import temporary_prefix
 from tertial.ingest.ledger import expressions as expr
 from tertial.ingest.ledger.mapping import Mapping, load_mapping
 from tertial.ingest.ledger.staging import (
@@ -57,8 +59,8 @@ from tertial.ingest.ledger.staging import (
 MAX_LINES_LISTED = 50
 LINES_PER_CODE = 5
 DUCKDB_MEMORY_LIMIT = "1GB"
-# DECIMAL(18,2) holds at most 16 integer digits.
-MAX_AMOUNT = Decimal("9999999999999999.99")
+# The largest sum both databases keep exactly (docs/decisions/0007).
+MAX_AMOUNT = LARGEST_AMOUNT
 # The longest account number the chart keeps (Account.number).
 MAX_ACCOUNT_LENGTH = 20
 
@@ -213,7 +215,7 @@ class Export:
         self.codes = codes
         self.display = display
         self.rules = rules
-        self.work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=raw_dir()))
+        self.work_dir = Path(tempfile.mkdtemp(prefix=temporary_prefix("import"), dir=raw_dir()))
         self.con = duckdb_connection(self.work_dir)
         self.analysis: _Analysis | None = None
 
@@ -900,11 +902,25 @@ class _Analysis:
             "FROM agg"
         ).fetchall()[0]
         if too_large:
-            errors.append(InputError(self.display, None, "", "en summa är för stor för att lagras"))
+            errors.append(
+                InputError(
+                    self.display,
+                    None,
+                    "",
+                    f"en summa är för stor: större än {format_number(MAX_AMOUNT, 2)} kr, "
+                    "det största belopp som lagras exakt",
+                )
+            )
         elif abs(total) > MAX_AMOUNT:
             # The batch keeps the file's total in a field as large as a balance's.
             errors.append(
-                InputError(self.display, None, "", "filens summa är för stor för att lagras")
+                InputError(
+                    self.display,
+                    None,
+                    "",
+                    f"filens summa är för stor: större än {format_number(MAX_AMOUNT, 2)} kr, "
+                    "det största belopp som lagras exakt",
+                )
             )
         return errors
 

@@ -180,8 +180,9 @@ def _match_columns(
     only_mapped_columns: bool = False,
 ) -> tuple[dict[str, int], Mapping]:
     """The index of each mapped column in ``header``, and the mapping less the optional
-    columns the file lacks; every column missing (or, with ``only_mapped_columns``, not
-    mapped or given twice) named in one InputErrors."""
+    columns the file lacks; every column missing, every mapped column given twice (and,
+    with ``only_mapped_columns``, every column not mapped or given twice) named in one
+    InputErrors."""
     shown = [h.strip().lstrip("\ufeff") for h in header]
     normalised = [h.casefold() for h in shown]
     positions: dict[str, int] = {}
@@ -206,20 +207,22 @@ def _match_columns(
                 f"{', '.join(names)} saknas. Rubrikraden som hittades: {found}",
             )
         )
-    if only_mapped_columns:
-        known = {name.casefold() for name in mapping.columns.values()}
-        for index, (name, folded) in enumerate(zip(shown, normalised, strict=True)):
-            if folded in normalised[:index]:
-                errors.append(InputError(source, line, name, "kolumnen finns två gånger"))
-            elif folded not in known:
-                errors.append(
-                    InputError(
-                        source,
-                        line,
-                        name,
-                        f"okänd kolumn; kolumnerna är {', '.join(mapping.columns.values())}",
-                    )
+    known = {name.casefold() for name in mapping.columns.values()}
+    seen: set[str] = set()
+    for name, folded in zip(shown, normalised, strict=True):
+        # A mapped column given twice: which of the two holds the figures is anyone's guess.
+        if folded in seen and (only_mapped_columns or folded in known):
+            errors.append(InputError(source, line, name, "kolumnen finns två gånger"))
+        elif only_mapped_columns and folded not in known:
+            errors.append(
+                InputError(
+                    source,
+                    line,
+                    name,
+                    f"okänd kolumn; kolumnerna är {', '.join(mapping.columns.values())}",
                 )
+            )
+        seen.add(folded)
     if errors:
         raise InputErrors(errors)
     return positions, mapping.without(absent)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from tertial.access.rules import Action, get_period_for
 from tertial.economy.models import ImportBatch, ImportJob, UnitCodeAlias
 from tertial.economy.services.imports import add_unit_alias, undo_import
+from tertial.economy.services.jobs import uploads_dir
 from tertial.ingest.ledger.mapping import shipped_mappings
 from tertial.ingest.tasks import create_job
 from tertial.organisation.models import Unit
@@ -53,7 +54,7 @@ class AliasForm(forms.Form):
 
 def _store_upload(upload) -> str:
     """Stream the upload to the data folder (never held in memory) and return its path."""
-    folder = settings.DATA_DIR / "uploads"
+    folder = uploads_dir()
     folder.mkdir(parents=True, exist_ok=True)
     extension = upload.name.rsplit(".", 1)[-1].lower()
     path = folder / f"{uuid.uuid4().hex}.{extension}"

@@ -405,3 +405,28 @@ def test_empty_organisation_yaml(tmp_path):
     (folder / "organisation.yaml").write_text("# nothing yet\n", encoding="utf-8")
     errors = errors_of(folder)
     assert ("organisation.yaml", 1, "slug") in [(e.file, e.line, e.field) for e in errors]
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new"),
+    [
+        ("organisation.yaml", "ends_on: 2021-06-30", "ends_on: 2021-02-30"),
+        ("investments.yaml", "approved_on: 2021-03-01", "approved_on: 2021-13-45"),
+    ],
+)
+def test_an_impossible_date_in_yaml_names_file_and_line(tmp_path, file, old, new):
+    folder = copy_small(tmp_path)
+    line = replace(folder, file, old, new)
+    [error] = [e for e in errors_of(folder) if e.file == file]
+    assert error.line == line and "is not a date" in error.message
+
+
+def test_an_encoding_error_does_not_hide_the_files_other_errors(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(folder, "indicator_values.csv", "T;91,5;", "T;91,5,1;")
+    path = folder / "indicator_values.csv"
+    data = path.read_bytes().replace(b"svarstid;2021-08", b"svarstid\x81;2021-08", 1)
+    path.write_bytes(data)
+    errors = [e for e in errors_of(folder) if e.file == "indicator_values.csv"]
+    assert any("0x81" in e.message for e in errors), [str(e) for e in errors]
+    assert_error(errors, "indicator_values.csv", line, "value", "91,5,1")

@@ -140,3 +140,31 @@ def test_bad_encoding_for_windows_1252(org, tmp_path):
     [error] = errors_of(org, path)
     assert error.line == 3
     assert "Windows-1252" in error.message
+
+
+def test_a_malformed_space_grouping_is_refused_by_line(org, tmp_path):
+    lines = [AGRESSO_HEADER, GOOD, "202001;5010;1100;;;1 23,00;x", "202001;5010;1100;;;1 234,00;x"]
+    [error] = errors_of(org, write(tmp_path / "hb.csv", lines))
+    assert (error.file, error.line, error.field) == ("hb.csv", 3, "Belopp")
+    assert "'1 23,00'" in error.message
+
+
+def test_a_mapped_column_named_twice_is_refused(org, tmp_path):
+    header = "Period;Konto;Ansvar;Verksamhet;Projekt;Belopp;Text;Belopp"
+    [error] = errors_of(org, write(tmp_path / "hb.csv", [header, GOOD + ";5,00"]))
+    assert (error.line, error.field) == (1, "Belopp")
+    assert "två gånger" in error.message
+
+
+def test_an_amount_beyond_what_both_databases_keep_exactly_is_refused(org, tmp_path):
+    lines = [AGRESSO_HEADER, "202001;5010;1100;;;9 999 999 999 999 999,99;x"]
+    errors = errors_of(org, write(tmp_path / "hb.csv", lines))
+    assert any("9 999 999 999 999,99 kr" in e.message.replace("\u00a0", " ") for e in errors)
+
+
+def test_the_largest_amount_is_stored_and_read_back_exactly(org, tmp_path):
+    lines = [AGRESSO_HEADER, "202001;5010;1100;;;9 999 999 999 999,99;x"]
+    lines.append("202002;5010;1100;;;-9 999 999 999 999,99;x")
+    import_ledger(org, write(tmp_path / "hb.csv", lines), mapping=agresso())
+    stored = sorted(b.amount for b in LedgerBalance.objects.filter(organisation=org))
+    assert [str(a) for a in stored] == ["-9999999999999.99", "9999999999999.99"]

@@ -1,5 +1,7 @@
 """The import as a task (ImportJob) and as the commands import_ledger, import_budget, undo."""
 
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 from rich.progress import Progress
@@ -93,3 +95,77 @@ def test_budget_command(org, tmp_path):
     )
     call_command("import_budget", str(path), "--org", org.slug)
     assert ImportBatch.objects.get(organisation=org).kind == "budget"
+
+
+def _dead_pid() -> int:
+    import subprocess
+    import sys
+
+    finished = subprocess.Popen([sys.executable, "-c", "pass"])
+    finished.wait()
+    return finished.pid
+
+
+def test_a_killed_import_is_marked_failed_and_its_files_removed_at_the_next_start(
+    org, tmp_path, settings
+):
+    import os
+    import socket
+
+    from tertial.economy.services import jobs
+
+    settings.DATA_DIR = tmp_path / "data"
+    uploads, raw = jobs.uploads_dir(), tmp_path / "data" / "raw"
+    uploads.mkdir(parents=True)
+    raw.mkdir(parents=True)
+    host, dead = socket.gethostname(), _dead_pid()
+    killed_upload = write(uploads / "killed.csv", LINES)
+    queued_upload = write(uploads / "queued.csv", LINES)
+    left_over = write(uploads / "left-over.csv", LINES)
+    killed = ImportJob.objects.create(
+        organisation=org,
+        kind="ledger",
+        file_path=str(killed_upload),
+        mapping="unit4-agresso",
+        status=ImportJob.Status.RUNNING,
+        runner=f"{host}:{dead}",
+    )
+    elsewhere = ImportJob.objects.create(
+        organisation=org,
+        kind="ledger",
+        file_path=str(tmp_path / "x.csv"),
+        mapping="unit4-agresso",
+        status=ImportJob.Status.RUNNING,
+        runner=f"another-host:{dead}",
+    )
+    ImportJob.objects.create(
+        organisation=org, kind="ledger", file_path=str(queued_upload), mapping="unit4-agresso"
+    )
+    tag = jobs.temporary_prefix("import")
+    dead_folder = raw / (tag.replace(f"-{os.getpid()}-", f"-{dead}-") + "k1_x9") / "spill"
+    live_folder = raw / f"{tag}abc123"
+    dead_folder.mkdir(parents=True)
+    live_folder.mkdir()
+    out = io.StringIO()
+    call_command("cleanup_imports", stdout=out)
+    killed.refresh_from_db()
+    elsewhere.refresh_from_db()
+    assert killed.status == ImportJob.Status.FAILED and "avbruten" in killed.message
+    assert killed.finished_at is not None
+    assert elsewhere.status == ImportJob.Status.RUNNING
+    assert not killed_upload.exists() and not left_over.exists() and queued_upload.exists()
+    assert not dead_folder.parent.exists() and live_folder.exists()
+    assert "1 avbrutna importjobb" in out.getvalue()
+
+
+def test_a_finished_job_removes_its_upload(org, tmp_path, settings):
+    from tertial.economy.services import jobs
+
+    settings.DATA_DIR = tmp_path / "data"
+    jobs.uploads_dir().mkdir(parents=True)
+    path = write(jobs.uploads_dir() / "hb.csv", LINES)
+    job = ImportJob.objects.create(
+        organisation=org, kind="ledger", file_path=str(path), mapping="unit4-agresso"
+    )
+    assert execute_job(job).status == ImportJob.Status.DONE
+    assert not path.exists()

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tertial.access.services import issue_token
 from tertial.cli.arguments import organisation_by_slug
+from tertial.core.errors import Refused
 
 
 class Command(BaseCommand):
@@ -20,7 +21,10 @@ class Command(BaseCommand):
             user = get_user_model().objects.filter(username=created_by).first()
             if user is None:
                 raise CommandError(f"No user {created_by!r}.")
-        token, secret = issue_token(organisation, name, actor=user)
+        try:
+            token, secret = issue_token(organisation, name, actor=user)
+        except Refused as exc:
+            raise CommandError(str(exc)) from exc
         self.stderr.write(
             f"Token {token.prefix}… for {organisation.slug} ({name}). It is not stored and cannot "
             "be shown again: copy it now."

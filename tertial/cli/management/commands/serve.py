@@ -9,6 +9,8 @@ from django.db import connections
 from django.db.migrations.executor import MigrationExecutor
 from gunicorn.app.base import BaseApplication
 
+from tertial.economy.services.jobs import clean_up_interrupted_imports
+
 
 class _Gunicorn(BaseApplication):
     def __init__(self, application, options: dict):
@@ -61,6 +63,8 @@ class Command(BaseCommand):
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stderr.write("The database is not up to date: run `tertial migrate` first.")
             sys.exit(1)
+        # An import killed with the server it ran in is marked failed, its files removed.
+        clean_up_interrupted_imports()
         # Processes forked by gunicorn must not share the parent's database connection.
         connections.close_all()
         worker = None
