@@ -101,8 +101,10 @@ def finish_import_job(job: ImportJob, batch: ImportBatch) -> None:
         status=ImportJob.Status.DONE,
         batch=batch,
         progress=100,
-        message=_("%(row_count)s rader importerade för %(value)s")
-        % {"row_count": batch.row_count, "value": ", ".join(batch.months)}[:500],
+        message=(
+            _("%(count)s rader importerade för %(months)s")
+            % {"count": batch.row_count, "months": ", ".join(batch.months)}
+        )[:500],
         finished_at=timezone.now(),
     )
 
