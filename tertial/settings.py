@@ -240,6 +240,12 @@ TASKS = {
 }
 
 # Uploads: imports can be large, but the web server must not hold them in memory.
+FILE_UPLOAD_HANDLERS = [
+    # Before Django's own: refuses what is too large or anonymous before it is spooled.
+    "tertial.web.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 TERTIAL_MAX_UPLOAD_BYTES = int(os.environ.get("TERTIAL_MAX_UPLOAD_BYTES", str(2 * 1024**3)))

@@ -27,6 +27,11 @@ def latest_period(organisation: Organisation) -> Period | None:
     )
 
 
+def period_exists(slug: str, key: str) -> bool:
+    """Whether the organisation ``slug`` has the period ``key``."""
+    return Period.objects.filter(fiscal_year__organisation__slug=slug, key=key).exists()
+
+
 def organisation_by_slug(slug: str) -> Organisation | None:
     return Organisation.objects.filter(slug=slug).first()
 

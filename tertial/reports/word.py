@@ -22,7 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from tertial.core.markdown import markdown_to_html
+from tertial.core.markdown import markdown_to_html, without_controls
 from tertial.reports import charts as chart_drawing
 from tertial.reports.html import chart_data_view, table_view
 from tertial.reports.language import in_report_language
@@ -110,7 +110,7 @@ def _style_ids(document) -> dict[str, str]:
 
 
 def _add_paragraph(container, text: str = "", style_id: str | None = None):
-    paragraph = container.add_paragraph(text)
+    paragraph = container.add_paragraph(without_controls(text))
     if style_id:
         paragraph._p.get_or_add_pPr().style = style_id
     return paragraph
@@ -219,7 +219,7 @@ class _Writer:
             paragraph = self.para("", f"toc {section.level}")
             if index == 0:
                 _field_start(paragraph, 'TOC \\o "1-3" \\h \\z \\u')
-            paragraph.add_run(section.title)
+            paragraph.add_run(without_controls(section.title))
             paragraph.paragraph_format.left_indent = Cm(0.6 * (section.level - 1))
             paragraph.paragraph_format.space_after = Pt(2)
         if entries:
@@ -231,7 +231,7 @@ class _Writer:
         section = self.document.sections[0]
         section.different_first_page_header_footer = True
         header = section.header.paragraphs[0]
-        header.text = f"{r.organisation}\t\t{r.title}"
+        header.text = without_controls(f"{r.organisation}\t\t{r.title}")
         footer = section.footer.paragraphs[0]
         footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         footer.add_run(_("Sida") + " ")
@@ -243,7 +243,7 @@ class _Writer:
         doc = self.document
         caption = self.para(view.caption, "Caption")
         if view.subcaption:
-            caption.add_run(f" {view.subcaption}")
+            caption.add_run(without_controls(f" {view.subcaption}"))
         _keep_with_next(caption)
         columns = len(view.columns) + 1
         table = doc.add_table(rows=1, cols=columns)
@@ -255,14 +255,14 @@ class _Writer:
         heads = view.columns_before + [(view.label_heading, "", False)] + view.columns_after
         for cell, (label, _note, is_numeric) in zip(header.cells, heads, strict=True):
             paragraph = cell.paragraphs[0]
-            paragraph.add_run(label).bold = True
+            paragraph.add_run(without_controls(label)).bold = True
             if is_numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row in view.rows:
             cells = table.add_row().cells
             bold = row.css in ("sum", "group") or None
             label = cells[row.label_position].paragraphs[0]
-            label_run = label.add_run(row.label)
+            label_run = label.add_run(without_controls(row.label))
             label_run.bold = bold
             label_run.italic = row.css in ("of-which", "sub") or None
             if row.indent:
@@ -275,7 +275,7 @@ class _Writer:
                     text = f"{text} ({value.status_words})"
                 if value.symbol:
                     text = f"{value.symbol} {text}"
-                paragraph.add_run(text).bold = bold
+                paragraph.add_run(without_controls(text)).bold = bold
                 if value.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         for row in table.rows:
@@ -285,7 +285,7 @@ class _Writer:
                     for run in paragraph.runs:
                         run.font.size = Pt(8.5)
         for note in view.notes:
-            doc.add_paragraph(note).runs[0].font.size = Pt(8)
+            doc.add_paragraph(without_controls(note)).runs[0].font.size = Pt(8)
         doc.add_paragraph()
 
     def chart(self, chart: Chart, width_cm: float = 16.0) -> None:

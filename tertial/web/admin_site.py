@@ -11,8 +11,8 @@ from django.contrib.admin import helpers
 from django.http import HttpResponseBadRequest
 from django.utils.translation import gettext as _
 
-# Longer than any id a BigAutoField holds.
-MAX_ID_DIGITS = 19
+# Every number of this many digits fits a BigAutoField; ids are far shorter.
+MAX_ID_DIGITS = 18
 
 
 def _is_id(text: str) -> bool:

@@ -367,11 +367,14 @@ class UploadForm(forms.Form):
         if extension not in ALLOWED_UPLOAD_EXTENSIONS:
             raise ValidationError(_("Bara filer av typ csv, xlsx eller parquet kan läsas in."))
         if upload.size > settings.TERTIAL_MAX_UPLOAD_BYTES:
-            raise ValidationError(
-                _("Filen är för stor (högst %(limit)s byte).")
-                % {"limit": settings.TERTIAL_MAX_UPLOAD_BYTES}
-            )
+            raise ValidationError(too_large_message())
         return upload
+
+
+def too_large_message() -> str:
+    return _("Filen är för stor (högst %(limit)s byte).") % {
+        "limit": settings.TERTIAL_MAX_UPLOAD_BYTES
+    }
 
 
 class RoleForm(forms.Form):

@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from tertial.web import stash
 from tertial.web.views import (
     account,
     calendar,
@@ -26,7 +27,7 @@ urlpatterns = [
     path("", dashboard.home, name="home"),
     path(
         "login/",
-        auth_views.LoginView.as_view(extra_context={"oidc_enabled": settings.OIDC_ENABLED}),
+        stash.SignInView.as_view(extra_context={"oidc_enabled": settings.OIDC_ENABLED}),
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

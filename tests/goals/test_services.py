@@ -289,3 +289,12 @@ def test_accumulating_counts_are_judged_against_the_pro_rated_target(vss, period
     row = find_row(table, "indicator:arendevolym-stadsarkivet")
     assert row.cells["2020-08"].status == "partly_met"
     assert row.cells["target"].text == "700"  # the target is shown as written
+
+
+def test_a_computed_value_too_large_to_store_is_refused_with_its_indicator_and_nothing_stored(
+    vss,
+):
+    huge = add_computed(vss, "for-stor", "arenden-kontakt * 1000000000000000")
+    with pytest.raises(ValidationError, match="for-stor .*too large to store"):
+        services.compute_indicator_values(vss)
+    assert not IndicatorValue.objects.filter(indicator=huge).exists()

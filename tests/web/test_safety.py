@@ -1,13 +1,19 @@
 """No lost work and no injected markup: conflicts, expired sessions, scripts, CSRF, uploads."""
 
+from types import SimpleNamespace
+
 import pytest
+from django.contrib.sessions.models import Session
+from django.core import signing
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.urls import reverse
 
 from tertial.audit.history import history
 from tertial.economy.models import Forecast
 from tertial.goals.models import Assessment, BoardGoal
 from tertial.narrative.models import NarrativeSection
+from tertial.web import stash
 from tertial.web.forms import UploadForm
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +124,7 @@ def test_expired_session_keeps_the_typed_text(
     people, period_2020_08, url, forecast_form, forecast_of
 ):
     unit, target = people.lkdata, url("unit", period_2020_08, people.lkdata.pk)
-    client = Client()  # the session has expired: nobody is logged in
+    client = signed_in_before(people.lkdata_head)  # whose session has since expired
     typed = forecast_form(unit, period_2020_08, "3 100", "Lång text som inte får försvinna.")
     response = client.post(url("unit_forecast", period_2020_08, unit.pk), typed)
     assert response.status_code == 302 and "/login/" in response["Location"]
@@ -183,3 +189,118 @@ def test_an_indicator_value_with_more_digits_than_are_kept_is_refused(
     typed = value_form(indicator, period_2020_08, value="99 999 999 999 999 999 999")
     response = login(people.lkdata_head).post(action, typed)
     assert response.status_code == 400 and "15 digits" in response.content.decode()
+
+
+def signed_in_before(user) -> Client:
+    """A browser on which ``user`` signed in, whose session has since ended."""
+    client = Client()
+    client.cookies[stash.MARK_COOKIE] = signing.dumps(user.pk, salt=stash.MARK_SALT)
+    return client
+
+
+def test_signing_in_marks_the_browser(people, url):
+    people.reader.set_password("ett långt lösenord")
+    people.reader.save()
+    client = Client()
+    response = client.post(
+        reverse("login"), {"username": "lasare", "password": "ett långt lösenord"}
+    )
+    assert response.status_code == 302
+    mark = client.cookies[stash.MARK_COOKIE]
+    assert mark["httponly"] and signing.loads(mark.value, salt=stash.MARK_SALT) == people.reader.pk
+
+
+def test_an_anonymous_post_stores_nothing(people, period_2020_08, url, forecast_form):
+    unit = people.lkdata
+    action = url("unit_forecast", period_2020_08, unit.pk)
+    typed = forecast_form(unit, period_2020_08, "3 100", "Text från någon okänd.")
+    sessions = Session.objects.count()
+    stranger = Client()
+    stranger.cookies[stash.MARK_COOKIE] = "forged"
+    for client in (Client(), stranger):
+        response = client.post(action, typed)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    assert Session.objects.count() == sessions
+
+
+def test_kept_text_is_bounded_and_only_for_pages_that_exist(
+    people, period_2020_08, url, forecast_form
+):
+    unit = people.lkdata
+    sessions = Session.objects.count()
+    client = signed_in_before(people.lkdata_head)
+    huge = forecast_form(unit, period_2020_08, "3 100", "x" * (stash.MAX_CHARACTERS + 1))
+    client.post(url("unit_forecast", period_2020_08, unit.pk), huge)
+    nowhere = url("unit_forecast", period_2020_08, unit.pk).replace("/2020-08/", "/1999-08/")
+    client.post(nowhere, forecast_form(unit, period_2020_08))
+    assert Session.objects.count() == sessions
+    client.post(url("unit_forecast", period_2020_08, unit.pk), forecast_form(unit, period_2020_08))
+    assert Session.objects.count() == sessions + 1
+
+
+@pytest.fixture
+def spooled(monkeypatch):
+    """What Django writes of uploads to temporary files: the names, and the bytes in all."""
+    from django.core.files import uploadhandler
+
+    written = SimpleNamespace(names=[], size=0)
+    new_file = uploadhandler.TemporaryFileUploadHandler.new_file
+    receive = uploadhandler.TemporaryFileUploadHandler.receive_data_chunk
+
+    def created(self, *args, **kwargs):
+        written.names.append(args[1] if len(args) > 1 else kwargs.get("file_name"))
+        return new_file(self, *args, **kwargs)
+
+    def wrote(self, raw_data, start):
+        written.size += len(raw_data)
+        return receive(self, raw_data, start)
+
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "new_file", created)
+    monkeypatch.setattr(uploadhandler.TemporaryFileUploadHandler, "receive_data_chunk", wrote)
+    return written
+
+
+def _upload(client, period, size):
+    return client.post(
+        reverse("import_upload", args=[period.fiscal_year.organisation.slug, period.key]),
+        {
+            "kind": "ledger",
+            "mapping": "tertial",
+            "file": SimpleUploadedFile("huvudbok.csv", b"x" * size),
+        },
+    )
+
+
+def test_an_upload_growing_past_the_limit_is_stopped_before_more_is_written(
+    people, period_2020_08, login, settings, spooled
+):
+    from tertial.economy.models import ImportJob
+
+    settings.TERTIAL_MAX_UPLOAD_BYTES = 100_000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every file would be spooled to disk
+    controller = login(people.controller)
+    response = _upload(controller, period_2020_08, 150_000)
+    assert response.status_code == 413 and "för stor" in response.content.decode()
+    assert spooled.size <= 100_000 and not ImportJob.objects.exists()
+    assert _upload(controller, period_2020_08, 500).status_code == 302
+
+
+def test_an_upload_whose_length_is_announced_too_large_is_refused_before_reading(
+    people, period_2020_08, login, settings, spooled
+):
+    settings.TERTIAL_MAX_UPLOAD_BYTES = 1000
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    response = _upload(login(people.controller), period_2020_08, 100_000)
+    assert response.status_code == 413
+    assert spooled.names == [] and spooled.size == 0
+
+
+def test_nothing_of_an_anonymous_upload_is_spooled(people, period_2020_08, settings, spooled):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0
+    sessions = Session.objects.count()
+    for client in (Client(), signed_in_before(people.controller)):
+        response = _upload(client, period_2020_08, 5000)
+        assert response.status_code == 302 and "/login/" in response["Location"]
+    assert spooled.names == [] and spooled.size == 0
+    # The signed-in-before browser keeps the typed fields (not the file) for the page.
+    assert Session.objects.count() == sessions + 1

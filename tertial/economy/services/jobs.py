@@ -26,8 +26,9 @@ INTERRUPTED = gettext_noop(
     "avbruten: processen som körde importen avslutades (servern startades om eller processen "
     "stoppades); inget har sparats"
 )
-# A kept row file without its import is removed only when older than this: a running
-# import writes it before its transaction commits the import.
+# A kept row file without its import, or an upload without its job, is removed only when
+# older than this: a running import writes the one before its transaction commits the
+# import, the web page the other before it creates the job.
 ORPHAN_AGE = datetime.timedelta(hours=1)
 
 
@@ -120,12 +121,14 @@ def fail_import_job(job: ImportJob, message: str, errors: list[dict] | None = No
     )
 
 
-def remove_upload(job: ImportJob) -> None:
-    """The job's file, once the job has ended, when it is one the web page uploaded (a file
-    named on the command line is the person's own)."""
+def remove_upload(job: ImportJob) -> bool:
+    """Remove the job's file, once the job has ended, when it is one the web page uploaded
+    (a file named on the command line is the person's own); whether one was removed."""
     path = Path(job.file_path)
-    if path.parent == uploads_dir():
-        path.unlink(missing_ok=True)
+    if path.parent != uploads_dir() or not path.is_file():
+        return False
+    path.unlink(missing_ok=True)
+    return True
 
 
 def uploads_dir() -> Path:
@@ -138,22 +141,25 @@ def clean_up_interrupted_imports() -> dict[str, int]:
     restarted), and remove what they left: their uploads, their temporary folders and the
     kept rows of an import that was never stored. Run at ``tertial serve``'s start and by
     ``tertial cleanup_imports``; what a live process is using is left alone."""
-    failed = 0
+    failed = uploads = 0
     for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).exclude(runner=""):
         host, _sep, pid = job.runner.rpartition(":")
         if _gone(host, pid):
             fail_import_job(job, _(INTERRUPTED))
+            uploads += remove_upload(job)
             failed += 1
-    uploads = 0
     waiting = {
         Path(p)
         for p in ImportJob.objects.filter(
             status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING]
         ).values_list("file_path", flat=True)
     }
+    # An upload no job waits for is one whose job was never created (the process died
+    # between the two); a young one may be on its way to its job still.
+    oldest = timezone.now().timestamp() - ORPHAN_AGE.total_seconds()
     if uploads_dir().is_dir():
         for path in uploads_dir().iterdir():
-            if path.is_file() and path not in waiting:
+            if path.is_file() and path not in waiting and path.stat().st_mtime < oldest:
                 path.unlink(missing_ok=True)
                 uploads += 1
     folders = 0

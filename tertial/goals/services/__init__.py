@@ -25,6 +25,7 @@ from tertial.audit.log import record
 from tertial.core import evaluation, formula
 from tertial.core.actors import person
 from tertial.core.errors import StaleVersion
+from tertial.core.numbers import VALUE_DIGITS
 from tertial.goals.models import (
     Assessment,
     AssessmentItem,
@@ -502,6 +503,13 @@ def compute_indicator_values(organisation: Organisation, *, actor=None) -> int:
                 values = {name: series[name].get(key) for name in names}
                 try:
                     results[key] = formula.evaluate(tree, values, text=indicator.formula)
+                    result = results[key]
+                    # A value the column cannot hold would break every page showing it.
+                    if result is not None and abs(result) >= 10 ** VALUE_DIGITS[0]:
+                        raise formula.FormulaError(
+                            f"the result {result:.6g} is too large to store "
+                            f"(at most {VALUE_DIGITS[0]} digits before the decimal point)"
+                        )
                 except formula.FormulaError as exc:
                     year, month, kind, gender = key
                     raise ValidationError(

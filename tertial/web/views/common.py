@@ -68,7 +68,7 @@ def member_action(page: str):
             if request.method != "POST":
                 return redirect(request.page_url)
             if not request.user.is_authenticated:
-                stash.keep(request, request.page_url)
+                stash.keep(request, request.page_url, kwargs.get("slug"), kwargs.get("key"))
                 return redirect_to_login(request.page_url)
             return view(request, **kwargs)
 

@@ -21,7 +21,7 @@ from tertial.economy.services.jobs import uploads_dir
 from tertial.ingest.ledger.mapping import shipped_mappings
 from tertial.ingest.tasks import create_job
 from tertial.organisation.models import Unit
-from tertial.web.forms import UploadForm
+from tertial.web.forms import UploadForm, too_large_message
 from tertial.web.views.common import done, member_action, member_page, page_context, refused
 
 
@@ -100,6 +100,10 @@ def render_imports(
 def upload(request: HttpRequest, slug: str, key: str) -> HttpResponse:
     period = get_period_for(request, slug, key, Action.IMPORT)
     form = ImportForm(request.POST, request.FILES)
+    if getattr(request, "upload_refused", None) is not None:
+        form.is_valid()
+        form.add_error("file", too_large_message())
+        return render_imports(request, period, form=form, status=413)
     if not form.is_valid():
         return render_imports(request, period, form=form, status=400)
     file = form.cleaned_data["file"]

@@ -111,6 +111,7 @@ def test_a_killed_import_is_marked_failed_and_its_files_removed_at_the_next_star
 ):
     import os
     import socket
+    import time
 
     from tertial.economy.services import jobs
 
@@ -122,6 +123,9 @@ def test_a_killed_import_is_marked_failed_and_its_files_removed_at_the_next_star
     killed_upload = write(uploads / "killed.csv", LINES)
     queued_upload = write(uploads / "queued.csv", LINES)
     left_over = write(uploads / "left-over.csv", LINES)
+    on_its_way = write(uploads / "on-its-way.csv", LINES)
+    an_hour_ago = time.time() - 3700
+    os.utime(left_over, (an_hour_ago, an_hour_ago))
     killed = ImportJob.objects.create(
         organisation=org,
         kind="ledger",
@@ -153,9 +157,10 @@ def test_a_killed_import_is_marked_failed_and_its_files_removed_at_the_next_star
     assert killed.status == ImportJob.Status.FAILED and "avbruten" in killed.message
     assert killed.finished_at is not None
     assert elsewhere.status == ImportJob.Status.RUNNING
-    assert not killed_upload.exists() and not left_over.exists() and queued_upload.exists()
+    assert not killed_upload.exists() and not left_over.exists()
+    assert queued_upload.exists() and on_its_way.exists()
     assert not dead_folder.parent.exists() and live_folder.exists()
-    assert "1 avbrutna importjobb" in out.getvalue()
+    assert "1 avbrutna importjobb markerade som misslyckade; 2 uppladdade" in out.getvalue()
 
 
 def test_a_finished_job_removes_its_upload(org, tmp_path, settings):
