@@ -184,7 +184,10 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
     if kind == "budget" and ("account_class" in columns) == ("account" in columns):
         missing.append(_("account_class eller account (en av dem)"))
     if missing:
-        raise MappingError(f"{where}columns: saknar {', '.join(missing)}")
+        raise MappingError(
+            _("%(where)scolumns: saknar %(missing)s")
+            % {"where": where, "missing": ", ".join(missing)}
+        )
     header_row = data.get("header_row", 1)
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
         raise MappingError(_("%(where)sheader_row: ett radnummer från 1") % {"where": where})
