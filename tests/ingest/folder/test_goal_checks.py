@@ -189,7 +189,11 @@ BAD_SETTINGS = {
         "must not be negative",
     ),
     "misspelt setting": ("partly_met_treshold: 0.8", "partly_met_treshold", "unknown setting"),
-    "unquoted kolada municipality": ("kolada_municipality: 0114", "kolada_municipality", "citattecken"),
+    "unquoted kolada municipality": (
+        "kolada_municipality: 0114",
+        "kolada_municipality",
+        "citattecken",
+    ),
     "kolada municipality of five digits": (
         'kolada_municipality: "05800"',
         "kolada_municipality",
@@ -203,8 +207,16 @@ BAD_SETTINGS = {
         "nope",
     ),
     "missing word template": ("word_template: mall.docx", "word_template", "ingen .docx-fil"),
-    "word template not a path": ("word_template: [a, b]", "word_template", "sökvägen till en .docx-fil"),
-    "browser language not yes or no": ("browser_language: ja", "browser_language", "true eller false"),
+    "word template not a path": (
+        "word_template: [a, b]",
+        "word_template",
+        "sökvägen till en .docx-fil",
+    ),
+    "browser language not yes or no": (
+        "browser_language: ja",
+        "browser_language",
+        "true eller false",
+    ),
 }
 
 

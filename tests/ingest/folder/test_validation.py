@@ -1,6 +1,7 @@
 """Every broken input is refused with the file, line and field it concerns (no database)."""
 
 import pytest
+from django.utils import translation
 
 from tertial.ingest.folder import read_folder
 
@@ -430,3 +431,12 @@ def test_an_encoding_error_does_not_hide_the_files_other_errors(tmp_path):
     errors = [e for e in errors_of(folder) if e.file == "indicator_values.csv"]
     assert any("0x81" in e.message for e in errors), [str(e) for e in errors]
     assert_error(errors, "indicator_values.csv", line, "value", "91,5,1")
+
+
+def test_an_error_reads_in_english_when_english_is_chosen(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(folder, "organisation.yaml", '    parent: "100"', '    parent: "900"')
+    assert_error(errors_of(folder), "organisation.yaml", line, "units[1].parent", "okänd enhet 900")
+    with translation.override("en"):
+        errors = errors_of(folder)
+    assert_error(errors, "organisation.yaml", line, "units[1].parent", "unknown unit 900")
