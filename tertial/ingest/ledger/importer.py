@@ -708,9 +708,12 @@ class _Analysis:
             text = _("ansvar %(unit)s, konto %(target)s") % {"unit": unit, "target": target}
         else:
             text = _("ansvar %(unit)s, kontoklass %(target)s") % {"unit": unit, "target": target}
-        for role, value in zip((_("verksamhet"), _("projekt")), dims, strict=False):
+        # "verksamhet" alone is the catalogue's word for a unit: the dimension's code goes with it
+        for shown, value in zip(
+            (_("verksamhet %(code)s"), _("projekt %(code)s")), dims, strict=False
+        ):
             if value:
-                text += f", {role} {value}"
+                text += ", " + shown % {"code": value}
         return f"{text}, {year}-{int(month):02d}"
 
     def _doubled_keys(self) -> list[InputError]:
