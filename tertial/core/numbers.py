@@ -90,8 +90,8 @@ def decimal_places(value: Decimal) -> int:
 
 
 def storage_problem(value: Decimal, digits: tuple[int, int] = AMOUNT_DIGITS) -> str | None:
-    """ "decimals" or "large" when ``value`` is not kept exactly by both databases in a column
-    of ``digits`` (before and after the decimal separator), else None."""
+    """Why both databases would not keep ``value`` exactly in a column of ``digits`` (before
+    and after the decimal separator): "decimals" or "large"; None when they would."""
     integer_digits, places = digits
     if not value.is_finite():
         return "large"

@@ -12,7 +12,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 
-from tertial.economy.models import Forecast, ImportBatch, LedgerBalance
+from tertial.economy.models import Account, Forecast, ImportBatch, LedgerBalance
 from tertial.economy.services import save_forecast
 from tertial.ingest.ledger.importer import Progress, import_ledger
 from tertial.organisation.models import Organisation, Period
@@ -58,6 +58,7 @@ def _remove():
     for organisation in Organisation.objects.filter(slug__in=SLUGS):
         LedgerBalance.objects.filter(organisation=organisation).delete()
         ImportBatch.objects.filter(organisation=organisation).delete()
+        Account.objects.filter(organisation=organisation).delete()
         organisation.delete()
 
 
