@@ -1004,8 +1004,8 @@ class _FolderReader:
                 file,
                 m.line_of("code"),
                 f"{path}.code",
-                _("%(label)s %(code)s anges två gånger (först på rad %(value)s)")
-                % {"label": label, "code": code, "value": seen[code][0]},
+                _("%(label)s %(code)s anges två gånger (först på rad %(line)s)")
+                % {"label": label, "code": code, "line": seen[code][0]},
             )
             return False
         seen[code] = (m.line_of("code"), path, m.line_of("parent"))

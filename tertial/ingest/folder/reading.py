@@ -203,8 +203,12 @@ def parse_csv(
                     file,
                     line,
                     "",
-                    _("%(value)s fält där rubrikraden har %(value2)s (avgränsare %(separator)s)")
-                    % {"value": len(fields), "value2": len(columns), "separator": repr(separator)},
+                    _("%(fields)s fält där rubrikraden har %(columns)s (avgränsare %(separator)s)")
+                    % {
+                        "fields": len(fields),
+                        "columns": len(columns),
+                        "separator": repr(separator),
+                    },
                 )
             )
             continue
