@@ -15,6 +15,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Protocol
 
+from django.utils.translation import gettext as _
+
 from tertial.core import evaluation
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.numbers import VALUE_DIGITS
@@ -77,34 +79,55 @@ def read_indicator_values(
         code = row.get("indicator")
         indicator = indicators.get(code)
         if indicator is None:
-            error("indicator", f"unknown indicator {code!r}")
+            error("indicator", _("okänd indikator %(code)s") % {"code": repr(code)})
         period = _period(row.get("period"))
         if period is None:
             error(
                 "period",
-                f"{row.get('period')!r} is not a year YYYY or a period YYYY-MM "
-                "between 1901 and 2099",
+                _("%(value)s är inget år ÅÅÅÅ eller någon period ÅÅÅÅ-MM mellan 1901 och 2099")
+                % {"value": repr(row.get("period"))},
             )
         elif period in locked:
-            error("period", f"the period {period[0]}-{period[1]:02d} is locked")
+            error(
+                "period",
+                _("perioden %(year)s-%(month)s är låst")
+                % {"year": period[0], "month": format(period[1], "02d")},
+            )
         kind = (row.get("kind") or "actual").lower()
         if kind not in KINDS:
-            error("kind", f"{kind!r} is not one of {', '.join(KINDS)}")
+            error(
+                "kind",
+                _("%(kind)s är inte något av %(value)s")
+                % {"kind": repr(kind), "value": ", ".join(KINDS)},
+            )
         gender = (row.get("gender") or "T").upper()
         if gender not in GENDERS:
-            error("gender", f"{gender!r} is not one of {', '.join(GENDERS)}")
+            error(
+                "gender",
+                _("%(gender)s är inte något av %(value)s")
+                % {"gender": repr(gender), "value": ", ".join(GENDERS)},
+            )
         value = _value(row.get("value"), row.get("missing"), indicator, file, row.line, errors)
         for column in ("note", "source"):
             if len(row.get(column)) > TEXT_LENGTH:
-                error(column, f"longer than {TEXT_LENGTH} characters")
+                error(column, _("längre än %(max)s tecken") % {"max": TEXT_LENGTH})
         if len(errors) > errors_before:
             continue
         key = (code, *period, kind, gender)
         if key in seen:
             error(
                 "indicator",
-                f"a second value for {code} {row.get('period')} {kind} {gender} "
-                f"(first on line {seen[key]})",
+                _(
+                    "ett andra värde för %(code)s %(period)s %(kind)s %(gender)s (först på rad "
+                    "%(seen)s)"
+                )
+                % {
+                    "code": code,
+                    "period": row.get("period"),
+                    "kind": kind,
+                    "gender": gender,
+                    "seen": seen[key],
+                },
             )
             continue
         seen[key] = row.line
@@ -142,7 +165,7 @@ def _value(
     value = None
     if text.lower() not in MISSING_TEXTS:
         if missing.lower() in MISSING_FLAGS:
-            errors.append(InputError(file, line, "value", "a value is given but missing is set"))
+            errors.append(InputError(file, line, "value", _("ett värde anges men missing är satt")))
         # a value may carry its measure's unit, as Excel saves a percentage: "91%"
         number, problem = evaluation.split_unit(indicator.measure if indicator else "", text)
         if problem and indicator:
@@ -158,8 +181,8 @@ def _value(
                 file,
                 line,
                 "value",
-                f"the indicator is computed by its formula {indicator.formula!r}; "
-                "its values cannot be given",
+                _("indikatorn beräknas med sin formel %(formula)s; dess värden kan inte anges")
+                % {"formula": repr(indicator.formula)},
             )
         )
     else:

@@ -8,7 +8,10 @@ the transaction, reach only a progress bar on the screen (``Progress.in_transact
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from tertial.core.errors import InputErrors
@@ -20,7 +23,11 @@ from tertial.ingest.ledger.mapping import MappingError
 
 
 def create_job(organisation, path, *, kind, mapping, source_name="", user=None, replace=True):
-    """Record an import to run and enqueue it; returns the job the page polls."""
+    """Record an import to run and enqueue it; returns the job the page polls.
+
+    The job runs in the language active now (the person's), so that its progress, its
+    errors and its outcome read in the language of the page that polls it.
+    """
     job = jobs.create_import_job(
         organisation,
         path,
@@ -30,7 +37,7 @@ def create_job(organisation, path, *, kind, mapping, source_name="", user=None, 
         replace=replace,
         user=user,
     )
-    run_import_job.enqueue(job.pk)
+    run_import_job.enqueue(job.pk, translation.get_language())
     return job
 
 
@@ -59,7 +66,7 @@ def execute_job(job, progress=None):
     except InputErrors as exc:
         jobs.fail_import_job(
             job,
-            f"{len(exc.errors)} fel; inget har sparats",
+            _("%(count)s fel; inget har sparats") % {"count": len(exc.errors)},
             [
                 {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
                 for e in exc.errors
@@ -68,7 +75,7 @@ def execute_job(job, progress=None):
     except MappingError as exc:
         jobs.fail_import_job(job, str(exc))
     except Exception as exc:
-        jobs.fail_import_job(job, f"oväntat fel: {exc}")
+        jobs.fail_import_job(job, _("oväntat fel: %(exc)s") % {"exc": exc})
         raise
     else:
         jobs.finish_import_job(job, batch)
@@ -83,8 +90,9 @@ def execute_job(job, progress=None):
 
 
 @task()
-def run_import_job(job_id: int) -> str:
-    return execute_job(jobs.import_job(job_id)).status
+def run_import_job(job_id: int, language: str | None = None) -> str:
+    with translation.override(language or settings.LANGUAGE_CODE):
+        return execute_job(jobs.import_job(job_id)).status
 
 
 @task()

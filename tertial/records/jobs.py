@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tertial.records.models import RecordBatch, RecordImportJob
 
@@ -52,8 +53,8 @@ def finish(job: RecordImportJob, batch: RecordBatch, computed: int) -> None:
         batch=batch,
         progress=100,
         message=(
-            f"{batch.row_count} poster importerade för {', '.join(batch.months)}; "
-            f"{computed} värden beräknade"
+            _("%(rows)s poster importerade för %(months)s; %(computed)s värden beräknade")
+            % {"rows": batch.row_count, "months": ", ".join(batch.months), "computed": computed}
         )[:500],
         finished_at=timezone.now(),
     )

@@ -85,11 +85,11 @@ def test_every_error_is_reported_and_nothing_is_stored(vss, tmp_path):
         (11, "value"),
     }
     assert "between 0 and 100" in found[(2, "value")]
-    assert "unknown indicator 'okand'" in found[(3, "indicator")]
+    assert "okänd indikator 'okand'" in found[(3, "indicator")]
     assert "measured in count" in found[(4, "value")]
     assert "malformed number" in found[(6, "value")]
-    assert "locked" in found[(7, "period")]
-    assert "second value" in found[(10, "indicator")]
+    assert "låst" in found[(7, "period")]
+    assert "ett andra värde" in found[(10, "indicator")]
     assert "negative" in found[(11, "value")]
     assert all(e.file == "values.csv" for e in info.value.errors)
     assert list(IndicatorValue.objects.values_list("pk", "value").order_by("pk")) == before
@@ -99,7 +99,7 @@ def test_computed_indicators_are_not_imported(vss, tmp_path):
     Indicator.objects.create(
         organisation=vss, code="andel", name="Andel", measure="percent", formula="svarsservice / 2"
     )
-    with pytest.raises(InputErrors, match="computed by its formula"):
+    with pytest.raises(InputErrors, match="beräknas med sin formel"):
         import_indicator_file(vss, write(tmp_path, "andel;2020-08;actual;T;4;;\n"))
 
 

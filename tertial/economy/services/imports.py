@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tertial.audit.log import record
 from tertial.core.errors import InputError, InputErrors
@@ -173,8 +174,10 @@ def store_imports(
                                     ", ".join(f.source_name for f in files if f.kind == kind),
                                     None,
                                     "",
-                                    "det finns redan värden för månaderna i filen; "
-                                    "välj att ersätta dem (--replace) för att importera den",
+                                    _(
+                                        "det finns redan värden för månaderna i filen; välj att "
+                                        "ersätta dem (--replace) för att importera den"
+                                    ),
                                 )
                             ]
                         )
@@ -237,8 +240,8 @@ def _store(organisation, file: ImportFile, months, earlier: list, kept: list, ac
     replaced_batches = sorted(
         {b for b in replaced_rows.values_list("batch_id", flat=True).distinct() if b is not None}
     )
-    replaced, _ = replaced_rows.delete()
-    report(80, "Sparar summorna")
+    replaced, _by_model = replaced_rows.delete()
+    report(80, _("Sparar summorna"))
     with tempfile.TemporaryDirectory(prefix=temporary_prefix("store"), dir=raw_dir()) as work_dir:
         try:
             stored = ids.insert(batch, Path(work_dir))
@@ -246,9 +249,9 @@ def _store(organisation, file: ImportFile, months, earlier: list, kept: list, ac
             # Codes written in two ways ("5010" and "5010 ") whose sums are each small enough
             # but not together: too rare to check before.
             raise InputErrors(
-                [InputError(file.source_name, None, "", "en summa är för stor för att lagras")]
+                [InputError(file.source_name, None, "", _("en summa är för stor för att lagras"))]
             ) from None
-    report(90, "Sparar raderna för spårning")
+    report(90, _("Sparar raderna för spårning"))
     batch.checksum = file.checksum()
     target = raw_dir() / f"{batch.pk}{file.raw_rows.suffix}"
     shutil.move(file.raw_rows, target)
@@ -295,7 +298,7 @@ class _Ids:
         ):
             units.setdefault(code, unit_id)
         self.unit_ids = sorted(set(units.values()))
-        self._refuse_unknown("ansvarskoderna", set(self._codes("unit")) - set(units))
+        self._refuse_unknown(_("ansvarskoderna"), set(self._codes("unit")) - set(units))
         self._register("economy_unit_ids", units)
         columns = [d[0] for d in self.con.execute(f"SELECT * FROM {self.sums} LIMIT 0").description]
         self.target = "account_class" if "account_class" in columns else "account"
@@ -341,7 +344,7 @@ class _Ids:
         new = {
             number: class_of(number) for number in self._codes("account") if number not in accounts
         }
-        self._refuse_unknown("kontona", {number for number, c in new.items() if c is None})
+        self._refuse_unknown(_("kontona"), {number for number, c in new.items() if c is None})
         created = Account.objects.bulk_create(
             Account(organisation=self.organisation, number=number, account_class_id=class_id)
             for number, class_id in sorted(new.items())
@@ -372,7 +375,8 @@ class _Ids:
                 if class_id is not None:
                     classes[number] = class_id
         self._refuse_unknown(
-            "kontoklasserna" if self.target == "account_class" else "kontona", codes - set(classes)
+            _("kontoklasserna") if self.target == "account_class" else _("kontona"),
+            codes - set(classes),
         )
         self._register("economy_class_ids", classes)
 
@@ -386,7 +390,8 @@ class _Ids:
                         self.file.source_name,
                         None,
                         "",
-                        f"{what} {shown} finns inte längre i förvaltningen",
+                        _("%(what)s %(shown)s finns inte längre i förvaltningen")
+                        % {"what": what, "shown": shown},
                     )
                 ]
             )
@@ -443,7 +448,7 @@ def undo_import(batch: ImportBatch, *, actor=None) -> int:
     without balances (or budget) until a file covering them is imported again.
     """
     if batch.undone_at is not None:
-        raise ValueError(f"importen {batch.pk} är redan ångrad")
+        raise ValueError(_("importen %(pk)s är redan ångrad") % {"pk": batch.pk})
     ledger = batch.kind == LEDGER
     model = LedgerBalance if ledger else BudgetEntry
     rows = model.objects.filter(batch=batch)
@@ -459,7 +464,7 @@ def undo_import(batch: ImportBatch, *, actor=None) -> int:
             unit_id__in=units_of(batch.organisation),
         )
     with transaction.atomic():
-        removed, _ = rows.delete()
+        removed, _by_model = rows.delete()
         batch.undone_at = timezone.now()
         batch.save(update_fields=["undone_at"])
         record(
@@ -532,11 +537,14 @@ def add_unit_alias(
     """Let rows booked on ``source_code`` count for ``unit`` in later imports."""
     source_code = source_code.strip()
     if unit.organisation_id != organisation.pk:
-        raise ValueError("verksamheten hör inte till förvaltningen")
+        raise ValueError(_("verksamheten hör inte till förvaltningen"))
     if not source_code:
-        raise ValueError("ange koden som den står i filen")
+        raise ValueError(_("ange koden som den står i filen"))
     if Unit.objects.filter(organisation=organisation, code=source_code).exists():
-        raise ValueError(f"{source_code!r} är redan en verksamhets egen kod")
+        raise ValueError(
+            _("%(source_code)s är redan en verksamhets egen kod")
+            % {"source_code": repr(source_code)}
+        )
     with transaction.atomic():
         alias = UnitCodeAlias.objects.create(
             organisation=organisation,

@@ -17,10 +17,12 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tertial.economy.models import ImportBatch, ImportJob
 
-INTERRUPTED = (
+INTERRUPTED = gettext_noop(
     "avbruten: processen som körde importen avslutades (servern startades om eller processen "
     "stoppades); inget har sparats"
 )
@@ -100,7 +102,10 @@ def finish_import_job(job: ImportJob, batch: ImportBatch) -> None:
         status=ImportJob.Status.DONE,
         batch=batch,
         progress=100,
-        message=f"{batch.row_count} rader importerade för {', '.join(batch.months)}"[:500],
+        message=(
+            _("%(count)s rader importerade för %(months)s")
+            % {"count": batch.row_count, "months": ", ".join(batch.months)}
+        )[:500],
         finished_at=timezone.now(),
     )
 
@@ -140,7 +145,7 @@ def clean_up_interrupted_imports() -> dict[str, int]:
     for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING).exclude(runner=""):
         host, _sep, pid = job.runner.rpartition(":")
         if _gone(host, pid):
-            fail_import_job(job, INTERRUPTED)
+            fail_import_job(job, _(INTERRUPTED))
             uploads += remove_upload(job)
             failed += 1
     waiting = {

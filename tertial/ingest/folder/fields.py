@@ -10,6 +10,8 @@ import datetime
 import re
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from tertial.core.errors import InputError
 from tertial.core.numbers import (
     AMOUNT_DIGITS,
@@ -28,9 +30,11 @@ PERIOD_KEY = re.compile(r"^(\d{4})-(\d{2})$")
 def check_code(text: str, max_length: int = 40) -> str | None:
     """Why ``text`` is not a valid code, or None when it is."""
     if not CODE.match(text):
-        return f"{text!r} is not a code: use letters, digits, '-' and '_'"
+        return _("%(text)s är ingen kod: använd bokstäver, siffror, '-' och '_'") % {
+            "text": repr(text)
+        }
     if len(text) > max_length:
-        return f"{text!r} is longer than {max_length} characters"
+        return _("%(text)s är längre än %(max)s tecken") % {"text": repr(text), "max": max_length}
     return None
 
 
@@ -47,11 +51,20 @@ def check_amount(value: Decimal, digits: tuple[int, int] = AMOUNT_DIGITS) -> str
     or None when it fits."""
     problem = storage_problem(value, digits)
     if problem == "decimals":
-        return f"{value} has more than {digits[1]} decimals"
+        return _("%(value)s har fler än %(decimals)s decimaler") % {
+            "value": value,
+            "decimals": digits[1],
+        }
     if problem == "large":
         if digits == AMOUNT_DIGITS:
-            return f"{value} is too large: amounts are stored exactly up to {LARGEST_AMOUNT} kr"
-        return f"{value} is too large: at most {EXACT_DIGITS} digits are stored exactly"
+            return _("%(value)s är för stort: belopp lagras exakt upp till %(largest)s kr") % {
+                "value": value,
+                "largest": LARGEST_AMOUNT,
+            }
+        return _("%(value)s är för stort: högst %(digits)s siffror lagras exakt") % {
+            "value": value,
+            "digits": EXACT_DIGITS,
+        }
     return None
 
 
@@ -76,7 +89,11 @@ class YamlFields:
     ) -> LineDict | None:
         """``value`` when it is a mapping with every required key and no unknown key."""
         if not isinstance(value, LineDict):
-            self.error(line, path, f"expected a mapping with the keys {', '.join(required)}")
+            self.error(
+                line,
+                path,
+                _("här ska stå en mappning med nycklarna %(keys)s") % {"keys": ", ".join(required)},
+            )
             return None
         known = set(required) | set(optional)
         for key in value:
@@ -84,11 +101,12 @@ class YamlFields:
                 self.error(
                     value.line_of(key),
                     _join(path, key),
-                    f"unknown key; the keys are {', '.join(required + optional)}",
+                    _("okänd nyckel; nycklarna är %(keys)s")
+                    % {"keys": ", ".join(required + optional)},
                 )
         for key in required:
             if key not in value:
-                self.error(value.line, _join(path, key), "required key is missing")
+                self.error(value.line, _join(path, key), _("nyckeln saknas men krävs"))
         return value
 
     def items(self, mapping: LineDict, key: str, path: str) -> list[tuple[str, object, int]]:
@@ -97,7 +115,7 @@ class YamlFields:
         if value is None:
             return []
         if not isinstance(value, LineList):
-            self.error(mapping.line_of(key), _join(path, key), "expected a list")
+            self.error(mapping.line_of(key), _join(path, key), _("här ska stå en lista"))
             return []
         return [
             (f"{_join(path, key)}[{i}]", item, value.line_of(i)) for i, item in enumerate(value)
@@ -116,14 +134,14 @@ class YamlFields:
         line, field = mapping.line_of(key), _join(path, key)
         if value is None or value == "":
             if required and key in mapping:
-                self.error(line, field, "must not be empty")
+                self.error(line, field, _("får inte vara tomt"))
             return ""
         if isinstance(value, LineDict | LineList):
-            self.error(line, field, "expected a text")
+            self.error(line, field, _("här ska stå en text"))
             return ""
         text = str(value).strip("\n") if isinstance(value, str) else str(value)
         if max_length is not None and len(text) > max_length:
-            self.error(line, field, f"longer than {max_length} characters")
+            self.error(line, field, _("längre än %(max)s tecken") % {"max": max_length})
         return text
 
     def code(
@@ -138,13 +156,13 @@ class YamlFields:
         value = mapping.get(key)
         if value is None or value == "":
             if required and key in mapping:
-                self.error(mapping.line_of(key), _join(path, key), "must not be empty")
+                self.error(mapping.line_of(key), _join(path, key), _("får inte vara tomt"))
             return None
         return self.code_value(value, mapping.line_of(key), _join(path, key), max_length)
 
     def code_value(self, value, line: int, field: str, max_length: int = 40) -> str | None:
         if isinstance(value, bool) or not isinstance(value, str | int):
-            self.error(line, field, "expected a code")
+            self.error(line, field, _("här ska stå en kod"))
             return None
         problem = check_code(str(value), max_length)
         if problem:
@@ -177,10 +195,17 @@ class YamlFields:
         if isinstance(value, str) and value.strip().isdigit():
             value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            self.error(line, field, f"expected a whole number, not {value!r}")
+            self.error(
+                line, field, _("här ska stå ett heltal, inte %(value)s") % {"value": repr(value)}
+            )
             return None
         if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
-            self.error(line, field, f"{value} is outside {minimum}–{maximum}")
+            self.error(
+                line,
+                field,
+                _("%(value)s ligger utanför %(minimum)s–%(maximum)s")
+                % {"value": value, "minimum": minimum, "maximum": maximum},
+            )
             return None
         return value
 
@@ -189,7 +214,7 @@ class YamlFields:
         if value is None:
             return False
         if not isinstance(value, bool):
-            self.error(mapping.line_of(key), _join(path, key), "expected true or false")
+            self.error(mapping.line_of(key), _join(path, key), _("här ska stå true eller false"))
             return False
         return value
 
@@ -209,7 +234,8 @@ class YamlFields:
             self.error(
                 mapping.line_of(key),
                 _join(path, key),
-                f"{value!r} is not one of {', '.join(choices)}",
+                _("%(value)s är inte något av %(choices)s")
+                % {"value": repr(value), "choices": ", ".join(choices)},
             )
             return None
         return value
@@ -226,7 +252,9 @@ class YamlFields:
             return datetime.date.fromisoformat(str(value))
         except ValueError:
             self.error(
-                mapping.line_of(key), _join(path, key), f"{value!r} is not a date YYYY-MM-DD"
+                mapping.line_of(key),
+                _join(path, key),
+                _("%(value)s är inget datum ÅÅÅÅ-MM-DD") % {"value": repr(value)},
             )
             return None
 
@@ -243,10 +271,12 @@ class YamlFields:
         line, field = mapping.line_of(key), _join(path, key)
         if value is None or value == "":
             if required and key in mapping:
-                self.error(line, field, "a number is needed")
+                self.error(line, field, _("ett tal behövs"))
             return None
         if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.error(line, field, f"expected a number, not {value!r}")
+            self.error(
+                line, field, _("här ska stå ett tal, inte %(value)s") % {"value": repr(value)}
+            )
             return None
         try:
             number = parse_decimal(repr(value) if isinstance(value, float) else str(value))
@@ -272,7 +302,7 @@ def csv_decimal(
     text = row.get(column)
     if not text:
         if required:
-            errors.append(InputError(file, row.line, column, "a number is needed"))
+            errors.append(InputError(file, row.line, column, _("ett tal behövs")))
         return None
     return number_at(text, file, row.line, column, errors, digits=digits)
 

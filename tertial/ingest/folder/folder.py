@@ -14,6 +14,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 from tertial.core import evaluation, formula
 from tertial.core.conventions import ConventionsError, conventions_from_settings
 from tertial.core.errors import InputError, InputErrors
@@ -368,10 +370,10 @@ class _FolderReader:
 
     def read(self) -> FolderData:
         if not self.root.is_dir():
-            self.error(str(self.root), None, "", "not a folder")
+            self.error(str(self.root), None, "", _("ingen mapp"))
             return self.data
         if not (self.root / "organisation.yaml").is_file():
-            self.error("organisation.yaml", None, "", "the folder has no organisation.yaml")
+            self.error("organisation.yaml", None, "", _("mappen har ingen organisation.yaml"))
             return self.data
         self.read_organisation()
         self.read_goals()
@@ -407,7 +409,7 @@ class _FolderReader:
         if document is None:
             return LineDict()
         if not isinstance(document, LineDict):
-            self.error(relative, 1, "", "expected a mapping of keys at the top of the file")
+            self.error(relative, 1, "", _("överst i filen ska stå en mappning av nycklar"))
             return None
         return document
 
@@ -445,7 +447,9 @@ class _FolderReader:
         )
         d.slug = y.text(doc, "slug", "", required=True)
         if d.slug and not SLUG.match(d.slug):
-            self.error(file, doc.line_of("slug"), "slug", "use lower-case letters, digits and '-'")
+            self.error(
+                file, doc.line_of("slug"), "slug", _("använd gemena bokstäver, siffror och '-'")
+            )
         d.name = y.text(doc, "name", "", required=True, max_length=200)
         d.short_name = y.text(doc, "short_name", "", max_length=40)
         d.municipality = y.text(doc, "municipality", "", required=True, max_length=200)
@@ -456,7 +460,7 @@ class _FolderReader:
                 d.settings = _json_safe(settings)
                 self.check_settings(settings, d.settings)
             else:
-                self.error(file, doc.line_of("settings"), "settings", "expected a mapping")
+                self.error(file, doc.line_of("settings"), "settings", _("här ska stå en mappning"))
 
         unit_lines: dict[str, tuple[int, str, int]] = {}  # code line, path, parent line
         for path, item, line in y.items(doc, "units", ""):
@@ -472,25 +476,36 @@ class _FolderReader:
                     file,
                     unit.line_of("ends_on"),
                     f"{path}.ends_on",
-                    f"the unit ends ({ends_on}) before it starts ({starts_on})",
+                    _("enheten upphör (%(ends_on)s) innan den börjar (%(starts_on)s)")
+                    % {"ends_on": ends_on, "starts_on": starts_on},
                 )
             if code is None:
                 continue
-            if not self._first_in_tree(file, unit, path, unit_lines, "unit", code):
+            if not self._first_in_tree(file, unit, path, unit_lines, _("enheten"), code):
                 continue
             d.units.append(UnitData(code, name, parent, starts_on, ends_on))
         parents = {}
         for unit in d.units:
             if unit.parent is None:
                 continue
-            _, path, line = unit_lines[unit.code]
+            _code_line, path, line = unit_lines[unit.code]
             if unit.parent not in unit_lines:
-                self.error(file, line, f"{path}.parent", f"unknown unit {unit.parent}")
+                self.error(
+                    file,
+                    line,
+                    f"{path}.parent",
+                    _("okänd enhet %(parent)s") % {"parent": unit.parent},
+                )
             else:
                 parents[unit.code] = unit.parent
         for code in _cycle_members(parents):
-            _, path, line = unit_lines[code]
-            self.error(file, line, f"{path}.parent", f"unit {code} is its own ancestor (a cycle)")
+            _code_line, path, line = unit_lines[code]
+            self.error(
+                file,
+                line,
+                f"{path}.parent",
+                _("enheten %(code)s är sin egen överordnade (en cirkel)") % {"code": code},
+            )
 
         class_codes: set[str] = set()
         ranges: list[tuple[int, int, str, int, str]] = []
@@ -506,7 +521,7 @@ class _FolderReader:
                     file,
                     cls.line_of("code"),
                     f"{path}.code",
-                    f"account class {code} is given twice",
+                    _("kontoklassen %(code)s anges två gånger") % {"code": code},
                 )
                 code = None
             own_ranges = []
@@ -517,7 +532,8 @@ class _FolderReader:
                         file,
                         range_line,
                         range_path,
-                        f'{text!r} is not an account range like "3000-3499"',
+                        _('%(text)s är inget kontointervall som "3000-3499"')
+                        % {"text": repr(text)},
                     )
                     continue
                 own_ranges.append(parsed)
@@ -526,7 +542,7 @@ class _FolderReader:
                 class_codes.add(code)
                 d.account_classes.append(AccountClassData(code, name, kind, own_ranges))
         ranges.sort()
-        for (first, last, code, _, _), (next_first, next_last, next_code, line, path) in zip(
+        for (first, last, code, _l, _p), (next_first, next_last, next_code, line, path) in zip(
             ranges, ranges[1:], strict=False
         ):
             if next_first <= last:
@@ -534,8 +550,18 @@ class _FolderReader:
                     file,
                     line,
                     path,
-                    f"range {next_first}-{next_last} of {next_code} overlaps "
-                    f"{first}-{last} of {code}",
+                    _(
+                        "intervallet %(next_first)s-%(next_last)s i %(next_code)s överlappar "
+                        "%(first)s-%(last)s i %(code)s"
+                    )
+                    % {
+                        "next_first": next_first,
+                        "next_last": next_last,
+                        "next_code": next_code,
+                        "first": first,
+                        "last": last,
+                        "code": code,
+                    },
                 )
 
         for path, item, line in y.items(doc, "accounts", ""):
@@ -551,21 +577,22 @@ class _FolderReader:
                     file,
                     account.line_of("number"),
                     f"{path}.number",
-                    f"{number!r} is not an account number",
+                    _("%(number)s är inget kontonummer") % {"number": repr(number)},
                 )
             elif number in d.account_names:
                 self.error(
                     file,
                     account.line_of("number"),
                     f"{path}.number",
-                    f"account {number} is given twice",
+                    _("kontot %(number)s anges två gånger") % {"number": number},
                 )
             elif d.account_class_of(number) is None:
                 self.error(
                     file,
                     account.line_of("number"),
                     f"{path}.number",
-                    f"account {number} is outside every account class's ranges",
+                    _("kontot %(number)s ligger utanför alla kontoklassers intervall")
+                    % {"number": number},
                 )
             else:
                 d.account_names[number] = name
@@ -578,7 +605,12 @@ class _FolderReader:
             if year is None:
                 continue
             if year in d.years:
-                self.error(file, fy.line_of("year"), f"{path}.year", f"year {year} is given twice")
+                self.error(
+                    file,
+                    fy.line_of("year"),
+                    f"{path}.year",
+                    _("året %(year)s anges två gånger") % {"year": year},
+                )
                 continue
             fiscal_year = FiscalYearData(year, [])
             for p_path, p_item, p_line in y.items(fy, "periods", path):
@@ -602,18 +634,22 @@ class _FolderReader:
                         file,
                         period.line_of("key"),
                         f"{p_path}.key",
-                        f"{key!r} is not a period key YYYY-MM",
+                        _("%(key)s är ingen periodnyckel ÅÅÅÅ-MM") % {"key": repr(key)},
                     )
                 elif parsed and parsed[0] != year:
                     self.error(
                         file,
                         period.line_of("key"),
                         f"{p_path}.key",
-                        f"period {key} is outside the fiscal year {year}",
+                        _("perioden %(key)s ligger utanför räkenskapsåret %(year)s")
+                        % {"key": key, "year": year},
                     )
                 elif parsed and key in d.period_keys | {p.key for p in fiscal_year.periods}:
                     self.error(
-                        file, period.line_of("key"), f"{p_path}.key", f"period {key} is given twice"
+                        file,
+                        period.line_of("key"),
+                        f"{p_path}.key",
+                        _("perioden %(key)s anges två gånger") % {"key": key},
                     )
                 elif parsed and kind and status:
                     fiscal_year.periods.append(
@@ -655,7 +691,11 @@ class _FolderReader:
                         file,
                         line,
                         field_path,
-                        f"{value!r} is not a Kolada id; write it in quotes, e.g. {example}",
+                        _(
+                            "%(value)s är inget Kolada-id; skriv det inom citattecken, t.ex. "
+                            "%(example)s"
+                        )
+                        % {"value": repr(value), "example": example},
                     )
             elif key == "kolada_compare":
                 ids = list(value) if isinstance(value, list | dict) else None
@@ -669,19 +709,34 @@ class _FolderReader:
                         file,
                         line,
                         field_path,
-                        (f"{wrong[0]!r} is not a Kolada municipality id; " if wrong else "")
-                        + 'write a list of ids in quotes, e.g. ["0180", "1480"], '
-                        'or ids with names, e.g. {"0180": Stockholm}',
+                        (
+                            _("%(value)s är inget kommun-id i Kolada; ") % {"value": repr(wrong[0])}
+                            if wrong
+                            else ""
+                        )
+                        + _(
+                            'skriv en lista av id inom citattecken, t.ex. ["0180", "1480"], '
+                            'eller id med namn, t.ex. {"0180": Stockholm}'
+                        ),
                     )
             elif key == RETENTION_SETTING:
                 try:
                     check_retention(value)
                 except ValueError:
                     self.error(
-                        file, line, field_path, f"{value!r}: a whole number of months, 1 or more"
+                        file,
+                        line,
+                        field_path,
+                        _("%(value)s: ett helt antal månader, 1 eller fler")
+                        % {"value": repr(value)},
                     )
             elif key == "browser_language" and not isinstance(value, bool):
-                self.error(file, line, field_path, f"{value!r}: write true or false")
+                self.error(
+                    file,
+                    line,
+                    field_path,
+                    _("%(value)s: skriv true eller false") % {"value": repr(value)},
+                )
             elif key == "word_template":
                 template = self.word_template(value, line)
                 if template is not None:
@@ -691,7 +746,10 @@ class _FolderReader:
         """The absolute path of a Word template given relative to the folder (or absolute)."""
         if not isinstance(value, str) or not value.strip():
             self.error(
-                "organisation.yaml", line, "settings.word_template", "expected a path to a .docx"
+                "organisation.yaml",
+                line,
+                "settings.word_template",
+                _("här ska stå sökvägen till en .docx-fil"),
             )
             return None
         path = (self.root / value.strip()).resolve()
@@ -700,7 +758,8 @@ class _FolderReader:
                 "organisation.yaml",
                 line,
                 "settings.word_template",
-                f"{value!r}: no .docx file there (a relative path starts in the folder)",
+                _("%(value)s: där finns ingen .docx-fil (en relativ sökväg börjar i mappen)")
+                % {"value": repr(value)},
             )
             return None
         return str(path)
@@ -728,7 +787,10 @@ class _FolderReader:
             long_name = y.text(m, "long_name", path, max_length=200)
             if code is not None and code in {p.code for p in d.perspectives}:
                 self.error(
-                    file, m.line_of("code"), f"{path}.code", f"perspective {code} is given twice"
+                    file,
+                    m.line_of("code"),
+                    f"{path}.code",
+                    _("perspektivet %(code)s anges två gånger") % {"code": code},
                 )
             elif code is not None:
                 d.perspectives.append(PerspectiveData(code, name, long_name))
@@ -747,12 +809,12 @@ class _FolderReader:
                     file,
                     m.line_of("perspective"),
                     f"{path}.perspective",
-                    f"unknown perspective {perspective}",
+                    _("okänt perspektiv %(perspective)s") % {"perspective": perspective},
                 )
                 continue
             if code is None or year is None or perspective is None:
                 continue
-            if self._given_twice(file, m, path, d.council_goals, "council goal", code, year):
+            if self._given_twice(file, m, path, d.council_goals, _("fullmäktigemålet"), code, year):
                 continue
             d.council_goals.append(CouncilGoalData(code, year, perspective, name))
         council_goals = {(g.year, g.code) for g in d.council_goals}
@@ -776,7 +838,9 @@ class _FolderReader:
             responsible = []
             for unit, unit_line, unit_field in y.codes(m, "responsible_units", path):
                 if unit not in units:
-                    self.error(file, unit_line, unit_field, f"unknown unit {unit}")
+                    self.error(
+                        file, unit_line, unit_field, _("okänd enhet %(unit)s") % {"unit": unit}
+                    )
                 else:
                     responsible.append(unit)
             carried_over_from = y.code(m, "carried_over_from", path)
@@ -789,12 +853,13 @@ class _FolderReader:
                     file,
                     m.line_of("council_goal"),
                     f"{path}.council_goal",
-                    f"unknown council goal {council_goal} for {year}",
+                    _("okänt fullmäktigemål %(council_goal)s för %(year)s")
+                    % {"council_goal": council_goal, "year": year},
                 )
                 continue
             if code is None or year is None or council_goal is None:
                 continue
-            if self._given_twice(file, m, path, d.board_goals, "goal", code, year):
+            if self._given_twice(file, m, path, d.board_goals, _("målet"), code, year):
                 continue
             goal = BoardGoalData(
                 code, year, council_goal, name, description, responsible, carried_over_from
@@ -810,7 +875,8 @@ class _FolderReader:
                     file,
                     line,
                     field_path,
-                    f"unknown goal {goal.carried_over_from} in a year before {goal.year}",
+                    _("okänt mål %(carried_over_from)s under ett år före %(year)s")
+                    % {"carried_over_from": goal.carried_over_from, "year": goal.year},
                 )
                 goal.carried_over_from = None
         goal_codes = {g.code for g in d.board_goals}
@@ -850,13 +916,20 @@ class _FolderReader:
             goals = []
             for goal, goal_line, goal_field in y.codes(m, "board_goals", path):
                 if goal not in goal_codes:
-                    self.error(file, goal_line, goal_field, f"unknown goal {goal}")
+                    self.error(
+                        file, goal_line, goal_field, _("okänt mål %(goal)s") % {"goal": goal}
+                    )
                 else:
                     goals.append(goal)
             direction = y.choice(m, "direction", path, DIRECTIONS, default="higher")
             unit = y.code(m, "unit", path)
             if unit is not None and unit not in units:
-                self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {unit}")
+                self.error(
+                    file,
+                    m.line_of("unit"),
+                    f"{path}.unit",
+                    _("okänd enhet %(unit)s") % {"unit": unit},
+                )
             threshold = y.decimal(m, "partly_met_threshold", path, digits=(2, 4))
             if threshold is not None:
                 # the goals engine refuses a threshold outside 0–1 when it judges a value
@@ -867,7 +940,8 @@ class _FolderReader:
                         file,
                         m.line_of("partly_met_threshold"),
                         f"{path}.partly_met_threshold",
-                        f"{threshold} is not a share between 0 and 1, e.g. 0.8",
+                        _("%(threshold)s är ingen andel mellan 0 och 1, t.ex. 0.8")
+                        % {"threshold": threshold},
                     )
                     threshold = None
             indicator = IndicatorData(
@@ -900,7 +974,10 @@ class _FolderReader:
                 text = y.text(t, "target", t_path, max_length=100)
                 if year is not None and any(x.year == year for x in indicator.targets):
                     self.error(
-                        file, t.line_of("year"), f"{t_path}.year", f"a second target for {year}"
+                        file,
+                        t.line_of("year"),
+                        f"{t_path}.year",
+                        _("ett andra målvärde för %(year)s") % {"year": year},
                     )
                     continue
                 try:
@@ -918,7 +995,7 @@ class _FolderReader:
                     )
             if code is None:
                 continue
-            if not self._first_in_tree(file, m, path, indicator_lines, "indicator", code):
+            if not self._first_in_tree(file, m, path, indicator_lines, _("indikatorn"), code):
                 continue
             d.indicators.append(indicator)
             if indicator.formula:
@@ -929,16 +1006,23 @@ class _FolderReader:
         for indicator, key, line, field_path in links:
             target = getattr(indicator, key)
             if target not in indicator_lines:
-                self.error(file, line, field_path, f"unknown indicator {target}")
+                self.error(
+                    file, line, field_path, _("okänd indikator %(target)s") % {"target": target}
+                )
                 setattr(indicator, key, None)
             elif target == indicator.code and key == "same_as":
-                self.error(file, line, field_path, "an indicator cannot be the same as itself")
+                self.error(
+                    file, line, field_path, _("en indikator kan inte vara densamma som sig själv")
+                )
                 indicator.same_as = None
         parents = {i.code: i.parent for i in d.indicators if i.parent is not None}
         for code in _cycle_members(parents):
-            _, path, line = indicator_lines[code]
+            _code_line, path, line = indicator_lines[code]
             self.error(
-                file, line, f"{path}.parent", f"indicator {code} is its own ancestor (a cycle)"
+                file,
+                line,
+                f"{path}.parent",
+                _("indikatorn %(code)s är sin egen överordnade (en cirkel)") % {"code": code},
             )
         self.check_formulas(file, formula_lines)
 
@@ -1010,7 +1094,8 @@ class _FolderReader:
                 file,
                 m.line_of("code"),
                 f"{path}.code",
-                f"{label} {code} is given twice (first on line {seen[code][0]})",
+                _("%(label)s %(code)s anges två gånger (först på rad %(line)s)")
+                % {"label": label, "code": code, "line": seen[code][0]},
             )
             return False
         seen[code] = (m.line_of("code"), path, m.line_of("parent"))
@@ -1023,7 +1108,11 @@ class _FolderReader:
         if not any(g.code == code and g.year == year for g in goals):
             return False
         self.error(
-            file, m.line_of("code"), f"{path}.code", f"{label} {code} is given twice for {year}"
+            file,
+            m.line_of("code"),
+            f"{path}.code",
+            _("%(label)s %(code)s anges två gånger för %(year)s")
+            % {"label": label, "code": code, "year": year},
         )
         return True
 
@@ -1031,7 +1120,9 @@ class _FolderReader:
         year = y.integer(m, key, path, minimum=1901, maximum=2099)
         if year is not None and year not in self.data.years:
             y.error(
-                m.line_of(key), f"{path}.{key}", f"{year} is not a fiscal year of organisation.yaml"
+                m.line_of(key),
+                f"{path}.{key}",
+                _("%(year)s är inget räkenskapsår i organisation.yaml") % {"year": year},
             )
             return None
         return year
@@ -1113,7 +1204,12 @@ class _FolderReader:
             name = y.text(m, "name", path, required=True, max_length=200)
             unit = y.code(m, "unit", path, required=True)
             if unit is not None and unit not in units:
-                self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {unit}")
+                self.error(
+                    file,
+                    m.line_of("unit"),
+                    f"{path}.unit",
+                    _("okänd enhet %(unit)s") % {"unit": unit},
+                )
             project = InvestmentProjectData(code or "", name, unit or "", [], [])
             for f_path, f_item, f_line in y.items(m, "frames", path):
                 f = y.mapping(
@@ -1152,7 +1248,10 @@ class _FolderReader:
                 period = y.text(o, "period", o_path, required=True)
                 if period and period not in periods:
                     self.error(
-                        file, o.line_of("period"), f"{o_path}.period", f"unknown period {period}"
+                        file,
+                        o.line_of("period"),
+                        f"{o_path}.period",
+                        _("okänd period %(period)s") % {"period": period},
                     )
                     continue
                 if period in outcome_periods:
@@ -1160,7 +1259,7 @@ class _FolderReader:
                         file,
                         o.line_of("period"),
                         f"{o_path}.period",
-                        f"a second outcome for {period}",
+                        _("ett andra utfall för %(period)s") % {"period": period},
                     )
                     continue
                 values = [y.decimal(o, key, o_path, required=True) for key in amounts]
@@ -1173,7 +1272,10 @@ class _FolderReader:
                 continue
             if any(p.code == code for p in self.data.investment_projects):
                 self.error(
-                    file, m.line_of("code"), f"{path}.code", f"project {code} is given twice"
+                    file,
+                    m.line_of("code"),
+                    f"{path}.code",
+                    _("projektet %(code)s anges två gånger") % {"code": code},
                 )
                 continue
             self.data.investment_projects.append(project)
@@ -1192,8 +1294,11 @@ class _FolderReader:
                     f"followups/{key}",
                     None,
                     "",
-                    f"unknown period {key}: the folder must be named by a period key "
-                    "of organisation.yaml",
+                    _(
+                        "okänd period %(key)s: mappen ska heta som en periodnyckel i "
+                        "organisation.yaml"
+                    )
+                    % {"key": key},
                 )
                 continue
             comments = self.read_report(key)
@@ -1211,13 +1316,16 @@ class _FolderReader:
                 errors_before = len(self.errors)
                 unit = row.get("unit")
                 if unit not in units:
-                    self.error(file, row.line, "unit", f"unknown unit {unit!r}")
+                    self.error(
+                        file, row.line, "unit", _("okänd enhet %(unit)s") % {"unit": repr(unit)}
+                    )
                 elif unit in seen:
                     self.error(
                         file,
                         row.line,
                         "unit",
-                        f"a second forecast for unit {unit} (first on line {seen[unit]})",
+                        _("en andra prognos för enheten %(unit)s (först på rad %(seen)s)")
+                        % {"unit": unit, "seen": seen[unit]},
                     )
                 net_result = csv_decimal(row, "net_result", file, self.errors)
                 revenues = csv_decimal(row, "revenues", file, self.errors, required=False)
@@ -1228,8 +1336,16 @@ class _FolderReader:
                         file,
                         row.line,
                         "net_result",
-                        f"net_result {net_result} is not revenues − costs "
-                        f"({revenues} − {costs} = {revenues - costs})",
+                        _(
+                            "net_result %(net_result)s är inte intäkter − kostnader (%(revenues)s "
+                            "− %(costs)s = %(value)s)"
+                        )
+                        % {
+                            "net_result": net_result,
+                            "revenues": revenues,
+                            "costs": costs,
+                            "value": revenues - costs,
+                        },
                     )
                 comment = row.get("comment")
                 if comment and unit in comments:
@@ -1237,8 +1353,11 @@ class _FolderReader:
                         file,
                         row.line,
                         "comment",
-                        f"unit {unit} has a comment here and in report.yaml "
-                        f"forecast_comments (line {comments[unit][1]}); keep one",
+                        _(
+                            "enheten %(unit)s har en kommentar både här och i report.yaml "
+                            "forecast_comments (rad %(value)s); behåll en"
+                        )
+                        % {"unit": unit, "value": comments[unit][1]},
                     )
                 if len(self.errors) > errors_before:
                     continue
@@ -1248,13 +1367,13 @@ class _FolderReader:
                 self.data.forecasts.append(
                     ForecastData(period, unit, net_result, revenues, costs, pandemic, comment)
                 )
-        for unit, (_, line) in comments.items():
+        for unit, (_comment, line) in comments.items():
             if unit not in seen and unit in units:
                 self.error(
                     f"followups/{period}/report.yaml",
                     line,
                     f"forecast_comments.{unit}",
-                    f"unit {unit} has no forecast in forecasts.csv",
+                    _("enheten %(unit)s har ingen prognos i forecasts.csv") % {"unit": unit},
                 )
 
     def read_report(self, period: str) -> dict[str, tuple[str, int]]:
@@ -1299,7 +1418,12 @@ class _FolderReader:
             instructions = y.text(m, "instructions", path)
             writer = self._writer_unit(m, path, file, units)
             if key is not None and key in keys:
-                self.error(file, m.line_of("key"), f"{path}.key", f"section {key} is given twice")
+                self.error(
+                    file,
+                    m.line_of("key"),
+                    f"{path}.key",
+                    _("avsnittet %(key)s anges två gånger") % {"key": key},
+                )
             elif key is not None:
                 keys.add(key)
                 d.sections.append(SectionData(period, key, title, body, instructions, writer))
@@ -1311,16 +1435,16 @@ class _FolderReader:
                 file,
                 doc.line_of("forecast_comments"),
                 "forecast_comments",
-                "expected a mapping of unit code to comment",
+                _("här ska stå en mappning från enhetskod till kommentar"),
             )
         elif raw_comments:
             for unit, text in raw_comments.items():
                 field = f"forecast_comments.{unit}"
                 line = raw_comments.line_of(unit)
                 if str(unit) not in units:
-                    self.error(file, line, field, f"unknown unit {unit}")
+                    self.error(file, line, field, _("okänd enhet %(unit)s") % {"unit": unit})
                 elif not isinstance(text, str):
-                    self.error(file, line, field, "expected a text")
+                    self.error(file, line, field, _("här ska stå en text"))
                 else:
                     comments[str(unit)] = (text.strip("\n"), line)
 
@@ -1339,7 +1463,8 @@ class _FolderReader:
                     file,
                     m.line_of("value"),
                     f"{path}.value",
-                    f"an assessment needs a value: {', '.join(ASSESSMENT_VALUES)}",
+                    _("en bedömning behöver ett värde: %(value)s")
+                    % {"value": ", ".join(ASSESSMENT_VALUES)},
                 )
             items = []
             for i_path, i_item, i_line in y.items(m, "items", path):
@@ -1352,12 +1477,18 @@ class _FolderReader:
                     items.append((kind, text))
             if goal is not None and goal not in goals:
                 self.error(
-                    file, m.line_of("goal"), f"{path}.goal", f"unknown goal {goal} for {year}"
+                    file,
+                    m.line_of("goal"),
+                    f"{path}.goal",
+                    _("okänt mål %(goal)s för %(year)s") % {"goal": goal, "year": year},
                 )
                 continue
             if goal in assessed:
                 self.error(
-                    file, m.line_of("goal"), f"{path}.goal", f"goal {goal} is assessed twice"
+                    file,
+                    m.line_of("goal"),
+                    f"{path}.goal",
+                    _("målet %(goal)s bedöms två gånger") % {"goal": goal},
                 )
                 continue
             if goal and value and justification:
@@ -1393,7 +1524,9 @@ class _FolderReader:
             return ""
         code = str(m.get("unit"))
         if code not in units:
-            self.error(file, m.line_of("unit"), f"{path}.unit", f"unknown unit {code}")
+            self.error(
+                file, m.line_of("unit"), f"{path}.unit", _("okänd enhet %(code)s") % {"code": code}
+            )
             return ""
         return code
 

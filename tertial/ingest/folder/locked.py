@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections import defaultdict
 from operator import attrgetter
 
+from django.utils.translation import gettext as _
+
 from tertial.core.errors import InputError
 from tertial.economy.queries import forecasts_of, outcomes_of
 from tertial.goals.queries import assessments_with_items, entered_values
@@ -50,12 +52,12 @@ def changes(data: FolderData, periods: dict) -> tuple[list[InputError], list[str
         for file, what, in_folder, in_database in (
             (
                 f"followups/{key}",
-                "forecasts, assessments and texts",
+                _("prognoser, bedömningar och texter"),
                 folder_followup[key],
                 followup[key],
             ),
-            ("indicator_values.csv", "indicator values", folder_values[key], values[key]),
-            ("investments.yaml", "investment outcomes", folder_outcomes[key], outcomes[key]),
+            ("indicator_values.csv", _("indikatorvärden"), folder_values[key], values[key]),
+            ("investments.yaml", _("investeringarnas utfall"), folder_outcomes[key], outcomes[key]),
         ):
             if in_folder != in_database:
                 errors.append(
@@ -63,9 +65,12 @@ def changes(data: FolderData, periods: dict) -> tuple[list[InputError], list[str
                         file,
                         None,
                         "",
-                        f"period {key} is {period.status} in the database, and loading would "
-                        f"change its {what}; nothing was loaded. Re-open the period in the web "
-                        "app first, or load with --force to replace them.",
+                        _(
+                            "perioden %(key)s är %(status)s i databasen, och inläsningen skulle "
+                            "ändra dess %(what)s; inget har lästs in. Öppna perioden i webbappen "
+                            "först, eller läs in med --force för att ersätta dem."
+                        )
+                        % {"key": key, "status": period.get_status_display(), "what": what},
                     )
                 )
         if len(errors) == errors_before and (

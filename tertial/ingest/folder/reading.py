@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext as _
 
 from tertial.core.errors import InputError
 
@@ -44,8 +45,10 @@ def decode(data: bytes, file: str, errors: list[InputError] | None = None) -> st
                 file,
                 None,
                 "",
-                "the file looks like UTF-16 or binary (it holds NUL bytes); "
-                "save it as UTF-8 or Windows-1252",
+                _(
+                    "filen ser ut att vara UTF-16 eller binär (den innehåller NUL-byte); spara "
+                    "den som UTF-8 eller Windows-1252"
+                ),
             )
         )
     if data.startswith(UTF8_BOM):
@@ -57,7 +60,7 @@ def decode(data: bytes, file: str, errors: list[InputError] | None = None) -> st
                 file,
                 _line_of(data, len(UTF8_BOM) + exc.start),
                 "",
-                "the file starts with a UTF-8 byte order mark but is not valid UTF-8",
+                _("filen börjar med en UTF-8-byteordningsmarkering men är inte giltig UTF-8"),
             )
             if errors is None:
                 raise FileError(error) from exc
@@ -75,7 +78,8 @@ def decode(data: bytes, file: str, errors: list[InputError] | None = None) -> st
             file,
             _line_of(data, exc.start),
             "",
-            f"the file is neither UTF-8 nor Windows-1252 (byte 0x{byte:02X}); save it as UTF-8",
+            _("filen är varken UTF-8 eller Windows-1252 (byte 0x%(byte)s); spara den som UTF-8")
+            % {"byte": format(byte, "02X")},
         )
         if errors is None:
             raise FileError(error) from exc
@@ -155,7 +159,7 @@ def parse_csv(
     try:
         header_line, header_text = next(records)
     except StopIteration:
-        errors.append(InputError(file, None, "", "the file is empty: a header line is needed"))
+        errors.append(InputError(file, None, "", _("filen är tom: en rubrikrad behövs")))
         return None
     separator = detect_separator(header_text)
     columns = [c.strip().lower() for c in next(csv.reader([header_text], delimiter=separator))]
@@ -163,7 +167,7 @@ def parse_csv(
     ok = True
     for column in columns:
         if columns.count(column) > 1:
-            errors.append(InputError(file, header_line, column, "column given twice"))
+            errors.append(InputError(file, header_line, column, _("kolumnen anges två gånger")))
             ok = False
             break
     for column in columns:
@@ -173,13 +177,14 @@ def parse_csv(
                     file,
                     header_line,
                     column,
-                    f"unknown column; the columns are {', '.join(required + optional)}",
+                    _("okänd kolumn; kolumnerna är %(value)s")
+                    % {"value": ", ".join(required + optional)},
                 )
             )
             ok = False
     for column in required:
         if column not in columns:
-            errors.append(InputError(file, header_line, column, "required column is missing"))
+            errors.append(InputError(file, header_line, column, _("kolumnen saknas men krävs")))
             ok = False
     if not ok:
         return None
@@ -188,7 +193,9 @@ def parse_csv(
         try:
             fields = next(csv.reader([record], delimiter=separator, strict=True))
         except csv.Error as exc:
-            errors.append(InputError(file, line, "", f"cannot read the line: {exc}"))
+            errors.append(
+                InputError(file, line, "", _("raden kan inte läsas: %(exc)s") % {"exc": exc})
+            )
             continue
         if len(fields) != len(columns):
             errors.append(
@@ -196,8 +203,12 @@ def parse_csv(
                     file,
                     line,
                     "",
-                    f"{len(fields)} fields where the header has {len(columns)} "
-                    f"(separator {separator!r})",
+                    _("%(fields)s fält där rubrikraden har %(columns)s (avgränsare %(separator)s)")
+                    % {
+                        "fields": len(fields),
+                        "columns": len(columns),
+                        "separator": repr(separator),
+                    },
                 )
             )
             continue
@@ -245,16 +256,16 @@ def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) and key is not None:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping",
+                _("i en mappning"),
                 node.start_mark,
-                "found an unhashable key",
+                _("en nyckel som inte kan vara nyckel"),
                 key_node.start_mark,
             )
         if key in mapping:
             raise yaml.constructor.ConstructorError(
-                "while constructing a mapping",
+                _("i en mappning"),
                 node.start_mark,
-                f"found the key {key!r} twice",
+                _("nyckeln %(key)s finns två gånger") % {"key": repr(key)},
                 key_node.start_mark,
             )
         mapping[key] = loader.construct_object(value_node, deep=True)
@@ -278,7 +289,10 @@ def _construct_timestamp(loader: _LineLoader, node: yaml.ScalarNode):
         return yaml.SafeLoader.construct_yaml_timestamp(loader, node)
     except ValueError as exc:
         raise yaml.constructor.ConstructorError(
-            None, None, f"{node.value!r} is not a date: {exc}", node.start_mark
+            None,
+            None,
+            _("%(value)s är inget datum: %(exc)s") % {"value": repr(node.value), "exc": exc},
+            node.start_mark,
         ) from exc
 
 
@@ -297,7 +311,13 @@ def parse_yaml(text: str, file: str):
         problem = exc.problem or str(exc)
         context = f" ({exc.context})" if exc.context else ""
         raise FileError(
-            InputError(file, line, "", f"YAML syntax error: {problem}{context}")
+            InputError(
+                file,
+                line,
+                "",
+                _("YAML-syntaxfel: %(problem)s%(context)s")
+                % {"problem": problem, "context": context},
+            )
         ) from exc
     except yaml.YAMLError as exc:
-        raise FileError(InputError(file, None, "", f"YAML error: {exc}")) from exc
+        raise FileError(InputError(file, None, "", _("YAML-fel: %(exc)s") % {"exc": exc})) from exc

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from tertial.audit.log import record
 from tertial.core.errors import InputError, InputErrors
@@ -93,8 +94,11 @@ class _Store:
             raise InputErrors(errors)
         for key in unchanged:
             self.notes.append(
-                f"period {key} is {protected[key].status} in the database: its data, "
-                "the same in the folder, was kept as it is"
+                _(
+                    "perioden %(key)s är %(status)s i databasen: dess uppgifter, desamma i "
+                    "mappen, har behållits som de är"
+                )
+                % {"key": key, "status": protected[key].get_status_display()}
             )
         self.kept = list(protected.values())
         self.clear_period_data()
@@ -126,8 +130,15 @@ class _Store:
         for key, period in protected.items():
             if key in statuses and status_stands(statuses[key], period.status):
                 self.notes.append(
-                    f"period {key} stays {period.status} as in the database "
-                    f"(the folder says {statuses[key]}); load with --force to change it"
+                    _(
+                        "perioden %(key)s förblir %(status)s som i databasen (mappen säger "
+                        "%(folder)s); läs in med --force för att ändra det"
+                    )
+                    % {
+                        "key": key,
+                        "status": period.get_status_display(),
+                        "folder": statuses[key],
+                    }
                 )
                 statuses[key] = period.status
         self.years, self.periods = organisation.sync_calendar(org, d.fiscal_years, statuses)
@@ -147,45 +158,57 @@ class _Store:
         the order they refer to one another, each by the services of the app it belongs to."""
         errors = []
         for delete, synced, file, field, label in (
-            (economy.delete_vanished, self.projects, "investments.yaml", "projects", "project"),
-            (structure.delete_vanished, self.indicators, "goals.yaml", "indicators", "indicator"),
-            (structure.delete_vanished, self.board_goals, "goals.yaml", "board_goals", "goal"),
+            (
+                economy.delete_vanished,
+                self.projects,
+                "investments.yaml",
+                "projects",
+                _("projektet"),
+            ),
+            (
+                structure.delete_vanished,
+                self.indicators,
+                "goals.yaml",
+                "indicators",
+                _("indikatorn"),
+            ),
+            (structure.delete_vanished, self.board_goals, "goals.yaml", "board_goals", _("målet")),
             (
                 structure.delete_vanished,
                 self.council_goals,
                 "goals.yaml",
                 "council_goals",
-                "council goal",
+                _("fullmäktigemålet"),
             ),
             (
                 structure.delete_vanished,
                 self.perspectives,
                 "goals.yaml",
                 "perspectives",
-                "perspective",
+                _("perspektivet"),
             ),
             (
                 organisation.delete_vanished,
                 self.periods,
                 "organisation.yaml",
                 "fiscal_years",
-                "period",
+                _("perioden"),
             ),
             (
                 organisation.delete_vanished,
                 self.years,
                 "organisation.yaml",
                 "fiscal_years",
-                "fiscal year",
+                _("räkenskapsåret"),
             ),
-            (organisation.delete_vanished, self.units, "organisation.yaml", "units", "unit"),
-            (economy.delete_vanished, self.accounts, "organisation.yaml", "accounts", "account"),
+            (organisation.delete_vanished, self.units, "organisation.yaml", "units", _("enheten")),
+            (economy.delete_vanished, self.accounts, "organisation.yaml", "accounts", _("kontot")),
             (
                 economy.delete_vanished,
                 self.classes,
                 "organisation.yaml",
                 "account_classes",
-                "account class",
+                _("kontoklassen"),
             ),
         ):
             for obj, others in delete(synced.vanished).items():
@@ -195,8 +218,12 @@ class _Store:
                         file,
                         None,
                         field,
-                        f"{label} {name} is no longer in the folder but is still referred to "
-                        f"by {', '.join(others)}; put it back or remove those first",
+                        _(
+                            "%(label)s %(name)s finns inte längre i mappen men hänvisas "
+                            "fortfarande till av %(value)s; lägg tillbaka den eller ta först bort "
+                            "dem"
+                        )
+                        % {"label": label, "name": name, "value": ", ".join(others)},
                     )
                 )
         if errors:

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import duckdb
+from django.utils.translation import gettext as _
 
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.formatting import format_number
@@ -192,10 +193,18 @@ def read_export(
     display = source_name or path.name
     if mapping.kind != kind:
         raise InputErrors(
-            [InputError(display, None, "", f"mappningen {mapping.name!r} gäller {mapping.kind}")]
+            [
+                InputError(
+                    display,
+                    None,
+                    "",
+                    _("mappningen %(name)s gäller %(kind)s")
+                    % {"name": repr(mapping.name), "kind": mapping.kind},
+                )
+            ]
         )
     if not path.is_file():
-        raise InputErrors([InputError(display, None, "", "filen finns inte")])
+        raise InputErrors([InputError(display, None, "", _("filen finns inte"))])
     raw_dir().mkdir(parents=True, exist_ok=True)
     export = Export(kind, mapping, codes, display, rules)
     try:
@@ -226,7 +235,7 @@ class Export:
         self.close()
 
     def read(self, path: Path, progress: Progress) -> None:
-        progress(0, "Läser filen")
+        progress(0, _("Läser filen"))
         single_pass = (
             self.mapping.source_format(path) == "csv"
             and "amount" in self.mapping.columns
@@ -248,10 +257,10 @@ class Export:
                 only_mapped_columns=self.rules.only_mapped_columns,
                 progress=progress,
             )
-            progress(45, "Summerar per månad")
+            progress(45, _("Summerar per månad"))
             self.analysis = _Analysis(self, staged, parquet_source(staged.path), staged.mapping)
             self.analysis.aggregate()
-            progress(60, "Kontrollerar koder och belopp")
+            progress(60, _("Kontrollerar koder och belopp"))
             self.analysis.validate()
 
     @property
@@ -333,8 +342,12 @@ def doubled_keys(exports: list[Export]) -> list[InputError]:
                 export.display,
                 line,
                 export.analysis.time_field(),
-                f"en andra rad för {export.analysis.describe_key(values)} "
-                f"(den första i {exports[first_file].display} på rad {first})",
+                _("en andra rad för %(value)s (den första i %(display)s på rad %(first)s)")
+                % {
+                    "value": export.analysis.describe_key(values),
+                    "display": exports[first_file].display,
+                    "first": first,
+                },
             )
         )
     return errors
@@ -648,7 +661,13 @@ class _Analysis:
     def _listed(self, total: int, found: list[InputError], what: str) -> list[InputError]:
         if total > len(found):
             found.append(
-                InputError(self.display, None, "", f"… och {total - len(found)} rader till {what}")
+                InputError(
+                    self.display,
+                    None,
+                    "",
+                    _("… och %(value)s rader till %(what)s")
+                    % {"value": total - len(found), "what": what},
+                )
             )
         return found
 
@@ -662,18 +681,18 @@ class _Analysis:
         for line, *values in self._lines("amount IS NULL", raw_roles):
             shown = {r: v for r, v in zip(roles, values, strict=True)}
             if all(v is None or not str(v).strip() for v in values):
-                message = "beloppet saknas"
+                message = _("beloppet saknas")
             else:
                 text = " / ".join(repr(v) for v in values if v is not None and str(v).strip())
-                message = (
-                    f"beloppet {text} är inte ett belopp "
-                    f"(decimaltecken {self.decimal_separator!r}, högst två decimaler)"
-                )
+                message = _(
+                    "beloppet %(text)s är inte ett belopp (decimaltecken %(decimal_separator)s, "
+                    "högst två decimaler)"
+                ) % {"text": text, "decimal_separator": repr(self.decimal_separator)}
             field = ", ".join(self._column(r) for r in roles if shown[r] is not None) or ", ".join(
                 self._column(r) for r in roles
             )
             found.append(InputError(self.display, line, field, message))
-        return self._listed(int(total), found, "med fel belopp")
+        return self._listed(int(total), found, _("med fel belopp"))
 
     def _time_columns(self) -> list[str]:
         return list(self.mapping.time_roles)
@@ -685,10 +704,16 @@ class _Analysis:
     def describe_key(self, values) -> str:
         """A key (unit, account or class, year, month and dimensions) as a message names it."""
         unit, target, year, month, *dims = values
-        text = f"ansvar {unit}, {'konto' if self.target == 'account' else 'kontoklass'} {target}"
-        for role, value in zip(("verksamhet", "projekt"), dims, strict=False):
+        if self.target == "account":
+            text = _("ansvar %(unit)s, konto %(target)s") % {"unit": unit, "target": target}
+        else:
+            text = _("ansvar %(unit)s, kontoklass %(target)s") % {"unit": unit, "target": target}
+        # "verksamhet" alone is the catalogue's word for a unit: the dimension's code goes with it
+        for shown, value in zip(
+            (_("verksamhet %(code)s"), _("projekt %(code)s")), dims, strict=False
+        ):
             if value:
-                text += f", {role} {value}"
+                text += ", " + shown % {"code": value}
         return f"{text}, {year}-{int(month):02d}"
 
     def _doubled_keys(self) -> list[InputError]:
@@ -711,11 +736,12 @@ class _Analysis:
                 self.display,
                 line,
                 self.time_field(),
-                f"en andra rad för {self.describe_key(values)} (den första på rad {first})",
+                _("en andra rad för %(value)s (den första på rad %(first)s)")
+                % {"value": self.describe_key(values), "first": first},
             )
             for line, *values, first in rows
         ]
-        return self._listed(int(total), found, "med en nyckel som redan finns")
+        return self._listed(int(total), found, _("med en nyckel som redan finns"))
 
     def _bad_times(self) -> list[InputError]:
         (total,) = self.con.execute(
@@ -726,9 +752,9 @@ class _Analysis:
         roles = self._time_columns()
         field = ", ".join(self._column(r) for r in roles)
         expected = {
-            "period": "en period ÅÅÅÅMM",
-            "date": f"ett datum ({self.mapping.date_format})",
-            "year": "år och månad (1–12)",
+            "period": _("en period ÅÅÅÅMM"),
+            "date": _("ett datum (%(date_format)s)") % {"date_format": self.mapping.date_format},
+            "year": _("år och månad (1–12)"),
         }[roles[0]]
         found = []
         for line, *values in self._lines("year IS NULL", ", ".join(f"raw_{r}" for r in roles)):
@@ -738,10 +764,10 @@ class _Analysis:
                     self.display,
                     line,
                     self._bad_time_field(values) or field,
-                    f"{text!r} är inte {expected}",
+                    _("%(text)s är inte %(expected)s") % {"text": repr(text), "expected": expected},
                 )
             )
-        return self._listed(int(total), found, "med fel period")
+        return self._listed(int(total), found, _("med fel period"))
 
     def _bad_time_field(self, values: list) -> str | None:
         """Of a year and a month in two columns, the one that cannot be read, if only one."""
@@ -759,7 +785,7 @@ class _Analysis:
 
     def _outside_fiscal_years(self) -> list[InputError]:
         years = self.fiscal_years()
-        allowed = ", ".join(str(y) for y in years) or "inga"
+        allowed = ", ".join(str(y) for y in years) or _("inga")
         rows = self.con.execute(
             "SELECT year, sum(n), min(first_line) FROM agg WHERE year IS NOT NULL "
             f"AND year NOT IN ({', '.join(str(y) for y in years) or 'NULL'}) "
@@ -771,8 +797,11 @@ class _Analysis:
                 self.display,
                 first,
                 field,
-                f"år {year} är inte ett av förvaltningens räkenskapsår ({allowed}): "
-                f"{count} rader, den första på rad {first}",
+                _(
+                    "år %(year)s är inte ett av förvaltningens räkenskapsår (%(allowed)s): "
+                    "%(count)s rader, den första på rad %(first)s"
+                )
+                % {"year": year, "allowed": allowed, "count": count, "first": first},
             )
             for year, count, first in rows
         ]
@@ -786,10 +815,12 @@ class _Analysis:
             if not total:
                 continue
             found = [
-                InputError(self.display, line, self._column(role), "koden saknas")
-                for (line, _) in self._lines(f"{column} IS NULL", "1")
+                InputError(self.display, line, self._column(role), _("koden saknas"))
+                for (line, _one) in self._lines(f"{column} IS NULL", "1")
             ]
-            errors += self._listed(int(total), found, f"utan {self._column(role)}")
+            errors += self._listed(
+                int(total), found, _("utan %(column)s") % {"column": self._column(role)}
+            )
         return errors
 
     def _unknown(self, column: str, known_table: str, role: str, describe) -> list[InputError]:
@@ -816,7 +847,8 @@ class _Analysis:
                     self.display,
                     first,
                     self._column(role),
-                    f"{describe(code)} ({count} rader, på rad {shown})",
+                    _("%(value)s (%(count)s rader, på rad %(shown)s)")
+                    % {"value": describe(code), "count": count, "shown": shown},
                 )
             )
         return errors
@@ -838,7 +870,9 @@ class _Analysis:
             "unit_code",
             self._register_units(),
             "unit",
-            lambda code: f"ansvarskoden {code!r} finns inte i förvaltningen",
+            lambda code: (
+                _("ansvarskoden %(code)s finns inte i förvaltningen") % {"code": repr(code)}
+            ),
         )
 
     def _register_targets(self) -> tuple[str, str, Callable[[str], str]]:
@@ -852,7 +886,10 @@ class _Analysis:
             return (
                 self._register("known_targets", list(self.codes.account_classes)),
                 "account_class",
-                lambda code: f"kontoklassen {code!r} finns inte i förvaltningens kontoplan",
+                lambda code: (
+                    _("kontoklassen %(code)s finns inte i förvaltningens kontoplan")
+                    % {"code": repr(code)}
+                ),
             )
         codes = [
             code
@@ -872,7 +909,10 @@ class _Analysis:
         return (
             self._register("known_targets", [*self.codes.accounts, *in_range]),
             "account",
-            lambda code: f"kontot {code!r} finns inte och ligger inte i något kontointervall",
+            lambda code: (
+                _("kontot %(code)s finns inte och ligger inte i något kontointervall")
+                % {"code": repr(code)}
+            ),
         )
 
     def _unknown_targets(self) -> list[InputError]:
@@ -892,11 +932,14 @@ class _Analysis:
             if total:
                 found = [
                     InputError(
-                        self.display, line, self._column(role), f"{value!r} är längre än 40 tecken"
+                        self.display,
+                        line,
+                        self._column(role),
+                        _("%(value)s är längre än 40 tecken") % {"value": repr(value)},
                     )
                     for line, value in self._lines(f"length({role}) > 40", role)
                 ]
-                errors += self._listed(int(total), found, "med för lång kod")
+                errors += self._listed(int(total), found, _("med för lång kod"))
         (too_large, total) = self.con.execute(
             f"SELECT count(*) FILTER (WHERE abs(amount) > {MAX_AMOUNT}), coalesce(sum(amount), 0) "
             "FROM agg"
@@ -907,8 +950,11 @@ class _Analysis:
                     self.display,
                     None,
                     "",
-                    f"en summa är för stor: större än {format_number(MAX_AMOUNT, 2)} kr, "
-                    "det största belopp som lagras exakt",
+                    _(
+                        "en summa är för stor: större än %(value)s kr, det största belopp som "
+                        "lagras exakt"
+                    )
+                    % {"value": format_number(MAX_AMOUNT, 2)},
                 )
             )
         elif abs(total) > MAX_AMOUNT:
@@ -918,8 +964,11 @@ class _Analysis:
                     self.display,
                     None,
                     "",
-                    f"filens summa är för stor: större än {format_number(MAX_AMOUNT, 2)} kr, "
-                    "det största belopp som lagras exakt",
+                    _(
+                        "filens summa är för stor: större än %(value)s kr, det största belopp som "
+                        "lagras exakt"
+                    )
+                    % {"value": format_number(MAX_AMOUNT, 2)},
                 )
             )
         return errors

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+
 MAPPINGS_DIR = Path(__file__).resolve().parent / "mappings"
 
 KINDS = ("ledger", "budget")
@@ -98,7 +100,10 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
         shipped = shipped_mappings()
         if str(name_or_path) not in shipped:
             known = ", ".join(shipped)
-            raise MappingError(f"okänd mappning {name_or_path!r}; de som följer med: {known}")
+            raise MappingError(
+                _("okänd mappning %(name_or_path)s; de som följer med: %(known)s")
+                % {"name_or_path": repr(name_or_path), "known": known}
+            )
         path = shipped[str(name_or_path)]
     # The folder's YAML reader names the line of an error (2020-02-30 too); imported here
     # because the folder reads its ledger files through this package.
@@ -107,16 +112,20 @@ def load_mapping(name_or_path: str | Path) -> Mapping:
     try:
         data = parse_yaml(path.read_text(encoding="utf-8"), str(path))
     except (OSError, UnicodeDecodeError) as exc:
-        raise MappingError(f"{path}: kan inte läsas: {exc}") from exc
+        raise MappingError(
+            _("%(path)s: kan inte läsas: %(exc)s") % {"path": path, "exc": exc}
+        ) from exc
     except FileError as exc:
-        raise MappingError(f"inte giltig YAML: {exc.error}") from exc
+        raise MappingError(_("inte giltig YAML: %(error)s") % {"error": exc.error}) from exc
     return mapping_from_dict(data, default_name=path.stem, source=str(path))
 
 
 def mapping_from_dict(data: object, *, default_name: str = "", source: str = "") -> Mapping:
     where = f"{source}: " if source else ""
     if not isinstance(data, dict):
-        raise MappingError(f"{where}en mappning ska vara en YAML-tabell med nycklar")
+        raise MappingError(
+            _("%(where)sen mappning ska vara en YAML-tabell med nycklar") % {"where": where}
+        )
     allowed = {
         "name", "kind", "system", "format", "encoding", "delimiter", "quote",
         "decimal_separator", "header_row", "sheet", "date_format", "columns", "optional",
@@ -124,7 +133,9 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
     }  # fmt: skip
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise MappingError(f"{where}okända nycklar: {', '.join(unknown)}")
+        raise MappingError(
+            _("%(where)sokända nycklar: %(value)s") % {"where": where, "value": ", ".join(unknown)}
+        )
 
     def choice(key: str, options: tuple[str, ...], default: str) -> str:
         value = data.get(key, default)
@@ -133,52 +144,74 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
             value = _ENCODING_ALIASES.get(value.lower(), value.lower())
         if value not in options:
             raise MappingError(
-                f"{where}{key}: {value!r} är inte ett av {', '.join(map(repr, options))}"
+                _("%(where)s%(key)s: %(value)s är inte ett av %(value2)s")
+                % {
+                    "where": where,
+                    "key": key,
+                    "value": repr(value),
+                    "value2": ", ".join(map(repr, options)),
+                }
             )
         return value
 
     kind = choice("kind", KINDS, "ledger")
     columns = data.get("columns")
     if not isinstance(columns, dict) or not columns:
-        raise MappingError(f"{where}columns: ange vilken kolumn som har vilken uppgift")
+        raise MappingError(
+            _("%(where)scolumns: ange vilken kolumn som har vilken uppgift") % {"where": where}
+        )
     roles = TIME_ROLES + (LEDGER_ROLES if kind == "ledger" else BUDGET_ROLES)
     bad_roles = sorted(set(columns) - set(roles))
     if bad_roles:
         raise MappingError(
-            f"{where}columns: okända roller {', '.join(bad_roles)}; möjliga: {', '.join(roles)}"
+            _("%(where)scolumns: okända roller %(value)s; möjliga: %(value2)s")
+            % {"where": where, "value": ", ".join(bad_roles), "value2": ", ".join(roles)}
         )
     columns = {role: str(name).strip() for role, name in columns.items() if name is not None}
     time = [r for r in TIME_ROLES if r in columns]
     if time not in (["period"], ["date"], ["year", "month"]):
         raise MappingError(
-            f"{where}columns: ange antingen period, date eller year och month (fick {time})"
+            _("%(where)scolumns: ange antingen period, date eller year och month (fick %(time)s)")
+            % {"where": where, "time": time}
         )
     amounts = [r for r in ("amount", "debit", "credit") if r in columns]
     if amounts not in (["amount"], ["debit", "credit"]):
-        raise MappingError(f"{where}columns: ange antingen amount eller debit och credit")
+        raise MappingError(
+            _("%(where)scolumns: ange antingen amount eller debit och credit") % {"where": where}
+        )
     required = ["unit", "account"] if kind == "ledger" else ["unit"]
     missing = [r for r in required if r not in columns]
     if kind == "budget" and ("account_class" in columns) == ("account" in columns):
-        missing.append("account_class eller account (en av dem)")
+        missing.append(_("account_class eller account (en av dem)"))
     if missing:
-        raise MappingError(f"{where}columns: saknar {', '.join(missing)}")
+        raise MappingError(
+            _("%(where)scolumns: saknar %(missing)s")
+            % {"where": where, "missing": ", ".join(missing)}
+        )
     header_row = data.get("header_row", 1)
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-        raise MappingError(f"{where}header_row: ett radnummer från 1")
+        raise MappingError(_("%(where)sheader_row: ett radnummer från 1") % {"where": where})
     quote = data.get("quote", '"')
     if not isinstance(quote, str) or len(quote) > 1:
-        raise MappingError(f"{where}quote: ett tecken, eller tomt för inga citattecken")
+        raise MappingError(
+            _("%(where)squote: ett tecken, eller tomt för inga citattecken") % {"where": where}
+        )
     optional = data.get("optional") or []
     if not isinstance(optional, list) or any(
         role not in OPTIONAL_ROLES or role not in columns for role in optional
     ):
         raise MappingError(
-            f"{where}optional: en lista av rollerna i columns som får saknas i filen "
-            f"({', '.join(OPTIONAL_ROLES)})"
+            _(
+                "%(where)soptional: en lista av rollerna i columns som får saknas i filen "
+                "(%(value)s)"
+            )
+            % {"where": where, "value": ", ".join(OPTIONAL_ROLES)}
         )
     comment = data.get("comment")
     if comment is not None and (not isinstance(comment, str) or len(comment) != 1):
-        raise MappingError(f"{where}comment: ett tecken, som inleder en kommentarsrad")
+        raise MappingError(
+            _("%(where)scomment: ett tecken, som inleder en kommentarsrad") % {"where": where}
+        )
     return Mapping(
         name=str(data.get("name") or default_name),
         kind=kind,

@@ -27,6 +27,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.sql import quote_ident, quote_literal
@@ -196,15 +198,20 @@ def _match_columns(
     errors = []
     if missing:
         names = [mapping.columns[role] for role in missing]
-        found = "; ".join(shown) or "(tom)"
+        found = "; ".join(shown) or _("(tom)")
         errors.append(
             InputError(
                 source,
                 line,
                 ", ".join(names),
-                f"filen stämmer inte med mappningen {mapping.name!r}: "
-                f"{'kolumnen' if len(names) == 1 else 'kolumnerna'} "
-                f"{', '.join(names)} saknas. Rubrikraden som hittades: {found}",
+                ngettext(
+                    "filen stämmer inte med mappningen %(name)s: kolumnen %(columns)s saknas. "
+                    "Rubrikraden som hittades: %(found)s",
+                    "filen stämmer inte med mappningen %(name)s: kolumnerna %(columns)s saknas. "
+                    "Rubrikraden som hittades: %(found)s",
+                    len(names),
+                )
+                % {"name": repr(mapping.name), "columns": ", ".join(names), "found": found},
             )
         )
     known = {name.casefold() for name in mapping.columns.values()}
@@ -212,14 +219,15 @@ def _match_columns(
     for name, folded in zip(shown, normalised, strict=True):
         # A mapped column given twice: which of the two holds the figures is anyone's guess.
         if folded in seen and (only_mapped_columns or folded in known):
-            errors.append(InputError(source, line, name, "kolumnen finns två gånger"))
+            errors.append(InputError(source, line, name, _("kolumnen finns två gånger")))
         elif only_mapped_columns and folded not in known:
             errors.append(
                 InputError(
                     source,
                     line,
                     name,
-                    f"okänd kolumn; kolumnerna är {', '.join(mapping.columns.values())}",
+                    _("okänd kolumn; kolumnerna är %(value)s")
+                    % {"value": ", ".join(mapping.columns.values())},
                 )
             )
         seen.add(folded)
@@ -250,8 +258,8 @@ def stage(
     return _stage_csv(source, mapping, work_dir, con, display_name, only_mapped_columns, progress)
 
 
-def _empty(display_name: str, message: str = "filen är tom") -> InputErrors:
-    return InputErrors([InputError(display_name, None, "", message)])
+def _empty(display_name: str, message: str | None = None) -> InputErrors:
+    return InputErrors([InputError(display_name, None, "", message or _("filen är tom"))])
 
 
 @dataclass(frozen=True)
@@ -285,8 +293,10 @@ def plan_csv(
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in head:
         raise _empty(
             display_name,
-            "filen ser ut att vara UTF-16 eller binär (den har NUL-tecken); "
-            "spara den som UTF-8 eller Windows-1252",
+            _(
+                "filen ser ut att vara UTF-16 eller binär (den har NUL-tecken); spara den som "
+                "UTF-8 eller Windows-1252"
+            ),
         )
     encoding = mapping.encoding
     if encoding == "auto":
@@ -302,7 +312,10 @@ def plan_csv(
         ):
             header_row += 1
     if len(head_lines) < header_row:
-        raise _empty(display_name, f"filen har ingen rubrikrad på rad {header_row}")
+        raise _empty(
+            display_name,
+            _("filen har ingen rubrikrad på rad %(header_row)s") % {"header_row": header_row},
+        )
     header_line = head_lines[header_row - 1]
     delimiter = mapping.delimiter if mapping.delimiter != "auto" else sniff_delimiter(header_line)
     header = next(csv.reader([header_line], delimiter=delimiter, quotechar=mapping.quote or '"'))
@@ -346,7 +359,7 @@ def _stage_csv(
 ) -> Staged:
     scan = scan_file(source, mapping.comment)
     if progress:
-        progress(10, "Filen är läst och kontrollsumman beräknad")
+        progress(10, _("Filen är läst och kontrollsumman beräknad"))
     plan = plan_csv(scan.head, scan.size, mapping, display_name, only_mapped_columns)
     mapping = plan.mapping
 
@@ -364,9 +377,9 @@ def _stage_csv(
     ).fetchall()[0][0]
     _raise_rejects(con, plan.header, display_name, scan)
     if rows == 0:
-        raise _empty(display_name, "filen har inga rader under rubrikraden")
+        raise _empty(display_name, _("filen har inga rader under rubrikraden"))
     if progress:
-        progress(40, "Raderna är lästa")
+        progress(40, _("Raderna är lästa"))
 
     regular = (
         not scan.has_comments
@@ -417,9 +430,16 @@ def write_copy(
                             display_name,
                             line,
                             "",
-                            f"byte 0x{chunk[exc.start]:02X} finns inte i "
-                            f"{'Windows-1252' if encoding == 'windows-1252' else 'UTF-8'}; "
-                            "filen har en annan teckenkodning än mappningen anger",
+                            _(
+                                "byte 0x%(byte)s finns inte i %(encoding)s; filen har en annan "
+                                "teckenkodning än mappningen anger"
+                            )
+                            % {
+                                "byte": format(chunk[exc.start], "02X"),
+                                "encoding": "Windows-1252"
+                                if encoding == "windows-1252"
+                                else "UTF-8",
+                            },
                         )
                     ]
                 ) from exc
@@ -441,12 +461,12 @@ def _uncommented(line: str, comment: str) -> str:
 
 
 _REJECT_TEXT = {
-    "MISSING COLUMNS": "raden har för få kolumner",
-    "TOO MANY COLUMNS": "raden har för många kolumner",
-    "UNQUOTED VALUE": "ett värde har citattecken på fel ställe",
-    "LINE SIZE OVER MAXIMUM": "raden är för lång",
-    "INVALID ENCODING": "raden har tecken som inte finns i filens teckenkodning",
-    "INVALID UNICODE": "raden har tecken som inte finns i filens teckenkodning",
+    "MISSING COLUMNS": gettext_noop("raden har för få kolumner"),
+    "TOO MANY COLUMNS": gettext_noop("raden har för många kolumner"),
+    "UNQUOTED VALUE": gettext_noop("ett värde har citattecken på fel ställe"),
+    "LINE SIZE OVER MAXIMUM": gettext_noop("raden är för lång"),
+    "INVALID ENCODING": gettext_noop("raden har tecken som inte finns i filens teckenkodning"),
+    "INVALID UNICODE": gettext_noop("raden har tecken som inte finns i filens teckenkodning"),
 }
 
 
@@ -466,11 +486,18 @@ def _raise_rejects(
         if line in seen:
             continue  # DuckDB reports each missing column of a short line separately
         seen.add(line)
-        message = _REJECT_TEXT.get(error_type, error_type.lower())
+        message = _(_REJECT_TEXT[error_type]) if error_type in _REJECT_TEXT else error_type.lower()
         if error_type == "MISSING COLUMNS" and line == last_line and not scan.ends_with_newline:
-            message = "sista raden är avbruten mitt i: filen verkar vara ofullständig (trunkerad)"
+            message = _(
+                "sista raden är avbruten mitt i: filen verkar vara ofullständig (trunkerad)"
+            )
         found = (csv_line or "").strip()
-        detail = f" ({len(header)} kolumner väntades): {found[:200]!r}" if found else ""
+        detail = (
+            _(" (%(value)s kolumner väntades): %(found)s")
+            % {"value": len(header), "found": repr(found[:200])}
+            if found
+            else ""
+        )
         column = ""
         if column_idx is not None and 0 < column_idx <= len(header):
             column = header[column_idx - 1].strip()
@@ -489,7 +516,7 @@ def _record_start_lines(
     python_encoding = "utf-8-sig" if encoding == "utf-8" else "latin-1"
     starts: list[int] = []
     with path.open(encoding=python_encoding, newline="") as f:
-        for _ in range(mapping.header_row):
+        for _header_line in range(mapping.header_row):
             f.readline()
         reader = csv.reader(f, delimiter=delimiter, quotechar=mapping.quote or '"')
         previous = 0
@@ -557,7 +584,9 @@ def _stage_parquet(
             f"DESCRIBE SELECT * FROM read_parquet({quote_literal(str(source))})"
         ).fetchall()
     except duckdb.Error as exc:
-        raise _empty(display_name, f"filen är inte en läsbar Parquet-fil: {exc}") from exc
+        raise _empty(
+            display_name, _("filen är inte en läsbar Parquet-fil: %(exc)s") % {"exc": exc}
+        ) from exc
     header = [row[0] for row in described]
     types = [row[1] for row in described]
     positions, mapping = _match_columns(mapping, header, display_name, None, only_mapped_columns)
@@ -581,7 +610,7 @@ def _stage_parquet(
         f"TO {quote_literal(str(staged_path))} {PARQUET_OPTIONS}"
     ).fetchall()[0][0]
     if rows == 0:
-        raise _empty(display_name, "filen har inga rader")
+        raise _empty(display_name, _("filen har inga rader"))
     # A Parquet file has no lines: a row is named by its number, counting from 1.
     size = source.stat().st_size
     return Staged(staged_path, rows, sha256_of(source), size, decimal_separator, 1, mapping)
@@ -622,12 +651,18 @@ def _stage_xlsx(
     try:
         workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise _empty(display_name, f"filen är inte en läsbar Excel-fil (.xlsx): {exc}") from exc
+        raise _empty(
+            display_name, _("filen är inte en läsbar Excel-fil (.xlsx): %(exc)s") % {"exc": exc}
+        ) from exc
     try:
         if mapping.sheet is not None:
             if mapping.sheet not in workbook.sheetnames:
                 sheets = ", ".join(workbook.sheetnames)
-                raise _empty(display_name, f"bladet {mapping.sheet!r} finns inte; bladen: {sheets}")
+                raise _empty(
+                    display_name,
+                    _("bladet %(sheet)s finns inte; bladen: %(sheets)s")
+                    % {"sheet": repr(mapping.sheet), "sheets": sheets},
+                )
             sheet = workbook[mapping.sheet]
         else:
             sheet = workbook.worksheets[0]
@@ -670,6 +705,6 @@ def _stage_xlsx(
     finally:
         workbook.close()
     if count == 0:
-        raise _empty(display_name, "bladet har inga rader under rubrikraden")
+        raise _empty(display_name, _("bladet har inga rader under rubrikraden"))
     size = source.stat().st_size
     return Staged(staged_path, count, sha256_of(source), size, decimal_separator, None, mapping)

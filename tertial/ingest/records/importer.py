@@ -15,6 +15,9 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
 from tertial.core.errors import InputError, InputErrors
 from tertial.core.sql import quote_ident, quote_literal
 from tertial.ingest.ledger import expressions as expr
@@ -79,20 +82,20 @@ def read_records(
     path = Path(path)
     display = source_name or path.name
     if not path.is_file():
-        raise InputErrors([InputError(display, None, "", "filen finns inte")])
+        raise InputErrors([InputError(display, None, "", _("filen finns inte"))])
     root = files.records_dir(organisation.pk).parent
     root.mkdir(parents=True, exist_ok=True)
     work_dir = Path(tempfile.mkdtemp(prefix="import-", dir=root))
     con = duckdb_connection(work_dir)
     try:
-        progress(5, "Läser filen")
+        progress(5, _("Läser filen"))
         staged = _stage(path, mapping, work_dir, con, display)
         if staged.mapping is not None:
             present = {
                 role: c for role, c in mapping.columns.items() if role in staged.mapping.columns
             }
             mapping = replace(mapping, columns=present)
-        progress(40, "Kontrollerar raderna")
+        progress(40, _("Kontrollerar raderna"))
         key = pseudonymisation_key(organisation) if mapping.pseudonymise else None
         units = queries.unit_codes(organisation)
         parse = _parse_sql(staged, mapping, key)
@@ -108,7 +111,7 @@ def read_records(
             failing = [c for c, n in zip(checks, bad_counts, strict=True) if n]
             con.execute(f"CREATE TABLE parsed AS {parse}")
             _list_errors(con, failing, mapping, display)
-        progress(65, "Skriver posterna")
+        progress(65, _("Skriver posterna"))
         kept = work_dir / "records.parquet"
         select = ", ".join(f"CAST({quote_ident(c)} AS {t}) AS {c}" for c, t in COLUMNS.items())
         extra = "".join(f", keep_{i}" for i in range(len(mapping.keep)))
@@ -147,12 +150,19 @@ def _stage(path: Path, mapping: RecordMapping, work_dir: Path, con, display: str
         ).fetchall()
     except Exception as exc:  # duckdb raises several kinds for a file that is not JSON lines
         raise InputErrors(
-            [InputError(display, None, "", f"filen är inte läsbar som JSON lines: {exc}")]
+            [
+                InputError(
+                    display,
+                    None,
+                    "",
+                    _("filen är inte läsbar som JSON lines: %(error)s") % {"error": exc},
+                )
+            ]
         ) from exc
     found = {row[0].casefold(): row[0] for row in described}
     missing = [name for name in columns.values() if name.casefold() not in found]
     if missing:
-        raise InputErrors([InputError(display, 1, ", ".join(missing), "fälten saknas i filen")])
+        raise InputErrors([InputError(display, 1, ", ".join(missing), _("fälten saknas i filen"))])
     select = ", ".join(
         f"CAST({quote_ident(found[name.casefold()])} AS VARCHAR) AS {quote_ident(role)}"
         for role, name in sorted(columns.items())
@@ -164,7 +174,7 @@ def _stage(path: Path, mapping: RecordMapping, work_dir: Path, con, display: str
         f"sample_size = -1)) TO {quote_literal(str(staged_path))} {PARQUET_OPTIONS}"
     ).fetchone()
     if rows == 0:
-        raise InputErrors([InputError(display, None, "", "filen har inga rader")])
+        raise InputErrors([InputError(display, None, "", _("filen har inga rader"))])
     return Staged(staged_path, rows, sha256_of(path), path.stat().st_size, ".", None, None)
 
 
@@ -298,38 +308,55 @@ def _checks(mapping: RecordMapping, units: set[str]) -> list[tuple[str, str, str
     checks: list[tuple[str, str, str]] = []
     time = mapping.time_role
     formats = ", ".join(mapping.date_formats)
-    checks.append((time, f"ts_{time} IS NULL", f"saknas eller är inte en tidpunkt ({formats})"))
+    checks.append(
+        (
+            time,
+            f"ts_{time} IS NULL",
+            _("saknas eller är inte en tidpunkt (%(formats)s)") % {"formats": formats},
+        )
+    )
     for role in sorted(roles & set(TIMESTAMP_ROLES) - {time}):
         checks.append(
-            (role, f"raw_{role} IS NOT NULL AND ts_{role} IS NULL", f"inte en tidpunkt ({formats})")
+            (
+                role,
+                f"raw_{role} IS NOT NULL AND ts_{role} IS NULL",
+                _("inte en tidpunkt (%(formats)s)") % {"formats": formats},
+            )
         )
     for role in sorted(roles & set(BOOLEAN_ROLES)):
         checks.append(
-            (role, f"{role} IS NULL", "inte ja eller nej (" + ", ".join(mapping.true_values)
-             + " / " + ", ".join(v for v in mapping.false_values if v) + ")")
-        )  # fmt: skip
+            (
+                role,
+                f"{role} IS NULL",
+                _("inte ja eller nej (%(yes)s / %(no)s)")
+                % {
+                    "yes": ", ".join(mapping.true_values),
+                    "no": ", ".join(v for v in mapping.false_values if v),
+                },
+            )
+        )
     for role in sorted(roles & set(NUMBER_ROLES)):
-        checks.append((role, f"raw_{role} IS NOT NULL AND {role} IS NULL", "inte ett tal"))
+        checks.append((role, f"raw_{role} IS NOT NULL AND {role} IS NULL", _("inte ett tal")))
     if "amount" in roles:
-        checks.append(("amount", "amount IS NULL", "inte ett belopp (högst två decimaler)"))
+        checks.append(("amount", "amount IS NULL", _("inte ett belopp (högst två decimaler)")))
     if "id" in roles:
-        checks.append(("id", "raw_id IS NULL", "id saknas"))
+        checks.append(("id", "raw_id IS NULL", _("id saknas")))
     if "channel" in roles:
         listed = ", ".join(quote_literal(c) for c in CHANNELS)
         checks.append(
             ("channel", f"channel IS NOT NULL AND channel NOT IN ({listed})",
-             "okänd kanal; översätt den under codes.channel i mappningen till en av "
-             + ", ".join(CHANNELS))
+             _("okänd kanal; översätt den under codes.channel i mappningen till en av "
+               "%(channels)s") % {"channels": ", ".join(CHANNELS)})
         )  # fmt: skip
     if "gender" in roles:
         checks.append(
             ("gender", "gender IS NOT NULL AND gender NOT IN ('K', 'M')",
-             "okänt kön; " + " eller ".join(GENDERS))
+             _("okänt kön; %(genders)s") % {"genders": " eller ".join(GENDERS)})
         )  # fmt: skip
     known = ", ".join(quote_literal(u) for u in sorted(units)) or "NULL"
     checks.append(
         ("unit", f"unit IS NULL OR unit NOT IN ({known})",
-         "okänd enhet; ange enhetens ansvarskod eller översätt koden under codes.unit")
+         _("okänd enhet; ange enhetens ansvarskod eller översätt koden under codes.unit"))
     )  # fmt: skip
     return checks
 
@@ -351,7 +378,15 @@ def _list_errors(con, failing, mapping: RecordMapping, display: str) -> None:
         if total > len(found or []):
             errors.append(
                 InputError(
-                    display, None, column, f"och {total - len(found)} rader till med samma fel"
+                    display,
+                    None,
+                    column,
+                    ngettext(
+                        "och %(count)d rad till med samma fel",
+                        "och %(count)d rader till med samma fel",
+                        total - len(found),
+                    )
+                    % {"count": total - len(found)},
                 )
             )
     errors.sort(key=lambda e: (e.line is None, e.line or 0))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
+from django.utils.translation import gettext as _
 
 from tertial.ingest.ledger.mapping import (
     DELIMITERS,
@@ -125,14 +126,21 @@ def load_mapping(name_or_path: str | Path) -> RecordMapping:
         shipped = shipped_mappings()
         if str(name_or_path) not in shipped:
             known = ", ".join(shipped)
-            raise MappingError(f"okänd mappning {name_or_path!r}; de som följer med: {known}")
+            raise MappingError(
+                _("okänd mappning %(name)s; de som följer med: %(known)s")
+                % {"name": repr(name_or_path), "known": known}
+            )
         path = shipped[str(name_or_path)]
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except OSError as exc:
-        raise MappingError(f"{path}: kan inte läsas: {exc}") from exc
+        raise MappingError(
+            _("%(path)s: kan inte läsas: %(error)s") % {"path": path, "error": exc}
+        ) from exc
     except yaml.YAMLError as exc:
-        raise MappingError(f"{path}: inte giltig YAML: {exc}") from exc
+        raise MappingError(
+            _("%(path)s: inte giltig YAML: %(error)s") % {"path": path, "error": exc}
+        ) from exc
     return mapping_from_dict(data, default_name=path.stem, source=str(path))
 
 
@@ -140,14 +148,14 @@ def _strings(value, where: str, key: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        raise MappingError(f"{where}{key}: en lista av texter")
+        raise MappingError(where + _("%(key)s: en lista av texter") % {"key": key})
     return tuple(str(v) for v in value)
 
 
 def mapping_from_dict(data: object, *, default_name: str = "", source: str = "") -> RecordMapping:
     where = f"{source}: " if source else ""
     if not isinstance(data, dict):
-        raise MappingError(f"{where}en mappning ska vara en YAML-tabell med nycklar")
+        raise MappingError(where + _("en mappning ska vara en YAML-tabell med nycklar"))
     allowed = {
         "name", "kind", "system", "format", "encoding", "delimiter", "quote",
         "decimal_separator", "header_row", "sheet", "date_formats", "columns", "codes",
@@ -155,7 +163,7 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
     }  # fmt: skip
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise MappingError(f"{where}okända nycklar: {', '.join(unknown)}")
+        raise MappingError(where + _("okända nycklar: %(keys)s") % {"keys": ", ".join(unknown)})
 
     def choice(key: str, options: tuple[str, ...], default: str) -> str:
         value = data.get(key, default)
@@ -166,35 +174,52 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
             )
         if value not in options:
             raise MappingError(
-                f"{where}{key}: {value!r} är inte ett av {', '.join(map(repr, options))}"
+                where
+                + _("%(key)s: %(value)s är inte ett av %(options)s")
+                % {"key": key, "value": repr(value), "options": ", ".join(map(repr, options))}
             )
         return value
 
     kind = data.get("kind")
     if kind not in KINDS:
-        raise MappingError(f"{where}kind: ett av {', '.join(KINDS)}")
+        raise MappingError(where + _("kind: ett av %(kinds)s") % {"kinds": ", ".join(KINDS)})
     columns = data.get("columns")
     if not isinstance(columns, dict) or not columns:
-        raise MappingError(f"{where}columns: ange vilken kolumn som har vilken uppgift")
+        raise MappingError(where + _("columns: ange vilken kolumn som har vilken uppgift"))
     bad = sorted(set(columns) - set(ROLES[kind]))
     if bad:
         raise MappingError(
-            f"{where}columns: okända roller för {kind}: {', '.join(map(str, bad))}; "
-            f"möjliga: {', '.join(ROLES[kind])}"
+            where
+            + _("columns: okända roller för %(kind)s: %(bad)s; möjliga: %(roles)s")
+            % {"kind": kind, "bad": ", ".join(map(str, bad)), "roles": ", ".join(ROLES[kind])}
         )
     columns = {role: str(name).strip() for role, name in columns.items() if name is not None}
     if TIME_ROLE[kind] not in columns:
-        raise MappingError(f"{where}columns: {kind} behöver kolumnen {TIME_ROLE[kind]}")
+        raise MappingError(
+            where
+            + _("columns: %(kind)s behöver kolumnen %(column)s")
+            % {"kind": kind, "column": TIME_ROLE[kind]}
+        )
     if kind == "invoices" and "amount" not in columns:
-        raise MappingError(f"{where}columns: invoices behöver kolumnen amount")
+        raise MappingError(
+            where
+            + _("columns: %(kind)s behöver kolumnen %(column)s")
+            % {"kind": "invoices", "column": "amount"}
+        )
     if kind == "surveys" and "score" not in columns:
-        raise MappingError(f"{where}columns: surveys behöver kolumnen score")
+        raise MappingError(
+            where
+            + _("columns: %(kind)s behöver kolumnen %(column)s")
+            % {"kind": "surveys", "column": "score"}
+        )
     codes = data.get("codes") or {}
     if not isinstance(codes, dict) or any(
         role not in CODED_ROLES or not isinstance(table, dict) for role, table in codes.items()
     ):
         raise MappingError(
-            f"{where}codes: per roll ({', '.join(CODED_ROLES)}) en tabell källkod: tertials kod"
+            where
+            + _("codes: per roll (%(roles)s) en tabell källkod: tertials kod")
+            % {"roles": ", ".join(CODED_ROLES)}
         )
     codes = {
         role: {str(k).strip().casefold(): str(v).strip() for k, v in table.items()}
@@ -203,15 +228,16 @@ def mapping_from_dict(data: object, *, default_name: str = "", source: str = "")
     for source_code, channel in codes.get("channel", {}).items():
         if channel not in CHANNELS:
             raise MappingError(
-                f"{where}codes.channel: {source_code} → {channel!r}; kanalerna är "
-                f"{', '.join(CHANNELS)}"
+                where
+                + _("codes.channel: %(code)s → %(channel)s; kanalerna är %(channels)s")
+                % {"code": source_code, "channel": repr(channel), "channels": ", ".join(CHANNELS)}
             )
     header_row = data.get("header_row", 1)
     if not isinstance(header_row, int) or isinstance(header_row, bool) or header_row < 1:
-        raise MappingError(f"{where}header_row: ett radnummer från 1")
+        raise MappingError(where + _("header_row: ett radnummer från 1"))
     pseudonymise = data.get("pseudonymise", True)
     if not isinstance(pseudonymise, bool):
-        raise MappingError(f"{where}pseudonymise: true eller false")
+        raise MappingError(where + _("pseudonymise: true eller false"))
     keep = _strings(data.get("keep") or [], where, "keep")
     default_unit = data.get("default_unit")
     return RecordMapping(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from tertial.core.errors import InputErrors
@@ -39,12 +40,12 @@ def execute_job(job, progress=None):
             progress=steps,
             source_name=job.source_name or None,
         )
-        steps(90, "Beräknar indikatorerna")
+        steps(90, _("Beräknar indikatorerna"))
         computed = compute_values(job.organisation, actor=job.created_by)
     except InputErrors as exc:
         jobs.fail(
             job,
-            f"{len(exc.errors)} fel; inget har sparats",
+            _("%(count)s fel; inget har sparats") % {"count": len(exc.errors)},
             [
                 {"file": e.file, "line": e.line, "field": e.field, "message": e.message}
                 for e in exc.errors
@@ -53,7 +54,7 @@ def execute_job(job, progress=None):
     except MappingError as exc:
         jobs.fail(job, str(exc))
     except Exception as exc:
-        jobs.fail(job, f"oväntat fel: {exc}")
+        jobs.fail(job, _("oväntat fel: %(error)s") % {"error": exc})
         raise
     else:
         jobs.finish(job, batch, computed)

@@ -66,7 +66,7 @@ def test_value_of_a_computed_indicator_is_refused(tmp_path):
     folder = copy_small(tmp_path)
     add_indicator(folder, "per-arende", "ratio", '"svarstid / arenden"')
     line = append(folder, VALUES, "per-arende;2021-08;actual;T;0,5;;\n")
-    assert_error(errors_of(folder), VALUES, line, "value", "computed by its formula")
+    assert_error(errors_of(folder), VALUES, line, "value", "beräknas med sin formel")
 
 
 # --- formulas --------------------------------------------------------------------------------
@@ -136,14 +136,14 @@ def test_accumulates_is_read(tmp_path):
 def test_accumulates_must_be_true_or_false(tmp_path):
     folder = copy_small(tmp_path)
     line = append(folder, GOALS, "    accumulates: ja\n")
-    assert_error(errors_of(folder), GOALS, line, "indicators[4].accumulates", "true or false")
+    assert_error(errors_of(folder), GOALS, line, "indicators[4].accumulates", "true eller false")
 
 
 def test_indicator_threshold_outside_zero_to_one(tmp_path):
     folder = copy_small(tmp_path)
     line = append(folder, GOALS, "    partly_met_threshold: 1.2\n")
     assert_error(
-        errors_of(folder), GOALS, line, "indicators[4].partly_met_threshold", "between 0 and 1"
+        errors_of(folder), GOALS, line, "indicators[4].partly_met_threshold", "mellan 0 och 1"
     )
 
 
@@ -189,28 +189,40 @@ BAD_SETTINGS = {
         "must not be negative",
     ),
     "misspelt setting": ("partly_met_treshold: 0.8", "partly_met_treshold", "unknown setting"),
-    "unquoted kolada municipality": ("kolada_municipality: 0114", "kolada_municipality", "quotes"),
+    "unquoted kolada municipality": (
+        "kolada_municipality: 0114",
+        "kolada_municipality",
+        "citattecken",
+    ),
     "kolada municipality of five digits": (
         'kolada_municipality: "05800"',
         "kolada_municipality",
-        "not a Kolada id",
+        "inget Kolada-id",
     ),
-    "kolada unit with a space": ('kolada_ou: "V15 E0580"', "kolada_ou", "not a Kolada id"),
+    "kolada unit with a space": ('kolada_ou: "V15 E0580"', "kolada_ou", "inget Kolada-id"),
     "kolada comparison of an unquoted id": (
         'kolada_compare: ["0180", 1480]',
         "kolada_compare",
-        "1480 is not a Kolada municipality id",
+        "1480 är inget kommun-id i Kolada",
     ),
-    "kolada comparison not a list": ("kolada_compare: 0180", "kolada_compare", "list of ids"),
+    "kolada comparison not a list": ("kolada_compare: 0180", "kolada_compare", "lista av id"),
     "report without sections": ("report: {sections: []}", "report", "report.sections"),
     "report of unknown table": (
         "report: {sections: [{id: x, title: X, content: [{table: nope}]}]}",
         "report",
         "nope",
     ),
-    "missing word template": ("word_template: mall.docx", "word_template", "no .docx file"),
-    "word template not a path": ("word_template: [a, b]", "word_template", "a path to a .docx"),
-    "browser language not yes or no": ("browser_language: ja", "browser_language", "true or false"),
+    "missing word template": ("word_template: mall.docx", "word_template", "ingen .docx-fil"),
+    "word template not a path": (
+        "word_template: [a, b]",
+        "word_template",
+        "sökvägen till en .docx-fil",
+    ),
+    "browser language not yes or no": (
+        "browser_language: ja",
+        "browser_language",
+        "true eller false",
+    ),
 }
 
 

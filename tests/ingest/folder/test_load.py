@@ -139,7 +139,7 @@ def test_vanished_unit_still_referred_to_is_an_error(small, tmp_path):
         load_organisation(folder)
     [error] = info.value.errors
     assert (error.file, error.field) == ("organisation.yaml", "units")
-    assert "unit 300" in error.message and "inlämningar" in error.message
+    assert "enheten 300" in error.message and "inlämningar" in error.message
     assert row_counts() == before_counts
     assert contents() == before
 
@@ -163,7 +163,7 @@ def test_ledger_rows_of_an_import_survive_a_reload(small):
 
 
 BROKEN = {
-    "unknown unit": ("ledger/2021.csv", "2021;1;100;5010", "2021;1;999;5010", "unit"),
+    "okänd enhet": ("ledger/2021.csv", "2021;1;100;5010", "2021;1;999;5010", "unit"),
     "unknown account": ("ledger/2021.csv", "2021;1;100;5010", "2021;1;100;9999", "account"),
     "malformed number": ("ledger/2021.csv", "110 000,00", "12,3,4", "amount"),
     "duplicate indicator": (

@@ -53,10 +53,10 @@ def test_unchanged_folder_reloads_and_keeps_the_rows(folder):
     # the folder still says open: the status is not moved back
     assert status("2021-08") == "approved"
     assert result.notes == [
-        "period 2021-08 is approved in the database: its data, the same in the folder, "
-        "was kept as it is",
-        "period 2021-08 stays approved as in the database (the folder says open); "
-        "load with --force to change it",
+        "perioden 2021-08 är godkänd i databasen: dess uppgifter, desamma i mappen, "
+        "har behållits som de är",
+        "perioden 2021-08 förblir godkänd som i databasen (mappen säger open); "
+        "läs in med --force för att ändra det",
     ]
 
 
@@ -69,7 +69,7 @@ def test_changed_assessment_is_refused(folder):
         load_organisation(folder)
     [error] = info.value.errors
     assert (error.file, error.line, error.field) == ("followups/2021-08", None, "")
-    assert "period 2021-08 is approved in the database" in error.message
+    assert "perioden 2021-08 är godkänd i databasen" in error.message
     assert "--force" in error.message
     # nothing stored, not even what the protection does not concern
     assert (row_counts(), contents()) == (before_counts, before)
@@ -118,7 +118,7 @@ def test_changed_indicator_value_of_an_approved_period(tmp_path):
         load_organisation(folder)
     [error] = info.value.errors
     assert error.file == "indicator_values.csv"
-    assert "period 2021-04 is approved in the database" in error.message
+    assert "perioden 2021-04 är godkänd i databasen" in error.message
     value = IndicatorValue.objects.get(indicator__code="svarsservice", year=2021, through_month=4)
     assert value.value == 89
     load_organisation(folder, force=True)
@@ -143,8 +143,8 @@ def test_folder_may_lock_a_period_further(folder):
         "{key: 2021-08, kind: interim, title: Delårsrapport januari–augusti 2021, status: locked}",
     )
     assert load_folder(folder).notes == [
-        "period 2021-08 is approved in the database: its data, the same in the folder, "
-        "was kept as it is"
+        "perioden 2021-08 är godkänd i databasen: dess uppgifter, desamma i mappen, "
+        "har behållits som de är"
     ]
     assert status("2021-08") == "locked"
 

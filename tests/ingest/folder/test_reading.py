@@ -34,7 +34,7 @@ def test_legal_encodings_decode_to_the_same_text(data):
         (SWEDISH.encode("utf-16-le"), "UTF-16"),
         ("a;b\nåäö;\x81\n".encode("latin-1"), "0x81"),
         (b"a;b\nx;\x9d\n", "0x9D"),
-        (b"\xef\xbb\xbfa;b\n\xff\n", "byte order mark"),
+        (b"\xef\xbb\xbfa;b\n\xff\n", "byteordningsmarkering"),
     ],
 )
 def test_illegal_encodings_are_refused_naming_the_file(data, expected):

@@ -1,6 +1,7 @@
 """Every broken input is refused with the file, line and field it concerns (no database)."""
 
 import pytest
+from django.utils import translation
 
 from tertial.ingest.folder import read_folder
 
@@ -57,7 +58,7 @@ CASES = {
         "svarstid;2021-08",
         "svartid;2021-08",
         "indicator",
-        "unknown indicator",
+        "okänd indikator",
     ),
     "indicator period before 1901": (
         "indicator_values.csv",
@@ -79,14 +80,14 @@ CASES = {
         "100;-100 000",
         "100;-90 000",
         "net_result",
-        "revenues − costs",
+        "intäkter − kostnader",
     ),
     "forecast of an unknown unit": (
         "followups/2021-08/forecasts.csv",
         "300;0",
         "301;0",
         "unit",
-        "unknown unit",
+        "okänd enhet",
     ),
 }
 
@@ -105,63 +106,63 @@ YAML_CASES = {
         '  - code: "200"\n    name: Kundtjänst',
         '  - code: "100"\n    name: K',
         "units[1].code",
-        "given twice",
+        "anges två gånger",
     ),
     "unit ends before it starts": (
         "organisation.yaml",
         "    ends_on: 2021-06-30",
         "    starts_on: 2021-07-01\n    ends_on: 2021-06-30",
         "units[3].ends_on",
-        "before it starts",
+        "innan den börjar",
     ),
     "slug with upper case or Swedish letters": (
         "organisation.yaml",
         "slug: provorg",
         "slug: Provörg",
         "slug",
-        "lower-case",
+        "gemena",
     ),
-    "unknown key": (
+    "okänd nyckel": (
         "organisation.yaml",
         "    name: Lönecenter",
         "    name: Lönecenter\n    colour: red",
         "units[2].colour",
-        "unknown key",
+        "okänd nyckel",
     ),
     "unknown parent unit": (
         "organisation.yaml",
         '    parent: "100"',
         '    parent: "900"',
         "units[1].parent",
-        "unknown unit 900",
+        "okänd enhet 900",
     ),
     "overlapping account ranges": (
         "organisation.yaml",
         'ranges: ["6000-6099"]',
         'ranges: ["5900-6099"]',
         "account_classes[2].ranges[0]",
-        "overlaps",
+        "överlappar",
     ),
     "period outside its fiscal year": (
         "organisation.yaml",
         "      - key: 2021-04",
         "      - key: 2022-04",
         "fiscal_years[1].periods[0].key",
-        "outside the fiscal year 2021",
+        "utanför räkenskapsåret 2021",
     ),
     "unknown period kind": (
         "organisation.yaml",
         "kind: interim",
         "kind: delår",
         "fiscal_years[1].periods[1].kind",
-        "not one of",
+        "inte något av",
     ),
     "duplicate indicator": (
         "goals.yaml",
         "  - code: arenden",
         "  - code: svarstid",
         "indicators[4].code",
-        "indicator svarstid is given twice",
+        "indikatorn svarstid anges två gånger",
     ),
     "target that cannot be parsed": (
         "goals.yaml",
@@ -175,49 +176,49 @@ YAML_CASES = {
         "same_as: svarsservice",
         "same_as: svarservice",
         "indicators[4].same_as",
-        "unknown indicator",
+        "okänd indikator",
     ),
     "council goal in a year that is not a fiscal year": (
         "goals.yaml",
         "year: 2020, perspective: medborgare",
         "year: 2019, perspective: medborgare",
         "council_goals[2].year",
-        "not a fiscal year",
+        "inget räkenskapsår",
     ),
     "unknown responsible unit": (
         "goals.yaml",
         'responsible_units: ["200"]',
         'responsible_units: ["201"]',
         "board_goals[1].responsible_units[0]",
-        "unknown unit 201",
+        "okänd enhet 201",
     ),
     "section written by an unknown unit": (
         "followups/2021-08/report.yaml",
         "    title: Sammanfattande bedömning",
         '    title: Sammanfattande bedömning\n    unit: "999"',
         "sections[1].unit",
-        "unknown unit 999",
+        "okänd enhet 999",
     ),
     "assessment of an unknown goal": (
         "followups/2021-08/report.yaml",
         "  - goal: nollresultat",
         "  - goal: noll",
         "assessments[1].goal",
-        "unknown goal noll",
+        "okänt mål noll",
     ),
     "assessment with an unknown value": (
         "followups/2021-08/report.yaml",
         "value: partly_met",
         "value: halvbra",
         "assessments[1].value",
-        "not one of",
+        "inte något av",
     ),
     "investment outcome of an unknown period": (
         "investments.yaml",
         "- period: 2021-08",
         "- period: 2021-09",
         "projects[0].outcomes[0].period",
-        "unknown period",
+        "okänd period",
     ),
 }
 
@@ -237,13 +238,13 @@ def test_yaml_errors_name_file_line_and_field(tmp_path, case):
 def test_duplicate_indicator_value(tmp_path):
     folder = copy_small(tmp_path)
     line = append(folder, "indicator_values.csv", "svarsservice;2021-08;;T;92;;\n")
-    assert_error(errors_of(folder), "indicator_values.csv", line, "indicator", "first on line 4")
+    assert_error(errors_of(folder), "indicator_values.csv", line, "indicator", "först på rad 4")
 
 
 def test_whole_year_and_december_are_the_same_indicator_period(tmp_path):
     folder = copy_small(tmp_path)
     line = append(folder, "indicator_values.csv", "svarsservice;2019-12;actual;T;88;;\n")
-    assert_error(errors_of(folder), "indicator_values.csv", line, "indicator", "a second value")
+    assert_error(errors_of(folder), "indicator_values.csv", line, "indicator", "ett andra värde")
 
 
 def test_assessment_without_justification(tmp_path):
@@ -259,7 +260,7 @@ def test_assessment_without_justification(tmp_path):
         "followups/2021-08/report.yaml",
         line,
         "assessments[1].justification",
-        "must not be empty",
+        "får inte vara tomt",
     )
 
 
@@ -273,7 +274,7 @@ def test_assessment_with_justification_left_out(tmp_path):
     )
     errors = errors_of(folder)
     assert any(
-        e.field == "assessments[1].justification" and "missing" in e.message for e in errors
+        e.field == "assessments[1].justification" and "saknas" in e.message for e in errors
     ), [str(e) for e in errors]
 
 
@@ -286,7 +287,7 @@ def test_unit_parent_cycle(tmp_path):
         '    name: Stab och ledning\n    parent: "200"\n',
     )
     errors = errors_of(folder)
-    assert {e.field for e in errors if "cycle" in e.message} == {
+    assert {e.field for e in errors if "cirkel" in e.message} == {
         "units[0].parent",
         "units[1].parent",
     }
@@ -301,7 +302,7 @@ def test_indicator_parent_cycle(tmp_path):
         "    board_goals: [god-service]\n    parent: svarstid\n    measure: percent",
     )
     errors = errors_of(folder)
-    assert {e.field for e in errors if "cycle" in e.message} == {
+    assert {e.field for e in errors if "cirkel" in e.message} == {
         "indicators[0].parent",
         "indicators[1].parent",
     }
@@ -310,7 +311,7 @@ def test_indicator_parent_cycle(tmp_path):
 def test_followup_folder_of_an_unknown_period(tmp_path):
     folder = copy_small(tmp_path)
     (folder / "followups" / "2019-08").mkdir()
-    assert_error(errors_of(folder), "followups/2019-08", None, "", "unknown period 2019-08")
+    assert_error(errors_of(folder), "followups/2019-08", None, "", "okänd period 2019-08")
 
 
 def test_yaml_syntax_error_names_the_line(tmp_path):
@@ -369,7 +370,7 @@ def test_required_key_missing_names_the_mapping(tmp_path):
     line = replace(
         folder, "organisation.yaml", '  - code: "300"\n    name: Lönecenter\n', '  - code: "300"\n'
     )
-    assert_error(errors_of(folder), "organisation.yaml", line, "units[2].name", "missing")
+    assert_error(errors_of(folder), "organisation.yaml", line, "units[2].name", "saknas")
 
 
 def test_forecast_comment_given_twice(tmp_path):
@@ -390,7 +391,7 @@ def test_forecast_comment_without_a_forecast(tmp_path):
     replace(folder, "followups/2021-08/forecasts.csv", "100;-100 000;1 200 000;1 300 000;;\n", "")
     errors = errors_of(folder)
     assert_error(
-        errors, "followups/2021-08/report.yaml", 13, "forecast_comments.100", "no forecast"
+        errors, "followups/2021-08/report.yaml", 13, "forecast_comments.100", "ingen prognos"
     )
 
 
@@ -418,7 +419,7 @@ def test_an_impossible_date_in_yaml_names_file_and_line(tmp_path, file, old, new
     folder = copy_small(tmp_path)
     line = replace(folder, file, old, new)
     [error] = [e for e in errors_of(folder) if e.file == file]
-    assert error.line == line and "is not a date" in error.message
+    assert error.line == line and "är inget datum" in error.message
 
 
 def test_an_encoding_error_does_not_hide_the_files_other_errors(tmp_path):
@@ -430,3 +431,12 @@ def test_an_encoding_error_does_not_hide_the_files_other_errors(tmp_path):
     errors = [e for e in errors_of(folder) if e.file == "indicator_values.csv"]
     assert any("0x81" in e.message for e in errors), [str(e) for e in errors]
     assert_error(errors, "indicator_values.csv", line, "value", "91,5,1")
+
+
+def test_an_error_reads_in_english_when_english_is_chosen(tmp_path):
+    folder = copy_small(tmp_path)
+    line = replace(folder, "organisation.yaml", '    parent: "100"', '    parent: "900"')
+    assert_error(errors_of(folder), "organisation.yaml", line, "units[1].parent", "okänd enhet 900")
+    with translation.override("en"):
+        errors = errors_of(folder)
+    assert_error(errors, "organisation.yaml", line, "units[1].parent", "unknown unit 900")

@@ -5,11 +5,12 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import override_settings
+from django.utils import translation
 from rich.progress import Progress
 
 from tertial.economy.models import ImportBatch, ImportJob, LedgerBalance
 from tertial.ingest.ledger.tracing import rows_behind
-from tertial.ingest.tasks import execute_job
+from tertial.ingest.tasks import create_job, execute_job
 from tests.ingest.ledger.helpers import AGRESSO_HEADER, write
 
 LINES = [AGRESSO_HEADER, "202001;5010;1100;;;100,00;Lön", "202002;5010;1100;;;50,00;Lön"]
@@ -62,6 +63,22 @@ def test_job_keeps_every_error(org, tmp_path):
     }
     assert job.batch is None
     assert not LedgerBalance.objects.filter(organisation=org).exists()
+
+
+def test_job_runs_in_the_language_of_the_person_who_started_it(org, tmp_path, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    path = write(tmp_path / "hb.csv", [AGRESSO_HEADER, "202001;5010;9;;;1;a"])
+    with translation.override("en"):
+        job = create_job(org, path, kind="ledger", mapping="unit4-agresso")
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    assert job.message == "errors: 1; nothing was saved"
+    assert job.errors[0]["message"].startswith("the unit code '9' is not in the organisation")
+    with translation.override("sv"):
+        job = create_job(org, path, kind="ledger", mapping="unit4-agresso")
+    job.refresh_from_db()
+    assert job.message == "1 fel; inget har sparats"
+    assert job.errors[0]["message"].startswith("ansvarskoden '9' finns inte i förvaltningen")
 
 
 def test_command_refuses_to_replace_without_flag(org, tmp_path):
