@@ -36,6 +36,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 from tertial.core.evaluation import validate_value
 from tertial.core.numbers import EXACT_DIGITS, VALUE_DIGITS, storage_problem
@@ -68,7 +69,7 @@ def loads(text: str | bytes) -> Any:
     try:
         return json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
-        raise KoladaFormatError(f"not JSON: {exc}") from exc
+        raise KoladaFormatError(_("inte JSON: %(error)s") % {"error": exc}) from exc
 
 
 def parse(document: Any) -> Response:
@@ -76,12 +77,12 @@ def parse(document: Any) -> Response:
     if isinstance(document, str | bytes):
         document = loads(document)
     if not isinstance(document, dict) or not isinstance(document.get("values"), list):
-        raise KoladaFormatError('expected an object with a "values" list, as Kolada answers')
+        raise KoladaFormatError(_('väntade ett objekt med en lista "values", som Kolada svarar'))
     response = Response(next_page=document.get("next_page") or document.get("next_url") or "")
     for i, entry in enumerate(document["values"]):
         where = f"values[{i}]"
         if not isinstance(entry, dict):
-            raise KoladaFormatError(f"{where}: expected an object")
+            raise KoladaFormatError(_("%(where)s: väntade ett objekt") % {"where": where})
         if "kpi" in entry and "values" in entry:
             response.points.extend(_data_points(entry, where))
         elif "id" in entry and "title" in entry:
@@ -96,7 +97,8 @@ def parse(document: Any) -> Response:
             )
         else:
             raise KoladaFormatError(
-                f"{where}: neither a KPI (id, title) nor data (kpi, period, values)"
+                _("%(where)s: varken ett nyckeltal (id, title) eller data (kpi, period, values)")
+                % {"where": where}
             )
     return response
 
@@ -104,7 +106,7 @@ def parse(document: Any) -> Response:
 def _text(entry: dict, key: str, where: str) -> str:
     value = entry.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise KoladaFormatError(f"{where}.{key}: expected a text")
+        raise KoladaFormatError(_("%(where)s: väntade en text") % {"where": f"{where}.{key}"})
     return value.strip()
 
 
@@ -118,27 +120,45 @@ def _data_points(entry: dict, where: str) -> Iterable[KoladaFigure]:
     try:
         year = int(period)
     except (TypeError, ValueError) as exc:
-        raise KoladaFormatError(f"{where}.period: expected a year, got {period!r}") from exc
+        raise KoladaFormatError(
+            _("%(where)s.period: väntade ett år, fick %(period)s")
+            % {"where": where, "period": repr(period)}
+        ) from exc
     if not 1900 < year < 2100:
-        raise KoladaFormatError(f"{where}.period: {year} is not a plausible year")
+        raise KoladaFormatError(
+            _("%(where)s.period: %(year)s är inte ett rimligt år") % {"where": where, "year": year}
+        )
     if not isinstance(entry["values"], list):
-        raise KoladaFormatError(f"{where}.values: expected a list")
+        raise KoladaFormatError(_("%(where)s.values: väntade en lista") % {"where": where})
     for j, item in enumerate(entry["values"]):
         place = f"{where}.values[{j}]"
         if not isinstance(item, dict):
-            raise KoladaFormatError(f"{place}: expected an object")
+            raise KoladaFormatError(_("%(where)s: väntade ett objekt") % {"where": place})
         gender = item.get("gender")
         if gender not in GENDERS:
-            raise KoladaFormatError(f"{place}.gender: expected T, K or M, got {gender!r}")
+            raise KoladaFormatError(
+                _("%(where)s.gender: väntade T, K eller M, fick %(gender)s")
+                % {"where": place, "gender": repr(gender)}
+            )
         value = item.get("value")
         if value is not None:
             if isinstance(value, bool) or not isinstance(value, int | Decimal):
-                raise KoladaFormatError(f"{place}.value: expected a number or null")
+                raise KoladaFormatError(
+                    _("%(where)s.value: väntade ett tal eller null") % {"where": place}
+                )
             value = Decimal(value)
             if storage_problem(value, VALUE_DIGITS):
                 raise KoladaFormatError(
-                    f"{place}.value: {value} is not stored exactly "
-                    f"(at most {VALUE_DIGITS[1]} decimals and {EXACT_DIGITS} digits)"
+                    _(
+                        "%(where)s.value: %(value)s kan inte lagras exakt (högst %(decimals)s "
+                        "decimaler och %(digits)s siffror)"
+                    )
+                    % {
+                        "where": place,
+                        "value": value,
+                        "decimals": VALUE_DIGITS[1],
+                        "digits": EXACT_DIGITS,
+                    }
                 )
         yield KoladaFigure(
             kpi, municipality, ou, year, gender, value, str(item.get("status") or "")
@@ -156,12 +176,13 @@ class ImportSummary:
     unmapped_kpis: list[str] = field(default_factory=list)  # own data without an indicator
 
     def __str__(self) -> str:
-        text = (
-            f"{self.kpis} KPI, {self.values} Kolada values, "
-            f"{self.indicator_values} indicator values"
-        )
+        text = _(
+            "%(kpis)s nyckeltal, %(values)s värden i Kolada, %(indicator_values)s indikatorvärden"
+        ) % {"kpis": self.kpis, "values": self.values, "indicator_values": self.indicator_values}
         if self.unmapped_kpis:
-            text += f"; no indicator has kolada_kpi {', '.join(self.unmapped_kpis)}"
+            text += _("; ingen indikator har kolada_kpi %(kpis)s") % {
+                "kpis": ", ".join(self.unmapped_kpis)
+            }
         return text
 
 
@@ -186,8 +207,10 @@ def import_response(
     municipality, ou = own_areas(organisation, municipality, ou)
     if response.points and not (municipality or ou):
         raise ValidationError(
-            'Ange förvaltningens Kolada-kommun (settings.kolada_municipality, t.ex. "0580") '
-            "eller organisatoriska enhet (settings.kolada_ou)."
+            _(
+                'Ange förvaltningens Kolada-kommun (settings.kolada_municipality, t.ex. "0580") '
+                "eller organisatoriska enhet (settings.kolada_ou)."
+            )
         )
     indicators: dict[str, list] = {}
     for indicator in indicators_by_code(organisation).values():

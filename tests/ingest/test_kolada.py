@@ -57,23 +57,23 @@ def test_parse_ou_variant():
 @pytest.mark.parametrize(
     ("document", "message"),
     [
-        ("not json", "not JSON"),
-        ("[]", '"values" list'),
-        ('{"values": [1]}', "values[0]: expected an object"),
-        ('{"values": [{"foo": 1}]}', "neither a KPI"),
+        ("not json", "inte JSON"),
+        ("[]", 'lista "values"'),
+        ('{"values": [1]}', "values[0]: väntade ett objekt"),
+        ('{"values": [{"foo": 1}]}', "varken ett nyckeltal"),
         (
             '{"values": [{"kpi": "N1", "municipality": "0580", "period": "x", "values": []}]}',
-            "period: expected a year",
+            "period: väntade ett år",
         ),
         (
             '{"values": [{"kpi": "N1", "municipality": "0580", "period": 2019,'
             ' "values": [{"gender": "X", "value": 1}]}]}',
-            "gender: expected T, K or M",
+            "gender: väntade T, K eller M",
         ),
         (
             '{"values": [{"kpi": "N1", "municipality": "0580", "period": 2019,'
             ' "values": [{"gender": "T", "value": "12"}]}]}',
-            "value: expected a number or null",
+            "value: väntade ett tal eller null",
         ),
     ],
 )
@@ -176,7 +176,7 @@ def test_import_kolada_command(vss, mapped, capsys):
         "vss",
     )
     out = capsys.readouterr().out
-    assert "3 KPI" in out and "18 Kolada values" in out and "N01951" in out
+    assert "3 nyckeltal" in out and "18 värden i Kolada" in out and "N01951" in out
     with pytest.raises(CommandError, match="ingenting importerades"):
         call_command("import_kolada", str(FIXTURES / "data-impossible.json"), "--org", "vss")
     with pytest.raises(CommandError, match="ingen förvaltning"):
