@@ -35,6 +35,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tertial.core.economy import deviation
+from tertial.core.messages import Text, _
 
 MINUS = "\u2212"
 
@@ -106,26 +107,41 @@ class Conventions:
 
 def parse_formula(key: str, text: Any) -> DeviationFormula:
     allowed = _FORMULA_TERMS[key]
-    choices = f'"{allowed[0]} - {allowed[1]}" or "{allowed[1]} - {allowed[0]}"'
+    choices = f'"{allowed[0]} - {allowed[1]}", "{allowed[1]} - {allowed[0]}"'
     if not isinstance(text, str):
-        raise ConventionsError(f"settings.{key}: write the formula as text, {choices}")
+        raise ConventionsError(
+            Text(
+                _("settings.%(key)s: skriv formeln som text, %(choices)s"), key=key, choices=choices
+            )
+        )
     parts = [p.strip() for p in text.replace(MINUS, "-").split("-")]
     if len(parts) != 2 or set(parts) != set(allowed):
-        raise ConventionsError(f"settings.{key}: {text!r} is not a formula here; use {choices}")
+        raise ConventionsError(
+            Text(
+                _("settings.%(key)s: %(text)s är ingen formel här; använd %(choices)s"),
+                key=key,
+                text=repr(text),
+                choices=choices,
+            )
+        )
     return DeviationFormula(parts[0], parts[1])
+
+
+def _not_a_number(key: str, value: Any) -> Text:
+    return Text(_("settings.%(key)s: %(value)s är inget tal"), key=key, value=repr(value))
 
 
 def setting_decimal(key: str, value: Any, error: type[ValueError] = ConventionsError) -> Decimal:
     """A number of the organisation's settings; ``error`` names ``settings.<key>`` if it is none."""
     # a float from YAML (0.8) is read through its shortest text, which is what was written
     if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
-        raise error(f"settings.{key}: {value!r} is not a number")
+        raise error(_not_a_number(key, value))
     try:
         number = Decimal(str(value).strip())
     except InvalidOperation as exc:
-        raise error(f"settings.{key}: {value!r} is not a number") from exc
+        raise error(_not_a_number(key, value)) from exc
     if not number.is_finite():
-        raise error(f"settings.{key}: {value!r} is not a number")
+        raise error(_not_a_number(key, value))
     return number
 
 
@@ -136,8 +152,11 @@ def conventions_from_settings(settings: Mapping[str, Any] | None) -> Conventions
     unknown = sorted(str(k) for k in set(settings) - known)
     if unknown:
         raise ConventionsError(
-            f"unknown setting(s) {', '.join(unknown)}; "
-            f"known settings are {', '.join(sorted(known))}"
+            Text(
+                _("okända inställningar %(unknown)s; de kända är %(known)s"),
+                unknown=", ".join(unknown),
+                known=", ".join(sorted(known)),
+            )
         )
     values: dict[str, Any] = {}
     for key in _FORMULA_TERMS:
@@ -148,6 +167,8 @@ def conventions_from_settings(settings: Mapping[str, Any] | None) -> Conventions
             "forecast_comment_threshold_kr", settings["forecast_comment_threshold_kr"]
         )
         if threshold < 0:
-            raise ConventionsError("settings.forecast_comment_threshold_kr must not be negative")
+            raise ConventionsError(
+                Text(_("settings.forecast_comment_threshold_kr får inte vara negativ"))
+            )
         values["forecast_comment_threshold_kr"] = threshold
     return Conventions(**values)

@@ -44,6 +44,7 @@ from decimal import Decimal
 from typing import Any
 
 from tertial.core.conventions import setting_decimal
+from tertial.core.messages import Text, _
 from tertial.core.numbers import EXACT_DIGITS, VALUE_DIGITS, storage_problem
 from tertial.core.targets import ABOVE, AT_LEAST, AT_MOST, BELOW, EQUAL, is_zero_result
 
@@ -110,7 +111,13 @@ def _decimal(key: str, value: Any) -> Decimal:
 def check_threshold(value: Any, key: str = "partly_met_threshold") -> Decimal:
     threshold = _decimal(key, value)
     if not ZERO < threshold < ONE:
-        raise SettingsError(f"settings.{key} must be between 0 and 1, e.g. 0.8 (got {value!r})")
+        raise SettingsError(
+            Text(
+                _("settings.%(key)s ska vara mellan 0 och 1, t.ex. 0.8 (inte %(value)s)"),
+                key=key,
+                value=repr(value),
+            )
+        )
     return threshold
 
 
@@ -123,7 +130,7 @@ def goal_settings(settings: Mapping[str, Any] | None) -> GoalSettings:
     if settings.get("zero_result_tolerance") is not None:
         tolerance = _decimal("zero_result_tolerance", settings["zero_result_tolerance"])
         if tolerance < 0:
-            raise SettingsError("settings.zero_result_tolerance must not be negative")
+            raise SettingsError(Text(_("settings.zero_result_tolerance får inte vara negativ")))
         values["zero_result_tolerance"] = tolerance
     rule = settings.get("assessment_rule")
     if rule is not None:
@@ -134,26 +141,33 @@ def goal_settings(settings: Mapping[str, Any] | None) -> GoalSettings:
 def assessment_rule(rule: Any) -> AssessmentRule:
     if not isinstance(rule, Mapping):
         raise SettingsError(
-            "settings.assessment_rule: write it as {met_share: 0.75, not_met_share: 0.5}"
+            Text(_("settings.assessment_rule: skriv den som {met_share: 0.75, not_met_share: 0.5}"))
         )
     unknown = sorted(set(rule) - {"met_share", "not_met_share"})
     if unknown:
         raise SettingsError(
-            f"settings.assessment_rule: unknown key(s) {', '.join(map(str, unknown))}; "
-            "use met_share and not_met_share"
+            Text(
+                _(
+                    "settings.assessment_rule: okända nycklar %(keys)s; använd met_share och "
+                    "not_met_share"
+                ),
+                keys=", ".join(map(str, unknown)),
+            )
         )
     shares = {}
     for key in ("met_share", "not_met_share"):
         if key in rule:
             share = _decimal(f"assessment_rule.{key}", rule[key])
             if not ZERO < share <= ONE:
-                raise SettingsError(f"settings.assessment_rule.{key} must be above 0 and at most 1")
+                raise SettingsError(
+                    Text(_("settings.assessment_rule.%(key)s ska vara över 0 och högst 1"), key=key)
+                )
             shares[key] = share
     result = AssessmentRule(**shares)
     # Otherwise one set of statuses could both reach met_share and not_met_share.
     if result.met_share + result.not_met_share <= ONE:
         raise SettingsError(
-            "settings.assessment_rule: met_share + not_met_share must be more than 1"
+            Text(_("settings.assessment_rule: met_share + not_met_share ska vara mer än 1"))
         )
     return result
 
@@ -227,12 +241,12 @@ def propose(statuses: Iterable[str | None], rule: AssessmentRule = AssessmentRul
 
 
 _RANGE_RULES = {
-    PERCENT: (ZERO, Decimal(100), "a percentage lies between 0 and 100"),
-    COUNT: (ZERO, None, "a count cannot be negative"),
-    SECONDS: (ZERO, None, "a time in seconds cannot be negative"),
-    SCORE: (ZERO, None, "a score cannot be negative"),
-    INDEX: (ZERO, None, "an index cannot be negative"),
-    RATIO: (ZERO, None, "a ratio cannot be negative"),
+    PERCENT: (ZERO, Decimal(100), Text(_("en andel i procent ligger mellan 0 och 100"))),
+    COUNT: (ZERO, None, Text(_("ett antal kan inte vara negativt"))),
+    SECONDS: (ZERO, None, Text(_("en tid i sekunder kan inte vara negativ"))),
+    SCORE: (ZERO, None, Text(_("ett betyg kan inte vara negativt"))),
+    INDEX: (ZERO, None, Text(_("ett index kan inte vara negativt"))),
+    RATIO: (ZERO, None, Text(_("en kvot kan inte vara negativ"))),
 }
 
 # The unit a person may write after a value, per measure ("91 %", "8 486 tkr", "45 s").
@@ -249,24 +263,33 @@ def validate_value(measure: str, value: Decimal | None) -> str | None:
     A missing value (None) is always allowed: it is no data, shown as "I.U.".
     """
     if measure not in MEASURES:
-        return f"unknown measure {measure!r}; use one of {', '.join(MEASURES)}"
+        return Text(
+            _("okänd måttenhet %(measure)s; använd en av %(measures)s"),
+            measure=repr(measure),
+            measures=", ".join(MEASURES),
+        )
     if value is None:
         return None
     if not Decimal(value).is_finite():
-        return f"{value} is not a number"
+        return Text(_("%(value)s är inget tal"), value=value)
     if storage_problem(value, VALUE_DIGITS):
-        return (
-            f"{_plain(value)} cannot be stored exactly: at most {VALUE_DIGITS[1]} decimals "
-            f"and {EXACT_DIGITS} digits"
+        return Text(
+            _(
+                "%(value)s kan inte lagras exakt: högst %(decimals)s decimaler och "
+                "%(digits)s siffror"
+            ),
+            value=_plain(value),
+            decimals=VALUE_DIGITS[1],
+            digits=EXACT_DIGITS,
         )
     rule = _RANGE_RULES.get(measure)
     if rule is None:
         return None
     low, high, reason = rule
     if value < low or (high is not None and value > high):
-        return f"{_plain(value)} is not possible: {reason}"
+        return Text(_("%(value)s är inte möjligt: %(reason)s"), value=_plain(value), reason=reason)
     if measure == COUNT and value != value.to_integral_value():
-        return f"{_plain(value)} is not possible: a count is a whole number"
+        return Text(_("%(value)s är inte möjligt: ett antal är ett heltal"), value=_plain(value))
     return None
 
 
@@ -285,9 +308,11 @@ def split_unit(measure: str, text: str) -> tuple[str, str | None]:
             ):
                 number = s[: -len(suffix)].strip()
                 if suffixes_measure != measure:
-                    return number, (
-                        f"{text.strip()!r} is written in {suffix!r}, "
-                        f"but the indicator is measured in {measure}"
+                    return number, Text(
+                        _("%(text)s är skrivet i %(suffix)s, men indikatorn mäts i %(measure)s"),
+                        text=repr(text.strip()),
+                        suffix=repr(suffix),
+                        measure=measure,
                     )
                 return number, None
     return s, None

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from tertial.core.formatting import decimals_of, format_number
+from tertial.core.messages import Text, _
 from tertial.core.numbers import NumberFormatError, parse_decimal
 
 AT_LEAST, AT_MOST, BELOW, ABOVE, EQUAL = "at_least", "at_most", "below", "above", "equal"
@@ -59,7 +60,11 @@ def parse_target(text: str, direction: str = "higher") -> ParsedTarget | None:
     """Parse a target; None when the text says there is no target ("-" or empty)."""
     if direction not in DIRECTIONS:
         raise TargetFormatError(
-            f"unknown direction {direction!r}; use one of {', '.join(DIRECTIONS)}"
+            Text(
+                _("okänd riktning %(direction)s; använd en av %(directions)s"),
+                direction=repr(direction),
+                directions=", ".join(DIRECTIONS),
+            )
         )
     original = text
     s = " ".join(text.split())
@@ -75,11 +80,13 @@ def parse_target(text: str, direction: str = "higher") -> ParsedTarget | None:
             break
     tolerance = None
     if "±" in s:
-        s, _, tolerance_text = s.partition("±")
+        s, _sign, tolerance_text = s.partition("±")
         try:
             tolerance = abs(parse_decimal(tolerance_text.replace("%", "")))
         except NumberFormatError as exc:
-            raise TargetFormatError(f"cannot read the tolerance of target {original!r}") from exc
+            raise TargetFormatError(
+                Text(_("kan inte läsa toleransen i målvärdet %(target)s"), target=repr(original))
+            ) from exc
         comparator = comparator or EQUAL
     is_percent = s.rstrip().endswith("%")
     s = s.rstrip().removesuffix("%").strip()
@@ -87,7 +94,13 @@ def parse_target(text: str, direction: str = "higher") -> ParsedTarget | None:
         value = parse_decimal(s)
     except NumberFormatError as exc:
         raise TargetFormatError(
-            f"cannot read target {original!r}: write e.g. '90 %', '<5 %', '≥ 3,5' or 'Nollresultat'"
+            Text(
+                _(
+                    "kan inte läsa målvärdet %(target)s: skriv t.ex. '90 %%', '<5 %%', '≥ 3,5' "
+                    "eller 'Nollresultat'"
+                ),
+                target=repr(original),
+            )
         ) from exc
     if comparator is None:
         comparator = {"higher": AT_LEAST, "lower": AT_MOST, "band": EQUAL}[direction]

@@ -24,6 +24,7 @@ from tertial.goals.models import (
     KoladaValue,
     Perspective,
 )
+from tertial.platform.i18n import translated
 
 
 @admin.register(Perspective)
@@ -58,7 +59,7 @@ class IndicatorTargetForm(forms.ModelForm):
         try:
             parsed = parse_target(data.get("text") or "", direction)
         except TargetFormatError as exc:
-            raise ValidationError({"text": str(exc)}) from exc
+            raise ValidationError({"text": translated(exc)}) from exc
         if parsed is None:
             raise ValidationError(
                 {"text": _("Ett målvärde behövs; ta bort raden om målet saknas.")}

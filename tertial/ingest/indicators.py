@@ -24,6 +24,7 @@ from tertial.goals import services
 from tertial.ingest.folder.fields import number_at, parse_period_key
 from tertial.ingest.folder.reading import FileError, decode, parse_csv
 from tertial.organisation.queries import locked_period_ends
+from tertial.platform.i18n import translated
 
 REQUIRED = ("indicator", "period", "value")
 OPTIONAL = ("kind", "gender", "missing", "note", "source")
@@ -169,7 +170,7 @@ def _value(
         # a value may carry its measure's unit, as Excel saves a percentage: "91%"
         number, problem = evaluation.split_unit(indicator.measure if indicator else "", text)
         if problem and indicator:
-            errors.append(InputError(file, line, "value", problem))
+            errors.append(InputError(file, line, "value", translated(problem)))
         else:
             value = number_at(number, file, line, "value", errors, digits=VALUE_DIGITS)
     if indicator is None:
@@ -188,7 +189,7 @@ def _value(
     else:
         problem = evaluation.validate_value(indicator.measure, value)
         if problem:
-            errors.append(InputError(file, line, "value", problem))
+            errors.append(InputError(file, line, "value", translated(problem)))
     return value
 
 

@@ -48,6 +48,7 @@ from tertial.goals.services import (
     indicators_by_code,
     store_kolada,
 )
+from tertial.platform.i18n import translated
 
 DEFAULT_BASE_URL = "https://api.kolada.se/v2"
 GENDERS = ("T", "K", "M")
@@ -231,9 +232,8 @@ def import_response(
         for indicator in indicators.get(kpi, []):
             problem = validate_value(indicator.measure, point.value)
             if problem:
-                errors.append(
-                    f"{kpi} {area} {point.year} {point.gender} → {indicator.code}: {problem}"
-                )
+                where = f"{kpi} {area} {point.year} {point.gender} → {indicator.code}"
+                errors.append(f"{where}: {translated(problem)}")
             rows.append(
                 ValueRow(
                     indicator,

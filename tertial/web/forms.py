@@ -17,6 +17,7 @@ from tertial.core.numbers import LARGEST_AMOUNT, parse_decimal, storage_problem
 from tertial.goals.models import Assessment, Indicator
 from tertial.narrative.models import DecisionEvent
 from tertial.organisation.models import Period, Unit
+from tertial.platform.i18n import translated
 
 ALLOWED_UPLOAD_EXTENSIONS = ("csv", "xlsx", "parquet")
 
@@ -159,7 +160,7 @@ class IndicatorValueForm(VersionedForm):
             raise ValidationError(_("Skriv ett tal, t.ex. 91 eller 4,3.")) from None
         problem = validate_value(self.indicator.measure, value)
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(translated(problem))
         return value
 
     def clean_value(self):

@@ -116,15 +116,15 @@ def test_settings_override_formulas_and_thresholds():
 @pytest.mark.parametrize(
     ("settings", "message"),
     [
-        ({"forecast_threshold": 1}, "unknown setting(s) forecast_threshold"),
-        ({"operating_deviation": "actual - forecast"}, "is not a formula here"),
-        ({"operating_deviation": "actual + budget"}, "is not a formula here"),
-        ({"investment_deviation": 3}, "write the formula as text"),
-        ({"forecast_comment_threshold_kr": "much"}, "is not a number"),
-        ({"forecast_comment_threshold_kr": "NaN"}, "is not a number"),
-        ({"forecast_comment_threshold_kr": True}, "is not a number"),
-        ({"forecast_comment_threshold_kr": -1}, "must not be negative"),
-        ({"forecast_comment_threshold_kr": 10, 3: "x"}, "unknown setting(s) 3;"),
+        ({"forecast_threshold": 1}, "okända inställningar forecast_threshold"),
+        ({"operating_deviation": "actual - forecast"}, "är ingen formel här"),
+        ({"operating_deviation": "actual + budget"}, "är ingen formel här"),
+        ({"investment_deviation": 3}, "skriv formeln som text"),
+        ({"forecast_comment_threshold_kr": "much"}, "är inget tal"),
+        ({"forecast_comment_threshold_kr": "NaN"}, "är inget tal"),
+        ({"forecast_comment_threshold_kr": True}, "är inget tal"),
+        ({"forecast_comment_threshold_kr": -1}, "får inte vara negativ"),
+        ({"forecast_comment_threshold_kr": 10, 3: "x"}, "okända inställningar 3;"),
     ],
 )
 def test_bad_settings_are_refused_clearly(settings, message):

@@ -154,13 +154,13 @@ def test_goal_settings_defaults_and_errors():
 @pytest.mark.parametrize(
     ("measure", "value", "message"),
     [
-        ("percent", "130", "between 0 and 100"),
-        ("percent", "-1", "between 0 and 100"),
-        ("count", "-3", "negative"),
-        ("count", "2.5", "whole number"),
-        ("seconds", "-1", "negative"),
-        ("score", "-0.1", "negative"),
-        ("litres", "1", "unknown measure"),
+        ("percent", "130", "mellan 0 och 100"),
+        ("percent", "-1", "mellan 0 och 100"),
+        ("count", "-3", "negativ"),
+        ("count", "2.5", "heltal"),
+        ("seconds", "-1", "negativ"),
+        ("score", "-0.1", "negativ"),
+        ("litres", "1", "okänd måttenhet"),
     ],
 )
 def test_validate_value_refuses(measure, value, message):
@@ -191,7 +191,7 @@ def test_split_unit():
     assert split_unit("count", "42") == ("42", None)
     assert split_unit("seconds", "45 s") == ("45", None)
     number, error = split_unit("count", "91 %")
-    assert number == "91" and "measured in count" in error
+    assert number == "91" and "mäts i count" in error
     number, error = split_unit("percent", "8 486 tkr")
     assert "'tkr'" in error
 

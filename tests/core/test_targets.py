@@ -63,10 +63,10 @@ def test_no_target(text):
 
 @pytest.mark.parametrize("text", ["bra", "90 procent", "< fem", "1,2,3 %", "5 ± x"])
 def test_unreadable_target_is_refused_with_the_text(text):
-    with pytest.raises(TargetFormatError, match="target"):
+    with pytest.raises(TargetFormatError, match="målvärdet"):
         parse_target(text)
 
 
 def test_unknown_direction():
-    with pytest.raises(TargetFormatError, match="direction"):
+    with pytest.raises(TargetFormatError, match="riktning"):
         parse_target("5", "sideways")

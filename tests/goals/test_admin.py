@@ -84,4 +84,4 @@ def test_target_text_is_parsed_and_a_bad_one_refused(vss):
         data={"year": 2022, "text": "fem procent"}, instance=IndicatorTarget(indicator=indicator)
     )
     assert not bad.is_valid()
-    assert "cannot read target" in bad.errors["text"][0]
+    assert "kan inte läsa målvärdet" in bad.errors["text"][0]

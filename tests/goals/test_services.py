@@ -163,10 +163,10 @@ def test_save_indicator_values_validates_and_audits(vss, user):
         services.save_indicator_values(
             svarsservice, 2020, 8, {"T": Decimal(92)}, actor=user, base_version=seen
         )
-    with pytest.raises(ValidationError, match="between 0 and 100"):
+    with pytest.raises(ValidationError, match="mellan 0 och 100"):
         services.save_indicator_values(svarsservice, 2020, 8, {"T": Decimal(130)}, actor=user)
     visits = indicator(vss, "besok-stadsarkivet-studiebesok")
-    with pytest.raises(ValidationError, match="negative"):
+    with pytest.raises(ValidationError, match="negativ"):
         services.save_indicator_values(visits, 2020, 8, {"T": Decimal(-3)}, actor=user)
     # a missing value is allowed, and stays missing
     saved = services.save_indicator_values(visits, 2020, 8, {"K": None}, actor=user)

@@ -84,13 +84,13 @@ def test_every_error_is_reported_and_nothing_is_stored(vss, tmp_path):
         (10, "indicator"),
         (11, "value"),
     }
-    assert "between 0 and 100" in found[(2, "value")]
+    assert "mellan 0 och 100" in found[(2, "value")]
     assert "okänd indikator 'okand'" in found[(3, "indicator")]
-    assert "measured in count" in found[(4, "value")]
+    assert "mäts i count" in found[(4, "value")]
     assert "malformed number" in found[(6, "value")]
     assert "låst" in found[(7, "period")]
     assert "ett andra värde" in found[(10, "indicator")]
-    assert "negative" in found[(11, "value")]
+    assert "negativ" in found[(11, "value")]
     assert all(e.file == "values.csv" for e in info.value.errors)
     assert list(IndicatorValue.objects.values_list("pk", "value").order_by("pk")) == before
 

@@ -155,7 +155,7 @@ def test_reimport_replaces(vss, mapped):
 
 @pytest.mark.django_db
 def test_impossible_value_refuses_the_whole_response(vss, mapped):
-    with pytest.raises(ValidationError, match="between 0 and 100"):
+    with pytest.raises(ValidationError, match="mellan 0 och 100"):
         kolada.import_response(vss, read("data-impossible.json"))
     assert not KoladaValue.objects.exists()
 

@@ -188,7 +188,7 @@ def test_an_indicator_value_with_more_digits_than_are_kept_is_refused(
     action = url("unit_value", period_2020_08, people.lkdata.pk, indicator.pk)
     typed = value_form(indicator, period_2020_08, value="99 999 999 999 999 999 999")
     response = login(people.lkdata_head).post(action, typed)
-    assert response.status_code == 400 and "15 digits" in response.content.decode()
+    assert response.status_code == 400 and "15 siffror" in response.content.decode()
 
 
 def signed_in_before(user) -> Client:

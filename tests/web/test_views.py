@@ -146,7 +146,7 @@ def test_indicator_value_entry(people, period_2020_08, url, login, value_form):
     )
     assert value.value == 42300 and value.updated_by == people.lkdata_head
     bad = own.post(action, value_form(indicator, period_2020_08, value="−5"))
-    assert bad.status_code == 400 and "negative" in bad.content.decode()
+    assert bad.status_code == 400 and "negativ" in bad.content.decode()
 
 
 def test_assessment_saved_by_responsible_unit_head(people, period_2020_08, url, login):

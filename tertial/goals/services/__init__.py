@@ -40,6 +40,7 @@ from tertial.organisation.models import Organisation, Period
 from tertial.organisation.services import ensure_open
 from tertial.organisation.signals import unit_figures_changed
 from tertial.platform import cache
+from tertial.platform.i18n import translated
 
 ACTUAL = IndicatorValue.Kind.ACTUAL
 TOTAL = IndicatorValue.Gender.TOTAL
@@ -164,7 +165,8 @@ def check_value(indicator: Indicator, value: Decimal | None) -> None:
     problem = evaluation.validate_value(indicator.measure, value)
     if problem:
         raise ValidationError(
-            _("%(indicator)s: %(problem)s") % {"indicator": indicator.name, "problem": problem}
+            _("%(indicator)s: %(problem)s")
+            % {"indicator": indicator.name, "problem": translated(problem)}
         )
 
 

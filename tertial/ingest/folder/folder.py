@@ -38,6 +38,7 @@ from tertial.ingest.folder.reading import (
 from tertial.ingest.ledger.importer import FOLDER_RULES, Export, doubled_keys, read_export
 from tertial.ingest.ledger.mapping import MappingError
 from tertial.ingest.records.mapping import load_mapping as load_record_mapping
+from tertial.platform.i18n import translated
 from tertial.records import definitions as records_definitions
 from tertial.records.services import RETENTION_SETTING, check_retention
 from tertial.reports.definition import ReportDefinitionError, parse_definition
@@ -670,7 +671,7 @@ class _FolderReader:
                 if key in GOAL_SETTINGS:
                     evaluation.goal_settings({key: value})
             except (ConventionsError, evaluation.SettingsError) as exc:
-                message = str(exc).removeprefix(f"{field_path}: ")
+                message = translated(exc).removeprefix(f"{field_path}: ")
                 self.error(file, line, field_path, message)
                 continue
             if key == "report":
@@ -983,7 +984,7 @@ class _FolderReader:
                 try:
                     parsed = parse_target(text, direction or "higher")
                 except TargetFormatError as exc:
-                    self.error(file, t.line_of("target"), f"{t_path}.target", str(exc))
+                    self.error(file, t.line_of("target"), f"{t_path}.target", translated(exc))
                     continue
                 if parsed is not None and year is not None:
                     problem = _target_value_problem(parsed.value, parsed.tolerance)

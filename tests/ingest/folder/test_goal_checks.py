@@ -24,10 +24,10 @@ THRESHOLD = "  forecast_comment_threshold_kr: 500000\n"
 @pytest.mark.parametrize(
     ("old", "new", "text"),
     [
-        ("svarsservice;2021-08;actual;T;91,5", "svarsservice;2021-08;actual;T;130", "0 and 100"),
-        ("arenden;2021-08;actual;T;7 812", "arenden;2021-08;actual;T;-3", "cannot be negative"),
-        ("arenden;2021-08;actual;T;7 812", "arenden;2021-08;actual;T;7 812,5", "whole number"),
-        ("svarstid;2021-08;;;45", "svarstid;2021-08;;;-45", "cannot be negative"),
+        ("svarsservice;2021-08;actual;T;91,5", "svarsservice;2021-08;actual;T;130", "0 och 100"),
+        ("arenden;2021-08;actual;T;7 812", "arenden;2021-08;actual;T;-3", "kan inte vara negativ"),
+        ("arenden;2021-08;actual;T;7 812", "arenden;2021-08;actual;T;7 812,5", "heltal"),
+        ("svarstid;2021-08;;;45", "svarstid;2021-08;;;-45", "kan inte vara negativ"),
     ],
     ids=["share of 130 %", "negative count", "count with decimals", "negative seconds"],
 )
@@ -52,7 +52,7 @@ def test_value_may_carry_the_unit_of_its_measure(tmp_path):
 def test_value_with_the_unit_of_another_measure(tmp_path):
     folder = copy_small(tmp_path)
     line = replace(folder, VALUES, "T;7 812;", "T;7 812 %;")
-    assert_error(errors_of(folder), VALUES, line, "value", "measured in count")
+    assert_error(errors_of(folder), VALUES, line, "value", "mäts i count")
 
 
 def test_no_data_is_allowed_for_every_measure(tmp_path):
@@ -150,45 +150,45 @@ def test_indicator_threshold_outside_zero_to_one(tmp_path):
 # --- settings ----------------------------------------------------------------------------------
 
 BAD_SETTINGS = {
-    "threshold above 1": ("partly_met_threshold: 1.5", "partly_met_threshold", "between 0 and 1"),
-    "threshold not a number": ("partly_met_threshold: hög", "partly_met_threshold", "not a number"),
+    "threshold above 1": ("partly_met_threshold: 1.5", "partly_met_threshold", "mellan 0 och 1"),
+    "threshold not a number": ("partly_met_threshold: hög", "partly_met_threshold", "är inget tal"),
     "negative zero-result tolerance": (
         "zero_result_tolerance: -5",
         "zero_result_tolerance",
-        "must not be negative",
+        "får inte vara negativ",
     ),
     "assessment rule shares too small": (
         "assessment_rule: {met_share: 0.4, not_met_share: 0.5}",
         "assessment_rule",
-        "more than 1",
+        "mer än 1",
     ),
     "assessment rule unknown key": (
         "assessment_rule: {met: 0.8}",
         "assessment_rule",
-        "unknown key(s) met",
+        "okända nycklar met",
     ),
     "assessment rule not a mapping": ("assessment_rule: 0.75", "assessment_rule", "met_share"),
     "deviation formula": (
         "operating_deviation: budget + actual",
         "operating_deviation",
-        "is not a formula here",
+        "är ingen formel här",
     ),
     "deviation formula of other terms": (
         "investment_deviation: actual - budget",
         "investment_deviation",
-        '"forecast - frame" or "frame - forecast"',
+        '"forecast - frame", "frame - forecast"',
     ),
     "comment threshold not a number": (
         "forecast_comment_threshold_kr: mycket",
         "forecast_comment_threshold_kr",
-        "not a number",
+        "är inget tal",
     ),
     "negative comment threshold": (
         "forecast_comment_threshold_kr: -1",
         "forecast_comment_threshold_kr",
-        "must not be negative",
+        "får inte vara negativ",
     ),
-    "misspelt setting": ("partly_met_treshold: 0.8", "partly_met_treshold", "unknown setting"),
+    "misspelt setting": ("partly_met_treshold: 0.8", "partly_met_treshold", "okända inställningar"),
     "unquoted kolada municipality": (
         "kolada_municipality: 0114",
         "kolada_municipality",

@@ -67,7 +67,7 @@ CASES = {
         "period",
         "1899",
     ),
-    "indicator value that is not a number": (
+    "indicator value that är inget tal": (
         "indicator_values.csv",
         "T;91,5;",
         "T;91,5,1;",
@@ -169,7 +169,7 @@ YAML_CASES = {
         'target: "<60"',
         'target: "ungefär 60"',
         "indicators[1].targets[0].target",
-        "cannot read target",
+        "kan inte läsa målvärdet",
     ),
     "same_as an unknown indicator": (
         "goals.yaml",
