@@ -151,6 +151,7 @@ def render_texts(
             form = make_form(initial=initial_or_restored(kept, form_key, {"form": form_key}))
         return form
 
+    writes_any = editable or any(i["form"] is not None for i in [*sections, *plans])
     context = page_context(request, period, "texts")
     context.update(
         {
@@ -167,12 +168,9 @@ def render_texts(
             "plans": plans,
             "new_plan_form": new_form(NEW_PLAN, plan_form),
             "new_plan_action": reverse("text_plan_add", args=[slug, key]),
-            "editable": editable
-            or any(i["form"] for i in [*sections, *plans] if i["form"] is not None),
+            "editable": writes_any,
             # A unit head who writes one text inserts figures too.
-            "figures": figures
-            if editable or any(i["form"] is not None for i in [*sections, *plans])
-            else [],
+            "figures": figures if writes_any else [],
         }
     )
     return render(request, "web/texts.html", context, status=status)
